@@ -1,0 +1,139 @@
+"""The actor: who acts, in which organisation and role, on whose behalf.
+
+Every service takes an :class:`Actor`. For a web request it is ``request.actor`` (set by
+``ActorMiddleware`` from the logged-in user and the membership they chose); for an API client it
+is built from the client. An actor without a current membership has no permissions at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from .permissions import Permission, parse
+
+if TYPE_CHECKING:
+    from palliare.organizations.models import Membership, Organization
+
+    from .models import Role, User
+
+
+@dataclass(frozen=True, eq=False)
+class Actor:
+    """A person (or system) acting under one membership of an organisation."""
+
+    user: User | None
+    membership: Membership | None = None
+    on_behalf_of: User | None = None
+    client_id: str = ""
+    client_name: str = ""
+    client_organization: Organization | None = None
+    client_permissions: frozenset[Permission] = field(default_factory=frozenset)
+    #: All memberships the user may act under today (for the switcher); loaded with the actor.
+    available_memberships: tuple[Membership, ...] = ()
+
+    @property
+    def organization(self) -> Organization | None:
+        if self.membership is not None:
+            return self.membership.organization
+        return self.client_organization
+
+    @property
+    def organization_id(self) -> int | None:
+        org = self.organization
+        return org.pk if org is not None else None
+
+    @property
+    def role(self) -> Role | None:
+        return self.membership.role if self.membership is not None else None
+
+    @property
+    def role_code(self) -> str:
+        role = self.role
+        return role.code if role is not None else ""
+
+    @cached_property
+    def permissions(self) -> frozenset[Permission]:
+        if self.client_id:
+            return self.client_permissions
+        if self.membership is None or not self.membership.is_current:
+            return frozenset()
+        codes = self.membership.role.permissions.values_list("permission", flat=True)
+        return parse(set(codes))
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None or bool(self.client_id)
+
+    # --- the audit.services.AuditActor protocol ---
+    @property
+    def audit_user_id(self) -> int | None:
+        return self.user.pk if self.user is not None else None
+
+    @property
+    def audit_name(self) -> str:
+        if self.client_id:
+            return self.client_name or self.client_id
+        return str(self.user) if self.user is not None else ""
+
+    @property
+    def audit_client_id(self) -> str:
+        return self.client_id
+
+    @property
+    def audit_organization_id(self) -> int | None:
+        return self.organization_id
+
+    @property
+    def audit_organization_name(self) -> str:
+        org = self.organization
+        return org.name if org is not None else ""
+
+    @property
+    def audit_role(self) -> str:
+        return self.role_code
+
+    @property
+    def audit_on_behalf_of_id(self) -> int | None:
+        return self.on_behalf_of.pk if self.on_behalf_of is not None else None
+
+    @property
+    def audit_on_behalf_of_name(self) -> str:
+        return str(self.on_behalf_of) if self.on_behalf_of is not None else ""
+
+
+ANONYMOUS = Actor(user=None)
+
+
+def current_memberships(user: User) -> list[Membership]:
+    """The memberships a user can act under today, best first."""
+    from palliare.organizations.models import Membership
+
+    return list(
+        Membership.objects.current()
+        .filter(professional__user=user, professional__is_active=True,
+                organization__is_active=True)
+        .select_related("organization", "role", "professional")
+        .order_by("valid_from", "pk")
+    )
+
+
+def actor_for(user: User | AnonymousUser | None, membership_id: int | None = None) -> Actor:
+    """The actor for ``user``, acting under ``membership_id`` if that is one of theirs."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    memberships = current_memberships(user)  # type: ignore[arg-type]
+    chosen = next((m for m in memberships if m.pk == membership_id), None)
+    if chosen is None and memberships:
+        chosen = memberships[0]
+    return Actor(
+        user=user,  # type: ignore[arg-type]
+        membership=chosen,
+        available_memberships=tuple(memberships),
+    )

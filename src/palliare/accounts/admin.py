@@ -1,0 +1,78 @@
+"""Administration of accounts and roles. Changes of permissions are written to the access log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.ui.admin_site import PermissionModelAdmin, site
+
+from . import services
+from .models import Role, User
+from .permissions import Permission
+
+
+class RoleForm(forms.ModelForm):  # type: ignore[type-arg]
+    granted = forms.MultipleChoiceField(
+        label=_("Permissions"), choices=Permission.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Role
+        fields = ("code", "name", "description")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["granted"].initial = list(
+                self.instance.permissions.values_list("permission", flat=True)
+            )
+
+
+@admin.register(Role, site=site)
+class RoleAdmin(PermissionModelAdmin):
+    permission = Permission.MANAGE_ACCOUNTS
+    form = RoleForm
+    list_display = ("label", "code")
+    search_fields = ("code", "name")
+
+    def save_model(self, request: HttpRequest, obj: Role, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.set_role_permissions(
+            obj, {Permission(p) for p in form.cleaned_data["granted"]},
+            actor=request.actor,  # type: ignore[attr-defined]
+        )
+
+
+@admin.register(User, site=site)
+class UserAdmin(PermissionModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
+    permission = Permission.MANAGE_ACCOUNTS
+    list_display = ("username", "email", "first_name", "last_name", "is_active", "last_login")
+    actions = ["reset_second_factor"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+
+    @admin.action(description=_("Reset two-factor login (user enrols again at next login)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            TOTPDevice.objects.filter(user=user).delete()
+            audit.record(
+                "auth.second_factor_reset", actor=request.actor,  # type: ignore[attr-defined]
+                action=AuditAction.DELETE, subject=user, purpose=AuditPurpose.SECURITY,
+            )
+        messages.success(request, _("Two-factor login reset for %(count)d accounts.")
+                         % {"count": queryset.count()})

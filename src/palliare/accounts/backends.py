@@ -1,0 +1,37 @@
+"""Authentication backend that accepts a username or an e-mail address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+from django.http import HttpRequest
+
+from .models import User
+
+
+class UsernameOrEmailBackend(ModelBackend):
+    """Log in with the username or the (case-insensitive) e-mail address and the password."""
+
+    def authenticate(  # type: ignore[override]
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if not username or not password:
+            return None
+        login = username.strip()
+        candidates = list(
+            User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))[:2]
+        )
+        if len(candidates) != 1:
+            # Run the hasher anyway so response time does not reveal whether the account exists.
+            User().set_password(password)
+            return None
+        user = candidates[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None

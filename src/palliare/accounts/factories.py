@@ -1,0 +1,55 @@
+"""Test data for accounts: users with a confirmed authenticator, and actors in a role."""
+
+from __future__ import annotations
+
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Role, User
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    class Params:
+        with_device = factory.Trait(
+            device=factory.RelatedFactory(
+                "palliare.accounts.factories.TOTPDeviceFactory", factory_related_name="user"
+            )
+        )
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "test"
+    confirmed = True
+
+
+def role(code: str) -> Role:
+    """The built-in role with ``code`` (created by migrations' post_migrate)."""
+    from .services import sync_default_roles
+
+    found = Role.objects.filter(code=code).first()
+    if found is None:
+        sync_default_roles()
+        found = Role.objects.get(code=code)
+    return found

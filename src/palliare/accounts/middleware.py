@@ -1,0 +1,77 @@
+"""Middleware that enforces login with a verified second factor and attaches the actor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
+
+from .actors import actor_for
+
+MEMBERSHIP_SESSION_KEY = "palliare_membership_id"
+
+
+class ActorMiddleware:
+    """Sets ``request.actor``: the user acting under the membership chosen in this session."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        def build() -> Any:
+            return actor_for(request.user, request.session.get(MEMBERSHIP_SESSION_KEY))
+
+        request.actor = SimpleLazyObject(build)  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    from django.http import HttpResponseRedirect
+
+    return HttpResponseRedirect(url)
+
+
+class TwoFactorRequiredMiddleware:
+    """Deny by default: every view needs a login *and* a verified second factor, except views
+    marked ``public`` (no login) or ``otp_exempt`` (the second-factor pages themselves)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        is_api = request.path.startswith("/api/")
+        if not request.user.is_authenticated:
+            if is_api:
+                return JsonResponse({"detail": "Authentication required."}, status=401)
+            if getattr(request, "htmx", False):
+                login = resolve_url("accounts:login")
+                return _redirect(request, f"{login}?{urlencode({'next': request.path})}")
+            return redirect_to_login(request.get_full_path(), resolve_url("accounts:login"))
+        if getattr(view_func, "otp_exempt", False):
+            return None
+        if not request.user.is_verified():  # type: ignore[union-attr]
+            if is_api:
+                return JsonResponse({"detail": "Second factor required."}, status=401)
+            target = reverse("accounts:two_factor")
+            return _redirect(request, f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return None

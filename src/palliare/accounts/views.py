@@ -1,0 +1,197 @@
+"""Login with password and a TOTP second factor (enrolled on first login), logout, and the choice
+of the membership (organisation and role) to act under."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
+from palliare.ui import qrcodes
+
+from .actors import actor_for, current_memberships
+from .decorators import any_professional, otp_exempt, public
+from .forms import LoginForm, MembershipChoiceForm, TokenForm
+from .middleware import MEMBERSHIP_SESSION_KEY
+from .models import User
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("ui:home")
+
+
+def _confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@public
+@never_cache
+@sensitive_post_parameters("password")
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Step 1: username or e-mail and password (locked out after repeated failures)."""
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_safe_next(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "accounts/locked_out.html", status=429)
+        if user is None:
+            form.add_error(None, _("The username or password is not correct."))
+        else:
+            login(request, user, backend="palliare.accounts.backends.UsernameOrEmailBackend")
+            query = urlencode({"next": _safe_next(request)})
+            return redirect(f"{reverse('accounts:two_factor')}?{query}")
+    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+@otp_exempt
+@never_cache
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    """Step 2: the six-digit code. Without a confirmed device the user enrols first."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_verified():  # type: ignore[attr-defined]
+        return redirect(_safe_next(request))
+    device = _confirmed_device(user)
+    if device is None:
+        return redirect(f"{reverse('accounts:two_factor_setup')}?"
+                        f"{urlencode({'next': _safe_next(request)})}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _info = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            audit.record("auth.login", actor=actor_for(user), action=AuditAction.EXECUTE,
+                         purpose=AuditPurpose.SECURITY)
+            return redirect(_safe_next(request))
+        audit.record("auth.second_factor_failed", actor=actor_for(user),
+                     action=AuditAction.EXECUTE, outcome=AuditOutcome.FAILURE,
+                     purpose=AuditPurpose.SECURITY)
+        if not allowed:
+            form.add_error(None, _("Too many wrong codes. Wait a moment and try again."))
+        else:
+            form.add_error("token", _("This code is not correct or has expired. "
+                                      "Enter the code your app shows now."))
+    return render(request, "accounts/two_factor.html", {"form": form,
+                                                         "next": _safe_next(request)})
+
+
+@otp_exempt
+@never_cache
+def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
+    """Enrolment on first login: scan the QR code, confirm with one code."""
+    user: User = request.user  # type: ignore[assignment]
+    if _confirmed_device(user) is not None:
+        # A second device can only be added by an administrator, never with a password alone.
+        return redirect(f"{reverse('accounts:two_factor')}?"
+                        f"{urlencode({'next': _safe_next(request)})}")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            form.add_error(None, _("Too many wrong codes. Wait a moment and try again."))
+        elif device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            actor = actor_for(user)
+            audit.record("auth.second_factor_enrolled", actor=actor, action=AuditAction.CREATE,
+                         subject=device, purpose=AuditPurpose.SECURITY)
+            audit.record("auth.login", actor=actor, action=AuditAction.EXECUTE,
+                         purpose=AuditPurpose.SECURITY)
+            messages.success(request, _("Two-factor login is set up."))
+            return redirect(_safe_next(request))
+        else:
+            form.add_error("token", _("This code is not correct. Check that the time on your "
+                                      "phone is right and enter the code your app shows now."))
+    secret = base64.b32encode(device.bin_key).decode("ascii")
+    context = {
+        "form": form,
+        "qr_svg": qrcodes.svg(device.config_url),
+        "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "next": _safe_next(request),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@otp_exempt
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record("auth.logout", actor=request.actor,  # type: ignore[attr-defined]
+                     action=AuditAction.EXECUTE, purpose=AuditPurpose.SECURITY)
+    logout(request)
+    messages.info(request, _("You have been logged out."))
+    return redirect("accounts:login")
+
+
+@any_professional
+@require_POST
+def switch_membership_view(request: HttpRequest) -> HttpResponse:
+    """Act for another organisation or in another role of one's own memberships."""
+    form = MembershipChoiceForm(request.POST)
+    if form.is_valid():
+        wanted = form.cleaned_data["membership"]
+        mine = {m.pk: m for m in current_memberships(request.user)}  # type: ignore[arg-type]
+        if wanted in mine:
+            request.session[MEMBERSHIP_SESSION_KEY] = wanted
+            messages.success(request, _("You now work as %(role)s at %(organization)s.") % {
+                "role": mine[wanted].role.label, "organization": mine[wanted].organization.name,
+            })
+    return HttpResponseRedirect(reverse("ui:home"))
+
+
+@any_professional
+def account_view(request: HttpRequest) -> HttpResponse:
+    """The professional's own account: memberships, password, logout."""
+    memberships = current_memberships(request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/account.html", {"memberships": memberships})
+
+
+# Password reset: Django's views, public, with our templates.
+password_reset = public(auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+))
+password_reset_done = public(auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html",
+))
+password_reset_confirm = public(auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+))
+password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html",
+))
+password_change = any_professional(auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change.html",
+    success_url=reverse_lazy("accounts:account"),
+))

@@ -1,0 +1,98 @@
+"""The append-only, hash-chained access log (NEN 7513)."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .constants import AuditAction, AuditOutcome, AuditPurpose
+
+
+class AuditLogImmutableError(Exception):
+    """Raised on any attempt to change or remove an access-log row through the application."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditLogImmutableError("The access log is append-only.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AuditLogImmutableError("The access log is append-only.")
+
+    def for_patient(self, patient_id: int) -> AuditEventQuerySet:
+        return self.filter(patient_id=patient_id)
+
+
+class AuditEvent(models.Model):
+    """One entry of the access log: who did what to which (patient) data, when, from where, why.
+
+    Rows reference users, organisations and patients by id and keep a snapshot of their names,
+    so the log stays complete and readable even if those records change. ``sequence`` numbers the
+    rows without gaps; ``hash`` covers the row's content and ``prev_hash`` so that any change,
+    insertion or removal breaks the chain (see ``services.verify_chain``).
+    """
+
+    sequence = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("time"), db_index=True, editable=False)
+    event_type = models.CharField(_("event"), max_length=64, db_index=True)
+    action = models.CharField(_("action"), max_length=1, choices=AuditAction.choices)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
+    )
+    patient_id = models.BigIntegerField(_("patient"), null=True, blank=True, db_index=True)
+    subject_type = models.CharField(_("subject type"), max_length=100, blank=True)
+    subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
+    actor_user_id = models.BigIntegerField(_("user"), null=True, blank=True, db_index=True)
+    actor_name = models.CharField(_("user name"), max_length=200, blank=True)
+    actor_client_id = models.CharField(_("API client"), max_length=100, blank=True)
+    on_behalf_of_user_id = models.BigIntegerField(_("on behalf of"), null=True, blank=True)
+    on_behalf_of_name = models.CharField(_("on behalf of (name)"), max_length=200, blank=True)
+    organization_id = models.BigIntegerField(_("organisation"), null=True, blank=True)
+    organization_name = models.CharField(_("organisation (name)"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=64, blank=True)
+    purpose = models.CharField(
+        _("purpose"), max_length=32, choices=AuditPurpose.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log event")
+        verbose_name_plural = _("access log")
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["patient_id", "occurred_at"], name="audit_patient_time")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.event_type} {self.occurred_at:%Y-%m-%d %H:%M:%S}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogImmutableError("Access-log rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogImmutableError("Access-log rows cannot be removed.")
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises writers and remembers the end of the chain.
+
+    Locking it (SELECT … FOR UPDATE) orders concurrent writers; its ``last_sequence`` and
+    ``last_hash`` let verification detect removal of the newest rows.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("access-log chain head")

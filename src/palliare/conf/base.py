@@ -1,0 +1,265 @@
+"""Base settings for every environment. Values come from environment variables via ``config``.
+
+Environment modules (dev, ci, production) only set defaults for those variables before importing
+this module, or tighten what production must never relax.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+from .includes.database import database_settings
+from .includes.environ import config
+from .includes.logging import logging_config
+from .includes.security import (
+    AXES_COOLOFF_MINUTES,
+    AXES_FAILURE_LIMIT_SETTING,
+    SESSION_IDLE_MINUTES,
+)
+
+SRC_DIR = Path(__file__).resolve().parent.parent  # src/palliare
+BASE_DIR = SRC_DIR.parent.parent  # repository root
+
+SECRET_KEY = config(
+    "SECRET_KEY",
+    help_text="Secret used to sign sessions and tokens. Long, random, never shared.",
+    group="Security",
+)
+DEBUG = config("DEBUG", False, help_text="Show debug pages. Never true in production.")
+ALLOWED_HOSTS = config(
+    "ALLOWED_HOSTS",
+    ["localhost", "127.0.0.1"],
+    help_text="Comma-separated host names this server answers to.",
+    group="Security",
+)
+CSRF_TRUSTED_ORIGINS = config(
+    "CSRF_TRUSTED_ORIGINS",
+    [],
+    help_text="Comma-separated origins (https://host) trusted for form posts behind a proxy.",
+    group="Security",
+)
+DATA_DIR = Path(
+    config(
+        "DATA_DIR",
+        str(BASE_DIR / "var"),
+        help_text="Directory for the embedded SQLite database, uploads and generated files.",
+    )
+)
+DEMO_MODE = config(
+    "DEMO_MODE",
+    False,
+    help_text=(
+        "Load and allow the fictional demo region and demo accounts. Ignored (always off) "
+        "with production settings."
+    ),
+)
+NETWORK_NAME = config(
+    "NETWORK_NAME",
+    "Netwerk Palliatieve Zorg",
+    help_text="Name of the palliative care network shown in the interface and e-mails.",
+)
+SITE_URL = config(
+    "SITE_URL",
+    "http://127.0.0.1:8000",
+    help_text="Public base URL of this installation, used in e-mails and printed QR codes.",
+)
+
+INSTALLED_APPS = [
+    # Palliare apps first: their templates and translations take precedence over Django's.
+    "palliare.audit",
+    "palliare.accounts",
+    "palliare.organizations",
+    "palliare.ui",
+    # Django and libraries
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "palliare.audit.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "palliare.accounts.middleware.ActorMiddleware",
+    "palliare.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "palliare.urls"
+WSGI_APPLICATION = "palliare.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "palliare.ui.context_processors.layout",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": database_settings(DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "palliare.accounts.backends.UsernameOrEmailBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "ui:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the idle timer restarts on every request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+AXES_FAILURE_LIMIT = AXES_FAILURE_LIMIT_SETTING
+AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = NETWORK_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LANGUAGE_COOKIE_NAME = "palliare_language"
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS: list[Path] = []  # each app has its own catalogue in <app>/locale
+FORMAT_MODULE_PATH = ["palliare.formats"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(
+    config(
+        "STATIC_ROOT",
+        str(BASE_DIR / "staticfiles"),
+        help_text="Directory collectstatic writes to; served by the app itself (WhiteNoise).",
+    )
+)
+STATICFILES_DIRS = [SRC_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "media"
+
+EMAIL_BACKEND = config(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    help_text=(
+        "Django e-mail backend. Use django.core.mail.backends.smtp.EmailBackend with the "
+        "EMAIL_* variables in production, or the filebased backend with EMAIL_FILE_PATH."
+    ),
+    group="E-mail",
+)
+EMAIL_HOST = config("EMAIL_HOST", "localhost", help_text="SMTP server.", group="E-mail")
+EMAIL_PORT = config("EMAIL_PORT", 25, help_text="SMTP port.", group="E-mail")
+EMAIL_HOST_USER = config("EMAIL_HOST_USER", "", help_text="SMTP user.", group="E-mail")
+EMAIL_HOST_PASSWORD = config(
+    "EMAIL_HOST_PASSWORD", "", help_text="SMTP password.", group="E-mail"
+)
+EMAIL_USE_TLS = config("EMAIL_USE_TLS", False, help_text="Use STARTTLS.", group="E-mail")
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = config(
+    "DEFAULT_FROM_EMAIL",
+    "palliare@localhost",
+    help_text="Sender address of e-mails Palliare sends.",
+    group="E-mail",
+)
+
+TASKS = {
+    "default": {
+        "BACKEND": config(
+            "TASK_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            help_text=(
+                "Background task backend. The database backend needs no extra server; run "
+                "`manage.py db_worker` next to the web process. "
+                "django_tasks.backends.immediate.ImmediateBackend runs tasks inline."
+            ),
+            group="Tasks",
+        )
+    }
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Palliare API",
+    "DESCRIPTION": "Regional directory and capacity of a palliative care network.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOG_LEVEL = config("LOG_LEVEL", "INFO", help_text="Minimum log level.", group="Logging")
+LOG_JSON = config(
+    "LOG_JSON", False, help_text="Write logs as JSON lines (for log shippers).", group="Logging"
+)
+LOGGING = logging_config(level=LOG_LEVEL, json=LOG_JSON)
+
+REFERENCE_DATA_DIR = config(
+    "REFERENCE_DATA_DIR",
+    "",
+    help_text=(
+        "Folder with the public reference data (CBS municipalities, PC4 areas). Unset: "
+        "../shared/data next to the checkout when present, else the copy in reference-data/."
+    ),
+)
+
+FORM_RENDERER = "palliare.ui.forms.FormRenderer"
+CSRF_FAILURE_VIEW = "palliare.ui.views.csrf_failure"

@@ -1,0 +1,19 @@
+"""Test settings: fast hashing, tasks inline, e-mail in memory."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "ci-only-insecure-key")
+os.environ.setdefault("DEMO_MODE", "false")
+os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+os.environ.setdefault("DATA_DIR", os.path.join(os.getcwd(), "var", "test"))
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = logging_config(level="WARNING", json=False)  # noqa: F405
+OTP_TOTP_THROTTLE_FACTOR = 0  # tests enter wrong codes on purpose; throttling has its own test

@@ -1,0 +1,10 @@
+"""Developer and demo settings (``make run``): debug on, demo region on, SQLite by default."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("DEMO_MODE", "true")
+os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+
+from .base import *  # noqa: E402,F403

@@ -1,0 +1,135 @@
+"""Administration screens for the network coordinator: the directory and the region mapping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+
+from palliare.accounts import services as account_services
+from palliare.accounts.permissions import Permission
+from palliare.ui.admin_site import PermissionModelAdmin, site
+
+from .models import (
+    Location,
+    Membership,
+    Municipality,
+    Organization,
+    PostcodeArea,
+    Professional,
+    Region,
+    Subregion,
+)
+
+
+class SubregionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Subregion
+    extra = 0
+
+
+@admin.register(Region, site=site)
+class RegionAdmin(PermissionModelAdmin):
+    list_display = ("name", "code", "mapping_status")
+    inlines = [SubregionInline]
+
+
+@admin.register(Subregion, site=site)
+class SubregionAdmin(PermissionModelAdmin):
+    list_display = ("name", "code", "region")
+    list_filter = ("region",)
+
+
+@admin.register(Municipality, site=site)
+class MunicipalityAdmin(PermissionModelAdmin):
+    """The municipality → subregion mapping is edited right in the list."""
+
+    list_display = ("name", "gm_code", "province", "subregion")
+    list_editable = ("subregion",)
+    list_filter = ("subregion", "province")
+    search_fields = ("name", "gm_code")
+    readonly_fields = ("gm_code", "province_code", "province")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # municipalities come from the CBS reference data
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PostcodeArea, site=site)
+class PostcodeAreaAdmin(PermissionModelAdmin):
+    list_display = ("pc4", "place", "municipality", "population")
+    search_fields = ("pc4", "place")
+    list_filter = ("municipality__subregion",)
+    readonly_fields = ("pc4", "municipality", "place", "latitude", "longitude", "area_km2",
+                       "population", "population_65_plus", "population_75_plus",
+                       "population_by_age")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LocationInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = Location
+    extra = 0
+
+
+@admin.register(Organization, site=site)
+class OrganizationAdmin(PermissionModelAdmin):
+    list_display = ("name", "type", "agb_code", "subregion", "is_public", "is_active")
+    list_filter = ("type", "subregion", "is_public", "is_active")
+    search_fields = ("name", "agb_code")
+    inlines = [LocationInline]
+    autocomplete_fields = ("parent",)
+
+
+class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(Professional, site=site)
+class ProfessionalAdmin(PermissionModelAdmin):
+    """Professionals and their memberships; every membership change is written to the log."""
+
+    list_display = ("full_name", "discipline", "big_number", "user", "is_active")
+    list_filter = ("discipline", "is_active")
+    search_fields = ("family_name", "given_name", "big_number", "agb_code")
+    inlines = [MembershipInline]
+    raw_id_fields = ("user",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Professional]:
+        return super().get_queryset(request).select_related("user")
+
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool  # type: ignore[type-arg]
+    ) -> None:
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        if not request.actor.has(Permission.MANAGE_ACCOUNTS):  # type: ignore[attr-defined]
+            # Directory maintainers without account rights cannot change who may do what.
+            formset.forms = []
+            return
+        instances = formset.save(commit=False)
+        for instance in instances:
+            created = instance.pk is None
+            instance.save()
+            account_services.record_membership_change(
+                instance, actor=request.actor, created=created  # type: ignore[attr-defined]
+            )
+        for obj in formset.deleted_objects:
+            account_services.record_membership_change(
+                obj, actor=request.actor, created=False  # type: ignore[attr-defined]
+            )
+            obj.delete()

@@ -1,0 +1,27 @@
+"""Query sets of the directory."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from .models import Membership, Organization
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def active(self) -> OrganizationQuerySet:
+        return self.filter(is_active=True)
+
+    def public(self) -> OrganizationQuerySet:
+        return self.filter(is_active=True, is_public=True)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        today = timezone.localdate()
+        return self.filter(valid_from__lte=today).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today)
+        )

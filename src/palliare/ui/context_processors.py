@@ -1,0 +1,29 @@
+"""Context every page needs: the network's name, the menu, the actor's memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from . import navigation
+
+
+def layout(request: HttpRequest) -> dict[str, Any]:
+    actor = getattr(request, "actor", None)
+    user = getattr(request, "user", None)
+    verified = bool(user and user.is_authenticated and user.is_verified())  # type: ignore[union-attr]
+    context: dict[str, Any] = {
+        "network_name": settings.NETWORK_NAME,
+        "demo_mode": settings.DEMO_MODE,
+        "nav_items": [],
+        "memberships": [],
+        "actor": actor,
+    }
+    if verified and actor is not None:
+        context["nav_items"] = navigation.items_for(actor)
+        context["memberships"] = actor.available_memberships
+        match = request.resolver_match
+        context["active_namespace"] = match.namespace if match else ""
+    return context

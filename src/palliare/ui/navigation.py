@@ -1,0 +1,54 @@
+"""The main navigation. Apps register their entries in their own ``navigation.py``; an entry is
+shown only to actors holding its permission, so each role sees only its own navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from palliare.accounts.actors import Actor
+from palliare.accounts.permissions import Permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main menu."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    permission: Permission | None  # None: every verified professional
+    order: int = 100
+
+    @property
+    def namespace(self) -> str:
+        return self.url_name.rpartition(":")[0]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_REGISTRY: dict[str, NavItem] = {}
+
+
+def register(*items: NavItem) -> None:
+    for item in items:
+        _REGISTRY[item.key] = item
+
+
+def items_for(actor: Actor) -> list[NavItem]:
+    """The entries ``actor`` may open, in menu order."""
+    if not actor.is_authenticated:
+        return []
+    visible = [i for i in _REGISTRY.values() if i.permission is None or actor.has(i.permission)]
+    return sorted(visible, key=lambda i: (i.order, str(i.label)))
+
+
+register(
+    NavItem("home", _("My work"), "ui:home", None, order=0),
+    NavItem("admin", _("Administration"), "admin:index", Permission.USE_ADMIN, order=900),
+)

@@ -1,0 +1,15 @@
+"""Root URL configuration."""
+
+from django.urls import include, path
+
+from palliare.ui import views as ui_views
+from palliare.ui.admin_site import site as admin_site
+
+urlpatterns = [
+    path("", include("palliare.ui.urls")),
+    path("accounts/", include("palliare.accounts.urls")),
+    path("directory/", include("palliare.organizations.urls")),
+    path("admin/", admin_site.urls),
+    path("i18n/setlang/", ui_views.switch_language, name="set_language"),
+    path("healthz", ui_views.healthz, name="healthz"),
+]
