@@ -117,8 +117,7 @@ def current_memberships(user: User) -> list[Membership]:
 
     return list(
         Membership.objects.current()
-        .filter(professional__user=user, professional__is_active=True,
-                organization__is_active=True)
+        .filter(professional__user=user, professional__is_active=True, organization__is_active=True)
         .select_related("organization", "role", "professional")
         .order_by("valid_from", "pk")
     )
@@ -128,12 +127,12 @@ def actor_for(user: User | AnonymousUser | None, membership_id: int | None = Non
     """The actor for ``user``, acting under ``membership_id`` if that is one of theirs."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
-    memberships = current_memberships(user)  # type: ignore[arg-type]
+    memberships = current_memberships(user)
     chosen = next((m for m in memberships if m.pk == membership_id), None)
     if chosen is None and memberships:
         chosen = memberships[0]
     return Actor(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         membership=chosen,
         available_memberships=tuple(memberships),
     )

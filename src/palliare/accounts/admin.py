@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,11 +19,14 @@ from palliare.ui.admin_site import PermissionModelAdmin, site
 from . import services
 from .models import Role, User
 from .permissions import Permission
+from .requests import PalliareRequest
 
 
 class RoleForm(forms.ModelForm):  # type: ignore[type-arg]
     granted = forms.MultipleChoiceField(
-        label=_("Permissions"), choices=Permission.choices, required=False,
+        label=_("Permissions"),
+        choices=Permission.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -49,13 +52,14 @@ class RoleAdmin(PermissionModelAdmin):
     def save_model(self, request: HttpRequest, obj: Role, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         services.set_role_permissions(
-            obj, {Permission(p) for p in form.cleaned_data["granted"]},
-            actor=request.actor,  # type: ignore[attr-defined]
+            obj,
+            {Permission(p) for p in form.cleaned_data["granted"]},
+            actor=cast(PalliareRequest, request).actor,
         )
 
 
 @admin.register(User, site=site)
-class UserAdmin(PermissionModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(PermissionModelAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     permission = Permission.MANAGE_ACCOUNTS
     list_display = ("username", "email", "first_name", "last_name", "is_active", "last_login")
     actions = ["reset_second_factor"]
@@ -71,8 +75,13 @@ class UserAdmin(PermissionModelAdmin, DjangoUserAdmin):  # type: ignore[misc]
         for user in queryset:
             TOTPDevice.objects.filter(user=user).delete()
             audit.record(
-                "auth.second_factor_reset", actor=request.actor,  # type: ignore[attr-defined]
-                action=AuditAction.DELETE, subject=user, purpose=AuditPurpose.SECURITY,
+                "auth.second_factor_reset",
+                actor=cast(PalliareRequest, request).actor,
+                action=AuditAction.DELETE,
+                subject=user,
+                purpose=AuditPurpose.SECURITY,
             )
-        messages.success(request, _("Two-factor login reset for %(count)d accounts.")
-                         % {"count": queryset.count()})
+        messages.success(
+            request,
+            _("Two-factor login reset for %(count)d accounts.") % {"count": queryset.count()},
+        )

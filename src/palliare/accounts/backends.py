@@ -14,7 +14,7 @@ from .models import User
 class UsernameOrEmailBackend(ModelBackend):
     """Log in with the username or the (case-insensitive) e-mail address and the password."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

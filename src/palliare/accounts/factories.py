@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Role, User
 
-TEST_PASSWORD = "correct-horse-battery-staple"
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -30,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         )
 
     @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):  # noqa: N805
+    def saved(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

@@ -10,22 +10,29 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(forms.Form):
     username = forms.CharField(
-        label=_("Username or e-mail address"), max_length=254,
+        label=_("Username or e-mail address"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
     password = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Six-digit code from your authenticator app"), max_length=10,
-        widget=forms.TextInput(attrs={
-            "autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True,
-            "pattern": r"[0-9 ]*",
-        }),
+        label=_("Six-digit code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "pattern": r"[0-9 ]*",
+            }
+        ),
     )
 
     def clean_token(self) -> str:

@@ -13,6 +13,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
+from palliare.accounts.requests import is_verified
+
 from .actors import actor_for
 
 MEMBERSHIP_SESSION_KEY = "palliare_membership_id"
@@ -69,7 +71,7 @@ class TwoFactorRequiredMiddleware:
             return redirect_to_login(request.get_full_path(), resolve_url("accounts:login"))
         if getattr(view_func, "otp_exempt", False):
             return None
-        if not request.user.is_verified():  # type: ignore[union-attr]
+        if not is_verified(request.user):
             if is_api:
                 return JsonResponse({"detail": "Second factor required."}, status=401)
             target = reverse("accounts:two_factor")

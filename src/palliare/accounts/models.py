@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,6 @@ class User(AbstractUser):
     """A person who logs in. Their directory entry is ``organizations.Professional``."""
 
     email = models.EmailField(_("e-mail address"), blank=True)
-
-    objects: UserManager[User] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -87,3 +85,6 @@ class AppliedRoleDefault(models.Model):
                 fields=["role_code", "permission"], name="unique_applied_role_default"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.role_code}: {self.permission}"

@@ -58,8 +58,11 @@ def set_role_permissions(role: Role, permissions: set[Permission], *, actor: Act
     RolePermission.objects.filter(role=role, permission__in=removed).delete()
     RolePermission.objects.bulk_create(RolePermission(role=role, permission=p) for p in added)
     audit.record(
-        "accounts.role_permissions_changed", actor=actor, action=AuditAction.UPDATE,
-        subject=role, purpose=AuditPurpose.ADMINISTRATION,
+        "accounts.role_permissions_changed",
+        actor=actor,
+        action=AuditAction.UPDATE,
+        subject=role,
+        purpose=AuditPurpose.ADMINISTRATION,
         details={"role": role.code, "added": added, "removed": removed},
     )
     return role
@@ -89,8 +92,12 @@ def grant_membership(
     membership.full_clean()
     membership.save()
     audit.record(
-        "accounts.membership_granted", actor=actor, actor_name="system",
-        action=AuditAction.CREATE, subject=membership, purpose=AuditPurpose.ADMINISTRATION,
+        "accounts.membership_granted",
+        actor=actor,
+        actor_name="system",
+        action=AuditAction.CREATE,
+        subject=membership,
+        purpose=AuditPurpose.ADMINISTRATION,
         details=_membership_details(membership),
     )
     return membership
@@ -104,8 +111,11 @@ def end_membership(membership: Membership, *, actor: Actor, on: dt.date) -> Memb
     membership.full_clean()
     membership.save(update_fields=["valid_until"])
     audit.record(
-        "accounts.membership_ended", actor=actor, action=AuditAction.UPDATE,
-        subject=membership, purpose=AuditPurpose.ADMINISTRATION,
+        "accounts.membership_ended",
+        actor=actor,
+        action=AuditAction.UPDATE,
+        subject=membership,
+        purpose=AuditPurpose.ADMINISTRATION,
         details={**_membership_details(membership), "valid_until": on.isoformat()},
     )
     return membership
@@ -117,8 +127,10 @@ def record_membership_change(membership: Membership, *, actor: Actor, created: b
     _ensure_manager(actor)
     audit.record(
         "accounts.membership_granted" if created else "accounts.membership_changed",
-        actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE,
-        subject=membership, purpose=AuditPurpose.ADMINISTRATION,
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        subject=membership,
+        purpose=AuditPurpose.ADMINISTRATION,
         details=_membership_details(membership),
     )
 

@@ -16,16 +16,24 @@ from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 @receiver(user_login_failed)
 def log_failed_login(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
     audit.record(
-        "auth.login_failed", actor=None, actor_name=str(credentials.get("username", ""))[:150],
-        action=AuditAction.EXECUTE, outcome=AuditOutcome.FAILURE, purpose=AuditPurpose.SECURITY,
+        "auth.login_failed",
+        actor=None,
+        actor_name=str(credentials.get("username", ""))[:150],
+        action=AuditAction.EXECUTE,
+        outcome=AuditOutcome.FAILURE,
+        purpose=AuditPurpose.SECURITY,
     )
 
 
 @receiver(user_locked_out)
 def log_lockout(sender: Any, username: str | None = None, **kwargs: Any) -> None:
     audit.record(
-        "auth.locked_out", actor=None, actor_name=(username or "")[:150],
-        action=AuditAction.EXECUTE, outcome=AuditOutcome.DENIED, purpose=AuditPurpose.SECURITY,
+        "auth.locked_out",
+        actor=None,
+        actor_name=(username or "")[:150],
+        action=AuditAction.EXECUTE,
+        outcome=AuditOutcome.DENIED,
+        purpose=AuditPurpose.SECURITY,
     )
 
 

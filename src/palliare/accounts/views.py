@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from palliare.accounts.requests import is_verified
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.ui import qrcodes
@@ -28,6 +29,7 @@ from .decorators import any_professional, otp_exempt, public
 from .forms import LoginForm, MembershipChoiceForm, TokenForm
 from .middleware import MEMBERSHIP_SESSION_KEY
 from .models import User
+from .requests import PalliareRequest
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -48,7 +50,7 @@ def _confirmed_device(user: User) -> TOTPDevice | None:
 @sensitive_post_parameters("password")
 def login_view(request: HttpRequest) -> HttpResponse:
     """Step 1: username or e-mail and password (locked out after repeated failures)."""
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if is_verified(request.user):
         return redirect(_safe_next(request))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -73,30 +75,40 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def two_factor_view(request: HttpRequest) -> HttpResponse:
     """Step 2: the six-digit code. Without a confirmed device the user enrols first."""
     user: User = request.user  # type: ignore[assignment]
-    if user.is_verified():  # type: ignore[attr-defined]
+    if is_verified(user):
         return redirect(_safe_next(request))
     device = _confirmed_device(user)
     if device is None:
-        return redirect(f"{reverse('accounts:two_factor_setup')}?"
-                        f"{urlencode({'next': _safe_next(request)})}")
+        return redirect(
+            f"{reverse('accounts:two_factor_setup')}?{urlencode({'next': _safe_next(request)})}"
+        )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _info = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
-            audit.record("auth.login", actor=actor_for(user), action=AuditAction.EXECUTE,
-                         purpose=AuditPurpose.SECURITY)
+            audit.record(
+                "auth.login",
+                actor=actor_for(user),
+                action=AuditAction.EXECUTE,
+                purpose=AuditPurpose.SECURITY,
+            )
             return redirect(_safe_next(request))
-        audit.record("auth.second_factor_failed", actor=actor_for(user),
-                     action=AuditAction.EXECUTE, outcome=AuditOutcome.FAILURE,
-                     purpose=AuditPurpose.SECURITY)
+        audit.record(
+            "auth.second_factor_failed",
+            actor=actor_for(user),
+            action=AuditAction.EXECUTE,
+            outcome=AuditOutcome.FAILURE,
+            purpose=AuditPurpose.SECURITY,
+        )
         if not allowed:
             form.add_error(None, _("Too many wrong codes. Wait a moment and try again."))
         else:
-            form.add_error("token", _("This code is not correct or has expired. "
-                                      "Enter the code your app shows now."))
-    return render(request, "accounts/two_factor.html", {"form": form,
-                                                         "next": _safe_next(request)})
+            form.add_error(
+                "token",
+                _("This code is not correct or has expired. Enter the code your app shows now."),
+            )
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request)})
 
 
 @otp_exempt
@@ -106,8 +118,9 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if _confirmed_device(user) is not None:
         # A second device can only be added by an administrator, never with a password alone.
-        return redirect(f"{reverse('accounts:two_factor')}?"
-                        f"{urlencode({'next': _safe_next(request)})}")
+        return redirect(
+            f"{reverse('accounts:two_factor')}?{urlencode({'next': _safe_next(request)})}"
+        )
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
@@ -121,15 +134,26 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             actor = actor_for(user)
-            audit.record("auth.second_factor_enrolled", actor=actor, action=AuditAction.CREATE,
-                         subject=device, purpose=AuditPurpose.SECURITY)
-            audit.record("auth.login", actor=actor, action=AuditAction.EXECUTE,
-                         purpose=AuditPurpose.SECURITY)
+            audit.record(
+                "auth.second_factor_enrolled",
+                actor=actor,
+                action=AuditAction.CREATE,
+                subject=device,
+                purpose=AuditPurpose.SECURITY,
+            )
+            audit.record(
+                "auth.login", actor=actor, action=AuditAction.EXECUTE, purpose=AuditPurpose.SECURITY
+            )
             messages.success(request, _("Two-factor login is set up."))
             return redirect(_safe_next(request))
         else:
-            form.add_error("token", _("This code is not correct. Check that the time on your "
-                                      "phone is right and enter the code your app shows now."))
+            form.add_error(
+                "token",
+                _(
+                    "This code is not correct. Check that the time on your "
+                    "phone is right and enter the code your app shows now."
+                ),
+            )
     secret = base64.b32encode(device.bin_key).decode("ascii")
     context = {
         "form": form,
@@ -142,10 +166,14 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
 
 @otp_exempt
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: PalliareRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record("auth.logout", actor=request.actor,  # type: ignore[attr-defined]
-                     action=AuditAction.EXECUTE, purpose=AuditPurpose.SECURITY)
+        audit.record(
+            "auth.logout",
+            actor=request.actor,
+            action=AuditAction.EXECUTE,
+            purpose=AuditPurpose.SECURITY,
+        )
     logout(request)
     messages.info(request, _("You have been logged out."))
     return redirect("accounts:login")
@@ -161,9 +189,14 @@ def switch_membership_view(request: HttpRequest) -> HttpResponse:
         mine = {m.pk: m for m in current_memberships(request.user)}  # type: ignore[arg-type]
         if wanted in mine:
             request.session[MEMBERSHIP_SESSION_KEY] = wanted
-            messages.success(request, _("You now work as %(role)s at %(organization)s.") % {
-                "role": mine[wanted].role.label, "organization": mine[wanted].organization.name,
-            })
+            messages.success(
+                request,
+                _("You now work as %(role)s at %(organization)s.")
+                % {
+                    "role": mine[wanted].role.label,
+                    "organization": mine[wanted].organization.name,
+                },
+            )
     return HttpResponseRedirect(reverse("ui:home"))
 
 
@@ -175,23 +208,33 @@ def account_view(request: HttpRequest) -> HttpResponse:
 
 
 # Password reset: Django's views, public, with our templates.
-password_reset = public(auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    email_template_name="accounts/email/password_reset.txt",
-    subject_template_name="accounts/email/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password_reset_done"),
-))
-password_reset_done = public(auth_views.PasswordResetDoneView.as_view(
-    template_name="accounts/password_reset_done.html",
-))
-password_reset_confirm = public(auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
-    success_url=reverse_lazy("accounts:password_reset_complete"),
-))
-password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view(
-    template_name="accounts/password_reset_complete.html",
-))
-password_change = any_professional(auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change.html",
-    success_url=reverse_lazy("accounts:account"),
-))
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = public(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html",
+    )
+)
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html",
+    )
+)
+password_change = any_professional(
+    auth_views.PasswordChangeView.as_view(
+        template_name="accounts/password_change.html",
+        success_url=reverse_lazy("accounts:account"),
+    )
+)

@@ -18,7 +18,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AuditLogImmutableError("The access log is append-only.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AuditLogImmutableError("The access log is append-only.")
 
     def for_patient(self, patient_id: int) -> AuditEventQuerySet:
@@ -96,3 +96,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("access-log chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence}"

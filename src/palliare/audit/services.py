@@ -178,8 +178,12 @@ def verify_chain() -> ChainReport:
         if seq != expected_sequence:
             return ChainReport(
                 checked,
-                ChainBreak(seq, event_id, f"expected sequence {expected_sequence}, found {seq} "
-                           "(rows removed or inserted)"),
+                ChainBreak(
+                    seq,
+                    event_id,
+                    f"expected sequence {expected_sequence}, found {seq} "
+                    "(rows removed or inserted)",
+                ),
             )
         if row["prev_hash"] != expected_prev:
             return ChainReport(

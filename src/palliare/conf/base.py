@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from .includes.database import database_settings
 from .includes.environ import config
 from .includes.logging import logging_config
@@ -94,7 +93,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "palliare.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "palliare.ui.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -202,9 +201,7 @@ EMAIL_BACKEND = config(
 EMAIL_HOST = config("EMAIL_HOST", "localhost", help_text="SMTP server.", group="E-mail")
 EMAIL_PORT = config("EMAIL_PORT", 25, help_text="SMTP port.", group="E-mail")
 EMAIL_HOST_USER = config("EMAIL_HOST_USER", "", help_text="SMTP user.", group="E-mail")
-EMAIL_HOST_PASSWORD = config(
-    "EMAIL_HOST_PASSWORD", "", help_text="SMTP password.", group="E-mail"
-)
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD", "", help_text="SMTP password.", group="E-mail")
 EMAIL_USE_TLS = config("EMAIL_USE_TLS", False, help_text="Use STARTTLS.", group="E-mail")
 EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = config(

@@ -7,7 +7,8 @@ os.environ.setdefault("DEMO_MODE", "false")
 os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("DATA_DIR", os.path.join(os.getcwd(), "var", "test"))
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
+from .includes.logging import logging_config
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -15,5 +16,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-LOGGING = logging_config(level="WARNING", json=False)  # noqa: F405
+LOGGING = logging_config(level="WARNING", json=False)
 OTP_TOTP_THROTTLE_FACTOR = 0  # tests enter wrong codes on purpose; throttling has its own test

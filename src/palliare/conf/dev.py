@@ -7,4 +7,4 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from palliare.accounts import services as account_services
 from palliare.accounts.permissions import Permission
+from palliare.accounts.requests import PalliareRequest
 from palliare.ui.admin_site import PermissionModelAdmin, site
 
 from .models import (
@@ -64,9 +65,18 @@ class PostcodeAreaAdmin(PermissionModelAdmin):
     list_display = ("pc4", "place", "municipality", "population")
     search_fields = ("pc4", "place")
     list_filter = ("municipality__subregion",)
-    readonly_fields = ("pc4", "municipality", "place", "latitude", "longitude", "area_km2",
-                       "population", "population_65_plus", "population_75_plus",
-                       "population_by_age")
+    readonly_fields = (
+        "pc4",
+        "municipality",
+        "place",
+        "latitude",
+        "longitude",
+        "area_km2",
+        "population",
+        "population_65_plus",
+        "population_75_plus",
+        "population_by_age",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -112,12 +122,17 @@ class ProfessionalAdmin(PermissionModelAdmin):
         return super().get_queryset(request).select_related("user")
 
     def save_formset(
-        self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool  # type: ignore[type-arg]
+        self,
+        request: HttpRequest,
+        form: Any,
+        formset: BaseInlineFormSet,  # type: ignore[type-arg]
+        change: bool,
     ) -> None:
         if formset.model is not Membership:
             super().save_formset(request, form, formset, change)
             return
-        if not request.actor.has(Permission.MANAGE_ACCOUNTS):  # type: ignore[attr-defined]
+        actor = cast(PalliareRequest, request).actor
+        if not actor.has(Permission.MANAGE_ACCOUNTS):
             # Directory maintainers without account rights cannot change who may do what.
             formset.forms = []
             return
@@ -126,10 +141,14 @@ class ProfessionalAdmin(PermissionModelAdmin):
             created = instance.pk is None
             instance.save()
             account_services.record_membership_change(
-                instance, actor=request.actor, created=created  # type: ignore[attr-defined]
+                instance,
+                actor=actor,
+                created=created,
             )
         for obj in formset.deleted_objects:
             account_services.record_membership_change(
-                obj, actor=request.actor, created=False  # type: ignore[attr-defined]
+                obj,
+                actor=actor,
+                created=False,
             )
             obj.delete()

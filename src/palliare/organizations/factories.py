@@ -7,7 +7,16 @@ import factory
 from palliare.accounts.factories import UserFactory, role
 
 from .constants import Discipline, OrganizationType
-from .models import Location, Membership, Municipality, Organization, PostcodeArea, Professional, Region, Subregion
+from .models import (
+    Location,
+    Membership,
+    Municipality,
+    Organization,
+    PostcodeArea,
+    Professional,
+    Region,
+    Subregion,
+)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +33,10 @@ class Region(models.Model):
         max_length=16,
         choices=MappingStatus.choices,
         default=MappingStatus.DRAFT,
-        help_text=_("Which municipality belongs to which subregional network is configuration; "
-                    "a draft mapping is shown as such."),
+        help_text=_(
+            "Which municipality belongs to which subregional network is configuration; "
+            "a draft mapping is shown as such."
+        ),
     )
     mapping_note = models.TextField(_("note on the mapping"), blank=True)
 
@@ -92,10 +93,14 @@ class Municipality(models.Model):
 class PostcodeArea(models.Model):
     """A four-digit postcode area (PC4) with its centroid and population (CBS)."""
 
-    pc4 = models.CharField(_("postcode area"), max_length=4, primary_key=True,
-                           validators=[validate_pc4])
+    pc4 = models.CharField(
+        _("postcode area"), max_length=4, primary_key=True, validators=[validate_pc4]
+    )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.SET_NULL, null=True, blank=True,
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="postcode_areas",
     )
     place = models.CharField(_("place"), max_length=100, blank=True)
@@ -106,7 +111,9 @@ class PostcodeArea(models.Model):
     population_65_plus = models.PositiveIntegerField(_("inhabitants 65+"), default=0)
     population_75_plus = models.PositiveIntegerField(_("inhabitants 75+"), default=0)
     population_by_age = models.JSONField(
-        _("inhabitants by age group"), default=dict, blank=True,
+        _("inhabitants by age group"),
+        default=dict,
+        blank=True,
         help_text=_("CBS 83502NED, 1 January 2021: age group → inhabitants."),
     )
 
@@ -125,26 +132,39 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=32, choices=OrganizationType.choices)
     agb_code = models.CharField(
-        _("AGB code"), max_length=8, blank=True, validators=[validate_agb_code],
+        _("AGB code"),
+        max_length=8,
+        blank=True,
+        validators=[validate_agb_code],
         help_text=_("Eight digits (Vektis AGB register)."),
     )
     subregion = models.ForeignKey(
-        Subregion, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="organizations", verbose_name=_("subregion"),
+        Subregion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("subregion"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("part of"),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     public_description = models.TextField(
-        _("public description"), blank=True,
+        _("public description"),
+        blank=True,
         help_text=_("Plain-language text shown to inhabitants in the public care finder."),
     )
     is_public = models.BooleanField(
-        _("shown in the public care finder"), default=False,
+        _("shown in the public care finder"),
+        default=False,
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_demo = models.BooleanField(_("fictional demo data"), default=False, editable=False)
@@ -159,7 +179,8 @@ class Organization(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agb_code"], condition=~models.Q(agb_code=""),
+                fields=["agb_code"],
+                condition=~models.Q(agb_code=""),
                 name="unique_organization_agb_code",
                 violation_error_message=_("Another organisation already has this AGB code."),
             )
@@ -182,7 +203,11 @@ class Location(models.Model):
     postcode = models.CharField(_("postcode"), max_length=7, validators=[validate_postcode])
     city = models.CharField(_("place"), max_length=100)
     postcode_area = models.ForeignKey(
-        PostcodeArea, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        PostcodeArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
         related_name="locations",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
@@ -196,18 +221,23 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.name or f"{self.street} {self.house_number}, {self.city}".strip(" ,")
 
-    def clean(self) -> None:
-        self.postcode = normalize_postcode(self.postcode)
-        if self.postcode and not PostcodeArea.objects.filter(pk=self.postcode[:4]).exists():
-            raise ValidationError(
-                {"postcode": _("Postcode area %(pc4)s is unknown. Check the postcode or load "
-                               "the reference data.") % {"pc4": self.postcode[:4]}}
-            )
-
     def save(self, *args: object, **kwargs: object) -> None:
         self.postcode = normalize_postcode(self.postcode)
         self.postcode_area_id = self.postcode[:4] if self.postcode else None
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        self.postcode = normalize_postcode(self.postcode)
+        if self.postcode and not PostcodeArea.objects.filter(pk=self.postcode[:4]).exists():
+            raise ValidationError(
+                {
+                    "postcode": _(
+                        "Postcode area %(pc4)s is unknown. Check the postcode or load "
+                        "the reference data."
+                    )
+                    % {"pc4": self.postcode[:4]}
+                }
+            )
 
 
 class Professional(models.Model):
@@ -218,17 +248,25 @@ class Professional(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="professional", verbose_name=_("login account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="professional",
+        verbose_name=_("login account"),
     )
     initials = models.CharField(_("initials"), max_length=20, blank=True)
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
-    family_name_prefix = models.CharField(_("prefix"), max_length=20, blank=True,
-                                          help_text=_("For example: van, de, van der."))
+    family_name_prefix = models.CharField(
+        _("prefix"), max_length=20, blank=True, help_text=_("For example: van, de, van der.")
+    )
     family_name = models.CharField(_("family name"), max_length=100)
     discipline = models.CharField(_("discipline"), max_length=32, choices=Discipline.choices)
     big_number = models.CharField(
-        _("BIG number"), max_length=11, blank=True, validators=[validate_big_number],
+        _("BIG number"),
+        max_length=11,
+        blank=True,
+        validators=[validate_big_number],
     )
     agb_code = models.CharField(
         _("AGB code"), max_length=8, blank=True, validators=[validate_agb_code]
@@ -244,7 +282,8 @@ class Professional(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["big_number"], condition=~models.Q(big_number=""),
+                fields=["big_number"],
+                condition=~models.Q(big_number=""),
                 name="unique_professional_big_number",
                 violation_error_message=_("Another professional already has this BIG number."),
             )
@@ -272,16 +311,21 @@ class Membership(models.Model):
         Professional, on_delete=models.CASCADE, related_name="memberships"
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     role = models.ForeignKey(
-        "accounts.Role", on_delete=models.PROTECT, related_name="memberships",
+        "accounts.Role",
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name=_("role"),
     )
     job_title = models.CharField(_("job title"), max_length=100, blank=True)
-    phone = models.CharField(_("direct phone"), max_length=20, blank=True,
-                             validators=[validate_phone])
+    phone = models.CharField(
+        _("direct phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
     valid_from = models.DateField(_("from"), default=dt.date.today)
     valid_until = models.DateField(_("until"), null=True, blank=True)
 
@@ -309,6 +353,4 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         today = timezone.localdate()
-        return self.valid_from <= today and (self.valid_until is None
-                                             or self.valid_until >= today)
-
+        return self.valid_from <= today and (self.valid_until is None or self.valid_until >= today)

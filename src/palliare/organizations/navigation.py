@@ -4,6 +4,7 @@ from palliare.accounts.permissions import Permission
 from palliare.ui.navigation import NavItem, register
 
 register(
-    NavItem("directory", _("Directory"), "organizations:list", Permission.VIEW_DIRECTORY,
-            order=500),
+    NavItem(
+        "directory", _("Directory"), "organizations:list", Permission.VIEW_DIRECTORY, order=500
+    ),
 )

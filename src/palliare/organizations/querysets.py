@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from .models import Membership, Organization
+    from .models import Membership, Organization  # noqa: F401 (string annotations)
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):

@@ -25,13 +25,39 @@ REQUIRED_FILES = (MUNICIPALITIES, PC4_CENTROIDS, PC4_POPULATION)
 
 _COLUMNS = {
     MUNICIPALITIES: {"gm_code", "name", "pv_code", "province"},
-    PC4_CENTROIDS: {"pc4", "centroid_lat", "centroid_lon", "place", "gm_code", "area_km2",
-                    "inhabitants_2021"},
+    PC4_CENTROIDS: {
+        "pc4",
+        "centroid_lat",
+        "centroid_lon",
+        "place",
+        "gm_code",
+        "area_km2",
+        "inhabitants_2021",
+    },
     PC4_POPULATION: {"pc4", "age_group", "total"},
 }
-_AGE_GROUPS = ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44",
-               "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89",
-               "90-94", "95+"]
+_AGE_GROUPS = [
+    "0-4",
+    "5-9",
+    "10-14",
+    "15-19",
+    "20-24",
+    "25-29",
+    "30-34",
+    "35-39",
+    "40-44",
+    "45-49",
+    "50-54",
+    "55-59",
+    "60-64",
+    "65-69",
+    "70-74",
+    "75-79",
+    "80-84",
+    "85-89",
+    "90-94",
+    "95+",
+]
 _65_PLUS = set(_AGE_GROUPS[13:])
 _75_PLUS = set(_AGE_GROUPS[15:])
 
@@ -64,7 +90,9 @@ def default_source() -> Path:
     return settings.BASE_DIR / "reference-data"
 
 
-def _rows(source: Path, relative: Path, problems: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(
+    source: Path, relative: Path, problems: list[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
     path = source / relative
     if not path.is_file():
         problems.append(f"{path}: file not found")
@@ -115,8 +143,11 @@ def _parse(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str,
         if not row["name"].strip():
             problems.append(f"{path}:{line}: name is empty")
             continue
-        municipalities[gm] = {"name": row["name"].strip(), "province_code": row["pv_code"],
-                              "province": row["province"]}
+        municipalities[gm] = {
+            "name": row["name"].strip(),
+            "province_code": row["pv_code"],
+            "province": row["province"],
+        }
 
     by_age: dict[str, dict[str, int]] = defaultdict(dict)
     path = source / PC4_POPULATION
@@ -142,7 +173,9 @@ def _parse(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str,
         if not (50.5 <= lat <= 53.7 and 3.2 <= lon <= 7.3):
             problems.append(f"{path}:{line}: coordinates {lat}, {lon} lie outside the Netherlands")
             continue
-        area = _float(row["area_km2"], path, line, "area_km2", problems) if row["area_km2"] else None
+        area = (
+            _float(row["area_km2"], path, line, "area_km2", problems) if row["area_km2"] else None
+        )
         population = _int(row["inhabitants_2021"], path, line, "inhabitants_2021", problems)
         ages = by_age.get(pc4, {})
         areas[pc4] = {
@@ -186,8 +219,17 @@ def import_reference_data(source: Path | None = None) -> ImportResult:
 
         municipality_ids = dict(Municipality.objects.values_list("gm_code", "pk"))
         existing_areas = {a.pc4: a for a in PostcodeArea.objects.all()}
-        fields = ["municipality_id", "place", "latitude", "longitude", "area_km2", "population",
-                  "population_65_plus", "population_75_plus", "population_by_age"]
+        fields = [
+            "municipality_id",
+            "place",
+            "latitude",
+            "longitude",
+            "area_km2",
+            "population",
+            "population_65_plus",
+            "population_75_plus",
+            "population_by_age",
+        ]
         new_areas, changed_areas = [], []
         for pc4, values in areas.items():
             gm = values.pop("gm_code")

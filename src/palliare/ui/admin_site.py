@@ -7,7 +7,7 @@ names the permission that allows changing its data. Django's own model permissio
 from __future__ import annotations
 
 from functools import update_wrapper
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.permissions import Permission
+from palliare.accounts.requests import PalliareRequest, is_verified
 
 
 class PalliareAdminSite(admin.AdminSite):
@@ -29,8 +30,8 @@ class PalliareAdminSite(admin.AdminSite):
         user = request.user
         return bool(
             user.is_active
-            and user.is_verified()  # type: ignore[union-attr]
-            and request.actor.has(Permission.USE_ADMIN)  # type: ignore[attr-defined]
+            and is_verified(user)
+            and cast(PalliareRequest, request).actor.has(Permission.USE_ADMIN)
         )
 
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
@@ -39,14 +40,14 @@ class PalliareAdminSite(admin.AdminSite):
 
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
-            if user.is_authenticated and user.is_verified() and not self.has_permission(request):  # type: ignore[union-attr]
+            if is_verified(user) and not self.has_permission(request):
                 raise PermissionDenied
             return inner(request, *args, **kwargs)  # type: ignore[no-any-return]
 
         return update_wrapper(guarded, inner)
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+        if is_verified(request.user):
             raise PermissionDenied  # logged in, but this role may not administer
         return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
 
@@ -60,7 +61,7 @@ class PermissionModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     permission: Permission = Permission.MANAGE_DIRECTORY
 
     def _allowed(self, request: HttpRequest) -> bool:
-        return bool(request.actor.has(self.permission))  # type: ignore[attr-defined]
+        return bool(cast(PalliareRequest, request).actor.has(self.permission))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)

@@ -7,13 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from palliare.accounts.requests import is_verified
+
 from . import navigation
 
 
 def layout(request: HttpRequest) -> dict[str, Any]:
     actor = getattr(request, "actor", None)
     user = getattr(request, "user", None)
-    verified = bool(user and user.is_authenticated and user.is_verified())  # type: ignore[union-attr]
+    verified = bool(user and is_verified(user))
     context: dict[str, Any] = {
         "network_name": settings.NETWORK_NAME,
         "demo_mode": settings.DEMO_MODE,

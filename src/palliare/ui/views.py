@@ -8,14 +8,15 @@ from django.shortcuts import render
 from django.views.i18n import set_language
 
 from palliare.accounts.decorators import any_professional, public
+from palliare.accounts.requests import PalliareRequest
 
 from . import worklist
 
 
 @any_professional
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PalliareRequest) -> HttpResponse:
     """What needs me today: the sections the apps contribute for this actor."""
-    actor = request.actor  # type: ignore[attr-defined]
+    actor = request.actor
     sections = worklist.sections_for(actor)
     return render(request, "ui/home.html", {"sections": sections})
 

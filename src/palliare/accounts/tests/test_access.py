@@ -42,13 +42,17 @@ def _url(route: str, pattern: URLPattern) -> str:
 
 def app_views():
     """Every route of Palliare itself (Django's admin is guarded by its own site)."""
-    return [(route, p) for route, p in _walk(get_resolver().url_patterns)
-            if not route.startswith(_ADMIN_PREFIX)]
+    return [
+        (route, p)
+        for route, p in _walk(get_resolver().url_patterns)
+        if not route.startswith(_ADMIN_PREFIX)
+    ]
 
 
 def test_every_view_declares_who_may_open_it():
-    undeclared = [route for route, p in app_views()
-                  if getattr(p.callback, "access_rule", None) is None]
+    undeclared = [
+        route for route, p in app_views() if getattr(p.callback, "access_rule", None) is None
+    ]
     assert undeclared == []
 
 
@@ -81,8 +85,9 @@ def test_every_data_view_refuses_user_without_second_factor():
 
 
 def _roles_without(permissions) -> list[str]:
-    return [code for code, perms in DEFAULT_ROLE_PERMISSIONS.items()
-            if not set(permissions) <= perms]
+    return [
+        code for code, perms in DEFAULT_ROLE_PERMISSIONS.items() if not set(permissions) <= perms
+    ]
 
 
 def _roles_with(permissions) -> list[str]:
@@ -139,8 +144,9 @@ def test_unknown_role_grants_nothing(make_actor):
 def test_expired_membership_grants_nothing(make_actor):
     import datetime as dt
 
-    membership = MembershipFactory(role=role(RoleCode.GP),
-                                   valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1))
+    membership = MembershipFactory(
+        role=role(RoleCode.GP), valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2021, 1, 1)
+    )
     assert actor_for(membership.professional.user).permissions == frozenset()
 
 
@@ -167,8 +173,9 @@ def test_admin_is_refused_to_other_roles(client_for, make_actor):
 
 def test_switching_membership_changes_role(client_for, make_actor):
     actor = make_actor(RoleCode.GP)
-    other = MembershipFactory(professional=actor.membership.professional,
-                              role=role(RoleCode.OUT_OF_HOURS_GP))
+    other = MembershipFactory(
+        professional=actor.membership.professional, role=role(RoleCode.OUT_OF_HOURS_GP)
+    )
     client = client_for(actor)
     client.post(reverse("accounts:switch_membership"), {"membership": other.pk})
     html = client.get(reverse("ui:home")).content.decode()

@@ -57,6 +57,7 @@ def test_first_login_enrols_second_factor(client):
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', html).group(1)
     import base64
+
     assert base64.b32decode(secret.replace(" ", "")) == device.bin_key
 
     bad = client.post(reverse("accounts:two_factor_setup"), {"token": "000000"})

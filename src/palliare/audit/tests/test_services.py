@@ -14,9 +14,15 @@ from palliare.audit.models import AuditEvent, AuditLogImmutableError
 
 def _write(n: int) -> list[AuditEvent]:
     return [
-        services.record(f"test.event{i}", actor=None, actor_name="tester",
-                        action=AuditAction.READ, patient_id=42, purpose=AuditPurpose.TREATMENT,
-                        details={"i": i, "note": "ë"})
+        services.record(
+            f"test.event{i}",
+            actor=None,
+            actor_name="tester",
+            action=AuditAction.READ,
+            patient_id=42,
+            purpose=AuditPurpose.TREATMENT,
+            details={"i": i, "note": "ë"},
+        )
         for i in range(n)
     ]
 
@@ -64,7 +70,10 @@ def test_record_carries_request_context():
         context.deactivate(token)
     event.refresh_from_db()
     assert (event.request_id, event.client_ip, event.user_agent) == (
-        "req-12345678", "10.1.2.3", "pytest")
+        "req-12345678",
+        "10.1.2.3",
+        "pytest",
+    )
     assert services.verify_chain().ok
 
 
@@ -96,8 +105,9 @@ def test_tampered_row_is_named(capsys, tamper):
     events = _write(4)
     tamper()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditevent SET actor_name = 'someone else' WHERE id = %s",
-                       [events[2].pk])
+        cursor.execute(
+            "UPDATE audit_auditevent SET actor_name = 'someone else' WHERE id = %s", [events[2].pk]
+        )
     report = services.verify_chain()
     assert not report.ok
     assert report.broken is not None

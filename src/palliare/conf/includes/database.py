@@ -24,14 +24,14 @@ def database_settings(data_dir: Path) -> dict[str, Any]:
     conn_max_age = config(
         "DB_CONN_MAX_AGE",
         60,
-        help_text="Seconds a database connection is kept open between requests (0 = close each time).",
+        help_text="Seconds a database connection stays open between requests (0: close each time).",
         group="Database",
     )
     if url:
         db = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
         if db["ENGINE"] == "django.db.backends.postgresql":
             db.setdefault("OPTIONS", {})
-        return db
+        return dict(db)
     data_dir.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

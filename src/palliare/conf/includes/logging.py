@@ -10,9 +10,7 @@ import structlog
 def logging_config(*, level: str, json: bool) -> dict[str, Any]:
     """Return a LOGGING dict that routes stdlib and structlog output through one renderer."""
     renderer: Any = (
-        structlog.processors.JSONRenderer()
-        if json
-        else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
     structlog.configure(
         processors=[

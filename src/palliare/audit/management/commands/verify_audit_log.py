@@ -19,7 +19,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Access log intact: {report.checked} events."))
             return
         self.stderr.write(
-            self.style.ERROR(f"Access log BROKEN after {report.checked} intact events: "
-                             f"{report.broken}")
+            self.style.ERROR(
+                f"Access log BROKEN after {report.checked} intact events: {report.broken}"
+            )
         )
         sys.exit(1)

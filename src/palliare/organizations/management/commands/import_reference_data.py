@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from palliare.organizations.models import PostcodeArea
 from palliare.organizations.reference_data import ReferenceDataError, import_reference_data
 
 
@@ -15,12 +16,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--source", type=Path, default=None,
+            "--source",
+            type=Path,
+            default=None,
             help="Folder holding derived/*.csv (default: REFERENCE_DATA_DIR, ../shared/data "
-                 "or the vendored reference-data/).",
+            "or the vendored reference-data/).",
+        )
+        parser.add_argument(
+            "--skip-if-loaded",
+            action="store_true",
+            help="Do nothing when postcode areas are already loaded (fast restarts).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["skip_if_loaded"] and PostcodeArea.objects.exists():
+            self.stdout.write("Reference data already loaded.")
+            return
         try:
             result = import_reference_data(options["source"])
         except ReferenceDataError as exc:

@@ -33,8 +33,8 @@ def catalogue(app_dir: Path, language: str) -> Path:
 
 
 def _has_messages(app_dir: Path) -> bool:
-    for path in list(app_dir.rglob("*.py")) + list(app_dir.rglob("*.html")) + list(
-        app_dir.rglob("*.txt")
+    for path in (
+        list(app_dir.rglob("*.py")) + list(app_dir.rglob("*.html")) + list(app_dir.rglob("*.txt"))
     ):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
@@ -49,16 +49,29 @@ def extract(app_dir: Path) -> None:
         return
     (app_dir / "locale").mkdir(exist_ok=True)
     command = [
-        sys.executable, "-m", "django", "makemessages",
+        sys.executable,
+        "-m",
+        "django",
+        "makemessages",
         *[f"--locale={lang}" for lang in LANGUAGES],
-        "--no-obsolete", "--add-location=file", "--extension=html,txt,py",
-        "--ignore=tests/*", "--ignore=migrations/*", "--ignore=*/tests/*",
+        "--no-obsolete",
+        "--add-location=file",
+        "--extension=html,txt,py",
+        "--ignore=tests/*",
+        "--ignore=migrations/*",
+        "--ignore=*/tests/*",
     ]
     env = os.environ.copy()
     src = str(Path(__file__).resolve().parents[4])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
-    result = subprocess.run(command, cwd=app_dir, capture_output=True, text=True,  # noqa: S603
-                            env=env, check=False)
+    result = subprocess.run(  # noqa: S603 (fixed argv, our own interpreter)
+        command,
+        cwd=app_dir,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     if result.returncode != 0:
         raise CommandError(f"makemessages failed in {app_dir}:\n{result.stderr}")
 
@@ -120,7 +133,8 @@ class Command(BaseCommand):
                             continue
                         before = (
                             {e.msgid for e in polib.pofile(str(backups[po_path]))}
-                            if po_path in backups else set()
+                            if po_path in backups
+                            else set()
                         )
                         after = {e.msgid for e in polib.pofile(str(po_path)) if not e.obsolete}
                         for msgid in sorted(after - before):

@@ -1,0 +1,72 @@
+# Palliare — the two commands: `make run` and `make test`. Needs only Python >= 3.11, make, git.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
+PO_FILES := $(wildcard src/palliare/*/locale/*/LC_MESSAGES/django.po)
+MANAGE := $(PY) manage.py
+
+.PHONY: run test install serve setup-db lint format typecheck i18n i18n-check migrations-check check clean bench
+
+run: install setup-db serve ## install, migrate, load reference and demo data, serve on $(PORT)
+
+serve:
+	@echo "Palliare on http://127.0.0.1:$(PORT)/  (demo accounts: see README.md)"
+	DEMO_MODE=true $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+install: $(VENV)/.synced $(VENV)/.compiled
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/bin/uv: | $(VENV)/bin/python
+	$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+
+# Re-sync only when the lock file or the project file changed: a second `make run` is fast.
+$(VENV)/.synced: uv.lock pyproject.toml | $(VENV)/bin/python $(if $(findstring $(VENV),$(UV)),$(VENV)/bin/uv)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --inexact --python $(VENV)/bin/python
+	@touch $@
+
+# Translations are compiled in Python (no gettext needed), again whenever a catalogue changed.
+$(VENV)/.compiled: $(PO_FILES) | $(VENV)/.synced
+	$(MANAGE) i18n compile
+	@touch $@
+
+setup-db: install
+	DEMO_MODE=true $(MANAGE) migrate --no-input -v0
+	DEMO_MODE=true $(MANAGE) import_reference_data --skip-if-loaded
+	DEMO_MODE=true $(MANAGE) load_demo
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install
+	$(VENV)/bin/mypy src
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=palliare.conf.ci $(MANAGE) makemigrations --check --dry-run
+
+i18n: install
+	$(MANAGE) i18n extract
+
+i18n-check: install
+	$(MANAGE) i18n check
+
+check: lint typecheck migrations-check i18n-check
+
+bench: install
+	@ls bench/*.py | sed 's/^/  /'
+
+clean:
+	rm -rf $(VENV) var staticfiles
