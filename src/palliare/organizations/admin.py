@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from palliare.accounts import services as account_services
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.ui.admin_site import PermissionModelAdmin, site
+from palliare.ui.admin_site import PermissionInlineMixin, PermissionModelAdmin, site
 
 from .models import (
     Location,
@@ -26,7 +26,7 @@ from .models import (
 )
 
 
-class SubregionInline(admin.TabularInline):  # type: ignore[type-arg]
+class SubregionInline(PermissionInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Subregion
     extra = 0
 
@@ -53,7 +53,7 @@ class MunicipalityAdmin(PermissionModelAdmin):
     search_fields = ("name", "gm_code")
     readonly_fields = ("gm_code", "province_code", "province")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # municipalities come from the CBS reference data
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -78,7 +78,7 @@ class PostcodeAreaAdmin(PermissionModelAdmin):
         "population_by_age",
     )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -88,7 +88,7 @@ class PostcodeAreaAdmin(PermissionModelAdmin):
         return False
 
 
-class LocationInline(admin.StackedInline):  # type: ignore[type-arg]
+class LocationInline(PermissionInlineMixin, admin.StackedInline):  # type: ignore[type-arg]
     model = Location
     extra = 0
 
@@ -102,7 +102,7 @@ class OrganizationAdmin(PermissionModelAdmin):
     autocomplete_fields = ("parent",)
 
 
-class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
+class MembershipInline(PermissionInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
     extra = 0
     autocomplete_fields = ("organization",)

@@ -55,21 +55,18 @@ class PalliareAdminSite(admin.AdminSite):
 site = PalliareAdminSite(name="admin")
 
 
-class PermissionModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """A model admin guarded by one Palliare permission instead of Django's model permissions."""
+class _PermissionChecks:
+    """Django's view/add/change/delete checks answered by one Palliare permission."""
 
     permission: Permission = Permission.MANAGE_DIRECTORY
 
     def _allowed(self, request: HttpRequest) -> bool:
         return bool(cast(PalliareRequest, request).actor.has(self.permission))
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._allowed(request)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._allowed(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -77,3 +74,14 @@ class PermissionModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._allowed(request)
+
+
+class PermissionModelAdmin(_PermissionChecks, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A model admin guarded by one Palliare permission instead of Django's model permissions."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+
+class PermissionInlineMixin(_PermissionChecks):
+    """The same for inlines (Django would otherwise hide them without model permissions)."""

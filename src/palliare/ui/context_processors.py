@@ -20,12 +20,12 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "network_name": settings.NETWORK_NAME,
         "demo_mode": settings.DEMO_MODE,
         "nav_items": [],
-        "memberships": [],
+        "actor_memberships": [],
         "actor": actor,
     }
     if verified and actor is not None:
         context["nav_items"] = navigation.items_for(actor)
-        context["memberships"] = actor.available_memberships
+        context["actor_memberships"] = actor.available_memberships
         match = request.resolver_match
         context["active_namespace"] = match.namespace if match else ""
     return context
