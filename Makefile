@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 PO_FILES := $(wildcard src/palliare/*/locale/*/LC_MESSAGES/django.po)
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install serve setup-db lint format typecheck i18n i18n-check migrations-check check clean bench
+.PHONY: run test install serve setup-db lint format typecheck i18n i18n-check migrations-check check docs-check clean bench
 
 run: install setup-db serve ## install, migrate, load reference and demo data, serve on $(PORT)
 
@@ -63,7 +63,10 @@ i18n: install
 i18n-check: install
 	$(MANAGE) i18n check
 
-check: lint typecheck migrations-check i18n-check
+check: lint typecheck migrations-check i18n-check docs-check
+
+docs-check: install
+	$(MANAGE) envvar_docs --check
 
 bench: install
 	@ls bench/*.py | sed 's/^/  /'

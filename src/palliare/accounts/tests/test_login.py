@@ -157,3 +157,20 @@ def test_second_factor_is_throttled(client, settings):
     response = client.post(reverse("accounts:two_factor"), {"token": _token(device)})
     assert "Te veel verkeerde codes" in response.content.decode()
     assert client.get(reverse("ui:home")).status_code == 302
+
+
+def test_bootstrap_coordinator(capsys):
+    from django.core.management import call_command
+
+    from palliare.accounts.actors import actor_for
+    from palliare.accounts.permissions import Permission
+
+    call_command("bootstrap_coordinator", username="nc", email="nc@example.invalid",
+                 given_name="Noor", family_name="Coördinator", network="Netwerk Test")
+    out = capsys.readouterr().out
+    password = out.split("One-time password: ")[1].split()[0]
+    from palliare.accounts.models import User
+
+    user = User.objects.get(username="nc")
+    assert user.check_password(password)
+    assert actor_for(user).has(Permission.MANAGE_DIRECTORY)
