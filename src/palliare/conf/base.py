@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "palliare.audit",
     "palliare.accounts",
     "palliare.organizations",
+    "palliare.consultations",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
