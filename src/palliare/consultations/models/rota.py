@@ -88,6 +88,12 @@ class Slot(models.Model):
 
     # --- validation --------------------------------------------------------------------
     def clean(self) -> None:
+        errors = self.validation_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def validation_errors(self) -> dict[str, list[ValidationError]]:
+        """Every problem at once (subclasses add theirs), so a form shows them together."""
         errors: dict[str, list[ValidationError]] = {}
         if (
             self.start_time is not None
@@ -132,8 +138,7 @@ class Slot(models.Model):
                         code="not_a_member",
                     )
                 )
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
 
 def _time_range_constraint(name: str) -> models.CheckConstraint:
@@ -211,17 +216,19 @@ class WeeklySlot(Slot):
         """ "Mon–Fri", "Sat, Sun, public holidays", …"""
         return days_label(self.days)
 
-    def clean(self) -> None:
-        super().clean()
+    def validation_errors(self) -> dict[str, list[ValidationError]]:
+        errors = super().validation_errors()
         if self.days and self.days & HOLIDAY_BIT and self.kind == SlotKind.OFFICE_HOURS:
-            raise ValidationError(
-                {
-                    "days": _(
+            errors.setdefault("days", []).append(
+                ValidationError(
+                    _(
                         "Public holidays count as out of hours: only out-of-hours slots can "
                         "include them."
-                    )
-                }
+                    ),
+                    code="holiday_office_hours",
+                )
             )
+        return errors
 
 
 def days_label(mask: int) -> str:
