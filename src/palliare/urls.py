@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("palliare.ui.urls")),
     path("accounts/", include("palliare.accounts.urls")),
     path("directory/", include("palliare.organizations.urls")),
+    path("patients/", include("palliare.patients.urls")),
+    path("notifications/", include("palliare.notifications.urls")),
     path("consultations/", include("palliare.consultations.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),

@@ -22,7 +22,10 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AuditLogImmutableError("The access log is append-only.")
 
     def for_patient(self, patient_id: int) -> AuditEventQuerySet:
-        return self.filter(patient_id=patient_id)
+        """Every event about the patient, including list views that showed them."""
+        return self.filter(
+            models.Q(patient_id=patient_id) | models.Q(patient_ids__contains=f",{patient_id},")
+        )
 
 
 class AuditEvent(models.Model):
@@ -42,6 +45,11 @@ class AuditEvent(models.Model):
         _("outcome"), max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
     )
     patient_id = models.BigIntegerField(_("patient"), null=True, blank=True, db_index=True)
+    patient_ids = models.TextField(
+        _("patients shown"),
+        blank=True,
+        help_text=_("For list views: the ids of every patient shown, as ',1,2,3,'."),
+    )
     subject_type = models.CharField(_("subject type"), max_length=100, blank=True)
     subject_id = models.CharField(_("subject id"), max_length=64, blank=True)
     actor_user_id = models.BigIntegerField(_("user"), null=True, blank=True, db_index=True)

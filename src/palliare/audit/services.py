@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -26,6 +26,7 @@ HASHED_FIELDS = (
     "action",
     "outcome",
     "patient_id",
+    "patient_ids",
     "subject_type",
     "subject_id",
     "actor_user_id",
@@ -86,12 +87,18 @@ def _subject_label(subject: models.Model | None) -> tuple[str, str]:
     return subject._meta.label, str(subject.pk)
 
 
+def _id_list(ids: Iterable[int]) -> str:
+    unique = sorted({int(i) for i in ids})
+    return f",{','.join(map(str, unique))}," if unique else ""
+
+
 def record(
     event_type: str,
     *,
     actor: AuditActor | None,
     action: AuditAction | str,
     patient_id: int | None = None,
+    patient_ids: Iterable[int] = (),
     subject: models.Model | None = None,
     outcome: AuditOutcome | str = AuditOutcome.SUCCESS,
     purpose: str = "",
@@ -102,6 +109,8 @@ def record(
     """Append one event to the access log, in the caller's transaction.
 
     ``actor_name`` names an actor that has no account (a failed login's username).
+    ``patient_ids`` lists every patient a list view showed, so the patient's access report
+    includes lists too.
     """
     ctx = context.current()
     subject_type, subject_id = _subject_label(subject)
@@ -114,6 +123,7 @@ def record(
             "action": str(action),
             "outcome": str(outcome),
             "patient_id": patient_id,
+            "patient_ids": _id_list(patient_ids),
             "subject_type": subject_type,
             "subject_id": subject_id,
             "actor_user_id": actor.audit_user_id if actor else None,

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "palliare.audit",
     "palliare.accounts",
     "palliare.organizations",
+    "palliare.notifications",
+    "palliare.patients",
     "palliare.consultations",
     "palliare.ui",
     # Django and libraries

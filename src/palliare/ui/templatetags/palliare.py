@@ -20,3 +20,35 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def can(actor: Any, permission: str) -> bool:
+    """``{% if actor|can:"patients.mark" %}``: whether the actor holds a permission."""
+    from palliare.accounts.permissions import Permission
+
+    if actor is None or permission not in Permission.values:
+        return False
+    return bool(actor.has(Permission(permission)))
+
+
+@register.filter
+def age_in(value: Any, now: Any) -> str:
+    """A short Dutch/English age like '3 h' or '2 d' between a datetime and now."""
+    from django.utils.translation import gettext as _
+
+    seconds = int((now - value).total_seconds())
+    if seconds < 3600:
+        return _("%(n)d min") % {"n": max(seconds // 60, 1)}
+    if seconds < 86400:
+        return _("%(n)d h") % {"n": seconds // 3600}
+    return _("%(n)d d") % {"n": seconds // 86400}
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ counts|get_item:tab }}``"""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

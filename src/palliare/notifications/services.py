@@ -1,0 +1,59 @@
+"""Notify professionals in the app, and by e-mail (without patient details) where wanted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from palliare.accounts.actors import Actor
+from palliare.accounts.models import User
+
+from .models import Notification
+
+
+def notify(
+    recipients: Iterable[User],
+    *,
+    kind: str,
+    title: str,
+    url: str = "",
+    patient_id: int | None = None,
+    email: bool = False,
+    exclude: User | None = None,
+) -> list[Notification]:
+    """Create one notification per recipient (once each). With ``email``, an e-mail saying
+    only that there is news in Palliare is sent after commit."""
+    seen: set[int] = set()
+    notifications = []
+    for user in recipients:
+        if user.pk in seen or (exclude is not None and user.pk == exclude.pk):
+            continue
+        seen.add(user.pk)
+        notifications.append(
+            Notification(
+                recipient=user, kind=kind, title=title[:300], url=url, patient_id=patient_id
+            )
+        )
+    created = Notification.objects.bulk_create(notifications)
+    if email and created:
+        from . import tasks
+
+        ids = [n.pk for n in created]  # SQLite ≥ 3.35 and PostgreSQL return the new ids
+        transaction.on_commit(lambda: tasks.send_notification_emails.enqueue(ids))
+    return created
+
+
+def mark_read(actor: Actor, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's own notifications read (all, or the given ones)."""
+    if actor.user is None:
+        return 0
+    unread = Notification.objects.filter(recipient=actor.user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

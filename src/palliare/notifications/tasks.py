@@ -1,0 +1,32 @@
+"""E-mail for notifications: no patient details, only a pointer into the application."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .models import Notification
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Send one e-mail per notification not yet e-mailed (idempotent)."""
+    sent = 0
+    pending = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    for notification in pending.select_related("recipient"):
+        address = notification.recipient.email
+        if not address:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("New in Palliare")
+            body = _(
+                "There is news for you in Palliare. Log in to read it:\n\n%(url)s\n\n"
+                "For privacy reasons this e-mail contains no patient details."
+            ) % {"url": f"{settings.SITE_URL}/notifications/"}
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent

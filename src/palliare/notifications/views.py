@@ -1,0 +1,29 @@
+"""The professional's notifications."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from palliare.accounts.decorators import any_professional
+from palliare.accounts.requests import PalliareRequest
+
+from . import services
+from .models import Notification
+
+
+@any_professional
+def notification_list(request: PalliareRequest) -> HttpResponse:
+    """What happened that concerns me, newest first."""
+    notifications = Notification.objects.filter(recipient_id=request.user.pk)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@any_professional
+@require_POST
+def mark_all_read(request: PalliareRequest) -> HttpResponse:
+    services.mark_read(request.actor)
+    return redirect("notifications:list")

@@ -1,0 +1,160 @@
+"""The access policy for patient data: the one place that decides who may see a patient.
+
+A professional sees a patient only through a care relationship:
+
+- **treating GP practice**: members of the patient's GP practice (with ``VIEW_PATIENT``);
+- **care team**: members of an organisation in the patient's current care team, only while the
+  patient's consent to share with the care team outside the GP practice is active;
+- **other relationships** registered by other apps (a consultation team handling a request, a
+  facility receiving a referral), each with its own consent rule (``register_relationship``).
+
+Acute care (out-of-hours GP post, emergency department, ambulance) reads the acute summary only,
+through its own consent or audited emergency access (app ``careplans``), not through this list.
+
+``get_patient_for`` is the only way to open one patient: it answers 404 for missing *and*
+forbidden patients and writes the NEN 7513 read event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from palliare.accounts.actors import Actor
+from palliare.accounts.permissions import Permission
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
+
+from .constants import ConsentScope
+from .models import CareTeamMember, Consent, Patient
+
+
+@dataclass(frozen=True)
+class RelationshipRule:
+    """A way an organisation relates to patients, contributed by an app."""
+
+    name: str
+    #: Q on Patient selecting the patients the actor's organisation relates to this way.
+    condition: Callable[[Actor], Q]
+    #: The consent that must be active for the relationship to give access (None: none needed).
+    consent: ConsentScope | None
+    purpose: AuditPurpose
+
+
+_RULES: dict[str, RelationshipRule] = {}
+
+
+def register_relationship(rule: RelationshipRule) -> None:
+    """Apps add relationships (consultation, referral) here, at import of their access.py."""
+    _RULES[rule.name] = rule
+
+
+def _consent_active(scope: ConsentScope) -> Exists:
+    return Exists(Consent.objects.active().filter(patient=OuterRef("pk"), scope=scope))
+
+
+def _care_team_condition(actor: Actor) -> Q:
+    return Q(
+        Exists(
+            CareTeamMember.objects.current().filter(
+                patient=OuterRef("pk"), organization_id=actor.organization_id or 0
+            )
+        )
+    )
+
+
+register_relationship(
+    RelationshipRule(
+        "care_team", _care_team_condition, ConsentScope.CARE_TEAM, AuditPurpose.CONSENT
+    )
+)
+
+
+def _rule_q(rule: RelationshipRule, actor: Actor) -> Q:
+    q = rule.condition(actor)
+    if rule.consent is not None:
+        q &= Q(_consent_active(rule.consent))
+    return q
+
+
+def visibility_condition(actor: Actor) -> Q | None:
+    """The Q selecting the patients ``actor`` may see; None when they may see none."""
+    if not actor.has(Permission.VIEW_PATIENT) or actor.organization_id is None:
+        return None
+    condition = Q(gp_practice_id=actor.organization_id)
+    for rule in _RULES.values():
+        condition |= _rule_q(rule, actor)
+    return condition
+
+
+def access_purpose(actor: Actor, patient: Patient) -> AuditPurpose | None:
+    """Why ``actor`` may see ``patient`` (the legal ground logged), or None when they may not."""
+    if not actor.has(Permission.VIEW_PATIENT) or actor.organization_id is None:
+        return None
+    if patient.gp_practice_id == actor.organization_id:
+        return AuditPurpose.TREATMENT
+    for rule in _RULES.values():
+        if Patient.objects.filter(pk=patient.pk).filter(_rule_q(rule, actor)).exists():
+            return rule.purpose
+    return None
+
+
+def has_relationship(actor: Actor, patient: Patient) -> bool:
+    """Whether the actor's organisation has any care relationship with the patient, with or
+    without consent to share (enough to send the GP practice a signal, not to read)."""
+    if actor.organization_id is None:
+        return False
+    if patient.gp_practice_id == actor.organization_id:
+        return True
+    for rule in _RULES.values():
+        if Patient.objects.filter(pk=patient.pk).filter(rule.condition(actor)).exists():
+            return True
+    return False
+
+
+def get_patient_for(
+    actor: Actor,
+    pk: int,
+    *,
+    event: str = "patient.read",
+    action: AuditAction = AuditAction.READ,
+    details: dict[str, str] | None = None,
+) -> Patient:
+    """Open one patient for ``actor`` and log it; 404 when missing or not allowed."""
+    patient = Patient.objects.select_related("gp_practice").filter(pk=pk).first()
+    purpose = access_purpose(actor, patient) if patient is not None else None
+    if patient is None or purpose is None:
+        if patient is not None:
+            audit.record(
+                "patient.access_denied",
+                actor=actor,
+                action=action,
+                patient_id=patient.pk,
+                outcome=AuditOutcome.DENIED,
+                details={"attempted": event},
+            )
+        raise Http404
+    audit.record(
+        event,
+        actor=actor,
+        action=action,
+        patient_id=patient.pk,
+        purpose=purpose,
+        details=details or {},
+    )
+    return patient
+
+
+def record_list_view(actor: Actor, event: str, patients: list[Patient]) -> None:
+    """Log that a list showed these patients (one event naming them all)."""
+    if patients:
+        audit.record(
+            event,
+            actor=actor,
+            action=AuditAction.READ,
+            patient_ids=[p.pk for p in patients],
+            purpose=AuditPurpose.TREATMENT,
+        )

@@ -1,0 +1,363 @@
+"""Forms of the register. Validation messages are in the user's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palliare.organizations.constants import OrganizationType
+from palliare.organizations.models import Organization, PostcodeArea, Professional
+
+from .constants import (
+    CareTeamRole,
+    ConsentGivenBy,
+    ConsentScope,
+    DiagnosisGroup,
+    Dimension,
+    PlaceOfDeath,
+    SignalSuggestion,
+    SpictDisease,
+    SpictGeneral,
+    SurpriseAnswer,
+    Urgency,
+    VolunteerStatus,
+    YesNoUnknown,
+)
+from .models import DeathRegistration, Patient
+from .validators import normalize_bsn, validate_bsn
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _past_or_today(value: dt.date | None) -> None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date lies in the future."))
+
+
+class BsnField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label=_("BSN"),
+            max_length=12,
+            validators=[validate_bsn],
+            help_text=_("Citizen service number: 9 digits."),
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> str:
+        return normalize_bsn(super().to_python(value) or "")
+
+
+class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
+    bsn = BsnField()
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "bsn",
+            "given_name",
+            "family_name_prefix",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "street",
+            "house_number",
+            "postcode",
+            "city",
+            "phone",
+            "gp_practice",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        practice_field = self.fields["gp_practice"]
+        assert isinstance(practice_field, forms.ModelChoiceField)
+        practice_field.queryset = Organization.objects.active().filter(
+            type=OrganizationType.GP_PRACTICE
+        )
+        if self.instance.pk:
+            self.fields["bsn"].disabled = True
+            self.fields["version"].initial = self.instance.version
+
+    def clean_date_of_birth(self) -> dt.date:
+        value: dt.date = self.cleaned_data["date_of_birth"]
+        _past_or_today(value)
+        if value.year < 1890:
+            raise forms.ValidationError(_("Check the year of birth."))
+        return value
+
+    def clean_postcode(self) -> str:
+        value: str = self.cleaned_data.get("postcode", "")
+        if value and not PostcodeArea.objects.filter(pk=value.replace(" ", "")[:4]).exists():
+            raise forms.ValidationError(_("This postcode area is unknown. Check the postcode."))
+        return value
+
+    def validate_unique(self) -> None:
+        """Duplicates are reported by the service with a link, not as a bare form error."""
+
+
+class RegisterPatientForm(PatientForm):
+    consents = forms.MultipleChoiceField(
+        label=_("The patient gave explicit consent to"),
+        choices=ConsentScope.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or BSN"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    born = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    view = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("palliative", _("palliative patients")),
+            ("consider", _("consider marking")),
+            ("all", _("all living patients")),
+            ("deceased", _("deceased")),
+        ],
+    )
+
+
+class ConsentForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Consent for"), choices=ConsentScope.choices, widget=forms.RadioSelect
+    )
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput(), validators=[_past_or_today])
+    given_by = forms.ChoiceField(
+        label=_("Given by"),
+        choices=ConsentGivenBy.choices,
+        widget=forms.RadioSelect,
+        initial=ConsentGivenBy.PATIENT,
+    )
+    representative_name = forms.CharField(
+        label=_("Name of the legal representative"), required=False, max_length=200
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("given_by") == ConsentGivenBy.LEGAL_REPRESENTATIVE
+            and not data.get("representative_name", "").strip()
+        ):
+            self.add_error("representative_name", _("Enter the legal representative's name."))
+        return data
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"), widget=DateInput(), validators=[_past_or_today]
+    )
+    note = forms.CharField(label=_("Reason or note"), required=False, max_length=500)
+
+
+class _IndicatorFields(forms.Form):
+    surprise_question = forms.ChoiceField(
+        label=_("Would you be surprised if this patient died within the next 12 months?"),
+        choices=SurpriseAnswer.choices,
+        widget=forms.RadioSelect,
+        initial=SurpriseAnswer.NOT_ASKED,
+    )
+    double_surprise_question = forms.ChoiceField(
+        label=_("Would you be surprised if this patient were still alive in 12 months?"),
+        choices=SurpriseAnswer.choices,
+        widget=forms.RadioSelect,
+        initial=SurpriseAnswer.NOT_ASKED,
+    )
+    spict_general = forms.MultipleChoiceField(
+        label=_("SPICT-NL: general indicators"),
+        choices=SpictGeneral.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    spict_disease = forms.MultipleChoiceField(
+        label=_("SPICT-NL: indicators of life-limiting conditions"),
+        choices=SpictDisease.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class MarkingForm(_IndicatorFields):
+    marked_on = forms.DateField(
+        label=_("Date of marking"),
+        widget=DateInput(),
+        validators=[_past_or_today],
+        initial=timezone.localdate,
+    )
+    diagnosis_group = forms.ChoiceField(label=_("Diagnosis group"), choices=DiagnosisGroup.choices)
+    diagnosis = forms.CharField(label=_("Life-limiting diagnosis"), required=False, max_length=200)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ScreeningForm(_IndicatorFields):
+    screened_on = forms.DateField(
+        label=_("Date"), widget=DateInput(), validators=[_past_or_today], initial=timezone.localdate
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class UnmarkForm(forms.Form):
+    ended_on = forms.DateField(
+        label=_("Un-marked on"),
+        widget=DateInput(),
+        validators=[_past_or_today],
+        initial=timezone.localdate,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class UrgencyForm(forms.Form):
+    urgency = forms.ChoiceField(
+        label=_("Urgency (PaTz colour)"), choices=Urgency.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class SignalForm(forms.Form):
+    dimension = forms.ChoiceField(
+        label=_("Dimension"), choices=Dimension.choices, widget=forms.RadioSelect
+    )
+    observation = forms.CharField(
+        label=_("What did you observe?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    suggestion = forms.ChoiceField(
+        label=_("What do you suggest?"), choices=SignalSuggestion.choices
+    )
+
+
+class SignalResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("What was done (the sender sees this)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CareTeamMemberForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.active()
+    )
+    professional = forms.ModelChoiceField(
+        label=_("Professional (optional)"),
+        required=False,
+        queryset=Professional.objects.filter(is_active=True),
+        help_text=_("Leave empty when the organisation has not named a person yet."),
+    )
+    role = forms.ChoiceField(label=_("Role in the care team"), choices=CareTeamRole.choices)
+    phone = forms.CharField(
+        label=_("Phone for this patient (optional)"), required=False, max_length=20
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    central_contact = forms.BooleanField(label=_("Central contact"), required=False)
+
+
+class EndMemberForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CaregiverForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    relation = forms.CharField(label=_("Relation to the patient"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    lives_with_patient = forms.BooleanField(label=_("Lives with the patient"), required=False)
+
+
+class BurdenCheckForm(forms.Form):
+    checked_on = forms.DateField(
+        label=_("Date"), widget=DateInput(), validators=[_past_or_today], initial=timezone.localdate
+    )
+    score = forms.IntegerField(
+        label=_("How heavy is caring now? 0 = light, 10 = cannot go on"), min_value=0, max_value=10
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class VolunteerStepForm(forms.Form):
+    status = forms.ChoiceField(label=_("Terminal-care volunteers"), choices=VolunteerStatus.choices)
+    organization = forms.ModelChoiceField(
+        label=_("Volunteer organisation"),
+        required=False,
+        queryset=Organization.objects.active().filter(type=OrganizationType.VOLUNTEER_ORGANIZATION),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class DeathRegistrationForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = DeathRegistration
+        fields = [
+            "date_of_death",
+            "place_of_death",
+            "place_of_death_other",
+            "expected",
+            "preferred_place_known",
+            "preferred_place",
+            "preferred_place_achieved",
+            "palliative_sedation",
+            "hospital_admissions_30d",
+            "emergency_visits_30d",
+            "had_care_plan",
+            "note",
+        ]
+        widgets = {
+            "date_of_death": DateInput(),
+            "place_of_death": forms.RadioSelect,
+            "expected": forms.RadioSelect,
+            "preferred_place_known": forms.RadioSelect,
+            "preferred_place_achieved": forms.RadioSelect,
+            "palliative_sedation": forms.RadioSelect,
+            "had_care_plan": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        place_field = self.fields["place_of_death"]
+        assert isinstance(place_field, forms.ChoiceField)
+        place_field.choices = [c for c in PlaceOfDeath.choices if c[0] != PlaceOfDeath.UNKNOWN]
+        for name in [
+            "expected",
+            "preferred_place_known",
+            "preferred_place_achieved",
+            "palliative_sedation",
+            "had_care_plan",
+        ]:
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = YesNoUnknown.choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _past_or_today(data.get("date_of_death"))
+        if data.get("place_of_death") == PlaceOfDeath.OTHER and not data.get(
+            "place_of_death_other"
+        ):
+            self.add_error("place_of_death_other", _("Describe the other place."))
+        if data.get("preferred_place_known") == YesNoUnknown.YES and not data.get(
+            "preferred_place"
+        ):
+            self.add_error("preferred_place", _("Choose the preferred place of death."))
+        return data

@@ -1,0 +1,24 @@
+"""Models of the palliative register, one module per aggregate."""
+
+from .caregivers import BurdenCheck, InformalCaregiver, VolunteerDeployment
+from .careteam import CareTeamMember
+from .consent import Consent
+from .death import DeathRegistration
+from .marking import IndicatorScreening, Marking, UrgencyAssessment
+from .patient import Patient, PatientRevision
+from .signals import Signal
+
+__all__ = [
+    "BurdenCheck",
+    "CareTeamMember",
+    "Consent",
+    "DeathRegistration",
+    "IndicatorScreening",
+    "InformalCaregiver",
+    "Marking",
+    "Patient",
+    "PatientRevision",
+    "Signal",
+    "UrgencyAssessment",
+    "VolunteerDeployment",
+]

@@ -1,0 +1,168 @@
+"""The register's own entries on the patient timeline."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from palliare.accounts.actors import Actor
+
+from .extensions import TimelineEntry, register_timeline
+from .models import (
+    BurdenCheck,
+    CareTeamMember,
+    Consent,
+    DeathRegistration,
+    IndicatorScreening,
+    Marking,
+    Patient,
+    PatientRevision,
+    Signal,
+    UrgencyAssessment,
+    VolunteerDeployment,
+)
+
+
+@register_timeline("register")
+def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    for revision in PatientRevision.objects.filter(patient=patient).select_related("changed_by"):
+        title = _("Registered") if revision.version == 1 else _("Registration data changed")
+        entries.append(
+            TimelineEntry(
+                revision.changed_at,
+                "registration",
+                title,
+                ", ".join(revision.changed_fields) if revision.version > 1 else "",
+                str(revision.changed_by or ""),
+            )
+        )
+    for consent in Consent.objects.filter(patient=patient):
+        entries.append(
+            TimelineEntry(
+                consent.recorded_at,
+                "consent",
+                _("Consent recorded"),
+                consent.get_scope_display(),
+                consent.recorded_by_name,
+            )
+        )
+        if consent.withdrawn_at:
+            entries.append(
+                TimelineEntry(
+                    consent.withdrawn_at,
+                    "consent",
+                    _("Consent withdrawn"),
+                    consent.get_scope_display(),
+                    consent.withdrawal_note,
+                )
+            )
+    for marking in Marking.objects.filter(patient=patient):
+        entries.append(
+            TimelineEntry(
+                marking.created_at,
+                "marking",
+                _("Marked as palliative"),
+                marking.get_diagnosis_group_display(),
+                marking.marked_by_name,
+            )
+        )
+        if marking.ended_at:
+            entries.append(
+                TimelineEntry(marking.ended_at, "marking", _("Marking ended"), marking.end_reason)
+            )
+    for screening in IndicatorScreening.objects.filter(patient=patient):
+        entries.append(
+            TimelineEntry(
+                screening.created_at,
+                "marking",
+                _("Indicators recorded"),
+                screening.note,
+                screening.screened_by_name,
+            )
+        )
+    for assessment in UrgencyAssessment.objects.filter(patient=patient):
+        entries.append(
+            TimelineEntry(
+                assessment.created_at,
+                "urgency",
+                _("Urgency set"),
+                assessment.get_urgency_display(),
+                assessment.assessed_by_name,
+            )
+        )
+    for signal in Signal.objects.filter(patient=patient):
+        entries.append(
+            TimelineEntry(
+                signal.created_at,
+                "signal",
+                _("Signal: %(s)s") % {"s": signal.get_suggestion_display()},
+                signal.observation,
+                signal.sender_name,
+            )
+        )
+        if signal.handled_at:
+            entries.append(
+                TimelineEntry(
+                    signal.handled_at,
+                    "signal",
+                    _("Signal handled"),
+                    signal.response,
+                    signal.handled_by_name,
+                )
+            )
+    members = CareTeamMember.objects.filter(patient=patient).select_related(
+        "organization", "professional"
+    )
+    for member in members:
+        entries.append(
+            TimelineEntry(
+                member.started_at,
+                "care_team",
+                _("Care team: %(who)s joined") % {"who": member.display_name},
+                member.get_role_display()
+                + (f" · {_('central contact')}" if member.is_central_contact else ""),
+                member.added_by_name,
+            )
+        )
+        if member.ended_at:
+            entries.append(
+                TimelineEntry(
+                    member.ended_at,
+                    "care_team",
+                    _("Care team: %(who)s left") % {"who": member.display_name},
+                    member.end_reason,
+                    member.ended_by_name,
+                )
+            )
+    checks = BurdenCheck.objects.filter(caregiver__patient=patient).select_related("caregiver")
+    for check in checks:
+        entries.append(
+            TimelineEntry(
+                check.created_at,
+                "caregiver",
+                _("Caregiver burden: %(score)s/10") % {"score": check.score},
+                check.caregiver.name,
+                check.checked_by_name,
+            )
+        )
+    for step in VolunteerDeployment.objects.filter(patient=patient):
+        entries.append(
+            TimelineEntry(
+                step.created_at,
+                "volunteers",
+                _("Terminal-care volunteers: %(s)s") % {"s": step.get_status_display()},
+                step.note,
+                step.recorded_by_name,
+            )
+        )
+    for death in DeathRegistration.objects.filter(patient=patient):
+        entries.append(
+            TimelineEntry(
+                death.recorded_at,
+                "death",
+                _("Death registered") if death.version == 1 else _("Death registration corrected"),
+                death.get_place_of_death_display(),
+                death.recorded_by_name,
+            )
+        )
+    return entries

@@ -1,0 +1,48 @@
+"""Query sets of the register. Visibility is decided in ``patients.access`` only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from palliare.accounts.actors import Actor
+
+    from .models import Patient  # noqa: F401 (string annotation)
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def visible_to(self, actor: Actor) -> PatientQuerySet:
+        """The patients ``actor`` may see: through the treating GP practice, a care-team
+        membership with consent, or another registered relationship (see patients.access)."""
+        from .access import visibility_condition
+
+        condition = visibility_condition(actor)
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+    def marked(self) -> PatientQuerySet:
+        return self.filter(marked_since__isnull=False, date_of_death__isnull=True)
+
+    def alive(self) -> PatientQuerySet:
+        return self.filter(date_of_death__isnull=True)
+
+    def deceased(self) -> PatientQuerySet:
+        return self.filter(date_of_death__isnull=False)
+
+    def consider_marking(self) -> PatientQuerySet:
+        """Living, unmarked patients with an open signal or recorded indicators."""
+        from django.db.models import Exists, OuterRef, Q
+
+        from .constants import SignalStatus
+        from .models import IndicatorScreening, Signal
+
+        open_signal = Signal.objects.filter(patient=OuterRef("pk")).exclude(
+            status=SignalStatus.HANDLED
+        )
+        screening = IndicatorScreening.objects.filter(patient=OuterRef("pk"))
+        return self.filter(marked_since__isnull=True, date_of_death__isnull=True).filter(
+            Q(Exists(open_signal)) | Q(Exists(screening))
+        )

@@ -1,0 +1,94 @@
+"""Shared pieces of the register services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palliare.accounts.actors import Actor
+from palliare.accounts.models import User
+from palliare.accounts.permissions import Permission
+from palliare.organizations.models import Membership
+
+from .. import access
+from ..models import Patient
+
+
+class ConflictError(Exception):
+    """Somebody else saved the record after this editor opened it (optimistic locking)."""
+
+    def __init__(self, current_version: int, changed_by: str = "") -> None:
+        super().__init__(f"record changed meanwhile (now version {current_version})")
+        self.current_version = current_version
+        self.changed_by = changed_by
+
+
+class DuplicatePatientError(ValidationError):
+    """A patient with this BSN is already registered."""
+
+    def __init__(self, existing: Patient) -> None:
+        super().__init__(_("A patient with this BSN is already registered."), code="duplicate_bsn")
+        self.existing = existing
+
+
+def ensure(actor: Actor, permission: Permission) -> None:
+    if not actor.has(permission):
+        raise PermissionDenied
+
+
+def ensure_can_view(actor: Actor, patient: Patient) -> None:
+    """The actor must be allowed to see the patient (care relationship and consent)."""
+    if access.access_purpose(actor, patient) is None:
+        raise PermissionDenied
+
+
+def actor_name(actor: Actor) -> str:
+    return actor.audit_name
+
+
+def not_in_future(day: dt.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date lies in the future.")})
+
+
+def practice_users(organization_id: int, permission: Permission | None = None) -> list[User]:
+    """Users working at an organisation now (optionally only those holding ``permission``)."""
+    memberships = (
+        Membership.objects.current()
+        .filter(
+            organization_id=organization_id,
+            professional__user__isnull=False,
+            professional__user__is_active=True,
+        )
+        .select_related("professional__user", "role")
+        .prefetch_related("role__permissions")
+    )
+    users = []
+    for membership in memberships:
+        if permission is not None:
+            granted = {p.permission for p in membership.role.permissions.all()}
+            if permission.value not in granted:
+                continue
+        user = membership.professional.user
+        if user is not None:
+            users.append(user)
+    return users
+
+
+def care_team_users(patient: Patient) -> list[User]:
+    """The users of the named professionals in the patient's current care team."""
+    from ..models import CareTeamMember
+
+    members = (
+        CareTeamMember.objects.current()
+        .filter(patient=patient, professional__user__isnull=False)
+        .select_related("professional__user")
+    )
+    return [
+        m.professional.user
+        for m in members
+        if m.professional is not None and m.professional.user is not None
+    ]

@@ -1,0 +1,139 @@
+"""Registering patients and changing their registration data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from palliare.accounts.actors import Actor
+from palliare.accounts.permissions import Permission
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.organizations.constants import OrganizationType
+
+from ..constants import CareTeamRole, ConsentGivenBy, ConsentScope
+from ..models import CareTeamMember, Consent, Patient, PatientRevision
+from .common import ConflictError, DuplicatePatientError, actor_name, ensure, ensure_can_view
+
+EDITABLE_FIELDS = [
+    "given_name",
+    "family_name_prefix",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "phone",
+    "gp_practice",
+]
+
+
+@transaction.atomic
+def register_patient(
+    actor: Actor,
+    *,
+    data: dict[str, Any],
+    consents: list[ConsentScope] | None = None,
+    care_team_role: CareTeamRole | None = None,
+) -> Patient:
+    """Register a patient. A professional from outside the patient's GP practice joins the care
+    team (in ``care_team_role``); consent scopes the patient gave at registration are recorded."""
+    ensure(actor, Permission.REGISTER_PATIENT)
+    existing = Patient.objects.filter(bsn=data["bsn"]).first()
+    if existing is not None:
+        raise DuplicatePatientError(existing)
+    practice = data["gp_practice"]
+    if practice.type != OrganizationType.GP_PRACTICE:
+        raise ValidationError({"gp_practice": _("Choose a GP practice.")})
+    patient = Patient(**data)
+    patient.full_clean()
+    patient.save()
+    PatientRevision.objects.create(
+        patient=patient,
+        version=1,
+        data=patient.snapshot(),
+        changed_fields=sorted(patient.snapshot()),
+        changed_by=actor.user,
+    )
+    audit.record(
+        "patient.created",
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient_id=patient.pk,
+        subject=patient,
+        purpose=AuditPurpose.TREATMENT,
+    )
+    assert actor.user is not None and actor.organization is not None
+    if actor.organization_id != practice.pk:
+        CareTeamMember.objects.create(
+            patient=patient,
+            organization=actor.organization,
+            professional=actor.membership.professional if actor.membership else None,
+            role=care_team_role or CareTeamRole.OTHER,
+            added_by=actor.user,
+            added_by_name=actor_name(actor),
+        )
+    for scope in consents or []:
+        Consent.objects.create(
+            patient=patient,
+            scope=scope,
+            given_on=patient.created_at.date(),
+            given_by=ConsentGivenBy.PATIENT,
+            recorded_by=actor.user,
+            recorded_by_name=actor_name(actor),
+        )
+        audit.record(
+            "consent.recorded",
+            actor=actor,
+            action=AuditAction.CREATE,
+            patient_id=patient.pk,
+            purpose=AuditPurpose.TREATMENT,
+            details={"scope": str(scope)},
+        )
+    return patient
+
+
+@transaction.atomic
+def update_patient(
+    actor: Actor, patient: Patient, *, data: dict[str, Any], expected_version: int
+) -> Patient:
+    """Change registration data. Fails with ConflictError when someone saved in between."""
+    ensure(actor, Permission.REGISTER_PATIENT)
+    ensure_can_view(actor, patient)
+    current = Patient.objects.select_for_update().get(pk=patient.pk)
+    if current.version != expected_version:
+        last = current.revisions.select_related("changed_by").first()
+        raise ConflictError(current.version, str(last.changed_by) if last else "")
+    before = current.snapshot()
+    for field in EDITABLE_FIELDS:
+        if field in data:
+            setattr(current, field, data[field])
+    current.full_clean(exclude=["bsn"])
+    after = current.snapshot()
+    changed = sorted(k for k in after if after[k] != before[k])
+    if not changed:
+        return current
+    current.version += 1
+    current.save()
+    PatientRevision.objects.create(
+        patient=current,
+        version=current.version,
+        data=after,
+        changed_fields=changed,
+        changed_by=actor.user,
+    )
+    audit.record(
+        "patient.updated",
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=current.pk,
+        subject=current,
+        purpose=AuditPurpose.TREATMENT,
+        details={"changed": changed},
+    )
+    return current

@@ -1,0 +1,102 @@
+"""What the register asks of the professional today (sections of the start page)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palliare.accounts.actors import Actor
+from palliare.accounts.permissions import Permission
+from palliare.ui.worklist import Section, register
+
+from .constants import BURDEN_OVERLOADED_FROM, SignalStatus
+from .models import BurdenCheck, CareTeamMember, Patient, Signal
+
+
+@register("signal_inbox")
+def signal_inbox(actor: Actor) -> Section | None:
+    if not actor.has(Permission.HANDLE_SIGNALS) or actor.organization_id is None:
+        return None
+    new = Signal.objects.filter(recipient_id=actor.organization_id, status=SignalStatus.NEW)
+    items = list(new.select_related("patient").order_by("created_at")[:6])
+    return Section(
+        key="signal_inbox",
+        title=_("New signals"),
+        template="patients/partials/worklist_signals.html",
+        context={"items": items, "now": timezone.now()},
+        order=10,
+        count=new.count(),
+    )
+
+
+@register("consider_marking")
+def consider_marking_section(actor: Actor) -> Section | None:
+    if not actor.has(Permission.MARK_PALLIATIVE) or actor.organization_id is None:
+        return None
+    patients = Patient.objects.filter(gp_practice_id=actor.organization_id).consider_marking()
+    items = list(patients.order_by("family_name")[:6])
+    if not items:
+        return None
+    return Section(
+        key="consider_marking",
+        title=_("Consider marking"),
+        template="patients/partials/worklist_patients.html",
+        context={"items": items, "more_url": "?view=consider"},
+        order=20,
+        count=patients.count(),
+    )
+
+
+@register("no_central_contact")
+def no_central_contact(actor: Actor) -> Section | None:
+    if not actor.has(Permission.MANAGE_CARE_TEAM) or actor.organization_id is None:
+        return None
+    has_central = CareTeamMember.objects.current().filter(
+        patient=OuterRef("pk"), is_central_contact=True
+    )
+    patients = (
+        Patient.objects.marked()
+        .filter(gp_practice_id=actor.organization_id)
+        .exclude(Exists(has_central))
+    )
+    items = list(patients.order_by("family_name")[:6])
+    if not items:
+        return None
+    return Section(
+        key="no_central_contact",
+        title=_("Marked, but no central contact yet"),
+        template="patients/partials/worklist_patients.html",
+        context={"items": items},
+        order=25,
+        count=patients.count(),
+    )
+
+
+@register("caregivers_overloaded")
+def caregivers_overloaded(actor: Actor) -> Section | None:
+    if not actor.has(Permission.MANAGE_CARE_TEAM) or actor.organization_id is None:
+        return None
+    latest = (
+        BurdenCheck.objects.filter(caregiver=OuterRef("caregivers"))
+        .order_by("-checked_on", "-created_at")
+        .values("score")[:1]
+    )
+    patients = (
+        Patient.objects.marked()
+        .filter(gp_practice_id=actor.organization_id, caregivers__is_active=True)
+        .annotate(latest_burden=Subquery(latest))
+        .filter(latest_burden__gte=BURDEN_OVERLOADED_FROM)
+        .distinct()
+    )
+    items = list(patients.order_by("family_name")[:6])
+    if not items:
+        return None
+    return Section(
+        key="caregivers_overloaded",
+        title=_("Informal caregivers overloaded"),
+        template="patients/partials/worklist_patients.html",
+        context={"items": items},
+        order=30,
+        count=len(items),
+    )
