@@ -1,15 +1,51 @@
 """Who may see and act on a consultation request. Deny by default; 404 for missing and
-forbidden alike."""
+forbidden alike.
+
+- the asker sees their own requests;
+- members of the receiving team (acting for it, with ``ANSWER_CONSULTATION``) see and answer
+  the requests routed to their team;
+- for a request about a registered patient, everyone who may see that patient (the patient's
+  GP practice, the care team with consent — ``patients.access``) sees the request and its
+  advice.
+
+This module also registers the consultation relationship with ``patients.access``: while a
+request about a patient is open, the receiving team may open that patient's record, if the
+patient consented to sharing with the care team.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
+from palliare.audit.constants import AuditPurpose
+from palliare.patients import access as patient_access
+from palliare.patients.constants import ConsentScope
+from palliare.patients.models import Patient
 
+from .constants import ConsultationStatus
 from .models import ConsultationRequest
+
+
+def _consultation_condition(actor: Actor) -> Q:
+    """Patients with a request to the actor's team that is not closed."""
+    return Q(
+        Exists(
+            ConsultationRequest.objects.filter(
+                patient=OuterRef("pk"), team_id=actor.organization_id or 0
+            ).exclude(status=ConsultationStatus.CLOSED)
+        )
+    )
+
+
+patient_access.register_relationship(
+    patient_access.RelationshipRule(
+        "consultation", _consultation_condition, ConsentScope.CARE_TEAM, AuditPurpose.CONSENT
+    )
+)
 
 
 def is_requester(actor: Actor, request: ConsultationRequest) -> bool:
@@ -26,10 +62,21 @@ def can_answer(actor: Actor, request: ConsultationRequest) -> bool:
     )
 
 
+def can_see_patient(actor: Actor, request: ConsultationRequest) -> bool:
+    """Whether the actor may see the patient the request is about (now)."""
+    if request.patient_id is None:
+        return False
+    return Patient.objects.visible_to(actor).filter(pk=request.patient_id).exists()
+
+
 def can_view(actor: Actor, request: ConsultationRequest) -> bool:
     if not actor.permissions:
         return False
-    return is_requester(actor, request) or can_answer(actor, request)
+    return (
+        is_requester(actor, request)
+        or can_answer(actor, request)
+        or can_see_patient(actor, request)
+    )
 
 
 def can_close(actor: Actor, request: ConsultationRequest) -> bool:
@@ -44,6 +91,6 @@ def ensure_can_answer(actor: Actor, request: ConsultationRequest) -> None:
 def get_request_for(actor: Actor, pk: int) -> ConsultationRequest:
     """The request ``pk`` if ``actor`` may see it; Http404 when missing *or* forbidden."""
     request = ConsultationRequest.objects.visible_to(actor).with_related().filter(pk=pk).first()
-    if request is None or not can_view(actor, request):
+    if request is None:
         raise Http404
     return request

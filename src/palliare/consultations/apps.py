@@ -6,3 +6,7 @@ class ConsultationsConfig(AppConfig):
     name = "palliare.consultations"
     label = "consultations"
     verbose_name = _("Consultation and rota")
+
+    def ready(self) -> None:
+        # Registers the consultation relationship with the patient access policy.
+        from . import access  # noqa: F401

@@ -96,6 +96,19 @@ class AgeGroup(models.TextChoices):
     AGE_85_PLUS = "85+", _("85 or older")
 
 
+def age_group_for(age: int) -> AgeGroup:
+    """The age group of a patient of ``age`` years."""
+    if age < 18:
+        return AgeGroup.UNDER_18
+    if age < 65:
+        return AgeGroup.AGE_18_64
+    if age < 75:
+        return AgeGroup.AGE_65_74
+    if age < 85:
+        return AgeGroup.AGE_75_84
+    return AgeGroup.AGE_85_PLUS
+
+
 class DiagnosisGroup(models.TextChoices):
     CANCER = "cancer", _("Cancer")
     HEART_FAILURE = "heart_failure", _("Heart failure")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from palliare.accounts.permissions import RoleCode
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Organization, Professional, Region, Subregion
+from palliare.patients.models import Patient
 
 from . import services
 from .constants import (
@@ -322,6 +323,16 @@ class ConsultationRequestForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
+
+    def __init__(self, *args: Any, patient: Patient | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        if patient is not None:
+            # The age group follows from the patient; the question may name the patient.
+            del self.fields["age_group"]
+            self.fields["question"].help_text = _(
+                "The team on duty sees this patient's record while the request is open."
+            )
 
     def clean_callback_phone(self) -> str:
         from palliare.organizations.validators import validate_phone

@@ -52,18 +52,26 @@ class ConsultationRequestQuerySet(models.QuerySet["ConsultationRequest"]):
         return self.filter(requested_by_id=user_id)
 
     def visible_to(self, actor: Actor) -> ConsultationRequestQuerySet:
-        """Deny by default: the asker's own requests, and requests to the team the actor
-        answers for (with the permission to answer)."""
+        """Deny by default: the asker's own requests, requests to the team the actor answers
+        for (with the permission to answer), and requests about patients the actor may see."""
         from palliare.accounts.permissions import Permission
+        from palliare.patients.models import Patient
 
         if actor.user is None or not actor.permissions:
             return self.none()
         condition = models.Q(requested_by_id=actor.user.pk)
         if actor.has(Permission.ANSWER_CONSULTATION) and actor.organization_id is not None:
             condition |= models.Q(team_id=actor.organization_id)
+        if actor.has(Permission.VIEW_PATIENT):
+            visible = Patient.objects.visible_to(actor).values("pk")
+            condition |= models.Q(patient_id__isnull=False, patient_id__in=visible)
         return self.filter(condition)
 
     def with_related(self) -> ConsultationRequestQuerySet:
         return self.select_related(
-            "team", "subregion", "requested_by", "requesting_organization", "on_duty_specialist"
+            "team",
+            "subregion",
+            "requested_by",
+            "requesting_organization",
+            "on_duty_specialist",
         )

@@ -52,7 +52,16 @@ class ConsultationRequest(models.Model):
     urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices)
     dimension = models.CharField(_("dimension"), max_length=16, choices=Dimension.choices)
     question = models.TextField(_("question"))
-    # The case: anonymous (age group + diagnosis group).
+    # The case: a registered patient, or anonymous (age group + diagnosis group only). The
+    # age and diagnosis group are kept for patients too, for monitoring without patient data.
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultation_requests",
+        verbose_name=_("patient"),
+    )
     age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices)
     diagnosis_group = models.CharField(
         _("diagnosis group"), max_length=32, choices=DiagnosisGroup.choices
@@ -135,6 +144,7 @@ class ConsultationRequest(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "created_at"], name="consult_team_status"),
             models.Index(fields=["requested_by", "created_at"], name="consult_requester"),
+            models.Index(fields=["patient", "status"], name="consult_patient"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -154,6 +164,10 @@ class ConsultationRequest(models.Model):
     @staticmethod
     def respond_by_for(urgency: str, asked_at: dt.datetime) -> dt.datetime:
         return asked_at + RESPONSE_TARGET[urgency]
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.patient_id is None
 
     @property
     def is_open(self) -> bool:

@@ -9,6 +9,7 @@ starts notifications after commit): :func:`save_slot`, :func:`remove_slot`,
 
 from .requests import (
     NobodyOnDuty,
+    NoConsentToShare,
     Routing,
     StaleAdvice,
     accept_request,
@@ -46,6 +47,7 @@ __all__ = [
     "HOLIDAY_COUNTRY",
     "LOOK_AHEAD",
     "MAX_COVERAGE_WEEKS",
+    "NoConsentToShare",
     "NobodyOnDuty",
     "OutsideNetwork",
     "PostcodeNotFound",

@@ -8,16 +8,23 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from palliare.accounts.actors import Actor
+from palliare.accounts.models import RolePermission, User
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
-from palliare.organizations.models import Subregion
+from palliare.notifications import services as notifications
+from palliare.organizations.models import Membership, Subregion
+from palliare.patients import services as patient_services
+from palliare.patients.constants import ConsentScope
+from palliare.patients.models import Patient
 
 from .. import access, schedule, tasks
-from ..constants import ConsultationStatus
+from ..constants import ConsultationStatus, age_group_for
 from ..models import ConsultationAdvice, ConsultationRequest
 from .rota import on_duty
 
@@ -32,6 +39,11 @@ def _ensure(actor: Actor, permission: Permission) -> None:
 
 class NobodyOnDuty(Exception):
     """No team is on duty now nor within the look-ahead: the request cannot be routed."""
+
+
+class NoConsentToShare(Exception):
+    """The patient has not consented to sharing with the care team outside the GP practice,
+    so a consultation team may not see them: ask about an anonymous case instead."""
 
 
 class StaleAdvice(Exception):
@@ -69,19 +81,29 @@ def request_consultation(
     urgency: str,
     dimension: str,
     question: str,
-    age_group: str,
     diagnosis_group: str,
+    age_group: str = "",
     callback_phone: str = "",
+    patient: Patient | None = None,
 ) -> ConsultationRequest:
-    """Ask the consultation team on duty for ``subregion`` now. Raises NobodyOnDuty."""
+    """Ask the consultation team on duty for ``subregion`` now, about an anonymous case (age
+    group and diagnosis group) or a registered patient the asker may see, who consented to
+    sharing with the care team. Raises NobodyOnDuty or NoConsentToShare."""
     _ensure(actor, Permission.REQUEST_CONSULTATION)
     assert actor.user is not None
     now = timezone.now()
+    if patient is not None:
+        if not Patient.objects.visible_to(actor).filter(pk=patient.pk).exists():
+            raise PermissionDenied
+        if not patient_services.has_active_consent(patient, ConsentScope.CARE_TEAM):
+            raise NoConsentToShare
+        age_group = age_group_for(patient.age_on(timezone.localdate()))
     routing = route(subregion, now)
     request = ConsultationRequest(
         urgency=urgency,
         dimension=dimension,
         question=question.strip(),
+        patient=patient,
         age_group=age_group,
         diagnosis_group=diagnosis_group,
         subregion=subregion,
@@ -101,6 +123,7 @@ def request_consultation(
         "consultations.request_created",
         actor=actor,
         action=AuditAction.CREATE,
+        patient_id=request.patient_id,
         subject=request,
         purpose=AuditPurpose.TREATMENT,
         details={
@@ -111,9 +134,73 @@ def request_consultation(
             "routed_to_next_shift": request.routed_to_next_shift,
         },
     )
+    _notify_team(request)
     request_id = request.pk
     transaction.on_commit(lambda: tasks.notify_team_of_request.enqueue(request_id=request_id))
     return request
+
+
+def _team_users(team_id: int) -> list[User]:
+    """Users working for the team now whose role may answer consultation requests."""
+    allowed = RolePermission.objects.filter(permission=Permission.ANSWER_CONSULTATION).values(
+        "role_id"
+    )
+    return [
+        m.professional.user
+        for m in Membership.objects.current()
+        .filter(
+            organization_id=team_id,
+            role_id__in=allowed,
+            professional__is_active=True,
+            professional__user__is_active=True,
+        )
+        .select_related("professional__user")
+        if m.professional.user is not None
+    ]
+
+
+def _notify_team(request: ConsultationRequest) -> None:
+    """In the app: every member of the receiving team who may answer (no patient name)."""
+    notifications.notify(
+        _team_users(request.team_id),
+        kind="consultation.requested",
+        title=_("New consultation request %(reference)s (urgency: %(urgency)s)")
+        % {"reference": request.reference, "urgency": request.get_urgency_display()},
+        url=reverse("consultations:requests:detail", args=[request.pk]),
+        exclude=request.requested_by,
+    )
+
+
+def _notify_advice(request: ConsultationRequest, advice: ConsultationAdvice) -> None:
+    """In the app: the asker, and for a patient (with consent to share) the named members of
+    the care team; the text may name the patient, as it is only shown inside Palliare."""
+    recipients: list[User] = [request.requested_by]
+    title = _("Advice from %(team)s on consultation request %(reference)s") % {
+        "team": request.team.name,
+        "reference": request.reference,
+    }
+    patient = request.patient
+    if patient is not None and patient_services.has_active_consent(patient, ConsentScope.CARE_TEAM):
+        recipients += [
+            m.professional.user
+            for m in patient_services.current_care_team(patient).select_related(
+                "professional__user"
+            )
+            if m.professional is not None and m.professional.user is not None
+        ]
+        title = _("Advice from %(team)s about %(name)s (consultation %(reference)s)") % {
+            "team": request.team.name,
+            "name": patient.full_name,
+            "reference": request.reference,
+        }
+    notifications.notify(
+        recipients,
+        kind="consultation.advised",
+        title=title,
+        url=reverse("consultations:requests:detail", args=[request.pk]),
+        patient_id=request.patient_id,
+        exclude=advice.author,
+    )
 
 
 def _locked(request: ConsultationRequest) -> ConsultationRequest:
@@ -143,6 +230,7 @@ def accept_request(request: ConsultationRequest, *, actor: Actor) -> Consultatio
         "consultations.request_accepted",
         actor=actor,
         action=AuditAction.UPDATE,
+        patient_id=locked.patient_id,
         subject=locked,
         purpose=AuditPurpose.TREATMENT,
         details={"time_to_first_response_s": _seconds(locked.time_to_first_response)},
@@ -188,10 +276,12 @@ def record_advice(
         "consultations.advice_recorded",
         actor=actor,
         action=AuditAction.CREATE,
+        patient_id=locked.patient_id,
         subject=advice,
         purpose=AuditPurpose.TREATMENT,
         details={"request_id": locked.pk, "version": advice.version},
     )
+    _notify_advice(locked, advice)
     advice_id = advice.pk
     transaction.on_commit(lambda: tasks.notify_requester_of_advice.enqueue(advice_id=advice_id))
     return advice
@@ -209,6 +299,7 @@ def close_request(request: ConsultationRequest, *, actor: Actor) -> Consultation
         "consultations.request_closed",
         actor=actor,
         action=AuditAction.UPDATE,
+        patient_id=locked.patient_id,
         subject=locked,
         purpose=AuditPurpose.TREATMENT,
     )

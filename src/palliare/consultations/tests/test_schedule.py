@@ -5,6 +5,7 @@ overlaps, and daylight-saving days. Property: a timeline always tiles its period
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -236,7 +237,7 @@ def test_timeline_tiles_the_period(rules, offset, hours):
     segments = timeline(rules, start, end, tz=TZ, calendar=NL)
     assert segments[0].start == start.astimezone(dt.UTC)
     assert segments[-1].end == end.astimezone(dt.UTC)
-    for left, right in zip(segments, segments[1:], strict=False):
+    for left, right in itertools.pairwise(segments):
         assert left.end == right.start
         assert left.assignments != right.assignments
     issues = coverage_issues(rules, start, end, tz=TZ, calendar=NL)

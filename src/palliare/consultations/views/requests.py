@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 from palliare.accounts.decorators import any_professional, require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
+from palliare.patients.access import get_patient_for
+from palliare.patients.models import Patient
 
 from .. import access, services
-from ..constants import OPEN_STATUSES, URGENCY_RANK, ConsultationStatus
+from ..constants import OPEN_STATUSES, URGENCY_RANK, ConsultationStatus, DiagnosisGroup
 from ..forms import AdviceForm, ConsultationRequestForm
 from ..models import ConsultationRequest, InvalidTransition
 
@@ -38,17 +40,58 @@ def mine(request: PalliareRequest) -> HttpResponse:
     return render(request, "consultations/my_requests.html", {"page": page})
 
 
+def _patient_from(request: PalliareRequest) -> Patient | None:
+    """The patient named in ``?patient=``, opened through the access policy (logged)."""
+    raw = request.GET.get("patient", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404
+    return get_patient_for(request.actor, int(raw), event="consultations.request_form")
+
+
+#: The register's diagnosis groups mapped onto the (finer) consultation diagnosis groups.
+PATIENT_DIAGNOSIS = {"cancer": DiagnosisGroup.CANCER, "frailty_dementia": DiagnosisGroup.FRAILTY}
+
+
+def _initial(request: PalliareRequest, patient: Patient | None) -> dict[str, Any]:
+    organization = request.actor.organization
+    initial: dict[str, Any] = {
+        "subregion": organization.subregion_id if organization is not None else None
+    }
+    if patient is not None:
+        if patient.postcode_area_id:
+            try:
+                _area, subregion = services.find_postcode_area(patient.postcode_area_id)
+            except (services.PostcodeNotFound, services.OutsideNetwork):
+                pass
+            else:
+                initial["subregion"] = subregion.pk
+        initial["diagnosis_group"] = PATIENT_DIAGNOSIS.get(patient.diagnosis_group, "")
+    return initial
+
+
 @require_permission(Permission.REQUEST_CONSULTATION)
 def new(request: PalliareRequest) -> HttpResponse:
-    """Ask the consultation team on duty a question about an anonymous case."""
-    organization = request.actor.organization
-    initial = {"subregion": organization.subregion_id if organization is not None else None}
+    """Ask the consultation team on duty a question about an anonymous case, or about a
+    registered patient (``?patient=<id>``) who consented to sharing with the care team."""
+    patient = _patient_from(request)
+    initial = _initial(request, patient)
     if request.method == "POST":
-        form = ConsultationRequestForm(request.POST, initial=initial)
+        form = ConsultationRequestForm(request.POST, initial=initial, patient=patient)
         if form.is_valid():
             try:
                 consultation = services.request_consultation(
-                    actor=request.actor, **form.cleaned_data
+                    actor=request.actor, patient=patient, **form.cleaned_data
+                )
+            except services.NoConsentToShare:
+                form.add_error(
+                    None,
+                    _(
+                        "This patient has not consented to sharing with the care team outside "
+                        "the GP practice. Record the consent first, or ask about an anonymous "
+                        "case."
+                    ),
                 )
             except services.NobodyOnDuty:
                 form.add_error(
@@ -63,8 +106,8 @@ def new(request: PalliareRequest) -> HttpResponse:
                 messages.success(request, _sent_message(consultation))
                 return redirect("consultations:requests:detail", pk=consultation.pk)
     else:
-        form = ConsultationRequestForm(initial=initial)
-    return render(request, "consultations/request_form.html", {"form": form})
+        form = ConsultationRequestForm(initial=initial, patient=patient)
+    return render(request, "consultations/request_form.html", {"form": form, "patient": patient})
 
 
 def _sent_message(consultation: ConsultationRequest) -> str:
@@ -82,6 +125,21 @@ def detail(request: PalliareRequest, pk: int) -> HttpResponse:
     return _render_detail(request, consultation)
 
 
+def _patient_for_display(
+    request: PalliareRequest, consultation: ConsultationRequest
+) -> Patient | None:
+    """The patient, if the actor may see them now; opening the request is then a logged read
+    of that patient's data (NEN 7513)."""
+    if consultation.patient_id is None or not access.can_see_patient(request.actor, consultation):
+        return None
+    return get_patient_for(
+        request.actor,
+        consultation.patient_id,
+        event="consultations.request_read",
+        details={"request": consultation.reference},
+    )
+
+
 def _render_detail(
     request: PalliareRequest,
     consultation: ConsultationRequest,
@@ -97,6 +155,7 @@ def _render_detail(
         )
     context: dict[str, Any] = {
         "consultation": consultation,
+        "patient": _patient_for_display(request, consultation),
         "versions": versions,
         "latest": versions[0] if versions else None,
         "can_answer": can_answer,
