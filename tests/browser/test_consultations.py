@@ -61,6 +61,13 @@ def ask_who(page, day: str, time: str) -> None:
 def test_who_do_i_call_sunday_night_and_tuesday_morning(page, make_actor, region):
     gp = make_actor(RoleCode.GP)
     log_in(page, gp.user)
+    # The start page answers "now" for a postcode without leaving the page.
+    home = page.locator('[data-section="who_to_call"]')
+    home.get_by_label("Postcode van de patiënt").fill("9401")
+    home.get_by_role("button", name="Toon wie ik bel").click()
+    home.get_by_test_id("duty-answer").wait_for()
+    assert page.get_by_role("heading", name="Mijn werk").is_visible()
+    assert_accessible(page)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Wie bel ik?").click()
     page.get_by_role("heading", name="Wie bel ik nu?").wait_for()
     assert_accessible(page)

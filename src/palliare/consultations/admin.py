@@ -14,6 +14,7 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.ui.admin_site import PermissionModelAdmin, site
 
 from . import services
+from .forms import DatedSlotForm, WeeklySlotForm
 from .models import DatedSlot, Slot, WeeklySlot
 
 
@@ -21,7 +22,6 @@ class SlotAdmin(PermissionModelAdmin):
     permission = Permission.MANAGE_ROTA
     list_select_related = ("team", "subregion", "specialist")
     list_filter = ("kind", "subregion", "team")
-    raw_id_fields = ("specialist",)
 
     def save_model(self, request: HttpRequest, obj: Slot, form: Any, change: bool) -> None:
         services.save_slot(obj, actor=cast(PalliareRequest, request).actor)
@@ -36,10 +36,14 @@ class SlotAdmin(PermissionModelAdmin):
 
 @admin.register(WeeklySlot, site=site)
 class WeeklySlotAdmin(SlotAdmin):
+    form = WeeklySlotForm
+    fields = WeeklySlotForm.Meta.fields
     list_display = ("team", "subregion", "kind", "days_label", "start_time", "end_time")
 
 
 @admin.register(DatedSlot, site=site)
 class DatedSlotAdmin(SlotAdmin):
+    form = DatedSlotForm
+    fields = DatedSlotForm.Meta.fields
     list_display = ("date", "team", "subregion", "kind", "start_time", "end_time")
     date_hierarchy = "date"

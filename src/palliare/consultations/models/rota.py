@@ -128,13 +128,15 @@ class Slot(models.Model):
                 )
             )
         if self.specialist_id is not None and self.team_id is not None:
-            is_member = Membership.objects.filter(
-                professional_id=self.specialist_id, organization_id=self.team_id
-            ).exists()
+            is_member = (
+                Membership.objects.current()
+                .filter(professional_id=self.specialist_id, organization_id=self.team_id)
+                .exists()
+            )
             if not is_member:
                 errors.setdefault("specialist", []).append(
                     ValidationError(
-                        _("This specialist is not a member of the chosen team."),
+                        _("This specialist is not (or no longer) a member of the chosen team."),
                         code="not_a_member",
                     )
                 )

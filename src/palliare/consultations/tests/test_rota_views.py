@@ -288,3 +288,19 @@ def test_dated_slot_rules(rota, coordinator_client):
 def test_gp_cannot_open_rota_pages(rota, gp_client):
     assert gp_client.get(ROTA).status_code == 403
     assert gp_client.post(reverse("consultations:rota:weekly_new"), {}).status_code == 403
+
+
+def test_admin_uses_the_rota_form_and_logs_changes(rota, coordinator_client):
+    add = "/admin/consultations/weeklyslot/add/"
+    assert coordinator_client.get(add).status_code == 200
+    response = coordinator_client.post(add, _weekly_post(rota, days=["6"]))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    slot = WeeklySlot.objects.latest("pk")
+    assert slot.days == 1 << 6
+    assert AuditEvent.objects.filter(event_type="consultations.weekly_slot_created").exists()
+    change = f"/admin/consultations/weeklyslot/{slot.pk}/change/"
+    assert coordinator_client.get(change).status_code == 200
+    delete = f"/admin/consultations/weeklyslot/{slot.pk}/delete/"
+    assert coordinator_client.post(delete, {"post": "yes"}).status_code == 302
+    assert AuditEvent.objects.filter(event_type="consultations.weekly_slot_removed").exists()
+    assert coordinator_client.get("/admin/consultations/datedslot/add/").status_code == 200
