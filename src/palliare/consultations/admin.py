@@ -37,13 +37,13 @@ class SlotAdmin(PermissionModelAdmin):
 @admin.register(WeeklySlot, site=site)
 class WeeklySlotAdmin(SlotAdmin):
     form = WeeklySlotForm
-    fields = WeeklySlotForm.Meta.fields
+    fields = tuple(WeeklySlotForm.Meta.fields)
     list_display = ("team", "subregion", "kind", "days_label", "start_time", "end_time")
 
 
 @admin.register(DatedSlot, site=site)
 class DatedSlotAdmin(SlotAdmin):
     form = DatedSlotForm
-    fields = DatedSlotForm.Meta.fields
+    fields = tuple(DatedSlotForm.Meta.fields)
     list_display = ("date", "team", "subregion", "kind", "start_time", "end_time")
     date_hierarchy = "date"
