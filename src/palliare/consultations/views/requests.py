@@ -59,6 +59,9 @@ def _initial(request: PalliareRequest, patient: Patient | None) -> dict[str, Any
     initial: dict[str, Any] = {
         "subregion": organization.subregion_id if organization is not None else None
     }
+    membership = request.actor.membership
+    if membership is not None:
+        initial["callback_phone"] = membership.phone or membership.professional.phone
     if patient is not None:
         if patient.postcode_area_id:
             try:
