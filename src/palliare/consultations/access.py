@@ -15,8 +15,10 @@ patient consented to sharing with the care team.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import QuerySet
 from django.http import Http404
 
 from palliare.accounts.actors import Actor
@@ -30,20 +32,21 @@ from .constants import ConsultationStatus
 from .models import ConsultationRequest
 
 
-def _consultation_condition(actor: Actor) -> Q:
+def _consultation_patient_ids(actor: Actor) -> QuerySet[Any]:
     """Patients with a request to the actor's team that is not closed."""
-    return Q(
-        Exists(
-            ConsultationRequest.objects.filter(
-                patient=OuterRef("pk"), team_id=actor.organization_id or 0
-            ).exclude(status=ConsultationStatus.CLOSED)
+    return (
+        ConsultationRequest.objects.filter(
+            team_id=actor.organization_id or 0, patient_id__isnull=False
         )
+        .exclude(status=ConsultationStatus.CLOSED)
+        .order_by()
+        .values("patient_id")
     )
 
 
 patient_access.register_relationship(
     patient_access.RelationshipRule(
-        "consultation", _consultation_condition, ConsentScope.CARE_TEAM, AuditPurpose.CONSENT
+        "consultation", _consultation_patient_ids, ConsentScope.CARE_TEAM, AuditPurpose.CONSENT
     )
 )
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.urls import reverse
 from django.utils import timezone
 
 from palliare.accounts import services as account_services
 from palliare.accounts.models import Role, User
 from palliare.accounts.permissions import RoleCode
+from palliare.notifications import services as notifications
 from palliare.organizations.constants import Discipline, OrganizationType
 from palliare.organizations.demo import REGION_CODE
 from palliare.organizations.models import (
@@ -26,6 +28,7 @@ from palliare.organizations.models import (
     Region,
     Subregion,
 )
+from palliare.patients.models import Patient
 from palliare.ui import demo
 
 from .constants import (
@@ -36,6 +39,7 @@ from .constants import (
     Dimension,
     SlotKind,
     Urgency,
+    age_group_for,
 )
 from .models import ConsultationAdvice, ConsultationRequest, DatedSlot, WeeklySlot
 
@@ -140,7 +144,7 @@ def _weekly(region: Region, sub: Subregion | None, team: Organization, **fields:
 
 @demo.register("consultations", order=40)
 def load(rng: random.Random) -> str:
-    """Consultation teams, specialists, the rota and two anonymous consultation requests."""
+    """Consultation teams, specialists, the rota and demo consultation requests."""
     region = Region.objects.filter(code=REGION_CODE).first()
     consult = Organization.objects.filter(name=DEMO_TEAM_NAME).first()
     if region is None or consult is None:
@@ -259,6 +263,13 @@ def _requests(team: Organization, subregion: Subregion) -> int:
         author_name=str(specialist),
         created_at=asked + dt.timedelta(hours=2),
     )
+    count = 2
+    patient = Patient.objects.filter(
+        given_name="Harm", family_name="Oosting", is_synthetic=False
+    ).first()
+    if patient is not None:
+        _patient_request(patient, team, subregion, gp, specialist, now)
+        count += 1
     asked_new = now - dt.timedelta(hours=1)
     ConsultationRequest.objects.create(
         urgency=Urgency.THIS_WEEK,
@@ -275,4 +286,56 @@ def _requests(team: Organization, subregion: Subregion) -> int:
         created_at=asked_new,
         respond_by=asked_new + dt.timedelta(days=5),
     )
-    return 2
+    return count
+
+
+def _patient_request(
+    patient: Patient,
+    team: Organization,
+    subregion: Subregion,
+    gp: User,
+    specialist: User,
+    now: dt.datetime,
+) -> None:
+    """An advised request about a demo patient: the district nurse in the care team sees the
+    advice on the patient's page and in her notifications."""
+    asked = now - dt.timedelta(hours=5)
+    request = ConsultationRequest.objects.create(
+        status=ConsultationStatus.ADVISED,
+        urgency=Urgency.TODAY,
+        dimension=Dimension.PHYSICAL,
+        question="Toenemende pijn in de rug ondanks oxycodon 2 dd 10 mg. Ophogen of roteren?",
+        patient=patient,
+        age_group=age_group_for(patient.age),
+        diagnosis_group=DiagnosisGroup.CANCER,
+        subregion=subregion,
+        team=team,
+        requested_by=gp,
+        requesting_organization=patient.gp_practice,
+        created_at=asked,
+        respond_by=asked + dt.timedelta(hours=8),
+        accepted_at=asked + dt.timedelta(minutes=20),
+        accepted_by=specialist,
+        time_to_first_response=dt.timedelta(minutes=20),
+        first_advice_at=asked + dt.timedelta(hours=1),
+    )
+    ConsultationAdvice.objects.create(
+        request=request,
+        version=1,
+        text=(
+            "Hoog oxycodon op naar 2 dd 20 mg en geef doorbraakmedicatie. Overweeg bij "
+            "onvoldoende effect een fentanylpleister. Evalueer over twee dagen met de "
+            "wijkverpleging."
+        ),
+        author=specialist,
+        author_name=str(specialist),
+        created_at=asked + dt.timedelta(hours=1),
+    )
+    nurse = User.objects.filter(username="wijkverpleging").first()
+    notifications.notify(
+        [u for u in (gp, nurse) if u is not None],
+        kind="consultation.advised",
+        title=f"Advies van {team.name} over {patient.full_name} ({request.reference})",
+        url=reverse("consultations:requests:detail", args=[request.pk]),
+        patient_id=patient.pk,
+    )

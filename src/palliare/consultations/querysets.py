@@ -55,16 +55,16 @@ class ConsultationRequestQuerySet(models.QuerySet["ConsultationRequest"]):
         """Deny by default: the asker's own requests, requests to the team the actor answers
         for (with the permission to answer), and requests about patients the actor may see."""
         from palliare.accounts.permissions import Permission
-        from palliare.patients.models import Patient
+        from palliare.patients.access import visible_ids
 
         if actor.user is None or not actor.permissions:
             return self.none()
         condition = models.Q(requested_by_id=actor.user.pk)
         if actor.has(Permission.ANSWER_CONSULTATION) and actor.organization_id is not None:
             condition |= models.Q(team_id=actor.organization_id)
-        if actor.has(Permission.VIEW_PATIENT):
-            visible = Patient.objects.visible_to(actor).values("pk")
-            condition |= models.Q(patient_id__isnull=False, patient_id__in=visible)
+        patient_ids = visible_ids(actor)
+        if patient_ids is not None:
+            condition |= models.Q(patient_id__isnull=False, patient_id__in=patient_ids)
         return self.filter(condition)
 
     def with_related(self) -> ConsultationRequestQuerySet:
