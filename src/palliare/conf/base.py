@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "palliare.organizations",
     "palliare.notifications",
     "palliare.patients",
+    "palliare.careplans",
+    "palliare.acute",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
