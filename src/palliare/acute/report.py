@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -83,7 +83,7 @@ def _what(event: AuditEvent, patient_id: int) -> str:
     text = str(label) if label is not None else event.event_type
     version = (event.details or {}).get("version")
     if version:
-        text = _t("%(what)s (version %(n)s)") % {"what": text, "n": version}
+        text = gettext("%(what)s (version %(n)s)") % {"what": text, "n": version}
     return text
 
 
@@ -93,7 +93,7 @@ def rows(events: Iterable[AuditEvent], patient_id: int) -> Iterator[ReportRow]:
         in_list = event.patient_id != patient_id
         what = _what(event, patient_id)
         if in_list:
-            what = _t("%(what)s (in a list of patients)") % {"what": what}
+            what = gettext("%(what)s (in a list of patients)") % {"what": what}
         yield ReportRow(
             when=timezone.localtime(event.occurred_at).strftime("%d-%m-%Y %H:%M:%S"),
             who=event.actor_name or event.actor_client_id,
@@ -110,15 +110,15 @@ def rows(events: Iterable[AuditEvent], patient_id: int) -> Iterator[ReportRow]:
 
 def header() -> list[str]:
     return [
-        _t("When"),
-        _t("Who"),
-        _t("Organisation"),
-        _t("Role"),
-        _t("What"),
-        _t("On behalf of"),
-        _t("Legal ground"),
-        _t("Emergency access reason"),
-        _t("Outcome"),
+        gettext("When"),
+        gettext("Who"),
+        gettext("Organisation"),
+        gettext("Role"),
+        gettext("What"),
+        gettext("On behalf of"),
+        gettext("Legal ground"),
+        gettext("Emergency access reason"),
+        gettext("Outcome"),
     ]
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -146,7 +146,7 @@ def start_emergency_access(
         lambda: notify(
             officers,
             kind="acute.emergency_access",
-            title=_t("Emergency access used: to review"),
+            title=gettext("Emergency access used: to review"),
             url=url,
             email=True,
         )

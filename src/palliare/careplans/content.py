@@ -40,7 +40,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.patients.constants import Dimension
@@ -268,51 +268,52 @@ def validate(content: Content) -> None:
         key = f"treatment_limits.{i}"
         if row["treatment"] == Treatment.OTHER and not row["text"]:
             if row["decision"] or row["note"] or row["specification"]:
-                add(f"{key}.text", _t("Name the treatment this limit is about."))
+                add(f"{key}.text", gettext("Name the treatment this limit is about."))
             continue
         if row["decision"] not in TreatmentDecision.values:
             add(
                 f"{key}.decision",
-                _t("Choose a decision for %(treatment)s (or “not discussed”).")
+                gettext("Choose a decision for %(treatment)s (or “not discussed”).")
                 % {"treatment": limit_name(row)},
             )
         elif row["decision"] == TreatmentDecision.CONDITIONAL and not row["specification"]:
             add(
                 f"{key}.specification",
-                _t("Describe the conditions for %(treatment)s.") % {"treatment": limit_name(row)},
+                gettext("Describe the conditions for %(treatment)s.")
+                % {"treatment": limit_name(row)},
             )
     for i, row in enumerate(content["contacts"]):
         if not row["name"]:
             add(
                 f"contacts.{i}.name",
-                _t("Enter the name of the legal representative.")
+                gettext("Enter the name of the legal representative.")
                 if row["role"] == ContactRole.LEGAL_REPRESENTATIVE
-                else _t("Enter the name of the contact person."),
+                else gettext("Enter the name of the contact person."),
             )
         if row["role"] and row["role"] not in ContactRole.values:
-            add(f"contacts.{i}.role", _t("Choose a role from the list."))
+            add(f"contacts.{i}.role", gettext("Choose a role from the list."))
     for i, row in enumerate(content["conversations"]):
         day = parse_date(str(row["date"]))
         if day is None:
-            add(f"conversations.{i}.date", _t("Enter the date of the conversation."))
+            add(f"conversations.{i}.date", gettext("Enter the date of the conversation."))
         elif day > today:
             add(
                 f"conversations.{i}.date",
-                _t("A conversation that took place cannot be in the future."),
+                gettext("A conversation that took place cannot be in the future."),
             )
     for i, row in enumerate(content["goals"]):
         if not row["goal"]:
-            add(f"goals.{i}.goal", _t("Describe the goal."))
+            add(f"goals.{i}.goal", gettext("Describe the goal."))
         if row["dimension"] not in Dimension.values:
-            add(f"goals.{i}.dimension", _t("Choose a dimension."))
+            add(f"goals.{i}.dimension", gettext("Choose a dimension."))
     for section_key, choices in CHOICES.items():
         section, _dot, field = section_key.partition(".")
         if section in SECTIONS:
             value = content[section][field]
             if value and value not in choices.values:
-                add(section_key, _t("Choose a value from the list."))
+                add(section_key, gettext("Choose a value from the list."))
     if content["review_date"] and parse_date(content["review_date"]) is None:
-        add("review_date", _t("Enter a valid date."))
+        add("review_date", gettext("Enter a valid date."))
     if errors:
         raise ValidationError(errors)
 
@@ -326,7 +327,7 @@ def limit_name(row: dict[str, Any]) -> str:
 def display(key: str, value: Any) -> str:
     """A stored value as the reader sees it."""
     if isinstance(value, bool):
-        return _t("yes") if value else _t("no")
+        return gettext("yes") if value else gettext("no")
     if value in ("", None):
         return ""
     choices = CHOICES.get(key)
@@ -355,11 +356,14 @@ def lines(content: Content) -> Iterator[Line]:
             yield Line(full, str(LABELS[full]), display(full, content[section][key]))
     for i, row in enumerate(content["contacts"], start=1):
         for key in CONTACT_KEYS:
-            label = _t("Contact %(n)s: %(field)s") % {"n": i, "field": LABELS[f"contact.{key}"]}
+            label = gettext("Contact %(n)s: %(field)s") % {
+                "n": i,
+                "field": LABELS[f"contact.{key}"],
+            }
             yield Line(f"contacts.{i}.{key}", label, display(f"contact.{key}", row[key]))
     for i, row in enumerate(content["conversations"], start=1):
         for key in CONVERSATION_KEYS:
-            label = _t("Conversation %(n)s: %(field)s") % {
+            label = gettext("Conversation %(n)s: %(field)s") % {
                 "n": i,
                 "field": LABELS[f"conversation.{key}"],
             }
@@ -374,14 +378,14 @@ def lines(content: Content) -> Iterator[Line]:
             ident = row["treatment"]
             keys = ("decision", "specification", "note")
         for key in keys:
-            label = _t("Treatment limit %(treatment)s: %(field)s") % {
-                "treatment": limit_name(row) if key != "text" else _t("other"),
+            label = gettext("Treatment limit %(treatment)s: %(field)s") % {
+                "treatment": limit_name(row) if key != "text" else gettext("other"),
                 "field": LABELS[f"limit.{key}"],
             }
             yield Line(f"limits.{ident}.{key}", label, display(f"limit.{key}", row[key]))
     for i, row in enumerate(content["goals"], start=1):
         for key in ("dimension", "goal", "action", "responsible_name", "status"):
-            label = _t("Goal %(n)s: %(field)s") % {"n": i, "field": LABELS[f"goal_item.{key}"]}
+            label = gettext("Goal %(n)s: %(field)s") % {"n": i, "field": LABELS[f"goal_item.{key}"]}
             yield Line(f"goals.{i}.{key}", label, display(f"goal_item.{key}", row[key]))
     yield Line(
         "review_date", str(LABELS["review_date"]), display("review_date", content["review_date"])
@@ -398,8 +402,8 @@ class Change:
 
 def diff(before: Content, after: Content) -> list[Change]:
     """What changed between two versions, field by field (added and removed rows included)."""
-    old = {line.key: line for line in lines(before)}
-    new = {line.key: line for line in lines(after)}
+    old = {line.key: line for line in lines(normalise(before))}
+    new = {line.key: line for line in lines(normalise(after))}
     changes = []
     for key in list(new) + [k for k in old if k not in new]:
         a = old.get(key)
