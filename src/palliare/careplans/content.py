@@ -422,3 +422,32 @@ def changed_keys(before: Content, after: Content) -> list[str]:
 
 def copy_of(content: Content) -> Content:
     return copy.deepcopy(content)
+
+
+def merge(base: Content, mine: Content, current: Content) -> Content:
+    """Three-way merge for re-applying a kept draft: start from ``current`` and take every part
+    the editor changed relative to ``base`` (the version they started from). Where both changed
+    the same field, the editor's value is proposed; they see both before saving."""
+    base, mine, current = normalise(base), normalise(mine), normalise(current)
+    result = copy_of(current)
+    for section, keys in SECTIONS.items():
+        for key in keys:
+            if mine[section][key] != base[section][key]:
+                result[section][key] = mine[section][key]
+    for name in ("contacts", "conversations", "goals"):
+        if mine[name] != base[name]:
+            result[name] = mine[name]
+    coded = len(CODED_TREATMENTS)
+    limits = result["treatment_limits"][:coded]
+    for i in range(coded):
+        if mine["treatment_limits"][i] != base["treatment_limits"][i]:
+            limits[i] = mine["treatment_limits"][i]
+    others = (
+        mine["treatment_limits"][coded:]
+        if mine["treatment_limits"][coded:] != base["treatment_limits"][coded:]
+        else current["treatment_limits"][coded:]
+    )
+    result["treatment_limits"] = limits + others
+    if mine["review_date"] != base["review_date"]:
+        result["review_date"] = mine["review_date"]
+    return result

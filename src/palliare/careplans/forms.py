@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from palliare.patients.constants import Dimension
@@ -132,7 +133,7 @@ class PlanForm(forms.Form):
         for treatment in CODED_TREATMENTS:
             code = treatment.value
             self.fields[f"limit_{code}_decision"] = forms.ChoiceField(
-                label=treatment.label,
+                label=capfirst(treatment.label),
                 choices=TreatmentDecision.choices,
                 widget=forms.RadioSelect,
                 error_messages={

@@ -129,7 +129,12 @@ def plan_edit(request: PalliareRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Saved as version %(n)s.") % {"n": saved.number})
                 return redirect("careplans:plan", pk=patient.pk)
     else:
-        source = draft.content if draft else (version.content if version else plan_content.empty())
+        source = version.content if version else plan_content.empty()
+        if draft is not None and plan is not None:
+            base = plan.versions.filter(number=draft.based_on).first()
+            source = plan_content.merge(
+                base.content if base else plan_content.empty(), draft.content, source
+            )
         editor = PlanEditor.build(
             content=plan_content.normalise(source),
             based_on=current_number,
