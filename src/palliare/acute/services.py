@@ -72,15 +72,18 @@ def search(
         by = "name_dob_postcode" if postcode else "name_dob"
     else:
         raise ValidationError(_("Enter the BSN, or the family name and date of birth."))
-    audit.record(
-        "acute.search",
-        actor=actor,
-        action=AuditAction.READ,
-        patient_id=matches[0].pk if len(matches) == 1 else None,
-        patient_ids=[p.pk for p in matches] if len(matches) > 1 else (),
-        purpose=AuditPurpose.TREATMENT,
-        details={"by": by, "matches": min(len(matches), 2)},
-    )
+    if len(matches) != 1:
+        # A single match is logged when its summary opens (acute.summary_read, via=search): the
+        # search page itself shows nothing about the patient. Failed and ambiguous searches are
+        # logged here, naming every patient that matched.
+        audit.record(
+            "acute.search",
+            actor=actor,
+            action=AuditAction.READ,
+            patient_ids=[p.pk for p in matches],
+            purpose=AuditPurpose.TREATMENT,
+            details={"by": by, "matches": min(len(matches), 2)},
+        )
     return SearchResult(matches[0] if len(matches) == 1 else None, len(matches))
 
 
