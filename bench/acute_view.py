@@ -98,7 +98,12 @@ def load(n: int) -> None:
             "is_synthetic) FROM STDIN"
         ) as copy:
             for i in range(first, n):
-                dob = f"{1925 + rng.randrange(70)}-{1 + rng.randrange(12):02d}-{1 + rng.randrange(28):02d}"
+                year, month, day = (
+                    1925 + rng.randrange(70),
+                    1 + rng.randrange(12),
+                    1 + rng.randrange(28),
+                )
+                dob = f"{year}-{month:02d}-{day:02d}"
                 bsn = make_bsn(next_number)
                 next_number = int(bsn[:8]) + 1
                 copy.write_row(
@@ -195,7 +200,7 @@ def load(n: int) -> None:
         )
         for table in ("patients_patient", "careplans_careplan"):
             cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                 f"(SELECT max(id) FROM {table}))"
             )
         cur.execute("ANALYZE")
@@ -335,7 +340,7 @@ async def run_level(
                     errors += 1
                     continue
                 location = headers["location"]
-                status, _, page = await conn.request("GET", location)
+                status, _, _page = await conn.request("GET", location)
                 if status != 200:
                     errors += 1
                     continue
@@ -471,7 +476,8 @@ def main() -> None:
         a, f = results[("acute view", level)], results[("floor", level)]
         print(
             f"| {level} | {a['ops']:.0f} | {a['rps']:.0f} | {a['p50']:.1f} | {a['p99']:.1f} | "
-            f"{f['ops']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} | {a['p99'] / max(f['p99'], 1e-9):.2f}× | "
+            f"{f['ops']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} | "
+            f"{a['p99'] / max(f['p99'], 1e-9):.2f}× | "
             f"{f['ops'] / max(a['ops'], 1e-9):.2f}× |"
         )
 

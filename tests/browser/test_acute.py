@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _hap_doctor():
     post = OrganizationFactory(type=OrganizationType.OUT_OF_HOURS_GP_POST, name="HAP Testveen")
-    return MembershipFactory(organization=post, role=role(RoleCode.OUT_OF_HOURS_GP)).professional.user
+    return MembershipFactory(
+        organization=post, role=role(RoleCode.OUT_OF_HOURS_GP)
+    ).professional.user
 
 
 def _find_by_bsn(page, bsn):

@@ -411,8 +411,8 @@ def diff(before: Content, after: Content) -> list[Change]:
         va = a.value if a else ""
         vb = b.value if b else ""
         if va != vb:
-            label = (b or a).label if (b or a) else key
-            changes.append(Change(key, label, va, vb))
+            line = b if b is not None else a
+            changes.append(Change(key, line.label if line is not None else key, va, vb))
     return changes
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ from .constants import (
 )
 from .content import Content, empty, normalise
 
-PATIENTS = [
+PATIENTS: list[dict[str, Any]] = [
     {
         "bsn": make_bsn(81_230_004),
         "given_name": "Gerda",
@@ -70,7 +71,7 @@ PATIENTS = [
 ]
 
 
-def _content(spec: dict[str, object]) -> Content:
+def _content(spec: dict[str, Any]) -> Content:
     content = empty()
     decisions = spec["decisions"]
     assert isinstance(decisions, list)
@@ -80,7 +81,8 @@ def _content(spec: dict[str, object]) -> Content:
             row["specification"] = (
                 "Alleen voor een behandeling die thuis niet kan (bijv. heupfractuur)"
             )
-    name, relation, phone = spec["contact"]  # type: ignore[misc]
+    contact: tuple[str, ContactRelationship, str] = spec["contact"]
+    name, relation, phone = contact
     content["contacts"] = [
         {
             "name": name,
@@ -175,7 +177,7 @@ def load(rng: random.Random) -> str:
         patient = patient_services.register_patient(
             actor,
             data=data,
-            consents=list(spec["consents"]),  # type: ignore[call-overload]
+            consents=list(spec["consents"]),
         )
         patient_services.mark_patient(
             actor,

@@ -105,7 +105,7 @@ class PlanDisplay:
 
     @property
     def lacks_capacity(self) -> bool:
-        return self.raw["capacity"]["value"] == AcpYesNoUnknown.NO
+        return bool(self.raw["capacity"]["value"] == AcpYesNoUnknown.NO)
 
     @property
     def capacity_without_representative(self) -> bool:
@@ -114,19 +114,19 @@ class PlanDisplay:
 
     @property
     def has_icd(self) -> bool:
-        return self.raw["icd"]["present"] == AcpYesNoUnknown.YES
+        return bool(self.raw["icd"]["present"] == AcpYesNoUnknown.YES)
 
     @property
     def icd_off_agreed(self) -> bool:
-        return self.raw["icd"]["deactivation"] == IcdDeactivation.AGREED
+        return bool(self.raw["icd"]["deactivation"] == IcdDeactivation.AGREED)
 
     @property
     def agrees_to_share(self) -> bool:
-        return self.raw["sharing"]["agreement"] == ShareAgreement.AGREED
+        return bool(self.raw["sharing"]["agreement"] == ShareAgreement.AGREED)
 
     @property
     def medication_present(self) -> bool:
-        return self.raw["medication"]["present"] == AcpYesNoUnknown.YES
+        return bool(self.raw["medication"]["present"] == AcpYesNoUnknown.YES)
 
 
 def present(content: dict[str, Any]) -> PlanDisplay:

@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -46,17 +45,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def _radio(choices: Any, label: str | Promise, **kwargs: Any) -> forms.ChoiceField:
+def _radio(choices: Any, label: Any, **kwargs: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label, choices=choices, required=False, widget=forms.RadioSelect, **kwargs
     )
 
 
-def _select(choices: Any, label: str | Promise, **kwargs: Any) -> forms.ChoiceField:
+def _select(choices: Any, label: Any, **kwargs: Any) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=BLANK + list(choices), required=False, **kwargs)
 
 
-def _text(label: str | Promise, *, long: bool = False, **kwargs: Any) -> forms.CharField:
+def _text(label: Any, *, long: bool = False, **kwargs: Any) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": 2}) if long else None
     return forms.CharField(label=label, required=False, max_length=2000, widget=widget, **kwargs)
 
@@ -116,7 +115,7 @@ class PlanForm(forms.Form):
     medication__note = _text(L["medication.note"])
 
     review_date = forms.DateField(
-        label=L["review_date"],
+        label=_("Review date"),
         required=False,
         widget=DateInput(),
         help_text=_("When should the plan be discussed again? It then appears on the worklist."),
@@ -371,9 +370,7 @@ class PlanEditor:
 
     def _rows(self, formset: forms.BaseFormSet) -> list[dict[str, Any]]:  # type: ignore[type-arg]
         return [
-            f.cleaned_data
-            for f in formset.forms
-            if hasattr(f, "cleaned_data") and not f.is_blank()  # type: ignore[attr-defined]
+            f.cleaned_data for f in formset.forms if hasattr(f, "cleaned_data") and not f.is_blank()
         ]
 
     def content(self) -> dict[str, Any]:

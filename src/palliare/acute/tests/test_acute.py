@@ -184,9 +184,12 @@ def test_access_report_page_csv_pdf(hap, make_actor, client_for):
     pdf = client.get(url + "?format=pdf").content
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "noodtoegang" in text
-    assert AuditEvent.objects.filter(
-        event_type="acute.access_report_exported", patient_id=patient.pk
-    ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            event_type="acute.access_report_exported", patient_id=patient.pk
+        ).count()
+        == 2
+    )
 
 
 def test_access_report_needs_permission(hap, client_for):

@@ -19,7 +19,7 @@ from palliare.careplans import content as plan_content
 from palliare.careplans import services
 from palliare.careplans.constants import ContactRole, Treatment, TreatmentDecision
 from palliare.careplans.factories import acp_content
-from palliare.careplans.models import CarePlan, CarePlanDraft, CarePlanVersion
+from palliare.careplans.models import CarePlan, CarePlanVersion
 from palliare.notifications.models import Notification
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import (
