@@ -219,3 +219,18 @@ def test_notifications_reach_team_and_regional_acute_care_only_with_consent(
     for message in mail.outbox:
         assert patient.family_name not in message.body
         assert patient.family_name not in message.subject
+
+
+def test_merge_takes_only_what_the_editor_changed():
+    base = acp_content()
+    mine = acp_content()
+    mine["wishes"]["care_wishes"] = "mine"
+    mine["treatment_limits"][4]["decision"] = TreatmentDecision.NO.value
+    current = acp_content()
+    current["goal"]["note"] = "theirs"
+    current["treatment_limits"][0]["decision"] = TreatmentDecision.YES.value
+    merged = plan_content.merge(base, mine, current)
+    assert merged["wishes"]["care_wishes"] == "mine"
+    assert merged["goal"]["note"] == "theirs"
+    assert merged["treatment_limits"][0]["decision"] == TreatmentDecision.YES.value
+    assert merged["treatment_limits"][4]["decision"] == TreatmentDecision.NO.value
