@@ -95,7 +95,11 @@ def _save_version(
                 plan = CarePlan.objects.create(patient=patient)
         except IntegrityError:  # another editor created the plan at the same moment
             plan = CarePlan.objects.get(patient=patient)
-    plan = CarePlan.objects.select_for_update().select_related("current_version").get(pk=plan.pk)
+    plan = (
+        CarePlan.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=plan.pk)
+    )
     previous = plan.current_version
     if plan.current_number != based_on:
         raise _Stale(plan.pk, plan.current_number, previous)
