@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("palliare.accounts.urls")),
     path("directory/", include("palliare.organizations.urls")),
     path("patients/", include("palliare.patients.urls")),
+    path("careplans/", include("palliare.careplans.urls")),
+    path("acute/", include("palliare.acute.urls")),
     path("notifications/", include("palliare.notifications.urls")),
     path("consultations/", include("palliare.consultations.urls")),
     path("admin/", admin_site.urls),

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "palliare.notifications",
     "palliare.patients",
     "palliare.consultations",
+    "palliare.careplans",
+    "palliare.acute",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
