@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "palliare.audit",
     "palliare.accounts",
     "palliare.organizations",
+    "palliare.capacity",
+    "palliare.finder",
+    "palliare.api",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
