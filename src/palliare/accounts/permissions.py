@@ -37,11 +37,13 @@ class Permission(models.TextChoices):
     EMERGENCY_ACCESS = "acute.emergency", _("Use emergency access")
     # Capacity, consultation and referral
     UPDATE_FACILITY_CAPACITY = "capacity.update", _("Update beds and admission status")
-    UPDATE_INTAKE_STATUS = "capacity.intake", _(
-        "Update whether a district-nursing organisation takes new clients, and its service area"
+    UPDATE_INTAKE_STATUS = (
+        "capacity.intake",
+        _("Update whether a district-nursing organisation takes new clients, and its service area"),
     )
-    MANAGE_QUALITY = "capacity.quality", _(
-        "Maintain the quality requirements and record assessments"
+    MANAGE_QUALITY = (
+        "capacity.quality",
+        _("Maintain the quality requirements and record assessments"),
     )
     REQUEST_CONSULTATION = "consultations.request", _("Request a consultation")
     ANSWER_CONSULTATION = "consultations.answer", _("Answer consultation requests")

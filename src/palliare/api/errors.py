@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
@@ -81,9 +82,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     code: str
     if isinstance(exc, exceptions.NotFound) or response.status_code == 404:
         message, code = _("Not found."), "not_found"
-    elif isinstance(exc, exceptions.PermissionDenied) or response.status_code == 403:
+    elif isinstance(exc, exceptions.PermissionDenied | DjangoPermissionDenied):
         message, code = _("You are not allowed to do this."), "permission_denied"
-        if detail and str(detail) != exceptions.PermissionDenied.default_detail:
+        if detail and str(detail) != str(exceptions.PermissionDenied.default_detail):
             message = str(detail)
     else:
         message = str(detail) if detail is not None else str(exc)

@@ -3,11 +3,15 @@ served at /api/v1/schema/ and shown as a page at /api/v1/docs/ (no external asse
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
+from django.utils.functional import Promise
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiYamlRenderer
 
@@ -15,12 +19,23 @@ COMMITTED = Path("docs") / "api" / "openapi.yaml"
 
 
 def generate() -> dict[str, Any]:
-    """The schema as a dictionary, for every endpoint (not filtered by who asks)."""
-    generator = SchemaGenerator()  # type: ignore[no-untyped-call]
-    schema: dict[str, Any] = generator.get_schema(  # type: ignore[no-untyped-call]
-        request=None, public=True
-    )
-    return schema
+    """The schema as a dictionary, for every endpoint (not filtered by who asks), in English
+    whatever the active language, so that the committed file does not depend on it."""
+    with translation.override("en"):
+        generator = SchemaGenerator()  # type: ignore[no-untyped-call]
+        schema: dict[str, Any] = generator.get_schema(  # type: ignore[no-untyped-call]
+            request=None, public=True
+        )
+        # Resolve lazy translations while English is active.
+        resolved: dict[str, Any] = json.loads(json.dumps(schema, cls=_LazyEncoder))
+    return resolved
+
+
+class _LazyEncoder(DjangoJSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, Promise):
+            return str(o)
+        return super().default(o)
 
 
 def as_yaml(schema: dict[str, Any]) -> str:

@@ -186,9 +186,7 @@ class DistrictNursingSerializer(serializers.ModelSerializer[DistrictNursingServi
     municipalities: Any = serializers.SlugRelatedField(
         many=True, slug_field="gm_code", read_only=True
     )
-    postcode_areas: Any = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
+    postcode_areas: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = DistrictNursingService

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import PermissionDenied as Forbidden
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -132,7 +133,7 @@ class FacilityStatusReport(PalliareAPIView):
     def post(self, request: Request, pk: int) -> Response:
         facility = _facility_or_404(pk)
         if not access.can_update_facility(request.actor, facility):  # type: ignore[attr-defined]
-            raise PermissionDenied("Only the facility's own staff can report its beds.")
+            raise Forbidden(_("Only the facility's own staff can report its beds."))
         serializer = BedStatusWriteSerializer(data=request.data, context={"facility": facility})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
