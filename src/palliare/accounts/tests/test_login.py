@@ -165,8 +165,14 @@ def test_bootstrap_coordinator(capsys):
     from palliare.accounts.actors import actor_for
     from palliare.accounts.permissions import Permission
 
-    call_command("bootstrap_coordinator", username="nc", email="nc@example.invalid",
-                 given_name="Noor", family_name="Coördinator", network="Netwerk Test")
+    call_command(
+        "bootstrap_coordinator",
+        username="nc",
+        email="nc@example.invalid",
+        given_name="Noor",
+        family_name="Coördinator",
+        network="Netwerk Test",
+    )
     out = capsys.readouterr().out
     password = out.split("One-time password: ")[1].split()[0]
     from palliare.accounts.models import User

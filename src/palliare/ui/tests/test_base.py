@@ -62,11 +62,18 @@ def test_load_demo_refuses_outside_demo_mode(settings):
 
 
 def test_production_settings_force_demo_mode_off():
-    env = {**os.environ, "DEMO_MODE": "true", "DEBUG": "true", "SECRET_KEY": "x" * 50,
-           "DJANGO_SETTINGS_MODULE": "palliare.conf.production", "PYTHONPATH": "src"}
+    env = {
+        **os.environ,
+        "DEMO_MODE": "true",
+        "DEBUG": "true",
+        "SECRET_KEY": "x" * 50,
+        "DJANGO_SETTINGS_MODULE": "palliare.conf.production",
+        "PYTHONPATH": "src",
+    }
     code = "from django.conf import settings; print(settings.DEMO_MODE, settings.DEBUG)"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False False"
 
 
@@ -74,8 +81,9 @@ def test_production_settings_require_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update({"DJANGO_SETTINGS_MODULE": "palliare.conf.production", "PYTHONPATH": "src"})
     code = "from django.conf import settings; settings.DEBUG"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
     assert out.returncode != 0
     assert "Set the environment variable SECRET_KEY" in out.stderr
 
@@ -86,9 +94,8 @@ def test_configuration_reference_is_current():
 
 def test_demo_data_loads_and_is_idempotent(settings, capsys):
     settings.DEMO_MODE = True
-    from palliare.organizations.models import Organization, PostcodeArea
-
     from palliare.organizations.demo import ORGANIZATIONS
+    from palliare.organizations.models import Organization, PostcodeArea
 
     for pc4 in {spec.postcode[:4] for spec in ORGANIZATIONS}:
         PostcodeArea.objects.create(pc4=pc4, latitude=53.0, longitude=6.56)

@@ -39,16 +39,23 @@ class Command(BaseCommand):
                 name=options["network"], defaults={"type": OrganizationType.NETWORK_OFFICE}
             )
             user = User.objects.create_user(
-                username=options["username"], email=options["email"], password=password,
-                first_name=options["given_name"], last_name=options["family_name"],
+                username=options["username"],
+                email=options["email"],
+                password=password,
+                first_name=options["given_name"],
+                last_name=options["family_name"],
             )
             professional = Professional.objects.create(
-                user=user, given_name=options["given_name"],
-                family_name=options["family_name"], discipline=Discipline.COORDINATOR,
+                user=user,
+                given_name=options["given_name"],
+                family_name=options["family_name"],
+                discipline=Discipline.COORDINATOR,
                 email=options["email"],
             )
             services.grant_membership(
-                professional, office, Role.objects.get(code=RoleCode.NETWORK_COORDINATOR),
+                professional,
+                office,
+                Role.objects.get(code=RoleCode.NETWORK_COORDINATOR),
                 actor=None,
             )
         self.stdout.write(
