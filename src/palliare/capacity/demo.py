@@ -127,7 +127,7 @@ def _history(
         facility=facility,
         recorded_at=end,
         beds=beds,
-        free_beds=1 if last is None or last.free_beds == 0 else last.free_beds,
+        free_beds=max(1, min(last.free_beds if last else 1, beds - 2)),
         admission_status=AdmissionStatus.OPEN,
         waiting_list=0,
         recorded_by=user,

@@ -21,6 +21,7 @@ from palliare.organizations.models import Subregion
 
 from . import access, services
 from .cards import bed_state, facility_cards, managed_facility_cards
+from .charts import occupancy_chart
 from .constants import AdmissionStatus, Channel, FacilityKind
 from .forms import DISTRICT_NURSING, AdjustForm, BedStatusForm, SearchForm
 from .maps import MapPoint, region_map
@@ -161,6 +162,7 @@ def _detail_context(
         form = BedStatusForm(initial=initial)
     card = facility_cards([facility])[0]
     return {
+        "chart": occupancy_chart(facility.pk),
         "facility": facility,
         "card": card,
         "page": page,

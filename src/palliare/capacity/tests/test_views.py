@@ -367,3 +367,19 @@ def test_requirement_pages(client_for, make_actor):
     assert response.status_code == 302
     requirement.refresh_from_db()
     assert (requirement.title, requirement.is_active) == ("Anders", False)
+
+
+def test_facility_page_draws_the_occupancy_over_time(gp):
+    from palliare.capacity.factories import report
+
+    facility = FacilityFactory(free=6, beds=6, hours_ago=24 * 40)
+    for days, free in ((20, 4), (10, 1), (1, 0)):
+        report(facility, free_beds=free, at=timezone.now() - dt.timedelta(days=days))
+    html = gp.get(reverse("capacity:facility", args=[facility.pk])).content.decode()
+    assert 'class="occupancy__occupied"' in html
+    from palliare.capacity.charts import occupancy_chart
+
+    chart = occupancy_chart(facility.pk)
+    assert chart.max_beds == 6
+    assert chart.occupied.startswith("M0.0,120.0")  # the report before the window: none occupied
+    assert chart.occupied.count("V") == 3
