@@ -61,10 +61,10 @@ def occupancy_chart(
     def y(value: int) -> float:
         return HEIGHT - value / max_beds * (HEIGHT - 4)
 
-    def step(index: int) -> str:
+    def step(values: Sequence[int]) -> str:
         parts = []
-        for n, point in enumerate(points):
-            px, py = x(point[0]), y(point[index])
+        for n, (point, value) in enumerate(zip(points, values, strict=True)):
+            px, py = x(point[0]), y(value)
             if n == 0:
                 parts.append(f"M{px:.1f},{py:.1f}")
             else:
@@ -72,4 +72,6 @@ def occupancy_chart(
         parts.append(f"H{WIDTH:.1f}")
         return "".join(parts)
 
-    return OccupancyChart(WIDTH, HEIGHT, step(2), step(1), max_beds, start, end)
+    occupied = step([p[2] for p in points])
+    beds = step([p[1] for p in points])
+    return OccupancyChart(WIDTH, HEIGHT, occupied, beds, max_beds, start, end)
