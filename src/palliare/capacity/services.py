@@ -53,7 +53,11 @@ def _name(actor: Actor) -> str:
 
 
 def _locked(facility: Facility) -> Facility:
-    return Facility.objects.select_for_update().select_related("organization").get(pk=facility.pk)
+    return (
+        Facility.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=facility.pk)
+    )
 
 
 # --- beds -------------------------------------------------------------------------------------
@@ -253,7 +257,7 @@ def remind_facility(facility_id: int, *, now: dt.datetime | None = None) -> Remi
     moment = now or timezone.now()
     with transaction.atomic():
         facility = (
-            Facility.objects.select_for_update()
+            Facility.objects.select_for_update(of=("self",))
             .select_related("organization", "current_status")
             .filter(pk=facility_id, is_active=True)
             .first()

@@ -43,15 +43,21 @@ def fuzz_setup(live_server):
     ).professional.user
     session = login_verified(Client(), staff).cookies["sessionid"].value
     loaded = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json")
-    return loaded, live_server.url, session, facility.pk
+    ids = {
+        "/api/v1/facilities/": facility.pk,
+        "/api/v1/organizations/": facility.organization_id,
+        "/api/v1/district-nursing/": DistrictNursingServiceFactory(taking_clients=True).pk,
+    }
+    return loaded, live_server.url, session, ids
 
 
-def _fuzz(operation, mode, *, base_url, session, facility_id, statuses):
+def _fuzz(operation, mode, *, base_url, session, ids, statuses):
     """Run generated requests for one operation in one generation mode."""
     positive = mode is GenerationMode.POSITIVE
     cookies = {"sessionid": session, "csrftoken": CSRF}
     headers = {"X-CSRFToken": CSRF}
-    path_parameters = {"id": facility_id} if "{id}" in operation.path and positive else None
+    known = next((pk for prefix, pk in ids.items() if operation.path.startswith(prefix)), None)
+    path_parameters = {"id": known} if "{id}" in operation.path and positive else None
     query = {"postcode": "9401"} if operation.path.endswith("/search/") and positive else None
     strategy = operation.as_strategy(mode, path_parameters=path_parameters, query=query)
     key = (operation.method.upper(), operation.path)
@@ -79,9 +85,10 @@ def _fuzz(operation, mode, *, base_url, session, facility_id, statuses):
 
 
 def test_no_server_errors(fuzz_setup):
-    """Each operation, positive and negative generation; positive runs use the facility's own
-    id (so the write endpoint is exercised past its 404) and a known postcode."""
-    loaded, base_url, session, facility_id = fuzz_setup
+    """Each operation, positive and negative generation; positive runs use existing ids (the
+    coordinator's own facility, so the write endpoint is exercised past its 404) and a known
+    postcode."""
+    loaded, base_url, session, ids = fuzz_setup
     statuses: dict[tuple[str, str], set[int]] = defaultdict(set)
     runs = 0
     for result in loaded.get_all_operations():
@@ -92,7 +99,7 @@ def test_no_server_errors(fuzz_setup):
                 mode,
                 base_url=base_url,
                 session=session,
-                facility_id=facility_id,
+                ids=ids,
                 statuses=statuses,
             )
             runs += 1

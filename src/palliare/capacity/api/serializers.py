@@ -272,6 +272,9 @@ class SearchResultSerializer(serializers.Serializer[Any]):
 
 
 class RequirementSerializer(serializers.ModelSerializer[QualityRequirement]):
+    # Declared so that the schema does not depend on the database's integer ranges.
+    order = serializers.IntegerField(read_only=True, min_value=0, max_value=32767)
+
     class Meta:
         model = QualityRequirement
         fields = ["id", "code", "title", "description", "evidence_hint", "order", "is_active"]

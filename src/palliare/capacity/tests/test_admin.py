@@ -77,9 +77,10 @@ def test_district_nursing_admin(admin_client):
     assert DistrictNursingService.objects.filter(organization=org).exists()
     assert AuditEvent.objects.filter(event_type="capacity.district_nursing_registered").exists()
     service = DistrictNursingServiceFactory()
-    assert admin_client.get(
-        f"/admin/capacity/districtnursingservice/{service.pk}/change/"
-    ).status_code == 200
+    assert (
+        admin_client.get(f"/admin/capacity/districtnursingservice/{service.pk}/change/").status_code
+        == 200
+    )
 
 
 def test_other_roles_cannot_open_capacity_admin(client_for, make_actor):
