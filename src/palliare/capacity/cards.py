@@ -68,12 +68,12 @@ def facility_cards(
 
 
 def managed_facility_cards(
-    facility_ids: Sequence[int] | None = None, **kwargs: object
+    facility_ids: Sequence[int], *, error_for: int | None = None, error: str = ""
 ) -> list[FacilityCard]:
-    """Cards for the given facility ids (kept in their order)."""
-    facilities = list(Facility.objects.with_current().filter(pk__in=facility_ids or []))
+    """Cards for the given facility ids, fetched fresh (after a change), sorted by name."""
+    facilities = list(Facility.objects.with_current().filter(pk__in=facility_ids))
     facilities.sort(key=lambda f: (f.display_name, f.pk))
-    return facility_cards(facilities, **kwargs)  # type: ignore[arg-type]
+    return facility_cards(facilities, error_for=error_for, error=error)
 
 
 @dataclass(frozen=True)
