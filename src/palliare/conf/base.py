@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "palliare.consultations",
     "palliare.careplans",
     "palliare.acute",
+    "palliare.capacity",
+    "palliare.finder",
+    "palliare.api",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
