@@ -145,9 +145,9 @@ def test_password_reset_sends_mail(client):
 
 def test_session_expires_after_inactivity(client, settings):
     """The idle timer restarts on activity (at most once a minute); an idle session ends."""
+    from conftest import login_verified
     from django.contrib.sessions.models import Session
 
-    from conftest import login_verified
     from palliare.accounts.middleware import ACTIVITY_SESSION_KEY
 
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
