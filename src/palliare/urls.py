@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("palliare.accounts.urls")),
     path("directory/", include("palliare.organizations.urls")),
     path("patients/", include("palliare.patients.urls")),
+    path("meetings/", include("palliare.meetings.urls")),
     path("notifications/", include("palliare.notifications.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),

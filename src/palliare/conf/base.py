@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "palliare.organizations",
     "palliare.notifications",
     "palliare.patients",
+    "palliare.meetings",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
