@@ -140,7 +140,7 @@ def newly_marked(ctx: AgendaContext) -> list[Candidate]:
     rows = (
         ctx.patients()
         .marked()
-        .filter(marked_since__gte=ctx.since)
+        .filter(marked_since__gte=ctx.since, marked_since__lte=ctx.until)
         .order_by("marked_since", "family_name")
         .values_list("pk", "marked_since", "diagnosis_group", "urgency", "family_name")
     )

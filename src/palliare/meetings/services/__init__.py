@@ -4,7 +4,7 @@ access, change state and write the access log in one transaction.
 Other apps import from here (``from palliare.meetings import services``)."""
 
 from .agenda import add_agenda_patient, move_agenda_item, prepare_agenda, remove_agenda_item
-from .common import ConflictError
+from .common import ConflictError, professional_email
 from .coreteams import (
     add_core_team_member,
     create_core_team,
@@ -45,6 +45,7 @@ __all__ = [
     "plan_meeting",
     "prepare_agenda",
     "previous_meeting",
+    "professional_email",
     "remove_agenda_item",
     "remove_attendee",
     "reopen_action_item",

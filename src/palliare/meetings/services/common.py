@@ -14,7 +14,7 @@ from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.organizations.models import Organization, Professional
 from palliare.patients.services import ConflictError
 
-__all__ = ["ConflictError", "actor_name", "ensure", "log", "works_at"]
+__all__ = ["ConflictError", "actor_name", "ensure", "log", "professional_email", "works_at"]
 
 
 def ensure(actor: Actor, permission: Permission) -> None:
@@ -24,6 +24,13 @@ def ensure(actor: Actor, permission: Permission) -> None:
 
 def actor_name(actor: Actor) -> str:
     return actor.audit_name
+
+
+def professional_email(professional: Professional) -> str:
+    """The address to invite a professional at: their directory e-mail, else their login's."""
+    if professional.email:
+        return professional.email
+    return professional.user.email if professional.user is not None else ""
 
 
 def works_at(professional: Professional, organization: Organization) -> bool:

@@ -21,7 +21,7 @@ from palliare.organizations.models import Organization, Professional
 from .. import access
 from ..constants import DEFAULT_LOOKBACK_DAYS, AttendanceMode, MeetingKind, MeetingStatus
 from ..models import Attendee, CoreTeam, CoreTeamMember, Meeting
-from .common import ConflictError, actor_name, log, works_at
+from .common import ConflictError, actor_name, log, professional_email, works_at
 
 #: Changing these changes the calendar event: its iCalendar SEQUENCE goes up.
 CALENDAR_FIELDS = ("kind", "starts_at", "duration_minutes", "location", "online_url", "note")
@@ -35,17 +35,11 @@ def _validate(meeting: Meeting) -> None:
     meeting.full_clean(exclude=["core_team", "created_by"])
 
 
-def _professional_email(professional: Professional) -> str:
-    if professional.email:
-        return professional.email
-    return professional.user.email if professional.user is not None else ""
-
-
 def _attendee_for(
     professional: Professional | None, organization: Organization | None
 ) -> tuple[str, str]:
     if professional is not None:
-        return professional.full_name, _professional_email(professional)
+        return professional.full_name, professional_email(professional)
     assert organization is not None
     return organization.name, organization.email
 

@@ -14,7 +14,7 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction
 
-from .. import access, ical, pdf
+from .. import access, ical, pdf, services
 from ..models import Meeting
 from .presenting import build_agenda
 
@@ -64,7 +64,7 @@ def meeting_ics(request: PalliareRequest, pk: int) -> HttpResponse:
     """The meeting as a calendar event, without any patient data."""
     actor = request.actor
     meeting = access.get_meeting_for(actor, pk)
-    attendees = list(meeting.attendees.select_related("professional").order_by("name"))
+    attendees = list(meeting.attendees.order_by("name"))
     coordinator = meeting.core_team.coordinator
     page_url = request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk]))
     when = date_format(timezone.localtime(meeting.starts_at), "j F Y")
@@ -90,7 +90,7 @@ def meeting_ics(request: PalliareRequest, pk: int) -> HttpResponse:
         description="\n".join(description),
         page_url=page_url,
         organizer_name=coordinator.full_name if coordinator else "",
-        organizer_email=(coordinator.email if coordinator else ""),
+        organizer_email=services.professional_email(coordinator) if coordinator else "",
         attendees=attendees,
         location_online=_("Online") if meeting.online_url else "",
     )
