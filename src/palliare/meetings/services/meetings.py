@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -88,7 +88,7 @@ def _notify_invited(meeting: Meeting, attendees: list[Attendee], actor: Actor) -
     notify(
         users,
         kind="meeting.invited",
-        title=_t("You are invited: %(kind)s on %(when)s")
+        title=gettext("You are invited: %(kind)s on %(when)s")
         % {"kind": meeting.get_kind_display(), "when": when},
         url=reverse("meetings:detail", args=[meeting.pk]),
         email=True,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -171,7 +171,7 @@ def add_action_item(
         notify(
             [owner.user],
             kind="meeting.action",
-            title=_t("New action for you from the meeting of %(date)s, due %(due)s")
+            title=gettext("New action for you from the meeting of %(date)s, due %(due)s")
             % {"date": date_format(meeting_day, "j F"), "due": date_format(due_on, "j F")},
             url=reverse("meetings:my_actions"),
             patient_id=item.patient_id,
