@@ -187,14 +187,15 @@ def _demo_patients(
                 "gp_practice": practice,
             },
         )
-        patient_services.record_consent(
-            gp,
-            patient,
-            scope=ConsentScope.CARE_TEAM,
-            given_on=today - dt.timedelta(days=(marked or 30) + 1),
-            given_by=ConsentGivenBy.PATIENT,
-        )
-        patient_services.add_care_team_member(
+        if group is not None:  # the unmarked patient has not consented to sharing (yet)
+            patient_services.record_consent(
+                gp,
+                patient,
+                scope=ConsentScope.CARE_TEAM,
+                given_on=today - dt.timedelta(days=(marked or 30) + 1),
+                given_by=ConsentGivenBy.PATIENT,
+            )
+        nursing_member = patient_services.add_care_team_member(
             gp, patient, organization=nursing, role=CareTeamRole.DISTRICT_NURSE
         )
         if group is not None and marked is not None:
@@ -208,6 +209,8 @@ def _demo_patients(
                     "surprise_question": "no",
                 },
             )
+            if died is None and marked > 30:  # the newly marked one still needs one
+                patient_services.set_central_contact(gp, nursing_member)
         if urgency:
             patient_services.set_urgency(gp, patient, urgency=Urgency(urgency))
         if group is None:

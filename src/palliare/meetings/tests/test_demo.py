@@ -33,9 +33,7 @@ def test_demo_is_complete_and_idempotent():
     assert held.status == "held" and upcoming.status == "planned"
     assert upcoming.agenda_items.exists() and upcoming.agenda_prepared_at
     assert MinutesVersion.objects.filter(agenda_item__meeting=held).exists()
-    assert MinutesVersion.objects.filter(
-        agenda_item__meeting=held, review_lessons__gt=""
-    ).exists()
+    assert MinutesVersion.objects.filter(agenda_item__meeting=held, review_lessons__gt="").exists()
     actions = ActionItem.objects.filter(meeting=held)
     assert actions.open().overdue().exists() and actions.done().exists()
     assert held.attendees.filter(mode="remote", professional__user__username="specialistpz")
