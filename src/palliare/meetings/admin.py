@@ -40,6 +40,7 @@ class CoreTeamAdmin(PermissionModelAdmin):
     search_fields = ("name", "members__organization__name")
     raw_id_fields = ("coordinator",)
     exclude = ("created_by",)
+    readonly_fields = ("created_at",)
     inlines = [CoreTeamMemberInline]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
