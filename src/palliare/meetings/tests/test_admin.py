@@ -40,7 +40,7 @@ def test_network_coordinator_creates_core_team_in_admin(make_actor, client_for):
             "members-0-started_on": "2026-01-01",
         },
     )
-    assert response.status_code == 302, [l for l in response.content.decode().splitlines() if "error" in l.lower()][:20]
+    assert response.status_code == 302
     team = CoreTeam.objects.get(name="Kernteam Beheer")
     assert CoreTeamMember.objects.get(core_team=team).organization == practice
     assert AuditEvent.objects.filter(event_type="core_team.created_in_admin").exists()
