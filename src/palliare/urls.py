@@ -12,6 +12,7 @@ urlpatterns = [
     path("patients/", include("palliare.patients.urls")),
     path("meetings/", include("palliare.meetings.urls")),
     path("notifications/", include("palliare.notifications.urls")),
+    path("consultations/", include("palliare.consultations.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),
     path("healthz", ui_views.healthz, name="healthz"),

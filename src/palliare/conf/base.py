@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "palliare.notifications",
     "palliare.patients",
     "palliare.meetings",
+    "palliare.consultations",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",

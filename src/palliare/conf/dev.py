@@ -6,5 +6,7 @@ os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-product
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# E-mail (password reset, notifications) is written to files in DATA_DIR/mail.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 
 from .base import *  # noqa: F403

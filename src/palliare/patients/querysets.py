@@ -16,12 +16,12 @@ class PatientQuerySet(models.QuerySet["Patient"]):
     def visible_to(self, actor: Actor) -> PatientQuerySet:
         """The patients ``actor`` may see: through the treating GP practice, a care-team
         membership with consent, or another registered relationship (see patients.access)."""
-        from .access import visibility_condition
+        from .access import visible_ids
 
-        condition = visibility_condition(actor)
-        if condition is None:
+        ids = visible_ids(actor)
+        if ids is None:
             return self.none()
-        return self.filter(condition)
+        return self.filter(pk__in=ids)
 
     def marked(self) -> PatientQuerySet:
         return self.filter(marked_since__isnull=False, date_of_death__isnull=True)

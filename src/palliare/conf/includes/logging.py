@@ -44,5 +44,6 @@ def logging_config(*, level: str, json: bool) -> dict[str, Any]:
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
+            "django_tasks": {"level": "WARNING"},
         },
     }

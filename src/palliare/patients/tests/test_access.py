@@ -14,7 +14,7 @@ from palliare.audit.models import AuditEvent
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import OrganizationFactory
 from palliare.patients import services
-from palliare.patients.access import visibility_condition
+from palliare.patients.access import visible_ids
 from palliare.patients.constants import ConsentScope
 from palliare.patients.factories import CareTeamMemberFactory, ConsentFactory, PatientFactory
 from palliare.patients.models import Patient
@@ -118,7 +118,7 @@ def test_unknown_role_has_no_visibility(make_actor):
     from palliare.accounts.models import Role
 
     Role.objects.create(code="custom", name="Eigen")
-    assert visibility_condition(make_actor("custom")) is None
+    assert visible_ids(make_actor("custom")) is None
 
 
 def test_register_list_is_logged_with_patient_ids(world, client_for):
