@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from palliare.accounts.actors import Actor, actor_for
 from palliare.accounts.models import User
@@ -31,7 +31,7 @@ from palliare.patients.models import Patient
 from palliare.patients.validators import make_bsn
 from palliare.ui import demo
 
-from . import services
+from . import access, services
 from .constants import AttendanceMode, MeetingKind
 from .models import AgendaItem, CoreTeam, Meeting
 
@@ -111,6 +111,39 @@ PATIENTS = [
     ),
     (91_000_006, "Geert", "", "Hofsteenge", dt.date(1950, 3, 17), "M", None, "", None, "", None),
 ]
+
+
+DISCUSSION = {
+    "physical": "Toenemende benauwdheid en vermoeidheid; pijn redelijk onder controle.",
+    "psychological": "Somber over het vooruitzicht, wil graag thuis blijven.",
+    "social": "Naaste zorgt dag en nacht, de belasting loopt op.",
+    "spiritual": "Wil afscheid nemen van de kinderen; geestelijk verzorger is welkom.",
+    "decisions": "Proactieve zorgplanning bijwerken; inzet VPTZ bespreken met de naaste.",
+}
+AFTER_DEATH = {
+    "decisions": "Nabespreking gedaan met het hele kernteam.",
+    "review_went_well": "Snelle inzet van de wijkverpleging en de palliatieve thuiszorg; de "
+    "familie voelde zich gesteund.",
+    "review_to_improve": "De wensen waren laat vastgelegd; de huisartsenpost kende ze in het "
+    "weekend niet.",
+    "review_lessons": "Behandelwensen en voorkeursplek direct na de markering overdragen aan de "
+    "huisartsenpost.",
+}
+
+
+def _after_death(patient: Patient) -> dict[str, str]:
+    """The after-death analysis, with the place of death from the death registration."""
+    data = dict(AFTER_DEATH)
+    registration = patient.death_registrations.order_by("-version").first()
+    if registration is not None:
+        data["review_preferred_place"] = registration.preferred_place
+        data["review_place_matched"] = registration.preferred_place_achieved
+        with translation.override("nl"):
+            data["review_place_comment"] = (
+                f"Overleden: {registration.get_place_of_death_display()}; gewenst: "
+                f"{registration.get_preferred_place_display() or 'onbekend'}."
+            )
+    return data
 
 
 def _actor(username: str) -> Actor | None:
@@ -243,9 +276,12 @@ def _demo_patients(
 def _held_meeting(
     team: CoreTeam, gp: Actor, coordinator: Actor, actors: dict[str, Actor]
 ) -> Meeting | None:
+    """Last week's meeting: minutes for everyone on the agenda (an after-death analysis for
+    who died), and three actions — one overdue and one done for the practice nurse, one open
+    for the district nurse about a patient her organisation may see."""
     if Meeting.objects.filter(core_team=team, starts_at__lt=timezone.now()).exists():
         return None
-    meeting = services.plan_meeting(coordinator, team, starts_at=_at(-14))
+    meeting = services.plan_meeting(coordinator, team, starts_at=_at(-4))
     _specialist_remote(meeting, coordinator)
     services.prepare_agenda(coordinator, meeting)
     items = list(
@@ -253,70 +289,49 @@ def _held_meeting(
         .select_related("patient")
         .order_by("position")
     )
-    poh = actors["poh"].membership
-    nurse = actors["wijkverpleging"].membership
-    today = timezone.localdate()
-    for n, item in enumerate(items):
-        patient = item.patient
-        if patient.is_deceased:
-            services.save_minutes(
-                coordinator,
-                item,
-                data={
-                    "decisions": "Nabespreking gedaan met het hele kernteam.",
-                    "review_went_well": "Snelle inzet van de wijkverpleging en de palliatieve "
-                    "thuiszorg; familie voelde zich gesteund.",
-                    "review_to_improve": "Voorkeur voor overlijden thuis was bekend, maar niet "
-                    "doorgegeven aan de huisartsenpost: in het weekend alsnog opgenomen.",
-                    "review_preferred_place": PlaceOfDeath.HOME,
-                    "review_place_matched": "no",
-                    "review_place_comment": "Overleden in het ziekenhuis, wens was thuis.",
-                    "review_lessons": "Behandelwensen en voorkeursplek altijd overdragen aan de "
-                    "huisartsenpost zodra de markering is gedaan.",
-                },
-                expected_version=0,
-            )
-            continue
+    for item in items:
         services.save_minutes(
             coordinator,
             item,
-            data={
-                "physical": "Toenemende benauwdheid en vermoeidheid; pijn redelijk onder controle.",
-                "psychological": "Somber over het vooruitzicht, wil graag thuis blijven.",
-                "social": "Partner zorgt dag en nacht, belasting loopt op.",
-                "spiritual": "Wil afscheid nemen van de kinderen; geestelijk verzorger welkom.",
-                "decisions": "Proactieve zorgplanning bijwerken; VPTZ bespreken met partner.",
-            },
+            data=_after_death(item.patient) if item.patient.is_deceased else DISCUSSION,
             expected_version=0,
         )
-        if n == 0 and poh is not None:
+    living = [i for i in items if not i.patient.is_deceased]
+    poh, nurse = actors["poh"].membership, actors["wijkverpleging"].membership
+    today = timezone.localdate()
+    if poh is not None and living:
+        services.add_action_item(
+            coordinator,
+            living[0],
+            description="Gesprek proactieve zorgplanning met patiënt en naaste",
+            due_on=today - dt.timedelta(days=1),
+            owner=poh.professional,
+            dimension=Dimension.PSYCHOLOGICAL,
+        )  # stays open and overdue: shows on the POH's start page
+    if poh is not None and len(living) > 1:
+        done = services.add_action_item(
+            coordinator,
+            living[-1],
+            description="Medicatiereview met de apotheek plannen",
+            due_on=today - dt.timedelta(days=1),
+            owner=poh.professional,
+            dimension=Dimension.PHYSICAL,
+        )
+        services.complete_action_item(actors["poh"], done, note="Gepland voor volgende week.")
+    if nurse is not None:
+        shared = next(
+            (i for i in living if access.organization_may_see(nurse.organization, i.patient)),
+            None,
+        )
+        if shared is not None:
             services.add_action_item(
                 coordinator,
-                item,
-                description="Gesprek proactieve zorgplanning met patiënt en partner",
-                due_on=today - dt.timedelta(days=3),
-                owner=poh.professional,
-                dimension=Dimension.PSYCHOLOGICAL,
-            )  # stays open and overdue: shows on the POH's start page
-        elif n == 1 and nurse is not None:
-            services.add_action_item(
-                coordinator,
-                item,
-                description="Mantelzorgbelasting meten en VPTZ-inzet voorstellen",
+                shared,
+                description="Mantelzorgbelasting meten en inzet VPTZ voorstellen",
                 due_on=today + dt.timedelta(days=4),
                 owner=nurse.professional,
                 dimension=Dimension.SOCIAL,
             )
-        elif n == 2 and poh is not None:
-            done = services.add_action_item(
-                coordinator,
-                item,
-                description="Medicatiereview met de apotheek plannen",
-                due_on=today - dt.timedelta(days=7),
-                owner=poh.professional,
-                dimension=Dimension.PHYSICAL,
-            )
-            services.complete_action_item(actors["poh"], done, note="Gepland op de 20e.")
     for attendee in meeting.attendees.all():
         services.set_attendance(coordinator, attendee, attended=True)
     services.mark_held(gp, meeting)

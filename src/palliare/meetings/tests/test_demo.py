@@ -44,3 +44,25 @@ def test_demo_is_complete_and_idempotent():
         ActionItem.objects.count(),
         MinutesVersion.objects.count(),
     )
+
+
+def test_demo_uses_the_register_demo_patients():
+    from palliare.patients import demo as register_demo
+    from palliare.patients.models import Patient
+
+    for spec in directory_demo.ORGANIZATIONS:
+        PostcodeAreaFactory(pc4=spec.postcode[:4])
+    directory_demo.load(random.Random(1))
+    register_demo.load(random.Random(1))
+    before = Patient.objects.filter(gp_practice__name=demo.PRACTICE).count()
+    demo.load(random.Random(1))
+    assert Patient.objects.filter(gp_practice__name=demo.PRACTICE).count() == before
+    held = Meeting.objects.get(status="held")
+    assert held.agenda_items.filter(section="deceased").exists()
+    assert MinutesVersion.objects.filter(
+        agenda_item__meeting=held, review_lessons__gt=""
+    ).exists()
+    nurse_action = ActionItem.objects.get(owner__user__username="wijkverpleging")
+    assert nurse_action.done_at is None
+    upcoming = Meeting.objects.get(status="planned")
+    assert upcoming.agenda_items.exists()
