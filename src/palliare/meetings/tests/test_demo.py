@@ -59,9 +59,7 @@ def test_demo_uses_the_register_demo_patients():
     assert Patient.objects.filter(gp_practice__name=demo.PRACTICE).count() == before
     held = Meeting.objects.get(status="held")
     assert held.agenda_items.filter(section="deceased").exists()
-    assert MinutesVersion.objects.filter(
-        agenda_item__meeting=held, review_lessons__gt=""
-    ).exists()
+    assert MinutesVersion.objects.filter(agenda_item__meeting=held, review_lessons__gt="").exists()
     nurse_action = ActionItem.objects.get(owner__user__username="wijkverpleging")
     assert nurse_action.done_at is None
     upcoming = Meeting.objects.get(status="planned")
