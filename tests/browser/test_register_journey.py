@@ -174,10 +174,10 @@ def test_coordinator_reorders_and_district_nurse_sees_only_shared_patients(
         organization=practice, role=role(RoleCode.CORE_TEAM_COORDINATOR)
     )
     nurse = MembershipFactory(organization=nursing, role=role(RoleCode.DISTRICT_NURSE))
-    shared = PatientFactory(gp_practice=practice, family_name="Alberts", urgency="red")
+    shared = PatientFactory(gp_practice=practice, family_name="Alberdinkhof", urgency="red")
     CareTeamMemberFactory(patient=shared, organization=nursing)
     ConsentFactory(patient=shared, scope=ConsentScope.CARE_TEAM)
-    private = PatientFactory(gp_practice=practice, family_name="Bakker", urgency="red")
+    private = PatientFactory(gp_practice=practice, family_name="Brakelveen", urgency="red")
     PatientFactory(gp_practice=practice, family_name="Zoetendal")
     team = CoreTeamFactory(practice=practice, coordinator=coordinator.professional)
     CoreTeamMember.objects.create(
@@ -190,11 +190,11 @@ def test_coordinator_reorders_and_district_nurse_sees_only_shared_patients(
     log_in(page, coordinator.professional.user)
     page.goto(f"/meetings/{meeting.pk}/")
     urgent = page.locator('[data-section="urgent"]')
-    assert urgent.inner_text().index("Alberts") < urgent.inner_text().index("Bakker")
+    assert urgent.inner_text().index("Alberdinkhof") < urgent.inner_text().index("Brakelveen")
     urgent.get_by_role("button", name=f"{private.sort_name} omhoog").click()
     page.wait_for_function(
         "() => { const t = document.querySelector('[data-section=urgent]').innerText;"
-        " return t.indexOf('Bakker') < t.indexOf('Alberts'); }"
+        " return t.indexOf('Brakelveen') < t.indexOf('Alberdinkhof'); }"
     )
     assert_accessible(page)
     page.get_by_role("link", name="Patiënt toevoegen").click()
@@ -210,8 +210,8 @@ def test_coordinator_reorders_and_district_nurse_sees_only_shared_patients(
     _nav(nurse_page, "Overleggen")
     nurse_page.get_by_test_id("meetings-upcoming").get_by_role("link").first.click()
     agenda = nurse_page.get_by_test_id("agenda").inner_text()
-    assert "Alberts" in agenda
-    assert "Bakker" not in agenda and "Zoetendal" not in agenda
+    assert "Alberdinkhof" in agenda
+    assert "Brakelveen" not in agenda and "Zoetendal" not in agenda
     assert nurse_page.get_by_test_id("hidden-patient").count() == 2
     assert nurse_page.get_by_role("button", name="Agenda klaarmaken uit het register").count() == 0
     assert_accessible(nurse_page)

@@ -23,16 +23,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def prepared(world):
     shared = PatientFactory(
-        gp_practice=world.practice, given_name="Gedeeld", family_name="Jansen", urgency="red"
+        gp_practice=world.practice, given_name="Gedeeld", family_name="Gedeeldijk", urgency="red"
     )
     CareTeamMemberFactory(patient=shared, organization=world.nursing)
     ConsentFactory(patient=shared, scope=ConsentScope.CARE_TEAM)
     no_consent = PatientFactory(
-        gp_practice=world.practice, given_name="Besloten", family_name="Visser", urgency="red"
+        gp_practice=world.practice, given_name="Besloten", family_name="Beslotenhuis", urgency="red"
     )
     CareTeamMemberFactory(patient=no_consent, organization=world.nursing)
     not_in_care = PatientFactory(
-        gp_practice=world.practice, given_name="Anders", family_name="Mulder", urgency="orange"
+        gp_practice=world.practice, given_name="Anders", family_name="Andersveld", urgency="orange"
     )
     meeting = services.plan_meeting(world.coordinator, world.team, starts_at=at(7))
     services.prepare_agenda(world.coordinator, meeting)
@@ -66,8 +66,8 @@ def test_district_nurse_sees_only_patients_shared_with_her(world, prepared, clie
     response = client.get(reverse("meetings:detail", args=[meeting.pk]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Jansen" in html
-    assert "Visser" not in html and "Mulder" not in html
+    assert "Gedeeldijk" in html
+    assert "Beslotenhuis" not in html and "Andersveld" not in html
     assert html.count('data-testid="hidden-patient"') == 2
     assert 'data-testid="hidden-note"' in html
     # Nothing to manage for her.
@@ -138,8 +138,8 @@ def test_pdf_hides_patients_too(world, prepared, client_for):
     response = client_for(world.nurse).get(reverse("meetings:agenda_pdf", args=[meeting.pk]))
     assert response.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
-    assert "Jansen" in text
-    assert "Visser" not in text and "Mulder" not in text
+    assert "Gedeeldijk" in text
+    assert "Beslotenhuis" not in text and "Andersveld" not in text
     assert AuditEvent.objects.filter(
         event_type="meetings.agenda_exported", actor_user_id=world.nurse.user.pk
     ).exists()

@@ -107,8 +107,8 @@ def test_bad_meeting_input_gives_form_errors(world, client_for):
 
 
 def test_agenda_moves_with_htmx_return_the_partial(world, client_for):
-    a = PatientFactory(gp_practice=world.practice, urgency="red", family_name="Aalders")
-    b = PatientFactory(gp_practice=world.practice, urgency="red", family_name="Bos")
+    a = PatientFactory(gp_practice=world.practice, urgency="red", family_name="Akkerwinde")
+    b = PatientFactory(gp_practice=world.practice, urgency="red", family_name="Berkenblad")
     meeting = services.plan_meeting(world.coordinator, world.team, starts_at=at(7))
     services.prepare_agenda(world.coordinator, meeting)
     item_b = AgendaItem.objects.get(meeting=meeting, patient=b)
@@ -118,11 +118,11 @@ def test_agenda_moves_with_htmx_return_the_partial(world, client_for):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith("<section") and "<html" not in html
-    assert html.index("Bos") < html.index("Aalders")
+    assert html.index("Berkenblad") < html.index("Akkerwinde")
     removed = client.post(
         reverse("meetings:agenda_remove", args=[meeting.pk, item_b.pk]), HTTP_HX_REQUEST="true"
     )
-    assert "Bos" not in removed.content.decode()
+    assert "Berkenblad" not in removed.content.decode()
     assert client.post(url, {"direction": "down"}).status_code == 302
     assert a.pk  # still there
 

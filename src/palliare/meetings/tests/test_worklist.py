@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def item(world):
-    patient = PatientFactory(gp_practice=world.practice, marked=True, family_name="Werkman")
+    patient = PatientFactory(gp_practice=world.practice, marked=True, family_name="Wervelhof")
     CareTeamMemberFactory(patient=patient, organization=world.nursing)
     ConsentFactory(patient=patient, scope=ConsentScope.CARE_TEAM)
     meeting = MeetingFactory(core_team=world.team, prepared=True, starts_at=at(-2))
@@ -58,7 +58,7 @@ def test_action_on_owner_start_page_until_done(world, item, client_for):
     html = _home(client)
     assert 'data-section="meeting_actions"' in html
     assert "Decubitus beoordelen" in html and "Nachtzorg aanvragen" in html
-    assert "Werkman" in html  # she may see the patient
+    assert "Wervelhof" in html  # she may see the patient
     assert html.count("action--overdue") == 1
     client.post(reverse("meetings:action_done", args=[overdue.pk]), {"next": "/"})
     html = _home(client)
@@ -78,7 +78,7 @@ def test_patient_name_follows_consent_on_the_worklist(world, item, client_for):
     consent = item.patient.consents.get()
     patient_services.withdraw_consent(world.gp, consent, withdrawn_on=timezone.localdate())
     html = _home(client_for(world.nurse))
-    assert "Bezoek plannen" in html and "Werkman" not in html
+    assert "Bezoek plannen" in html and "Wervelhof" not in html
 
 
 def test_organisation_actions_for_its_people(world, item, client_for):
