@@ -204,6 +204,16 @@ def test_coordinator_reorders_and_district_nurse_sees_only_shared_patients(
     page.get_by_role("button", name="Op de agenda zetten").click()
     page.get_by_text("staat op de agenda").wait_for()
     assert "Zoetendal" in page.locator('[data-section="other"]').inner_text()
+    for path in (
+        "/meetings/core-teams/",
+        f"/meetings/core-teams/{team.pk}/edit/",
+        f"/meetings/core-teams/{team.pk}/members/add/",
+        f"/meetings/{meeting.pk}/edit/",
+        f"/meetings/{meeting.pk}/attendees/add/",
+        f"/meetings/{meeting.pk}/cancel/",
+    ):
+        page.goto(path)
+        assert_accessible(page)
 
     nurse_page = _new_page(browser, live_server)
     log_in(nurse_page, nurse.professional.user)
