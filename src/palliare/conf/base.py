@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "palliare.organizations",
     "palliare.notifications",
     "palliare.patients",
+    "palliare.meetings",
     "palliare.consultations",
     "palliare.careplans",
     "palliare.acute",
