@@ -23,6 +23,7 @@ def plans_due(context: agenda.AgendaContext) -> list[agenda.Candidate]:
     return [
         agenda.Candidate(patient_id, {"due_on": day.isoformat()}, day.isoformat())
         for patient_id, day in rows
+        if day is not None
     ]
 
 
