@@ -217,10 +217,10 @@ def test_only_the_practice_prepares(world):
 
 
 def test_other_apps_feed_a_section(world):
-    """The careplans app (not merged yet) plugs into "plan_review" like this."""
+    """Another app plugs into a section like the careplans app does into "plan_review"."""
     patient = PatientFactory(gp_practice=world.practice, marked=True, marked_since=days_ago(200))
     original = agenda.section("plan_review")
-    assert original is not None and original.source is None
+    assert original is not None
 
     def plans_due(ctx):
         assert ctx.practice_ids == (world.practice.pk,)
@@ -241,6 +241,7 @@ def test_other_apps_feed_a_section(world):
             description=original.description,
             order=original.order,
             unfed_note=original.unfed_note,
+            source=original.source,
         )
     with pytest.raises(KeyError):
         agenda.register_source("no_such_section", plans_due)
