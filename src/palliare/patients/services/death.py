@@ -57,7 +57,7 @@ def register_death(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> D
         notify(
             care_team_users(patient),
             kind="patient.died",
-            title=gettext("%(name)s has died") % {"name": patient.full_name},
+            title=gettext("A patient in your care team has died"),
             url=reverse("patients:detail", args=[patient.pk]),
             patient_id=patient.pk,
             exclude=actor.user,

@@ -88,7 +88,7 @@ def mark_patient(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> Mar
     notify(
         _care_team_users(patient),
         kind="patient.marked",
-        title=gettext("%(name)s has been marked as palliative") % {"name": patient.full_name},
+        title=gettext("A patient was marked as palliative"),
         url=reverse("patients:detail", args=[patient.pk]),
         patient_id=patient.pk,
         email=True,
