@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "palliare.capacity",
     "palliare.finder",
     "palliare.api",
+    "palliare.referrals",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
