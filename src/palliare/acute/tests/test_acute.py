@@ -231,3 +231,80 @@ def test_start_page_has_search_for_acute_roles(hap, client_for):
     home = client_for(hap).get(reverse("ui:home")).content.decode()
     assert 'data-section="acute_search"' in home
     assert timezone.now()
+
+
+@pytest.fixture
+def unshared_patient():
+    """A patient with a care plan but no consent to share it with acute care."""
+    PostcodeAreaFactory(pc4="9401")
+    return CarePlanFactory(
+        patient__given_name="Wilhelmina",
+        patient__family_name="Zwanenburg",
+        patient__street="Kerkstraat",
+        patient__house_number="12",
+        patient__postcode="9401 AB",
+        patient__city="Assen",
+        patient__gp_practice__name="Praktijk De Linde",
+        patient__gp_practice__phone="0592 123 456",
+    ).patient
+
+
+def _identity(patient):
+    return {
+        "name": patient.family_name,
+        "date of birth": patient.date_of_birth.strftime("%-d-%-m-%Y"),
+        "bsn": patient.bsn,
+        "street": patient.street,
+        "postcode": patient.postcode,
+        "gp practice": patient.gp_practice.name,
+    }
+
+
+def test_no_shared_plan_without_search_shows_nothing_about_the_patient(
+    hap, unshared_patient, client_for
+):
+    """Opening /acute/patients/<pk>/ without a search must not let acute roles enumerate the
+    register: no name, date of birth, BSN, address or GP practice."""
+    response = client_for(hap).get(reverse("acute:summary", args=[unshared_patient.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Geen gedeeld plan" in page
+    assert 'data-testid="no-shared-plan"' in page and "Openen met noodtoegang" in page
+    for what, value in _identity(unshared_patient).items():
+        assert value not in page, what
+    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
+    assert event.patient_id == unshared_patient.pk and event.outcome == "denied"
+    assert event.details["identity_shown"] is False
+
+
+def test_no_shared_plan_after_search_shows_name_and_birth_date_only(
+    hap, unshared_patient, client_for
+):
+    client = client_for(hap)
+    found = client.post(reverse("acute:search"), {"bsn": unshared_patient.bsn})
+    page = client.get(found["Location"]).content.decode()
+    identity = _identity(unshared_patient)
+    assert identity["name"] in page and identity["date of birth"] in page
+    assert identity["gp practice"] in page  # the practice to call
+    for what in ("bsn", "street", "postcode"):
+        assert identity[what] not in page, what
+    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
+    assert event.details["identity_shown"] is True
+
+
+def test_invalid_emergency_request_is_logged_and_shows_nothing(hap, unshared_patient, client_for):
+    """An emergency-access POST without a reason used to read the patient without a log entry
+    and show the identity strip."""
+    client = client_for(hap)
+    url = reverse("acute:emergency", args=[unshared_patient.pk])
+    response = client.post(url, {"reason_code": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Geen gedeeld plan" in page
+    assert not EmergencyAccess.objects.exists()
+    for what, value in _identity(unshared_patient).items():
+        assert value not in page, what
+    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
+    assert event.patient_id == unshared_patient.pk and event.outcome == "denied"
+    assert event.details["via"] == "emergency_form"
+    missing = reverse("acute:emergency", args=[unshared_patient.pk + 1000])
+    assert client.post(missing, {"reason_code": ""}).status_code == 404
+    assert client.post(missing, {}).status_code == 404
