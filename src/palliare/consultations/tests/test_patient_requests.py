@@ -107,7 +107,9 @@ def test_advice_reaches_the_care_team(world, client_for):
         request, actor=world["specialist"], text="Rotatie naar fentanyl overwegen."
     )
     note = Notification.objects.get(recipient=nurse.user, kind="consultation.advised")
-    assert world["patient"].full_name in note.title
+    # The title names no patient (it outlives the nurse's access); the link checks access.
+    assert world["patient"].family_name not in note.title
+    assert request.reference in note.title and note.patient_id == world["patient"].pk
     assert Notification.objects.filter(
         recipient=world["gp"].user, kind="consultation.advised"
     ).exists()
