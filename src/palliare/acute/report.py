@@ -42,6 +42,7 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "careplans.print_read": _("opened the care plan for printing"),
     "careplans.printed": _("printed the care plan"),
     "careplans.list_read": _("saw the patient in the list of care plans"),
+    "careplans.worklist_viewed": _("saw the patient in the list of care plans"),
     "acute.search": _("searched for the patient in the acute view"),
     "acute.summary_read": _("opened the acute summary"),
     "acute.no_shared_plan": _("looked for the acute summary (not shared)"),

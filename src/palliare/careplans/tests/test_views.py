@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from palliare.accounts.permissions import RoleCode
+from palliare.audit.models import AuditEvent
 from palliare.careplans.factories import CarePlanFactory, acp_content
 from palliare.careplans.forms import PlanEditor
 from palliare.careplans.models import CarePlan, CarePlanDraft
@@ -143,6 +144,9 @@ def test_worklist_and_panel_show_review_due(gp, patient, client_for):
     client = client_for(gp)
     home = client.get(reverse("ui:home")).content.decode()
     assert 'data-section="careplans_review_due"' in home
+    # The section names the patient: one list event names every patient it showed.
+    event = AuditEvent.objects.get(event_type="careplans.worklist_viewed")
+    assert event.patient_ids == f",{patient.pk}," and event.purpose == "treatment"
     detail = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     assert 'data-testid="plan-panel-version"' in detail
 
