@@ -128,21 +128,6 @@ def detail(request: PalliareRequest, pk: int) -> HttpResponse:
     return _render_detail(request, consultation)
 
 
-def _patient_for_display(
-    request: PalliareRequest, consultation: ConsultationRequest
-) -> Patient | None:
-    """The patient, if the actor may see them now; opening the request is then a logged read
-    of that patient's data (NEN 7513)."""
-    if consultation.patient_id is None or not access.can_see_patient(request.actor, consultation):
-        return None
-    return get_patient_for(
-        request.actor,
-        consultation.patient_id,
-        event="consultations.request_read",
-        details={"request": consultation.reference},
-    )
-
-
 def _render_detail(
     request: PalliareRequest,
     consultation: ConsultationRequest,
@@ -158,7 +143,7 @@ def _render_detail(
         )
     context: dict[str, Any] = {
         "consultation": consultation,
-        "patient": _patient_for_display(request, consultation),
+        "patient": access.patient_for_request(request.actor, consultation),
         "versions": versions,
         "latest": versions[0] if versions else None,
         "can_answer": can_answer,
