@@ -172,3 +172,25 @@ def test_list_query_count_is_flat(gp, practice, client_for):
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "status"),
+    [
+        ("careplans:compare", "?a=%C2%B2", 200),  # "²": isdigit() but not a number
+        ("careplans:compare", "?b=%C2%B2&a=1", 200),
+        ("careplans:compare", "?a=99999999999999999999999", 404),  # no such version
+        ("careplans:compare", "?b=2", 404),
+        ("careplans:compare", "?a=0", 404),
+        ("careplans:print", "?version=%C2%B2", 200),
+        ("careplans:print", "?version=99999999999999999999999", 404),
+        ("careplans:edit", "?draft=%C2%B2", 200),
+        ("careplans:edit", "?draft=99999999999999999999999", 200),
+    ],
+)
+def test_bad_query_input_never_crashes(gp, patient, client_for, name, query, status):
+    CarePlanFactory(patient=patient)
+    client = client_for(gp)
+    client.raise_request_exception = False
+    response = client.get(reverse(name, args=[patient.pk]) + query)
+    assert response.status_code == status
