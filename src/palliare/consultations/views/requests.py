@@ -21,7 +21,7 @@ from palliare.patients.models import Patient
 
 from .. import access, services
 from ..constants import OPEN_STATUSES, URGENCY_RANK, ConsultationStatus, DiagnosisGroup
-from ..forms import AdviceForm, ConsultationRequestForm
+from ..forms import AdviceForm, ConsultationRequestForm, parse_id
 from ..models import ConsultationRequest, InvalidTransition
 
 PAGE_SIZE = 25
@@ -45,9 +45,10 @@ def _patient_from(request: PalliareRequest) -> Patient | None:
     raw = request.GET.get("patient", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
-    return get_patient_for(request.actor, int(raw), event="consultations.request_form")
+    return get_patient_for(request.actor, pk, event="consultations.request_form")
 
 
 #: The register's diagnosis groups mapped onto the (finer) consultation diagnosis groups.
