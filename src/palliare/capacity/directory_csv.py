@@ -51,6 +51,14 @@ _TRUE = {"1", "true", "yes", "ja", "j", "y", "waar"}
 _FALSE = {"0", "false", "no", "nee", "n", "onwaar", ""}
 
 
+def _id(text: str) -> int | None:
+    """An organisation id from a cell: ASCII digits only ("²" passes str.isdigit() but not
+    int()), and small enough for the database; else None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 def _cell(value: Any) -> str:
     """A cell safe to open in a spreadsheet: text that looks like a formula gets a quote."""
     text = "" if value is None else str(value)
@@ -190,12 +198,13 @@ def _plan_row(
     org: Organization
     raw_id = values["id"]
     if raw_id:
-        if not raw_id.isdigit() or int(raw_id) not in existing:
+        org_id = _id(raw_id)
+        if org_id is None or org_id not in existing:
             errors.append(
                 RowError(line, "id", _("No organisation with id %(id)s.") % {"id": raw_id[:20]})
             )
             return None
-        org = existing[int(raw_id)]
+        org = existing[org_id]
         snapshot = _snapshot(org)
     else:
         org = Organization()
@@ -229,14 +238,17 @@ def _plan_row(
         org.subregion = None
     parent = values["parent_id"]
     if parent:
-        if not parent.isdigit() or int(parent) not in existing:
+        parent_id = _id(parent)
+        if parent_id is None or parent_id not in existing:
             errors.append(
-                RowError(line, "parent_id", _("No organisation with id %(id)s.") % {"id": parent})
+                RowError(
+                    line, "parent_id", _("No organisation with id %(id)s.") % {"id": parent[:20]}
+                )
             )
-        elif org.pk is not None and int(parent) == org.pk:
+        elif org.pk is not None and parent_id == org.pk:
             errors.append(RowError(line, "parent_id", _("An organisation cannot be its own part.")))
         else:
-            org.parent_id = int(parent)
+            org.parent_id = parent_id
     else:
         org.parent = None
     org.phone = values["phone"]

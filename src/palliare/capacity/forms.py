@@ -270,7 +270,13 @@ class AssessmentForm(forms.Form):
             self.add_error(
                 "valid_until", _("The end of validity must lie after the assessment date.")
             )
-        if assessed_on and not valid_until and "valid_until" not in self.errors:
+        # Only from an accepted date: a rejected one (9999-01-01) may have no date two years on.
+        if (
+            assessed_on
+            and not valid_until
+            and not self.has_error("assessed_on")
+            and not self.has_error("valid_until")
+        ):
             data["valid_until"] = default_valid_until(assessed_on)
         return data
 

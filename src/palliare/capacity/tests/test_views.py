@@ -383,3 +383,32 @@ def test_facility_page_draws_the_occupancy_over_time(gp):
     assert chart.max_beds == 6
     assert chart.occupied.startswith("M0.0,120.0")  # the report before the window: none occupied
     assert chart.occupied.count("V") == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [
+        ({"assessed_on": "9999-01-01"}, 400),  # in the future: no default validity computed
+        ({"assessed_on": "9999-12-31"}, 400),
+        ({"assessed_on": "9999-01-01", "valid_until": "9999-12-31"}, 400),
+        ({"assessed_on": "0001-01-01"}, 302),
+    ],
+)
+def test_assessment_with_extreme_dates_is_a_form_error(client_for, make_actor, changes, status):
+    service = DistrictNursingServiceFactory()
+    coordinator = client_for(make_actor(RoleCode.NETWORK_COORDINATOR))
+    coordinator.raise_request_exception = False
+    url = reverse("capacity:nursing_assess", args=[service.pk])
+    response = coordinator.post(url, {"assessor": "Team", **changes})
+    assert response.status_code == status
+    if status == 400:
+        assert "errorlist" in response.content.decode()
+        assert not service.assessments.exists()
+
+
+@pytest.mark.parametrize("municipality", ["%C2%B2", "99999999999999999999999", "abc", "-1"])
+def test_nursing_list_ignores_a_bad_municipality(gp, municipality):
+    DistrictNursingServiceFactory().municipalities.add(MunicipalityFactory())
+    gp.raise_request_exception = False
+    response = gp.get(reverse("capacity:nursing_list") + f"?municipality={municipality}")
+    assert response.status_code == 200
