@@ -47,6 +47,7 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "acute.summary_read": _("opened the acute summary"),
     "acute.no_shared_plan": _("looked for the acute summary (not shared)"),
     "acute.emergency_access_started": _("used emergency access"),
+    "acute.review_read": _("opened an emergency access to review it"),
     "acute.emergency_access_reviewed": _("reviewed an emergency access"),
     "acute.access_report_read": _("viewed this access report"),
     "acute.access_report_exported": _("downloaded this access report"),

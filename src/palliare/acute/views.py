@@ -233,6 +233,15 @@ def review(request: PalliareRequest, access_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Marked as reviewed."))
             return redirect("acute:review_queue")
+    # The page names the patient: a read with its own legal ground (privacy review).
+    audit.record(
+        "acute.review_read",
+        actor=request.actor,
+        action=AuditAction.READ,
+        patient_id=grant.patient_id,
+        subject=grant,
+        purpose=AuditPurpose.PRIVACY_REVIEW,
+    )
     return render(request, "acute/review_form.html", {"grant": grant, "form": form})
 
 

@@ -308,3 +308,20 @@ def test_invalid_emergency_request_is_logged_and_shows_nothing(hap, unshared_pat
     missing = reverse("acute:emergency", args=[unshared_patient.pk + 1000])
     assert client.post(missing, {"reason_code": ""}).status_code == 404
     assert client.post(missing, {}).status_code == 404
+
+
+def test_opening_an_emergency_access_to_review_it_is_logged(make_actor, client_for):
+    """The review page names the patient: a read with the privacy-review legal ground."""
+    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
+    grant = EmergencyAccessFactory()
+    client = client_for(privacy)
+    page = client.get(reverse("acute:review", args=[grant.pk])).content.decode()
+    assert grant.patient.family_name in page
+    event = AuditEvent.objects.get(event_type="acute.review_read")
+    assert event.patient_id == grant.patient_id and event.purpose == "privacy_review"
+    assert event.subject_id == str(grant.pk)
+    invalid = client.post(reverse("acute:review", args=[grant.pk]), {"conclusion": ""})
+    assert invalid.status_code == 200
+    assert AuditEvent.objects.filter(event_type="acute.review_read").count() == 2
+    report = client.get(reverse("acute:access_report", args=[grant.patient_id])).content.decode()
+    assert "opende een noodtoegang om die te beoordelen" in report
