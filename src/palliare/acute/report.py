@@ -20,6 +20,7 @@ from palliare.accounts.models import Role
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.audit.models import AuditEvent
+from palliare.capacity.directory_csv import spreadsheet_cell
 from palliare.patients.models import Patient
 
 #: What an event means, in words a patient understands. Unknown events show their code.
@@ -129,17 +130,21 @@ def as_csv(patient: Patient) -> str:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header())
     for row in rows(events_for(patient).iterator(chunk_size=2000), patient.pk):
+        # Free text (names, the emergency reason) may look like a formula: neutralised.
         writer.writerow(
             [
-                row.when,
-                row.who,
-                row.organization,
-                row.role,
-                row.what,
-                row.on_behalf_of,
-                row.legal_ground,
-                row.emergency_reason,
-                row.outcome,
+                spreadsheet_cell(value)
+                for value in (
+                    row.when,
+                    row.who,
+                    row.organization,
+                    row.role,
+                    row.what,
+                    row.on_behalf_of,
+                    row.legal_ground,
+                    row.emergency_reason,
+                    row.outcome,
+                )
             ]
         )
     return buffer.getvalue()

