@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
@@ -244,7 +245,8 @@ class AssessmentForm(forms.Form):
                 label=_("Evidence"),
                 required=False,
                 max_length=2000,
-                help_text=requirement.evidence_hint,
+                # Text from the database, typed by a coordinator: escaped, never markup.
+                help_text=conditional_escape(requirement.evidence_hint),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
