@@ -346,3 +346,32 @@ def test_access_report_csv_neutralises_formulas(hap, make_actor, client_for):
     assert "'" + reason in cells
     assert any(cell.startswith("'@SUM(1+1)") for cell in cells)
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
+
+
+def test_double_review_is_refused_with_a_message(make_actor, client_for, monkeypatch):
+    """A double submit (or two officers at once) used to end in an IntegrityError (500) when
+    both passed the "already reviewed?" check before either saved."""
+    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
+    grant = EmergencyAccessFactory()
+    client = client_for(privacy)
+    url = reverse("acute:review", args=[grant.pk])
+    assert client.post(url, {"conclusion": ReviewConclusion.JUSTIFIED}).status_code == 302
+    again = client.post(url, {"conclusion": ReviewConclusion.JUSTIFIED})
+    assert again.status_code == 200 and "al beoordeeld" in again.content.decode()
+    # The race: the other submit's review lands after this one's "already reviewed?" check.
+    from django.db.models import QuerySet
+
+    from palliare.acute.models import EmergencyAccessReview
+
+    real_exists = QuerySet.exists
+    monkeypatch.setattr(
+        QuerySet,
+        "exists",
+        lambda qs: False if qs.model is EmergencyAccessReview else real_exists(qs),
+    )
+    client.raise_request_exception = False
+    raced = client.post(url, {"conclusion": ReviewConclusion.JUSTIFIED})
+    assert raced.status_code == 200 and "al beoordeeld" in raced.content.decode()
+    with pytest.raises(ValidationError):
+        services.review_emergency_access(privacy, grant, conclusion=ReviewConclusion.JUSTIFIED)
+    assert AuditEvent.objects.filter(event_type="acute.emergency_access_reviewed").count() == 1
