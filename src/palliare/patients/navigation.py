@@ -7,6 +7,11 @@ register(
     NavItem("register", _("Register"), "patients:register", Permission.VIEW_PATIENT, order=10),
     NavItem("signals", _("Signals"), "patients:signal_inbox", Permission.HANDLE_SIGNALS, order=20),
     NavItem(
-        "my_signals", _("My signals"), "patients:signals_sent", Permission.SEND_SIGNAL, order=25
+        "my_signals",
+        _("My signals"),
+        "patients:signals_sent",
+        Permission.SEND_SIGNAL,
+        order=25,
+        unless=Permission.HANDLE_SIGNALS,
     ),
 )

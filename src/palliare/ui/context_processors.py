@@ -25,7 +25,6 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     }
     if verified and actor is not None:
         context["nav_items"] = navigation.items_for(actor)
+        context["active_nav_key"] = navigation.active_key(context["nav_items"], request.path)
         context["actor_memberships"] = actor.available_memberships
-        match = request.resolver_match
-        context["active_namespace"] = match.namespace if match else ""
     return context

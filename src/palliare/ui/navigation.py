@@ -22,6 +22,8 @@ class NavItem:
     url_name: str
     permission: Permission | None  # None: every verified professional
     order: int = 100
+    #: Hide the entry from actors holding this permission (they reach the page another way).
+    unless: Permission | None = None
 
     @property
     def namespace(self) -> str:
@@ -44,8 +46,24 @@ def items_for(actor: Actor) -> list[NavItem]:
     """The entries ``actor`` may open, in menu order."""
     if not actor.is_authenticated:
         return []
-    visible = [i for i in _REGISTRY.values() if i.permission is None or actor.has(i.permission)]
+    visible = [
+        i
+        for i in _REGISTRY.values()
+        if (i.permission is None or actor.has(i.permission))
+        and (i.unless is None or not actor.has(i.unless))
+    ]
     return sorted(visible, key=lambda i: (i.order, str(i.label)))
+
+
+def active_key(items: list[NavItem], path: str) -> str:
+    """The entry the current page belongs to: the one whose address is the longest prefix."""
+    best, length = "", 0
+    for item in items:
+        url = item.url
+        matches = path == url if url == "/" else path.startswith(url)
+        if matches and len(url) > length:
+            best, length = item.key, len(url)
+    return best
 
 
 register(

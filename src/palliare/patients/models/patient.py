@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.organizations.validators import normalize_postcode, validate_phone, validate_postcode
 
-from ..constants import Sex
+from ..constants import DiagnosisGroup, Sex, Urgency
 from ..querysets import PatientQuerySet
 from ..validators import validate_bsn
 
@@ -53,9 +53,15 @@ class Patient(models.Model):
     # Register state, derived from the append-only records and kept here for fast lists.
     marked_since = models.DateField(_("marked since"), null=True, blank=True, editable=False)
     diagnosis_group = models.CharField(
-        _("diagnosis group"), max_length=20, blank=True, editable=False
+        _("diagnosis group"),
+        max_length=20,
+        blank=True,
+        choices=DiagnosisGroup.choices,
+        editable=False,
     )
-    urgency = models.CharField(_("urgency"), max_length=8, blank=True, editable=False)
+    urgency = models.CharField(
+        _("urgency"), max_length=8, blank=True, choices=Urgency.choices, editable=False
+    )
     date_of_death = models.DateField(_("date of death"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
