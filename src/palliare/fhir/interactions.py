@@ -63,7 +63,7 @@ def write(
                                        (f"{resource_type}.id",),
                                        params={"body": str(body_id)[:64], "id": logical_id},
                                        key="id-mismatch"))
-    validate_resource(data, resource_type)
+    ctx.warnings += validate_resource(data, resource_type)
     return handler.write(ctx, logical_id, data)
 
 

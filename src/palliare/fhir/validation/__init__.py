@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..outcome import Issue
 from .structure import check_structure
 
 
-def validate_resource(data: dict[str, Any], expected_type: str | None = None) -> None:
-    """Raise FhirError (400 structure, 422 profile rules) with every problem found."""
+def validate_resource(data: dict[str, Any], expected_type: str | None = None) -> list[Issue]:
+    """Raise FhirError (400 structure, 422 profile rules) with every error found; return the
+    warnings."""
     from .rules import check_rules
 
     check_structure(data, expected_type)
-    check_rules(data)
+    return check_rules(data)
