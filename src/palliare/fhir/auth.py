@@ -83,7 +83,6 @@ def client_credentials(request: HttpRequest) -> tuple[str, str]:
     return request.POST.get("client_id", ""), request.POST.get("client_secret", "")
 
 
-@transaction.atomic
 def issue_token(client_id: str, secret: str, requested_scope: str) -> tuple[str, AccessToken]:
     client = (
         ApiClient.objects.select_related("organization").filter(client_id=client_id).first()
@@ -114,6 +113,13 @@ def issue_token(client_id: str, secret: str, requested_scope: str) -> tuple[str,
             raise TokenError("invalid_scope", "None of the requested scopes is granted.")
     token = secrets.token_urlsafe(32)
     now = timezone.now()
+    with transaction.atomic():
+        row = _store_token(client, token, granted, now)
+    return token, row
+
+
+def _store_token(client: ApiClient, token: str, granted: ScopeSet, now: dt.datetime
+                 ) -> AccessToken:
     row = AccessToken.objects.create(
         token_hash=_digest(token),
         client=client,
@@ -128,7 +134,7 @@ def issue_token(client_id: str, secret: str, requested_scope: str) -> tuple[str,
         purpose=AuditPurpose.SECURITY,
         details={"scope": row.scopes},
     )
-    return token, row
+    return row
 
 
 def actor_for_client(client: ApiClient, scopes: ScopeSet) -> Actor:

@@ -49,8 +49,8 @@ def not_found(resource_type: str, logical_id: str) -> FhirError:
     )
 
 
-def unprocessable(message: Any, path: str, key: str, **params: Any) -> FhirError:
-    return FhirError(422, Issue("processing", message, (path,), params=params, key=key))
+def unprocessable(message: Any, where: str, key: str, **params: Any) -> FhirError:
+    return FhirError(422, Issue("processing", message, (where,), params=params, key=key))
 
 
 class Handler:
