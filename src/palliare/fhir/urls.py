@@ -4,8 +4,8 @@ from . import views
 
 app_name = "fhir"
 
-_TYPE = r"(?P<resource_type>[A-Z][A-Za-z]{1,39})"
-_ID = r"(?P<logical_id>[A-Za-z0-9\-.]{1,64})"
+_TYPE = r"(?P<resource_type>[^/]+)"
+_ID = r"(?P<logical_id>[^/]+)"
 
 urlpatterns = [
     path("", views.root, name="root"),
@@ -14,5 +14,6 @@ urlpatterns = [
     path("auth/token", views.token, name="token"),
     re_path(rf"^{_TYPE}/_search$", views.search_post, name="search_post"),
     re_path(rf"^{_TYPE}/{_ID}$", views.instance, name="instance"),
-    re_path(rf"^{_TYPE}$", views.type_level, name="type"),
+    re_path(rf"^{_TYPE}/?$", views.type_level, name="type"),
+    re_path(r"^.*$", views.unknown, name="unknown"),
 ]

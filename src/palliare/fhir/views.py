@@ -116,6 +116,13 @@ def _resource_headers(resource: dict[str, Any], base: str) -> dict[str, str]:
     return headers
 
 
+@fhir_endpoint(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))
+def unknown(request: HttpRequest) -> HttpResponse:
+    """Any other URL under /fhir: a FHIR 404, not an HTML page."""
+    raise FhirError(404, Issue("not-supported", _("This server has no endpoint %(path)s."),
+                               params={"path": request.path[:200]}, key="no-endpoint"))
+
+
 @fhir_endpoint(("GET",))
 def metadata(request: HttpRequest) -> HttpResponse:
     return render(request, capability_statement(base_url(request)))

@@ -24,7 +24,7 @@ def handler_for(resource_type: str) -> Handler:
 
     load()
     handler = REGISTRY.get(resource_type)
-    if handler is None:
+    if handler is None or resource_type.startswith("_"):
         raise FhirError(
             404,
             Issue(
