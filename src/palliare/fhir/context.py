@@ -29,6 +29,11 @@ class FhirContext:
     warnings: list[Issue] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def flush(self) -> None:
+        """Run the deferred writes (care-plan versions) of this interaction."""
+        for flusher in self.extra.pop("flushers", []):
+            flusher(self)
+
     def require(self, resource_type: str, access: str) -> None:
         """The token must grant ``access`` (read/write) on ``resource_type``; else 403."""
         if not self.scopes.allows(resource_type, access):

@@ -179,8 +179,11 @@ def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
     responses: list[dict[str, Any] | None] = [None] * len(entries)
     if kind == "transaction":
         with transaction.atomic():
+            ctx.extra["in_bundle"] = True
             for i in _order(entries):
                 responses[i] = _process_entry(ctx, i, entries[i], transactional=True)
+            ctx.extra["in_bundle"] = False
+            ctx.flush()  # one new care-plan version per patient for the whole Bundle
             audit.record("fhir.transaction", actor=ctx.actor, action=AuditAction.EXECUTE,
                          details={"entries": len(entries)})
     else:
@@ -188,6 +191,7 @@ def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
             try:
                 with transaction.atomic():
                     responses[i] = _process_entry(ctx, i, entries[i], transactional=False)
+                    ctx.flush()
             except FhirError as exc:
                 from .outcome import operation_outcome
 

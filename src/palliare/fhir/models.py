@@ -7,6 +7,7 @@ None of these tables holds clinical content: a resource's content lives in the d
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,15 @@ class ApiClient(models.Model):
     #: Space-separated SMART scopes, e.g. ``system/*.read system/Patient.write``.
     scopes = models.CharField(_("scopes"), max_length=1000)
     is_active = models.BooleanField(_("active"), default=True)
+    #: A login-less account that stands for the client where a domain record must name a
+    #: user (care-plan versions name their author's account). It cannot log in.
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_client",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

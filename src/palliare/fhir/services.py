@@ -15,7 +15,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from palliare.accounts.models import Role
+from palliare.accounts.actors import Actor
+from palliare.accounts.models import Role, User
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
@@ -148,3 +149,33 @@ def save_membership(ctx: FhirContext, membership: Membership, created: bool) -> 
         raise ValidationError("only external memberships can be written through FHIR")
     _save_directory(ctx, membership, "organizations.membership_saved", created)
     return membership
+
+
+def plan_actor(ctx: FhirContext) -> Actor:
+    """The client as the author of a care-plan version.
+
+    ``careplans`` records the author's account on every version, so the client acts there
+    through its service account: an inactive user without password or memberships. It still
+    acts with the client's id, name, organisation and scopes (the access log shows the
+    client), so nothing is granted beyond the token.
+    """
+    client = ctx.client
+    if client is None:
+        return ctx.actor
+    if client.service_user_id is None:
+        user = User.objects.create(
+            username=f"api-client-{client.client_id}"[:150],
+            first_name=client.name[:150],
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        client.service_user = user
+        client.save(update_fields=["service_user"])
+    return Actor(
+        user=client.service_user,
+        client_id=ctx.actor.client_id,
+        client_name=ctx.actor.client_name,
+        client_organization=ctx.actor.client_organization,
+        client_permissions=ctx.actor.client_permissions,
+    )

@@ -50,9 +50,11 @@ SEX_TO_GENDER = {v: k for k, v in GENDER_TO_SEX.items()}
 PROFILE = ACP_BASE + "ACP-Patient"
 TARGET = "patients.patient"
 
-#: Contributions of other apps to the Patient resource (e.g. the care plan's decision-making
+#: Contributions of other parts to the Patient resource (the care plan's decision-making
 #: capacity and contact persons): callables (patient, resource dict) -> None.
 ENRICHERS: list[Any] = []
+#: ... and what they take from an incoming Patient: callables (ctx, patient, data) -> None.
+WRITERS: list[Any] = []
 
 
 def patient_pk(logical_id: str) -> int | None:
@@ -395,6 +397,8 @@ class PatientHandler(Handler):
             row = identity.remember("Patient", row.logical_id if row else str(patient.pk),
                                     patient, patient_id=patient.pk, identifiers=extra,
                                     created_by_id=ctx.actor.organization_id)
+        for writer in WRITERS:
+            writer(ctx, patient, data)
         patient.refresh_from_db()
         return to_fhir(patient, row), created
 

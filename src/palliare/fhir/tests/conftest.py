@@ -18,6 +18,17 @@ if not EXAMPLES.exists():  # the checkout's sibling shared/ folder (worktrees, C
     EXAMPLES = Path("/work/shared/fhir/examples")
 
 
+def _careplans_installed() -> bool:
+    from django.apps import apps
+
+    return apps.is_installed("palliare.careplans")
+
+
+#: The ACP resources are built on the care plan (app ``careplans``).
+requires_careplans = pytest.mark.skipif(not _careplans_installed(),
+                                        reason="needs the care plan app (careplans)")
+
+
 class Api:
     """A Django test client speaking FHIR JSON with a bearer token."""
 
