@@ -91,3 +91,20 @@ def operation_outcome(issues: list[Issue]) -> dict[str, Any]:
             }
         ],
     }
+
+
+def issues_from_validation(
+    exc: Any, paths: dict[str, str], default: str, key_prefix: str, code: str = "invariant"
+) -> list[Issue]:
+    """Issues for a domain ``ValidationError``, keeping its (lazy) messages so that each
+    language gets its own text; ``paths`` maps model fields to FHIRPath expressions."""
+    if hasattr(exc, "error_dict"):
+        items = [(field, e) for field, errors in exc.error_dict.items() for e in errors]
+    else:
+        items = [("__all__", e) for e in exc.error_list]
+    issues = []
+    for field, error in items:
+        params = error.params if isinstance(error.params, dict) else {}
+        issues.append(Issue(code, error.message, (paths.get(field, default),), params=params,
+                            key=f"{key_prefix}-{field}"))
+    return issues

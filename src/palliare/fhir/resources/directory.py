@@ -99,11 +99,9 @@ def _may_change(ctx: FhirContext, row: ResourceIdentity | None) -> bool:
 
 
 def _directory_error(exc: ValidationError, rtype: str) -> FhirError:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return FhirError(422, [
-        Issue("invariant", "%(message)s", (rtype,), params={"message": m}, key=f"directory-{f}")
-        for f, ms in errors.items() for m in ms
-    ])
+    from ..outcome import issues_from_validation
+
+    return FhirError(422, issues_from_validation(exc, {}, rtype, "directory"))
 
 
 def _identifier_extras(data: dict[str, Any], kept_systems: set[str], kept_values: set[str]

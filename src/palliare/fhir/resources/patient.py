@@ -198,14 +198,9 @@ def _validation_error(exc: ValidationError) -> FhirError:
         "city": "Patient.address.city", "phone": "Patient.telecom",
         "gp_practice": "Patient.generalPractitioner",
     }
-    issues = []
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for field_name, messages in errors.items():
-        for message in messages:
-            issues.append(
-                Issue("invariant", "%(message)s", (field_paths.get(field_name, "Patient"),),
-                      params={"message": message}, key=f"register-{field_name}")
-            )
+    from ..outcome import issues_from_validation
+
+    issues = issues_from_validation(exc, field_paths, "Patient", "register")
     return FhirError(422, issues)
 
 

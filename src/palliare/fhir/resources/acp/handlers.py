@@ -89,11 +89,10 @@ def flush(ctx: FhirContext) -> None:
                                                      "send the resource again."),
                                        key="plan-conflict")) from None
         except ValidationError as exc:
-            messages = (exc.message_dict if hasattr(exc, "error_dict")
-                        else {"plan": exc.messages})
-            raise FhirError(422, [Issue("business-rule", "%(message)s", (key,),
-                                        params={"message": m}, key="careplan-rule")
-                                  for key, ms in messages.items() for m in ms]) from None
+            from ...outcome import issues_from_validation
+
+            raise FhirError(422, issues_from_validation(exc, {}, "CarePlan", "careplan",
+                                                        "business-rule")) from None
         except PermissionDenied:
             raise FhirError(403, Issue("forbidden", _("You may not change this care plan."),
                                        key="forbidden")) from None
