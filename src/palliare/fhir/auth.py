@@ -118,8 +118,7 @@ def issue_token(client_id: str, secret: str, requested_scope: str) -> tuple[str,
     return token, row
 
 
-def _store_token(client: ApiClient, token: str, granted: ScopeSet, now: dt.datetime
-                 ) -> AccessToken:
+def _store_token(client: ApiClient, token: str, granted: ScopeSet, now: dt.datetime) -> AccessToken:
     row = AccessToken.objects.create(
         token_hash=_digest(token),
         client=client,

@@ -20,9 +20,14 @@ def smart_configuration(base: str) -> dict[str, Any]:
         "token_endpoint": f"{base}/auth/token",
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "grant_types_supported": ["client_credentials"],
-        "scopes_supported": ["system/*.read", "system/*.write", "system/*.rs", "system/*.cruds"]
-        + sorted(f"system/{t}.read" for t in REGISTRY)
-        + sorted(f"system/{t}.write" for t in REGISTRY),
+        "scopes_supported": [
+            "system/*.read",
+            "system/*.write",
+            "system/*.rs",
+            "system/*.cruds",
+            *sorted(f"system/{t}.read" for t in REGISTRY),
+            *sorted(f"system/{t}.write" for t in REGISTRY),
+        ],
         "capabilities": ["client-confidential-symmetric"],
     }
 

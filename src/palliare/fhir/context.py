@@ -41,8 +41,10 @@ class FhirContext:
                 403,
                 Issue(
                     "forbidden",
-                    _("The access token does not grant %(access)s access to %(type)s "
-                      "(scope system/%(type)s.%(access)s)."),
+                    _(
+                        "The access token does not grant %(access)s access to %(type)s "
+                        "(scope system/%(type)s.%(access)s)."
+                    ),
                     params={"access": access, "type": resource_type},
                     key="insufficient-scope",
                 ),

@@ -9,8 +9,11 @@ from palliare.organizations.factories import OrganizationFactory
 from .auth import create_api_client, issue_token
 
 
-def make_client(scopes: str = "system/*.read system/*.write", organization: Any = None,
-                name: str = "Testsysteem") -> tuple[Any, str]:
+def make_client(
+    scopes: str = "system/*.read system/*.write",
+    organization: Any = None,
+    name: str = "Testsysteem",
+) -> tuple[Any, str]:
     """An API client and a fresh bearer token for it."""
     org = organization or OrganizationFactory()
     client, secret = create_api_client(name, org, scopes)

@@ -60,8 +60,10 @@ def request_format(request: HttpRequest) -> str:
             415,
             Issue(
                 "not-supported",
-                _("Content type %(type)s is not supported; send application/fhir+json or "
-                  "application/fhir+xml."),
+                _(
+                    "Content type %(type)s is not supported; send application/fhir+json or "
+                    "application/fhir+xml."
+                ),
                 params={"type": content_type[:80]},
                 key="content-type-not-supported",
             ),

@@ -40,8 +40,10 @@ def check_client_id(resource_type: str, logical_id: str) -> None:
             400,
             Issue(
                 "value",
-                _("Client-assigned ids must contain a letter and must not start with "
-                  "'acp-': %(id)s is reserved for ids Palliare assigns."),
+                _(
+                    "Client-assigned ids must contain a letter and must not start with "
+                    "'acp-': %(id)s is reserved for ids Palliare assigns."
+                ),
                 (f"{resource_type}.id",),
                 params={"id": logical_id},
                 key="reserved-id",
@@ -144,7 +146,9 @@ def with_identifier(resource_type: str, system: str | None, value: str) -> list[
     rows = ResourceIdentity.objects.filter(resource_type=resource_type).exclude(identifiers=[])
     for row in rows.only("target_id", "identifiers"):
         for ident in row.identifiers:
-            if ident.get("value") == value and (system is None or ident.get("system", "") == system):
+            if ident.get("value") == value and (
+                system is None or ident.get("system", "") == system
+            ):
                 found.append(row.target_id)
                 break
     return found

@@ -27,14 +27,17 @@ def read(ctx: FhirContext, resource_type: str, logical_id: str) -> dict[str, Any
     return handler.read(ctx, logical_id)
 
 
-def search(ctx: FhirContext, query: Query) -> tuple[list[dict[str, Any]], int, list[dict[str, Any]]]:
+def search(
+    ctx: FhirContext, query: Query
+) -> tuple[list[dict[str, Any]], int, list[dict[str, Any]]]:
     handler = handler_for(query.resource_type)
     ctx.require(query.resource_type, "read")
     matches, total = handler.search(ctx, query)
     included: list[dict[str, Any]] = []
     for include in query.includes:
         included += [
-            r for r in handler.include(ctx, matches, include)
+            r
+            for r in handler.include(ctx, matches, include)
             if ctx.scopes.allows(r["resourceType"], "read")
         ]
     return matches, total, included
@@ -47,22 +50,41 @@ def write(
     handler = handler_for(resource_type)
     ctx.require(resource_type, "write")
     if "create" not in handler.interactions:
-        raise FhirError(405, Issue("not-supported", _("%(type)s cannot be written."),
-                                   params={"type": resource_type}, key="write-not-supported"))
+        raise FhirError(
+            405,
+            Issue(
+                "not-supported",
+                _("%(type)s cannot be written."),
+                params={"type": resource_type},
+                key="write-not-supported",
+            ),
+        )
     if logical_id is not None:
         if identity.find(resource_type, logical_id) is None and not logical_id.isdigit():
             identity.check_client_id(resource_type, logical_id)
         body_id = data.get("id")
         if body_id is None:
-            raise FhirError(400, Issue("required", _("The resource must carry the id of the URL "
-                                                     "(%(id)s)."), (f"{resource_type}.id",),
-                                       params={"id": logical_id}, key="id-missing"))
+            raise FhirError(
+                400,
+                Issue(
+                    "required",
+                    _("The resource must carry the id of the URL (%(id)s)."),
+                    (f"{resource_type}.id",),
+                    params={"id": logical_id},
+                    key="id-missing",
+                ),
+            )
         if body_id != logical_id:
-            raise FhirError(400, Issue("invalid", _("The id in the body (%(body)s) differs from "
-                                                    "the id in the URL (%(id)s)."),
-                                       (f"{resource_type}.id",),
-                                       params={"body": str(body_id)[:64], "id": logical_id},
-                                       key="id-mismatch"))
+            raise FhirError(
+                400,
+                Issue(
+                    "invalid",
+                    _("The id in the body (%(body)s) differs from the id in the URL (%(id)s)."),
+                    (f"{resource_type}.id",),
+                    params={"body": str(body_id)[:64], "id": logical_id},
+                    key="id-mismatch",
+                ),
+            )
     ctx.warnings += validate_resource(data, resource_type)
     return handler.write(ctx, logical_id, data)
 
@@ -75,8 +97,11 @@ def record_failure(ctx: FhirContext, interaction: str, target: str, exc: FhirErr
         actor=ctx.actor,
         action=_ACTIONS.get(interaction, AuditAction.EXECUTE),
         outcome=outcome,
-        details={"target": target[:200], "status": exc.status,
-                 "issues": [i.key or i.code for i in exc.issues][:20]},
+        details={
+            "target": target[:200],
+            "status": exc.status,
+            "issues": [i.key or i.code for i in exc.issues][:20],
+        },
     )
 
 
@@ -90,8 +115,9 @@ _ACTIONS = {
 }
 
 
-def record_write(ctx: FhirContext, interaction: str, resource: dict[str, Any],
-                 patient_id: int | None = None) -> None:
+def record_write(
+    ctx: FhirContext, interaction: str, resource: dict[str, Any], patient_id: int | None = None
+) -> None:
     audit.record(
         f"fhir.{interaction}",
         actor=ctx.actor,
@@ -107,8 +133,16 @@ _ENTRY_URL = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)(?:/(?P<id>[A-Za-z0-9\-.]{1,6
 
 
 def _entry_error(index: int, message: Any, **params: Any) -> FhirError:
-    return FhirError(400, Issue("invalid", message, (f"Bundle.entry[{index}]",),
-                                params={"index": index, **params}, key="bundle-entry"))
+    return FhirError(
+        400,
+        Issue(
+            "invalid",
+            message,
+            (f"Bundle.entry[{index}]",),
+            params={"index": index, **params},
+            key="bundle-entry",
+        ),
+    )
 
 
 def _references(value: Any, skip_contact: bool = False) -> set[str]:
@@ -160,20 +194,32 @@ def _order(entries: list[dict[str, Any]]) -> list[int]:
 def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
     kind = bundle.get("type")
     if kind not in ("transaction", "batch"):
-        raise FhirError(400, Issue("invalid", _("Only transaction and batch Bundles can be "
-                                                "posted to the base URL."),
-                                   ("Bundle.type",), key="bundle-type"))
+        raise FhirError(
+            400,
+            Issue(
+                "invalid",
+                _("Only transaction and batch Bundles can be posted to the base URL."),
+                ("Bundle.type",),
+                key="bundle-type",
+            ),
+        )
     entries = bundle.get("entry") or []
     if not isinstance(entries, list):
-        raise FhirError(400, Issue("structure", _("Bundle.entry must be a list."),
-                                   ("Bundle.entry",), key="bundle-entry"))
+        raise FhirError(
+            400,
+            Issue(
+                "structure",
+                _("Bundle.entry must be a list."),
+                ("Bundle.entry",),
+                key="bundle-entry",
+            ),
+        )
     for i, entry in enumerate(entries):
         req = entry.get("request") if isinstance(entry, dict) else None
         if not isinstance(req, dict) or req.get("method") not in ("POST", "PUT", "GET"):
             raise _entry_error(i, _("Entry %(index)s needs request.method POST, PUT or GET."))
         if not isinstance(req.get("url"), str) or not _ENTRY_URL.match(req["url"]):
-            raise _entry_error(i, _("Entry %(index)s has no valid request.url (Type or "
-                                    "Type/id)."))
+            raise _entry_error(i, _("Entry %(index)s has no valid request.url (Type or Type/id)."))
         if req["method"] in ("POST", "PUT") and not isinstance(entry.get("resource"), dict):
             raise _entry_error(i, _("Entry %(index)s has no resource."))
     responses: list[dict[str, Any] | None] = [None] * len(entries)
@@ -184,8 +230,12 @@ def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
                 responses[i] = _process_entry(ctx, i, entries[i], transactional=True)
             ctx.extra["in_bundle"] = False
             ctx.flush()  # one new care-plan version per patient for the whole Bundle
-            audit.record("fhir.transaction", actor=ctx.actor, action=AuditAction.EXECUTE,
-                         details={"entries": len(entries)})
+            audit.record(
+                "fhir.transaction",
+                actor=ctx.actor,
+                action=AuditAction.EXECUTE,
+                details={"entries": len(entries)},
+            )
     else:
         for i in range(len(entries)):
             try:
@@ -195,10 +245,18 @@ def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
             except FhirError as exc:
                 from .outcome import operation_outcome
 
-                responses[i] = {"response": {"status": str(exc.status),
-                                             "outcome": operation_outcome(exc.issues)}}
-        audit.record("fhir.batch", actor=ctx.actor, action=AuditAction.EXECUTE,
-                     details={"entries": len(entries)})
+                responses[i] = {
+                    "response": {
+                        "status": str(exc.status),
+                        "outcome": operation_outcome(exc.issues),
+                    }
+                }
+        audit.record(
+            "fhir.batch",
+            actor=ctx.actor,
+            action=AuditAction.EXECUTE,
+            details={"entries": len(entries)},
+        )
     return {
         "resourceType": "Bundle",
         "type": f"{kind}-response",
@@ -206,8 +264,9 @@ def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _process_entry(ctx: FhirContext, index: int, entry: dict[str, Any],
-                   transactional: bool) -> dict[str, Any]:
+def _process_entry(
+    ctx: FhirContext, index: int, entry: dict[str, Any], transactional: bool
+) -> dict[str, Any]:
     req = entry["request"]
     match = _ENTRY_URL.match(req["url"])
     assert match is not None
@@ -215,19 +274,26 @@ def _process_entry(ctx: FhirContext, index: int, entry: dict[str, Any],
     try:
         if req["method"] == "GET":
             if rid is None:
-                raise _entry_error(index, _("Entry %(index)s: only reads (GET Type/id) are "
-                                            "supported in a Bundle."))
+                raise _entry_error(
+                    index, _("Entry %(index)s: only reads (GET Type/id) are supported in a Bundle.")
+                )
             resource = read(ctx, rtype, rid)
             return {"resource": resource, "response": {"status": "200 OK"}}
         data = entry["resource"]
         if data.get("resourceType") != rtype:
-            raise _entry_error(index, _("Entry %(index)s: the resource is a %(found)s but "
-                                        "request.url names %(type)s."),
-                               found=str(data.get("resourceType"))[:40], type=rtype)
+            raise _entry_error(
+                index,
+                _("Entry %(index)s: the resource is a %(found)s but request.url names %(type)s."),
+                found=str(data.get("resourceType"))[:40],
+                type=rtype,
+            )
         if req["method"] == "POST":
             if rid is not None:
-                raise _entry_error(index, _("Entry %(index)s: POST goes to the type (%(type)s), "
-                                            "not to an id."), type=rtype)
+                raise _entry_error(
+                    index,
+                    _("Entry %(index)s: POST goes to the type (%(type)s), not to an id."),
+                    type=rtype,
+                )
             data = {k: v for k, v in data.items() if k != "id"}
             resource, created = write(ctx, rtype, None, _resolve_placeholders(ctx, data))
         else:
@@ -240,20 +306,32 @@ def _process_entry(ctx: FhirContext, index: int, entry: dict[str, Any],
     except FhirError as exc:
         for issue_index, issue in enumerate(exc.issues):
             exc.issues[issue_index] = Issue(
-                issue.code, issue.message,
-                tuple(f"Bundle.entry[{index}].resource.{e.split('.', 1)[1]}" if "." in e
-                      and not e.startswith("Bundle") else e for e in issue.expression),
-                issue.severity, issue.params, issue.key)
+                issue.code,
+                issue.message,
+                tuple(
+                    f"Bundle.entry[{index}].resource.{e.split('.', 1)[1]}"
+                    if "." in e and not e.startswith("Bundle")
+                    else e
+                    for e in issue.expression
+                ),
+                issue.severity,
+                issue.params,
+                issue.key,
+            )
         raise
+    version = resource.get("meta", {}).get("versionId", "1")
     return {
         "fullUrl": f"{ctx.base_url}/{rtype}/{resource['id']}",
         "resource": resource,
         "response": {
             "status": "201 Created" if created else "200 OK",
-            "location": f"{rtype}/{resource['id']}/_history/{resource.get('meta', {}).get('versionId', '1')}",
-            "etag": f'W/"{resource.get("meta", {}).get("versionId", "1")}"',
-            **({"lastModified": resource["meta"]["lastUpdated"]}
-               if resource.get("meta", {}).get("lastUpdated") else {}),
+            "location": f"{rtype}/{resource['id']}/_history/{version}",
+            "etag": f'W/"{version}"',
+            **(
+                {"lastModified": resource["meta"]["lastUpdated"]}
+                if resource.get("meta", {}).get("lastUpdated")
+                else {}
+            ),
         },
     }
 

@@ -1,4 +1,4 @@
-""""Equal in meaning": the projection of a resource onto what it says clinically and
+""" "Equal in meaning": the projection of a resource onto what it says clinically and
 administratively, used to check that what a client sends comes back from Palliare.
 
 Two resources are equal in meaning when ``meaning(sent)`` is contained in ``meaning(read)``:
@@ -56,11 +56,12 @@ def _name(names: Any) -> tuple[str, str]:
     official = next((n for n in names if n.get("use") == "official"), names[0])
     given = " ".join(official.get("given", []) or [])
     if not given:
-        usual = next((n for n in names if n.get("use") == "usual"), {})
+        usual: dict[str, Any] = next((n for n in names if n.get("use") == "usual"), {})
         given = " ".join(usual.get("given", []) or [])
     # Initials are compared without the spaces between them ("J. H. R." = "J.H.R.").
-    return (official.get("family") or "").strip(), re.sub(r"\.\s+(?=\S\.)", ".",
-                                                          " ".join(given.split()))
+    return (official.get("family") or "").strip(), re.sub(
+        r"\.\s+(?=\S\.)", ".", " ".join(given.split())
+    )
 
 
 def _telecom(points: Any, systems: tuple[str, ...] = ("phone", "email")) -> frozenset[str]:
@@ -79,8 +80,12 @@ def _address(addresses: Any) -> tuple[str, ...] | None:
     parsed = read_address(items)
     if parsed is None:
         return None
-    return (parsed.street, parsed.house_number, parsed.postcode.replace(" ", "").upper(),
-            parsed.city)
+    return (
+        parsed.street,
+        parsed.house_number,
+        parsed.postcode.replace(" ", "").upper(),
+        parsed.city,
+    )
 
 
 def _clean(projection: Projection) -> Projection:
@@ -89,59 +94,72 @@ def _clean(projection: Projection) -> Projection:
 
 def patient(r: dict[str, Any]) -> Projection:
     family, given = _name(r.get("name"))
-    return _clean({
-        "identifier": identifiers(r),
-        "family": family,
-        "given": given,
-        "gender": r.get("gender"),
-        "birthDate": r.get("birthDate"),
-        "address": _address(r.get("address")),
-        "telecom": _telecom(r.get("telecom"), ("phone",)),
-        "generalPractitioner": frozenset(ref(g) for g in r.get("generalPractitioner") or []),
-    })
+    return _clean(
+        {
+            "identifier": identifiers(r),
+            "family": family,
+            "given": given,
+            "gender": r.get("gender"),
+            "birthDate": r.get("birthDate"),
+            "address": _address(r.get("address")),
+            "telecom": _telecom(r.get("telecom"), ("phone",)),
+            "generalPractitioner": frozenset(ref(g) for g in r.get("generalPractitioner") or []),
+        }
+    )
 
 
 def organization(r: dict[str, Any]) -> Projection:
     from .resources.directory import CODE_TO_ORG_TYPE
 
-    return _clean({
-        "identifier": identifiers(r),
-        "name": (r.get("name") or "").strip(),
-        "type": frozenset(c for c in codes(r.get("type")) if c.split("|")[1] in CODE_TO_ORG_TYPE),
-        "telecom": _telecom(r.get("telecom"), ("phone", "email", "url")),
-        "partOf": ref(r.get("partOf")),
-    })
+    return _clean(
+        {
+            "identifier": identifiers(r),
+            "name": (r.get("name") or "").strip(),
+            "type": frozenset(
+                c for c in codes(r.get("type")) if c.split("|")[1] in CODE_TO_ORG_TYPE
+            ),
+            "telecom": _telecom(r.get("telecom"), ("phone", "email", "url")),
+            "partOf": ref(r.get("partOf")),
+        }
+    )
 
 
 def location(r: dict[str, Any]) -> Projection:
-    return _clean({
-        "identifier": identifiers(r),
-        "name": (r.get("name") or "").strip(),
-        "address": _address(r.get("address")),
-        "telecom": _telecom(r.get("telecom"), ("phone",)),
-        "managingOrganization": ref(r.get("managingOrganization")),
-    })
+    return _clean(
+        {
+            "identifier": identifiers(r),
+            "name": (r.get("name") or "").strip(),
+            "address": _address(r.get("address")),
+            "telecom": _telecom(r.get("telecom"), ("phone",)),
+            "managingOrganization": ref(r.get("managingOrganization")),
+        }
+    )
 
 
 def practitioner(r: dict[str, Any]) -> Projection:
     family, given = _name(r.get("name"))
-    return _clean({
-        "identifier": identifiers(r),
-        "family": family,
-        "given": given,
-        "telecom": _telecom(r.get("telecom")),
-    })
+    return _clean(
+        {
+            "identifier": identifiers(r),
+            "family": family,
+            "given": given,
+            "telecom": _telecom(r.get("telecom")),
+        }
+    )
 
 
 def practitioner_role(r: dict[str, Any]) -> Projection:
-    return _clean({
-        "identifier": identifiers(r),
-        "practitioner": ref(r.get("practitioner")),
-        "organization": ref(r.get("organization")),
-        "telecom": _telecom(r.get("telecom"), ("phone",) if r.get("organization") else
-                            ("phone", "email")),
-        "period": (r.get("period") or {}).get("end"),
-    })
+    return _clean(
+        {
+            "identifier": identifiers(r),
+            "practitioner": ref(r.get("practitioner")),
+            "organization": ref(r.get("organization")),
+            "telecom": _telecom(
+                r.get("telecom"), ("phone",) if r.get("organization") else ("phone", "email")
+            ),
+            "period": (r.get("period") or {}).get("end"),
+        }
+    )
 
 
 def _refs(values: Any, key: str | None = None) -> frozenset[str]:
@@ -155,8 +173,11 @@ def _refs(values: Any, key: str | None = None) -> frozenset[str]:
 
 
 def _texts(notes: Any) -> frozenset[str]:
-    return frozenset(n["text"].strip() for n in notes or []
-                     if isinstance(n, dict) and isinstance(n.get("text"), str) and n["text"].strip())
+    return frozenset(
+        n["text"].strip()
+        for n in notes or []
+        if isinstance(n, dict) and isinstance(n.get("text"), str) and n["text"].strip()
+    )
 
 
 def _day(value: Any) -> str:
@@ -176,70 +197,86 @@ def _modifier(resource: dict[str, Any], suffix: str) -> Any:
 
 def related_person(r: dict[str, Any]) -> Projection:
     family, given = _name(r.get("name"))
-    return _clean({
-        "patient": ref(r.get("patient")),
-        "name": " ".join(p for p in (given, family) if p),
-        "relationship": codes(r.get("relationship")),
-        "telecom": _telecom(r.get("telecom")),
-    })
+    return _clean(
+        {
+            "patient": ref(r.get("patient")),
+            "name": " ".join(p for p in (given, family) if p),
+            "relationship": codes(r.get("relationship")),
+            "telecom": _telecom(r.get("telecom")),
+        }
+    )
 
 
 def procedure(r: dict[str, Any]) -> Projection:
-    return _clean({
-        "subject": ref(r.get("subject")),
-        "code": codes(r.get("code")),
-        "performed": _day((r.get("performedPeriod") or {}).get("start")
-                          or r.get("performedDateTime")),
-        "performer": _refs(r.get("performer"), "actor"),
-    })
+    return _clean(
+        {
+            "subject": ref(r.get("subject")),
+            "code": codes(r.get("code")),
+            "performed": _day(
+                (r.get("performedPeriod") or {}).get("start") or r.get("performedDateTime")
+            ),
+            "performer": _refs(r.get("performer"), "actor"),
+        }
+    )
 
 
 def encounter(r: dict[str, Any]) -> Projection:
-    return _clean({
-        "subject": ref(r.get("subject")),
-        "period": _day((r.get("period") or {}).get("start")),
-        "participant": _refs(r.get("participant"), "individual"),
-        "reasonReference": _refs(r.get("reasonReference")),
-    })
+    return _clean(
+        {
+            "subject": ref(r.get("subject")),
+            "period": _day((r.get("period") or {}).get("start")),
+            "participant": _refs(r.get("participant"), "individual"),
+            "reasonReference": _refs(r.get("reasonReference")),
+        }
+    )
 
 
 def consent(r: dict[str, Any]) -> Projection:
     provision = r.get("provision") or {}
-    code_text = frozenset(c.get("text", "").strip() for c in provision.get("code") or []
-                          if isinstance(c, dict) and c.get("text"))
-    return _clean({
-        "patient": ref(r.get("patient")),
-        "scope": codes(r.get("scope")),
-        "category": codes(r.get("category")),
-        "code": codes(provision.get("code")),
-        "codeText": code_text,
-        "type": provision.get("type"),
-        "specificationOther": _modifier(r, "ext-TreatmentDirective2.SpecificationOther"),
-        "comment": _ext(r, "ext-Comment"),
-        "dateTime": _day(r.get("dateTime")),
-        "actor": _refs(provision.get("actor"), "reference"),
-    })
+    code_text = frozenset(
+        c.get("text", "").strip()
+        for c in provision.get("code") or []
+        if isinstance(c, dict) and c.get("text")
+    )
+    return _clean(
+        {
+            "patient": ref(r.get("patient")),
+            "scope": codes(r.get("scope")),
+            "category": codes(r.get("category")),
+            "code": codes(provision.get("code")),
+            "codeText": code_text,
+            "type": provision.get("type"),
+            "specificationOther": _modifier(r, "ext-TreatmentDirective2.SpecificationOther"),
+            "comment": _ext(r, "ext-Comment"),
+            "dateTime": _day(r.get("dateTime")),
+            "actor": _refs(provision.get("actor"), "reference"),
+        }
+    )
 
 
 def goal(r: dict[str, Any]) -> Projection:
-    return _clean({
-        "subject": ref(r.get("subject")),
-        "description": codes(r.get("description")),
-        "note": _texts(r.get("note")),
-        "statusDate": _day(r.get("statusDate")),
-    })
+    return _clean(
+        {
+            "subject": ref(r.get("subject")),
+            "description": codes(r.get("description")),
+            "note": _texts(r.get("note")),
+            "statusDate": _day(r.get("statusDate")),
+        }
+    )
 
 
 def observation(r: dict[str, Any]) -> Projection:
-    return _clean({
-        "subject": ref(r.get("subject")),
-        "code": codes(r.get("code")),
-        "value": codes(r.get("valueCodeableConcept")) or (r.get("valueString") or "").strip(),
-        "dataAbsentReason": codes(r.get("dataAbsentReason")),
-        "note": _texts(r.get("note")),
-        "effective": _day(r.get("effectiveDateTime")),
-        "performer": _refs(r.get("performer")),
-    })
+    return _clean(
+        {
+            "subject": ref(r.get("subject")),
+            "code": codes(r.get("code")),
+            "value": codes(r.get("valueCodeableConcept")) or (r.get("valueString") or "").strip(),
+            "dataAbsentReason": codes(r.get("dataAbsentReason")),
+            "note": _texts(r.get("note")),
+            "effective": _day(r.get("effectiveDateTime")),
+            "performer": _refs(r.get("performer")),
+        }
+    )
 
 
 def device(r: dict[str, Any]) -> Projection:
@@ -247,22 +284,27 @@ def device(r: dict[str, Any]) -> Projection:
 
 
 def device_use(r: dict[str, Any]) -> Projection:
-    return _clean({
-        "subject": ref(r.get("subject")),
-        "device": ref(r.get("device")),
-        "note": _texts(r.get("note")),
-    })
+    return _clean(
+        {
+            "subject": ref(r.get("subject")),
+            "device": ref(r.get("device")),
+            "note": _texts(r.get("note")),
+        }
+    )
 
 
 def communication(r: dict[str, Any]) -> Projection:
-    return _clean({
-        "subject": ref(r.get("subject")),
-        "topic": codes(r.get("topic")) | codes(r.get("category")),
-        "reasonCode": codes(r.get("reasonCode")),
-        "date": _day(r.get("sent") or r.get("authoredOn")),
-        "sender": ref(r.get("sender")) if r.get("resourceType") == "Communication"
-        else ref(r.get("requester")),
-    })
+    return _clean(
+        {
+            "subject": ref(r.get("subject")),
+            "topic": codes(r.get("topic")) | codes(r.get("category")),
+            "reasonCode": codes(r.get("reasonCode")),
+            "date": _day(r.get("sent") or r.get("authoredOn")),
+            "sender": ref(r.get("sender"))
+            if r.get("resourceType") == "Communication"
+            else ref(r.get("requester")),
+        }
+    )
 
 
 #: Form items with the kind of a phone number or e-mail address (home, work, mobile): the
@@ -287,10 +329,18 @@ def questionnaire_response(r: dict[str, Any]) -> Projection:
                 elif key.startswith("value") and isinstance(value, str):
                     normal.add(value.strip())
         answers[link] = frozenset(normal)
-    questionnaire = str(r.get("questionnaire") or "").split("|")[0].replace(
-        "https://fhir.iknl.nl/fhir/", "https://api.iknl.nl/docs/pzp/r4/")
-    return _clean({"questionnaire": questionnaire, "subject": ref(r.get("subject")),
-                   **{f"item:{k}": v for k, v in answers.items()}})
+    questionnaire = (
+        str(r.get("questionnaire") or "")
+        .split("|")[0]
+        .replace("https://fhir.iknl.nl/fhir/", "https://api.iknl.nl/docs/pzp/r4/")
+    )
+    return _clean(
+        {
+            "questionnaire": questionnaire,
+            "subject": ref(r.get("subject")),
+            **{f"item:{k}": v for k, v in answers.items()},
+        }
+    )
 
 
 PROJECTIONS: dict[str, Callable[[dict[str, Any]], Projection]] = {

@@ -103,8 +103,15 @@ def issues_from_validation(
     else:
         items = [("__all__", e) for e in exc.error_list]
     issues = []
-    for field, error in items:
+    for name, error in items:
         params = error.params if isinstance(error.params, dict) else {}
-        issues.append(Issue(code, error.message, (paths.get(field, default),), params=params,
-                            key=f"{key_prefix}-{field}"))
+        issues.append(
+            Issue(
+                code,
+                error.message,
+                (paths.get(name, default),),
+                params=params,
+                key=f"{key_prefix}-{name}",
+            )
+        )
     return issues

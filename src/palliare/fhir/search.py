@@ -283,7 +283,12 @@ def date_range(raw: str, name: str) -> tuple[str, dt.datetime, dt.datetime]:
             end = start + dt.timedelta(days=1)
         else:
             start = dt.datetime(
-                year, int(g["m"]), int(g["d"]), int(g["H"]), int(g["M"]), int(g["S"] or 0),
+                year,
+                int(g["m"]),
+                int(g["d"]),
+                int(g["H"]),
+                int(g["M"]),
+                int(g["S"] or 0),
                 tzinfo=tz,
             )
             end = start + dt.timedelta(seconds=1)
@@ -322,7 +327,9 @@ def date_matches(value: dt.datetime | dt.date | None, criterion: Criterion) -> b
     if value is None:
         return False
     if not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day, tzinfo=timezone.get_current_timezone())
+        value = dt.datetime(
+            value.year, value.month, value.day, tzinfo=timezone.get_current_timezone()
+        )
     for raw in criterion.values:
         prefix, start, end = date_range(raw, criterion.name)
         ok = {

@@ -93,9 +93,7 @@ def update_patient(
 ) -> Patient:
     contribute(ctx, patient)
     version = expected_version if expected_version is not None else patient.version
-    return patient_services.update_patient(
-        ctx.actor, patient, data=data, expected_version=version
-    )
+    return patient_services.update_patient(ctx.actor, patient, data=data, expected_version=version)
 
 
 # --- the directory ---------------------------------------------------------------------------

@@ -48,20 +48,36 @@ def fhir_endpoint(methods: tuple[str, ...]) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 if request.method not in methods:
-                    raise FhirError(405, Issue("not-supported", _("Method %(method)s is not "
-                                                                  "allowed here."),
-                                               params={"method": request.method or "?"},
-                                               key="method-not-allowed"),
-                                    {"Allow": ", ".join(methods)})
+                    raise FhirError(
+                        405,
+                        Issue(
+                            "not-supported",
+                            _("Method %(method)s is not allowed here."),
+                            params={"method": request.method or "?"},
+                            key="method-not-allowed",
+                        ),
+                        {"Allow": ", ".join(methods)},
+                    )
                 response_format(request)  # 406 early for an unknown _format
                 return view(request, *args, **kwargs)
             except FhirError as exc:
                 return _error_response(request, exc)
             except Exception:  # the last line of defence: still FHIR, still no stack trace
                 logger.exception("FHIR request failed: %s %s", request.method, request.path)
-                return render(request, operation_outcome([Issue(
-                    "exception", _("The server could not process the request."),
-                    key="server-error")]), 500, fmt="json")
+                return render(
+                    request,
+                    operation_outcome(
+                        [
+                            Issue(
+                                "exception",
+                                _("The server could not process the request."),
+                                key="server-error",
+                            )
+                        ]
+                    ),
+                    500,
+                    fmt="json",
+                )
 
         return public(csrf_exempt(wrapped))
 
@@ -71,17 +87,31 @@ def fhir_endpoint(methods: tuple[str, ...]) -> Callable[[View], View]:
 def context(request: HttpRequest) -> FhirContext:
     bearer = auth.authenticate(request)
     if bearer is None:
-        raise FhirError(401, Issue("login", _("Send a valid bearer access token (OAuth2 "
-                                              "client credentials, see "
-                                              "/fhir/.well-known/smart-configuration)."),
-                                   key="unauthenticated"))
+        raise FhirError(
+            401,
+            Issue(
+                "login",
+                _(
+                    "Send a valid bearer access token (OAuth2 "
+                    "client credentials, see "
+                    "/fhir/.well-known/smart-configuration)."
+                ),
+                key="unauthenticated",
+            ),
+        )
     ctx = FhirContext(bearer.actor, bearer.scopes, bearer.client, base_url(request))
     if_match = request.headers.get("If-Match", "")
     if if_match:
         digits = if_match.removeprefix("W/").strip('"')
         if not digits.isdigit():
-            raise FhirError(400, Issue("invalid", _("If-Match must be a version ETag such as "
-                                                    'W/"3".'), key="bad-if-match"))
+            raise FhirError(
+                400,
+                Issue(
+                    "invalid",
+                    _('If-Match must be a version ETag such as W/"3".'),
+                    key="bad-if-match",
+                ),
+            )
         ctx.extra["if_match"] = int(digits)
     return ctx
 
@@ -106,21 +136,30 @@ def _resource_headers(resource: dict[str, Any], base: str) -> dict[str, str]:
     if version:
         headers["ETag"] = f'W/"{version}"'
     if meta.get("lastUpdated"):
-        from django.utils.http import http_date
         from datetime import datetime
+
+        from django.utils.http import http_date
 
         stamp = datetime.fromisoformat(meta["lastUpdated"].replace("Z", "+00:00"))
         headers["Last-Modified"] = http_date(stamp.timestamp())
-    headers["Location"] = (f"{base}/{resource['resourceType']}/{resource['id']}"
-                           + (f"/_history/{version}" if version else ""))
+    headers["Location"] = f"{base}/{resource['resourceType']}/{resource['id']}" + (
+        f"/_history/{version}" if version else ""
+    )
     return headers
 
 
 @fhir_endpoint(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))
 def unknown(request: HttpRequest) -> HttpResponse:
     """Any other URL under /fhir: a FHIR 404, not an HTML page."""
-    raise FhirError(404, Issue("not-supported", _("This server has no endpoint %(path)s."),
-                               params={"path": request.path[:200]}, key="no-endpoint"))
+    raise FhirError(
+        404,
+        Issue(
+            "not-supported",
+            _("This server has no endpoint %(path)s."),
+            params={"path": request.path[:200]},
+            key="no-endpoint",
+        ),
+    )
 
 
 @fhir_endpoint(("GET",))
@@ -146,17 +185,20 @@ def token(request: HttpRequest) -> HttpResponse:
         client_id, secret = auth.client_credentials(request)
         issued, row = auth.issue_token(client_id, secret, request.POST.get("scope", ""))
     except auth.TokenError as exc:
-        response = JsonResponse({"error": exc.error, "error_description": exc.description},
-                                status=exc.status)
+        response = JsonResponse(
+            {"error": exc.error, "error_description": exc.description}, status=exc.status
+        )
         if exc.status == 401:
             response["WWW-Authenticate"] = 'Basic realm="fhir"'
     else:
-        response = JsonResponse({
-            "access_token": issued,
-            "token_type": "Bearer",
-            "expires_in": auth.token_lifetime(),
-            "scope": row.scopes,
-        })
+        response = JsonResponse(
+            {
+                "access_token": issued,
+                "token_type": "Bearer",
+                "expires_in": auth.token_lifetime(),
+                "scope": row.scopes,
+            }
+        )
     for name, value in headers.items():
         response[name] = value
     return response
@@ -168,15 +210,32 @@ def root(request: HttpRequest) -> HttpResponse:
     ctx = context(request)
     data = parse_body(request)
     if data.get("resourceType") != "Bundle":
-        raise FhirError(400, Issue("invalid", _("Post a transaction or batch Bundle to the base "
-                                                "URL; other resources go to [base]/[type]."),
-                                   ("resourceType",), key="not-a-bundle"))
+        raise FhirError(
+            400,
+            Issue(
+                "invalid",
+                _(
+                    "Post a transaction or batch Bundle to the base "
+                    "URL; other resources go to [base]/[type]."
+                ),
+                ("resourceType",),
+                key="not-a-bundle",
+            ),
+        )
     from .validation.structure import check_structure
 
     try:
-        check_structure({k: v for k, v in data.items() if k != "entry"} | {"entry": [
-            {k: v for k, v in e.items() if k != "resource"} for e in data.get("entry") or []
-            if isinstance(e, dict)]}, "Bundle")
+        check_structure(
+            {k: v for k, v in data.items() if k != "entry"}
+            | {
+                "entry": [
+                    {k: v for k, v in e.items() if k != "resource"}
+                    for e in data.get("entry") or []
+                    if isinstance(e, dict)
+                ]
+            },
+            "Bundle",
+        )
         result = interactions.process_bundle(ctx, data)
     except FhirError as exc:
         interactions.record_failure(ctx, "transaction", "Bundle", exc)
@@ -211,21 +270,31 @@ def search_post(request: HttpRequest, resource_type: str) -> HttpResponse:
     return _search(request, ctx, resource_type, request.POST)
 
 
-def _search(request: HttpRequest, ctx: FhirContext, resource_type: str, params: Any) -> HttpResponse:
+def _search(
+    request: HttpRequest, ctx: FhirContext, resource_type: str, params: Any
+) -> HttpResponse:
     handler = handler_for(resource_type)
     try:
-        query = parse_query(resource_type, params, handler.params, handler.includes,
-                            _strict(request))
+        query = parse_query(
+            resource_type, params, handler.params, handler.includes, _strict(request)
+        )
         matches, total, included = interactions.search(ctx, query)
     except FhirError as exc:
         interactions.record_failure(ctx, "search", resource_type, exc)
         raise
     outcome = None
     if query.ignored:
-        outcome = operation_outcome([Issue(
-            "not-supported", _("Ignored search parameters: %(names)s."),
-            params={"names": ", ".join(query.ignored)[:500]}, severity="warning",
-            key="parameter-ignored")])
+        outcome = operation_outcome(
+            [
+                Issue(
+                    "not-supported",
+                    _("Ignored search parameters: %(names)s."),
+                    params={"names": ", ".join(query.ignored)[:500]},
+                    severity="warning",
+                    key="parameter-ignored",
+                )
+            ]
+        )
     return render(request, bundle(ctx.base_url, query, matches, total, included, outcome))
 
 
@@ -253,8 +322,9 @@ def instance(request: HttpRequest, resource_type: str, logical_id: str) -> HttpR
     return _write_response(request, ctx, resource, 201 if created else 200)
 
 
-def _write_response(request: HttpRequest, ctx: FhirContext, resource: dict[str, Any],
-                    status: int) -> HttpResponse:
+def _write_response(
+    request: HttpRequest, ctx: FhirContext, resource: dict[str, Any], status: int
+) -> HttpResponse:
     headers = _resource_headers(resource, ctx.base_url)
     preference = _return_preference(request)
     if preference == "minimal":

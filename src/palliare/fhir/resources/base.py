@@ -93,7 +93,9 @@ class Handler:
 
 # --- references ------------------------------------------------------------------------
 
-_RELATIVE = re.compile(r"^(?:(?P<base>https?://.+)/)?(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})(?:/_history/[A-Za-z0-9\-.]+)?$")
+_RELATIVE = re.compile(
+    r"^(?:(?P<base>https?://.+)/)?(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})(?:/_history/[A-Za-z0-9\-.]+)?$"
+)
 
 
 def split_reference(ctx: FhirContext, reference: Any, path: str) -> tuple[str, str]:
@@ -101,7 +103,9 @@ def split_reference(ctx: FhirContext, reference: Any, path: str) -> tuple[str, s
     replaced by the ids they were given."""
     if not isinstance(reference, dict) or not isinstance(reference.get("reference"), str):
         raise unprocessable(
-            _("%(path)s must be a literal reference (Type/id)."), path, "reference-form",
+            _("%(path)s must be a literal reference (Type/id)."),
+            path,
+            "reference-form",
             path=path,
         )
     text = reference["reference"]
@@ -127,8 +131,10 @@ def split_reference(ctx: FhirContext, reference: Any, path: str) -> tuple[str, s
         )
     if match.group("base") and match.group("base").rstrip("/") != ctx.base_url.rstrip("/"):
         raise unprocessable(
-            _("%(path)s refers to another server (%(ref)s); only references to this server "
-              "can be stored."),
+            _(
+                "%(path)s refers to another server (%(ref)s); only references to this server "
+                "can be stored."
+            ),
             path,
             "reference-external",
             path=path,
@@ -161,8 +167,7 @@ def resolve_reference(
         if exc.status != 404:
             raise
         raise unprocessable(
-            _("%(path)s refers to %(type)s/%(id)s, which does not exist (or you may not see "
-              "it)."),
+            _("%(path)s refers to %(type)s/%(id)s, which does not exist (or you may not see it)."),
             path,
             "reference-not-found",
             path=path,

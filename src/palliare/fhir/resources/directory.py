@@ -52,8 +52,11 @@ CODE_TO_ORG_TYPE = {code: kind for kind, (code, _d) in ORG_TYPES.items()}
 
 #: Discipline ↔ the specialty a PractitionerRole states (AGB specialism or UZI role code).
 SPECIALTY_OUT: dict[str, tuple[str, str, str]] = {
-    Discipline.GENERAL_PRACTITIONER: (AGB_SPECIALISM, "0100",
-                                      "Huisartsen, niet nader gespecificeerd"),
+    Discipline.GENERAL_PRACTITIONER: (
+        AGB_SPECIALISM,
+        "0100",
+        "Huisartsen, niet nader gespecificeerd",
+    ),
     Discipline.ELDERLY_CARE_PHYSICIAN: (UZI_ROLE, "01.047", "Specialist ouderengeneeskunde"),
     Discipline.PHYSICIAN: (UZI_ROLE, "01.000", "Arts"),
     Discipline.NURSE: (UZI_ROLE, "30.000", "Verpleegkundige"),
@@ -67,10 +70,14 @@ def discipline_of(system: str, code: str) -> str | None:
     if system == AGB_SPECIALISM and code == "0100":
         return Discipline.GENERAL_PRACTITIONER
     if system == UZI_ROLE:
-        exact = {"01.015": Discipline.GENERAL_PRACTITIONER, "01.047":
-                 Discipline.ELDERLY_CARE_PHYSICIAN, "01.000": Discipline.PHYSICIAN,
-                 "30.000": Discipline.NURSE, "81.000": Discipline.PHYSICIAN_ASSISTANT,
-                 "17.000": Discipline.PHARMACIST}
+        exact = {
+            "01.015": Discipline.GENERAL_PRACTITIONER,
+            "01.047": Discipline.ELDERLY_CARE_PHYSICIAN,
+            "01.000": Discipline.PHYSICIAN,
+            "30.000": Discipline.NURSE,
+            "81.000": Discipline.PHYSICIAN_ASSISTANT,
+            "17.000": Discipline.PHARMACIST,
+        }
         if code in exact:
             return exact[code]
         if code.startswith("01."):
@@ -104,11 +111,16 @@ def _directory_error(exc: ValidationError, rtype: str) -> FhirError:
     return FhirError(422, issues_from_validation(exc, {}, rtype, "directory"))
 
 
-def _identifier_extras(data: dict[str, Any], kept_systems: set[str], kept_values: set[str]
-                       ) -> list[dict[str, Any]]:
-    return [identity.keepable(i) for i in data.get("identifier") or []
-            if isinstance(i, dict) and i.get("value")
-            and not (i.get("system") in kept_systems and i.get("value") in kept_values)]
+def _identifier_extras(
+    data: dict[str, Any], kept_systems: set[str], kept_values: set[str]
+) -> list[dict[str, Any]]:
+    return [
+        identity.keepable(i)
+        for i in data.get("identifier") or []
+        if isinstance(i, dict)
+        and i.get("value")
+        and not (i.get("system") in kept_systems and i.get("value") in kept_values)
+    ]
 
 
 class DirectoryHandler(Handler):
@@ -128,8 +140,9 @@ class DirectoryHandler(Handler):
         """A directory entry the resource already describes (same AGB/BIG), or None."""
         return None
 
-    def filter(self, qs: QuerySet[Any], name: str, values: tuple[str, ...],
-               modifier: str) -> QuerySet[Any]:
+    def filter(
+        self, qs: QuerySet[Any], name: str, values: tuple[str, ...], modifier: str
+    ) -> QuerySet[Any]:
         return qs
 
     # -- shared ---------------------------------------------------------------------------
@@ -162,10 +175,14 @@ class DirectoryHandler(Handler):
         obj, row = self.find_row(logical_id)
         if obj is None:
             raise not_found(self.resource_type, logical_id)
-        audit.record("fhir.read", actor=ctx.actor, action=AuditAction.READ,
-                     subject=obj if isinstance(obj, models.Model) else None,
-                     purpose=AuditPurpose.ADMINISTRATION,
-                     details={"resource": f"{self.resource_type}/{logical_id}"})
+        audit.record(
+            "fhir.read",
+            actor=ctx.actor,
+            action=AuditAction.READ,
+            subject=obj if isinstance(obj, models.Model) else None,
+            purpose=AuditPurpose.ADMINISTRATION,
+            details={"resource": f"{self.resource_type}/{logical_id}"},
+        )
         return self.to_fhir(obj, row)
 
     def search(self, ctx: FhirContext, query: Query) -> tuple[list[dict[str, Any]], int]:
@@ -193,16 +210,21 @@ class DirectoryHandler(Handler):
             return [], total
         page = list(qs.order_by("pk")[query.offset : query.offset + query.count])
         rows = identity.ids_for(self.resource_type, self.target, [o.pk for o in page])
-        audit.record("fhir.search", actor=ctx.actor, action=AuditAction.READ,
-                     purpose=AuditPurpose.ADMINISTRATION,
-                     details={"type": self.resource_type, "count": len(page)})
+        audit.record(
+            "fhir.search",
+            actor=ctx.actor,
+            action=AuditAction.READ,
+            purpose=AuditPurpose.ADMINISTRATION,
+            details={"type": self.resource_type, "count": len(page)},
+        )
         return [self.to_fhir(o, rows.get(o.pk)) for o in page], total
 
     def identifier_q(self, system: str | None, code: str) -> Q:
         return Q(pk__in=[])
 
-    def write(self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
-              ) -> tuple[dict[str, Any], bool]:
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
         obj, row = self.find_row(logical_id) if logical_id else (None, None)
         if logical_id and logical_id.isdigit() and obj is None:
             raise not_found(self.resource_type, logical_id)
@@ -214,9 +236,13 @@ class DirectoryHandler(Handler):
             if obj is not None:
                 # A known entry: link the id, leave the network's entry as it is.
                 new_id = logical_id or str(obj.pk)
-                row = identity.remember(self.resource_type, new_id, obj,
-                                        identifiers=_identifier_extras(data, set(), set()),
-                                        created_by_id=None)
+                row = identity.remember(
+                    self.resource_type,
+                    new_id,
+                    obj,
+                    identifiers=_identifier_extras(data, set(), set()),
+                    created_by_id=None,
+                )
                 return self.to_fhir(obj, row), True
             obj = self.model()
         elif not _may_change(ctx, row):
@@ -227,22 +253,34 @@ class DirectoryHandler(Handler):
                 raise FhirError(500, Issue("exception", _("Nothing to store.")))
         except ValidationError as exc:
             raise _directory_error(exc, self.resource_type) from None
-        if getattr(obj, "_special_target", None) is not None:
-            target = obj._special_target
+        target: Any = getattr(obj, "_special_target", None)
+        if target is not None:
             new_id = logical_id or f"{target.pk}"
-            row = identity.remember(self.resource_type, new_id, target, element=self.element,
-                                    identifiers=extras, created_by_id=ctx.actor.organization_id)
+            row = identity.remember(
+                self.resource_type,
+                new_id,
+                target,
+                element=self.element,
+                identifiers=extras,
+                created_by_id=ctx.actor.organization_id,
+            )
             return self.to_fhir(target, row) if False else self.special_fhir(target, row), created
         try:
             self.save(ctx, obj, created)
         except ValidationError as exc:
             raise _directory_error(exc, self.resource_type) from None
         if logical_id or extras or row is not None:
-            row = identity.remember(self.resource_type, logical_id or str(obj.pk), obj,
-                                    identifiers=extras, created_by_id=ctx.actor.organization_id)
+            row = identity.remember(
+                self.resource_type,
+                logical_id or str(obj.pk),
+                obj,
+                identifiers=extras,
+                created_by_id=ctx.actor.organization_id,
+            )
         elif created:
-            row = identity.remember(self.resource_type, str(obj.pk), obj,
-                                    created_by_id=ctx.actor.organization_id)
+            row = identity.remember(
+                self.resource_type, str(obj.pk), obj, created_by_id=ctx.actor.organization_id
+            )
         return self.to_fhir(obj, row), created
 
     def save(self, ctx: FhirContext, obj: Any, created: bool) -> None:
@@ -273,8 +311,12 @@ class OrganizationHandler(DirectoryHandler):
     target = "organizations.organization"
     params = {
         "_id": SearchParam("_id", "token", "Organization.id"),
-        "identifier": SearchParam("identifier", "token", "Organization.identifier",
-                                  "AGB: http://fhir.nl/fhir/NamingSystem/agb-z|<code>"),
+        "identifier": SearchParam(
+            "identifier",
+            "token",
+            "Organization.identifier",
+            "AGB: http://fhir.nl/fhir/NamingSystem/agb-z|<code>",
+        ),
         "name": SearchParam("name", "string", "Organization.name", modifiers=("exact",)),
         "type": SearchParam("type", "token", "Organization.type"),
     }
@@ -301,8 +343,9 @@ class OrganizationHandler(DirectoryHandler):
         if org.parent_id:
             parent = org.parent
             assert parent is not None
-            res["partOf"] = reference_to("Organization",
-                                         identity.logical_id("Organization", parent), parent.name)
+            res["partOf"] = reference_to(
+                "Organization", identity.logical_id("Organization", parent), parent.name
+            )
         return res
 
     def existing(self, ctx: FhirContext, data: dict[str, Any]) -> Organization | None:
@@ -312,8 +355,9 @@ class OrganizationHandler(DirectoryHandler):
     def identifier_q(self, system: str | None, code: str) -> Q:
         return Q(agb_code=code) if system in (None, AGB) else Q(pk__in=[])
 
-    def filter(self, qs: QuerySet[Any], name: str, values: tuple[str, ...],
-               modifier: str) -> QuerySet[Any]:
+    def filter(
+        self, qs: QuerySet[Any], name: str, values: tuple[str, ...], modifier: str
+    ) -> QuerySet[Any]:
         if name == "name":
             q = Q(pk__in=[])
             for v in values:
@@ -324,18 +368,26 @@ class OrganizationHandler(DirectoryHandler):
             return qs.filter(type__in=kinds)
         return qs
 
-    def apply(self, ctx: FhirContext, org: Organization, data: dict[str, Any]
-              ) -> list[dict[str, Any]]:
+    def apply(
+        self, ctx: FhirContext, org: Organization, data: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         name = data.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise unprocessable(_("The directory needs the organisation's name."),
-                                "Organization.name", "name-required")
+            raise unprocessable(
+                _("The directory needs the organisation's name."),
+                "Organization.name",
+                "name-required",
+            )
         org.name = name.strip()[:200]
         agbs = identifiers_with(data.get("identifier"), AGB)
         if agbs:
             org.agb_code = agbs[0]
-        kinds = [CODE_TO_ORG_TYPE[c] for t in data.get("type") or [] for _s, c in codings(t)
-                 if c in CODE_TO_ORG_TYPE]
+        kinds = [
+            CODE_TO_ORG_TYPE[c]
+            for t in data.get("type") or []
+            for _s, c in codings(t)
+            if c in CODE_TO_ORG_TYPE
+        ]
         org.type = kinds[0] if kinds else (org.type or OrganizationType.OTHER)
         org.phone = read_telecom(data.get("telecom"), "phone")[:20]
         org.email = read_telecom(data.get("telecom"), "email")[:254]
@@ -343,8 +395,9 @@ class OrganizationHandler(DirectoryHandler):
         if isinstance(data.get("active"), bool):
             org.is_active = data["active"]
         if data.get("partOf") is not None:
-            _t, parent = resolve_reference(ctx, data["partOf"], ("Organization",),
-                                           "Organization.partOf")
+            _t, parent = resolve_reference(
+                ctx, data["partOf"], ("Organization",), "Organization.partOf"
+            )
             org.parent = parent
         else:
             org.parent = None
@@ -367,11 +420,14 @@ class LocationHandler(DirectoryHandler):
     params = {
         "_id": SearchParam("_id", "token", "Location.id"),
         "organization": SearchParam("organization", "reference", "Location.managingOrganization"),
-        "address-postalcode": SearchParam("address-postalcode", "string",
-                                          "Location.address.postalCode"),
+        "address-postalcode": SearchParam(
+            "address-postalcode", "string", "Location.address.postalCode"
+        ),
     }
-    documentation = ("nl-core-HealthcareProvider (Location) over the directory's locations; a "
-                     "location without an address stands for its organisation.")
+    documentation = (
+        "nl-core-HealthcareProvider (Location) over the directory's locations; a "
+        "location without an address stands for its organisation."
+    )
 
     def base_queryset(self) -> QuerySet[Any]:
         return Location.objects.select_related("organization")
@@ -384,9 +440,14 @@ class LocationHandler(DirectoryHandler):
     def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
         obj, row = self.find_row(logical_id)
         if isinstance(obj, Organization) and row is not None:
-            audit.record("fhir.read", actor=ctx.actor, action=AuditAction.READ, subject=obj,
-                         purpose=AuditPurpose.ADMINISTRATION,
-                         details={"resource": f"Location/{logical_id}"})
+            audit.record(
+                "fhir.read",
+                actor=ctx.actor,
+                action=AuditAction.READ,
+                subject=obj,
+                purpose=AuditPurpose.ADMINISTRATION,
+                details={"resource": f"Location/{logical_id}"},
+            )
             return self.special_fhir(obj, row)
         return super().read(ctx, logical_id)
 
@@ -396,7 +457,8 @@ class LocationHandler(DirectoryHandler):
             "id": row.logical_id,
             "meta": _meta(row, self.profile),
             "managingOrganization": reference_to(
-                "Organization", identity.logical_id("Organization", org), org.name),
+                "Organization", identity.logical_id("Organization", org), org.name
+            ),
         }
 
     def to_fhir(self, loc: Location, row: ResourceIdentity | None) -> dict[str, Any]:
@@ -415,11 +477,13 @@ class LocationHandler(DirectoryHandler):
             res["address"] = address[0]
         org = loc.organization
         res["managingOrganization"] = reference_to(
-            "Organization", identity.logical_id("Organization", org), org.name)
+            "Organization", identity.logical_id("Organization", org), org.name
+        )
         return res
 
-    def filter(self, qs: QuerySet[Any], name: str, values: tuple[str, ...],
-               modifier: str) -> QuerySet[Any]:
+    def filter(
+        self, qs: QuerySet[Any], name: str, values: tuple[str, ...], modifier: str
+    ) -> QuerySet[Any]:
         if name == "organization":
             pks = [organization_pk(v.rpartition("/")[2]) for v in values]
             return qs.filter(organization_id__in=[p for p in pks if p is not None])
@@ -430,22 +494,26 @@ class LocationHandler(DirectoryHandler):
             return qs.filter(q)
         return qs
 
-    def apply(self, ctx: FhirContext, loc: Location, data: dict[str, Any]
-              ) -> list[dict[str, Any]]:
+    def apply(self, ctx: FhirContext, loc: Location, data: dict[str, Any]) -> list[dict[str, Any]]:
         if data.get("managingOrganization") is None:
-            raise unprocessable(_("The directory keeps locations of an organisation: send "
-                                  "managingOrganization."), "Location.managingOrganization",
-                                "organization-required")
-        _t, org = resolve_reference(ctx, data["managingOrganization"], ("Organization",),
-                                    "Location.managingOrganization")
+            raise unprocessable(
+                _("The directory keeps locations of an organisation: send managingOrganization."),
+                "Location.managingOrganization",
+                "organization-required",
+            )
+        _t, org = resolve_reference(
+            ctx, data["managingOrganization"], ("Organization",), "Location.managingOrganization"
+        )
         address = data.get("address")
         parsed = read_address([address]) if isinstance(address, dict) else None
         extras = _identifier_extras(data, set(), set())
         if parsed is None or not (parsed.postcode and parsed.city):
             if data.get("name") or data.get("telecom"):
-                raise unprocessable(_("A location with a name or phone needs its address "
-                                      "(postcode and place)."), "Location.address",
-                                    "address-required")
+                raise unprocessable(
+                    _("A location with a name or phone needs its address (postcode and place)."),
+                    "Location.address",
+                    "address-required",
+                )
             loc._special_target = org  # type: ignore[attr-defined]
             return extras
         loc.organization = org
@@ -478,10 +546,13 @@ class PractitionerHandler(DirectoryHandler):
     target = "organizations.professional"
     params = {
         "_id": SearchParam("_id", "token", "Practitioner.id"),
-        "identifier": SearchParam("identifier", "token", "Practitioner.identifier",
-                                  "BIG: http://fhir.nl/fhir/NamingSystem/big|<number>, AGB"),
-        "family": SearchParam("family", "string", "Practitioner.name.family",
-                              modifiers=("exact",)),
+        "identifier": SearchParam(
+            "identifier",
+            "token",
+            "Practitioner.identifier",
+            "BIG: http://fhir.nl/fhir/NamingSystem/big|<number>, AGB",
+        ),
+        "family": SearchParam("family", "string", "Practitioner.name.family", modifiers=("exact",)),
         "name": SearchParam("name", "string", "Practitioner.name", modifiers=("exact",)),
     }
     documentation = "nl-core-HealthProfessional-Practitioner over the directory's professionals."
@@ -501,8 +572,9 @@ class PractitionerHandler(DirectoryHandler):
         if identifiers:
             res["identifier"] = identifiers
         res["active"] = pro.is_active
-        res["name"] = write_name(pro.given_name, pro.initials, pro.family_name_prefix,
-                                 pro.family_name)
+        res["name"] = write_name(
+            pro.given_name, pro.initials, pro.family_name_prefix, pro.family_name
+        )
         telecom = write_telecom(pro.phone, pro.email)
         if telecom:
             res["telecom"] = telecom
@@ -520,8 +592,9 @@ class PractitionerHandler(DirectoryHandler):
             q |= Q(agb_code=code)
         return q
 
-    def filter(self, qs: QuerySet[Any], name: str, values: tuple[str, ...],
-               modifier: str) -> QuerySet[Any]:
+    def filter(
+        self, qs: QuerySet[Any], name: str, values: tuple[str, ...], modifier: str
+    ) -> QuerySet[Any]:
         fields = ["family_name"] if name == "family" else ["family_name", "given_name"]
         q = Q(pk__in=[])
         for v in values:
@@ -529,20 +602,28 @@ class PractitionerHandler(DirectoryHandler):
                 q |= Q(**{f"{f}__iexact" if modifier == "exact" else f"{f}__istartswith": v})
         return qs.filter(q)
 
-    def apply(self, ctx: FhirContext, pro: Professional, data: dict[str, Any]
-              ) -> list[dict[str, Any]]:
+    def apply(
+        self, ctx: FhirContext, pro: Professional, data: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         from palliare.organizations.validators import validate_agb_code, validate_big_number
 
         name = read_name(data.get("name"))
         if not name.family:
-            raise unprocessable(_("The directory needs the professional's family name."),
-                                "Practitioner.name.family", "family-required")
+            raise unprocessable(
+                _("The directory needs the professional's family name."),
+                "Practitioner.name.family",
+                "family-required",
+            )
         pro.given_name, pro.initials = name.given[:100], name.initials[:20]
         pro.family_name_prefix, pro.family_name = name.prefix[:20], name.family[:100]
-        bigs = [b for b in identifiers_with(data.get("identifier"), BIG)
-                if _valid(validate_big_number, b)]
-        agbs = [a for a in identifiers_with(data.get("identifier"), AGB)
-                if _valid(validate_agb_code, a)]
+        bigs = [
+            b
+            for b in identifiers_with(data.get("identifier"), BIG)
+            if _valid(validate_big_number, b)
+        ]
+        agbs = [
+            a for a in identifiers_with(data.get("identifier"), AGB) if _valid(validate_agb_code, a)
+        ]
         pro.big_number = bigs[0] if bigs else ""
         pro.agb_code = agbs[0] if agbs else ""
         pro.phone = read_telecom(data.get("telecom"), "phone")[:20]
@@ -573,8 +654,10 @@ class PractitionerRoleHandler(DirectoryHandler):
         "practitioner": SearchParam("practitioner", "reference", "PractitionerRole.practitioner"),
         "organization": SearchParam("organization", "reference", "PractitionerRole.organization"),
     }
-    documentation = ("nl-core-HealthProfessional-PractitionerRole: a membership of the "
-                     "directory, or the professional when no organisation is given.")
+    documentation = (
+        "nl-core-HealthProfessional-PractitionerRole: a membership of the "
+        "directory, or the professional when no organisation is given."
+    )
 
     def base_queryset(self) -> QuerySet[Any]:
         return Membership.objects.select_related("professional", "organization")
@@ -593,14 +676,20 @@ class PractitionerRoleHandler(DirectoryHandler):
     def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
         obj, row = self.find_row(logical_id)
         if isinstance(obj, Professional) and row is not None:
-            audit.record("fhir.read", actor=ctx.actor, action=AuditAction.READ, subject=obj,
-                         purpose=AuditPurpose.ADMINISTRATION,
-                         details={"resource": f"PractitionerRole/{logical_id}"})
+            audit.record(
+                "fhir.read",
+                actor=ctx.actor,
+                action=AuditAction.READ,
+                subject=obj,
+                purpose=AuditPurpose.ADMINISTRATION,
+                details={"resource": f"PractitionerRole/{logical_id}"},
+            )
             return self.special_fhir(obj, row)
         return super().read(ctx, logical_id)
 
-    def _base(self, logical_id: str, row: ResourceIdentity | None, pro: Professional
-              ) -> dict[str, Any]:
+    def _base(
+        self, logical_id: str, row: ResourceIdentity | None, pro: Professional
+    ) -> dict[str, Any]:
         res: dict[str, Any] = {
             "resourceType": "PractitionerRole",
             "id": logical_id,
@@ -610,7 +699,8 @@ class PractitionerRoleHandler(DirectoryHandler):
         if extras:
             res["identifier"] = extras
         res["practitioner"] = reference_to(
-            "Practitioner", identity.logical_id("Practitioner", pro), pro.full_name)
+            "Practitioner", identity.logical_id("Practitioner", pro), pro.full_name
+        )
         return res
 
     def _specialty(self, res: dict[str, Any], pro: Professional) -> None:
@@ -629,8 +719,8 @@ class PractitionerRoleHandler(DirectoryHandler):
     def to_fhir(self, m: Membership, row: ResourceIdentity | None) -> dict[str, Any]:
         res = self._base(row.logical_id if row else str(m.pk), row, m.professional)
         res["organization"] = reference_to(
-            "Organization", identity.logical_id("Organization", m.organization),
-            m.organization.name)
+            "Organization", identity.logical_id("Organization", m.organization), m.organization.name
+        )
         period = {"start": m.valid_from.isoformat()}
         if m.valid_until:
             period["end"] = m.valid_until.isoformat()
@@ -641,8 +731,9 @@ class PractitionerRoleHandler(DirectoryHandler):
             res["telecom"] = telecom
         return res
 
-    def filter(self, qs: QuerySet[Any], name: str, values: tuple[str, ...],
-               modifier: str) -> QuerySet[Any]:
+    def filter(
+        self, qs: QuerySet[Any], name: str, values: tuple[str, ...], modifier: str
+    ) -> QuerySet[Any]:
         ids = [v.rpartition("/")[2] for v in values]
         if name == "organization":
             pks = [organization_pk(i) for i in ids]
@@ -656,15 +747,18 @@ class PractitionerRoleHandler(DirectoryHandler):
             return qs.filter(professional_id__in=pks)
         return qs
 
-    def apply(self, ctx: FhirContext, m: Membership, data: dict[str, Any]
-              ) -> list[dict[str, Any]]:
+    def apply(self, ctx: FhirContext, m: Membership, data: dict[str, Any]) -> list[dict[str, Any]]:
         import datetime as dt
 
         if data.get("practitioner") is None:
-            raise unprocessable(_("The directory needs the practitioner of a role."),
-                                "PractitionerRole.practitioner", "practitioner-required")
-        _t, pro = resolve_reference(ctx, data["practitioner"], ("Practitioner",),
-                                    "PractitionerRole.practitioner")
+            raise unprocessable(
+                _("The directory needs the practitioner of a role."),
+                "PractitionerRole.practitioner",
+                "practitioner-required",
+            )
+        _t, pro = resolve_reference(
+            ctx, data["practitioner"], ("Practitioner",), "PractitionerRole.practitioner"
+        )
         self._set_discipline(ctx, pro, data)
         extras = _identifier_extras(data, set(), set())
         if data.get("organization") is None:
@@ -675,11 +769,13 @@ class PractitionerRoleHandler(DirectoryHandler):
                 services.save_professional(ctx, pro, False)
             m._special_target = pro  # type: ignore[attr-defined]
             return extras
-        _t, org = resolve_reference(ctx, data["organization"], ("Organization",),
-                                    "PractitionerRole.organization")
+        _t, org = resolve_reference(
+            ctx, data["organization"], ("Organization",), "PractitionerRole.organization"
+        )
         if m.pk is None:
-            same = Membership.objects.filter(professional=pro, organization=org,
-                                             role=services.external_role()).first()
+            same = Membership.objects.filter(
+                professional=pro, organization=org, role=services.external_role()
+            ).first()
             if same is not None:
                 m.pk, m.role = same.pk, same.role
         m.professional, m.organization = pro, org
@@ -687,17 +783,25 @@ class PractitionerRoleHandler(DirectoryHandler):
         try:
             if period.get("start"):
                 m.valid_from = dt.date.fromisoformat(str(period["start"])[:10])
-            m.valid_until = (dt.date.fromisoformat(str(period["end"])[:10])
-                             if period.get("end") else None)
+            m.valid_until = (
+                dt.date.fromisoformat(str(period["end"])[:10]) if period.get("end") else None
+            )
         except ValueError:
-            raise unprocessable(_("The period of the role is not a valid date range."),
-                                "PractitionerRole.period", "period-invalid") from None
+            raise unprocessable(
+                _("The period of the role is not a valid date range."),
+                "PractitionerRole.period",
+                "period-invalid",
+            ) from None
         m.phone = read_telecom(data.get("telecom"), "phone")[:20]
         return extras
 
     def _set_discipline(self, ctx: FhirContext, pro: Professional, data: dict[str, Any]) -> None:
-        found = [discipline_of(s, c) for field in ("code", "specialty")
-                 for cc in data.get(field) or [] for s, c in codings(cc)]
+        found = [
+            discipline_of(s, c)
+            for field in ("code", "specialty")
+            for cc in data.get(field) or []
+            for s, c in codings(cc)
+        ]
         disciplines = [d for d in found if d]
         if not disciplines or pro.discipline == disciplines[0]:
             return
@@ -707,10 +811,18 @@ class PractitionerRoleHandler(DirectoryHandler):
             pro.full_clean()
         except ValidationError:
             pro.discipline = before  # e.g. a BIG-registered discipline without a BIG number
-            ctx.warnings.append(Issue(
-                "business-rule", _("The specialty was not recorded: the directory requires a "
-                                   "BIG number for this discipline."),
-                ("PractitionerRole.specialty",), severity="warning", key="specialty-not-kept"))
+            ctx.warnings.append(
+                Issue(
+                    "business-rule",
+                    _(
+                        "The specialty was not recorded: the directory requires a "
+                        "BIG number for this discipline."
+                    ),
+                    ("PractitionerRole.specialty",),
+                    severity="warning",
+                    key="specialty-not-kept",
+                )
+            )
             return
         services.save_professional(ctx, pro, False)
 

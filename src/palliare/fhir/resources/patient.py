@@ -44,9 +44,13 @@ from .datatypes import (
 )
 from .directory import membership_organization
 
-GENDER_TO_SEX = {"female": Sex.FEMALE, "male": Sex.MALE, "other": Sex.UNDIFFERENTIATED,
-                 "unknown": Sex.UNKNOWN}
-SEX_TO_GENDER = {v: k for k, v in GENDER_TO_SEX.items()}
+GENDER_TO_SEX: dict[str, str] = {
+    "female": Sex.FEMALE,
+    "male": Sex.MALE,
+    "other": Sex.UNDIFFERENTIATED,
+    "unknown": Sex.UNKNOWN,
+}
+SEX_TO_GENDER: dict[str, str] = {str(v): k for k, v in GENDER_TO_SEX.items()}
 PROFILE = ACP_BASE + "ACP-Patient"
 TARGET = "patients.patient"
 
@@ -80,8 +84,7 @@ def to_fhir(
             "profile": [PROFILE],
         },
         "identifier": [{"system": BSN, "value": patient.bsn}],
-        "name": write_name(patient.given_name, "", patient.family_name_prefix,
-                           patient.family_name),
+        "name": write_name(patient.given_name, "", patient.family_name_prefix, patient.family_name),
     }
     resource["identifier"] += identity.extra_identifiers(row)
     telecom = write_telecom(phone=patient.phone)
@@ -114,23 +117,31 @@ def to_domain(ctx: FhirContext, data: dict[str, Any], current: Patient | None) -
     bsns = identifiers_with(data.get("identifier"), BSN)
     if not bsns:
         raise _required(
-            _("The register needs the patient's BSN (identifier with system "
-              "http://fhir.nl/fhir/NamingSystem/bsn)."),
+            _(
+                "The register needs the patient's BSN (identifier with system "
+                "http://fhir.nl/fhir/NamingSystem/bsn)."
+            ),
             "Patient.identifier",
             "bsn-required",
         )
     name = read_name(data.get("name"))
     if not name.family:
-        raise _required(_("The register needs the patient's family name."),
-                        "Patient.name.family", "family-required")
+        raise _required(
+            _("The register needs the patient's family name."),
+            "Patient.name.family",
+            "family-required",
+        )
     birth = data.get("birthDate")
     try:
         born = dt.date.fromisoformat(birth) if isinstance(birth, str) else None
     except ValueError:
         born = None
     if born is None:
-        raise _required(_("The register needs the full date of birth (YYYY-MM-DD)."),
-                        "Patient.birthDate", "birthdate-required")
+        raise _required(
+            _("The register needs the full date of birth (YYYY-MM-DD)."),
+            "Patient.birthDate",
+            "birthdate-required",
+        )
     result: dict[str, Any] = {
         "bsn": normalize_bsn(bsns[0]),
         "given_name": (name.given or name.initials)[:100],
@@ -154,8 +165,12 @@ def to_domain(ctx: FhirContext, data: dict[str, Any], current: Patient | None) -
                 "postcode-unknown",
                 pc4=postcode[:4],
             )
-        result.update(street=address.street[:200], house_number=address.house_number[:20],
-                      postcode=postcode, city=address.city[:100])
+        result.update(
+            street=address.street[:200],
+            house_number=address.house_number[:20],
+            postcode=postcode,
+            city=address.city[:100],
+        )
     result["gp_practice"] = _gp_practice(ctx, data, current)
     return result
 
@@ -173,7 +188,10 @@ def _gp_practice(ctx: FhirContext, data: dict[str, Any], current: Patient | None
         if org.type != OrganizationType.GP_PRACTICE:
             raise unprocessable(
                 _("%(path)s must be the patient's GP practice; %(name)s is not a GP practice."),
-                path, "gp-practice-type", path=path, name=org.name,
+                path,
+                "gp-practice-type",
+                path=path,
+                name=org.name,
             )
         return org
     if current is not None:
@@ -182,8 +200,10 @@ def _gp_practice(ctx: FhirContext, data: dict[str, Any], current: Patient | None
     if own is not None and own.type == OrganizationType.GP_PRACTICE:
         return own
     raise _required(
-        _("The register keeps patients with their GP practice: send generalPractitioner "
-          "(an Organization that is a GP practice)."),
+        _(
+            "The register keeps patients with their GP practice: send generalPractitioner "
+            "(an Organization that is a GP practice)."
+        ),
         "Patient.generalPractitioner",
         "gp-required",
     )
@@ -191,11 +211,16 @@ def _gp_practice(ctx: FhirContext, data: dict[str, Any], current: Patient | None
 
 def _validation_error(exc: ValidationError) -> FhirError:
     field_paths = {
-        "bsn": "Patient.identifier", "given_name": "Patient.name.given",
-        "family_name": "Patient.name.family", "family_name_prefix": "Patient.name.family",
-        "date_of_birth": "Patient.birthDate", "postcode": "Patient.address.postalCode",
-        "street": "Patient.address.line", "house_number": "Patient.address.line",
-        "city": "Patient.address.city", "phone": "Patient.telecom",
+        "bsn": "Patient.identifier",
+        "given_name": "Patient.name.given",
+        "family_name": "Patient.name.family",
+        "family_name_prefix": "Patient.name.family",
+        "date_of_birth": "Patient.birthDate",
+        "postcode": "Patient.address.postalCode",
+        "street": "Patient.address.line",
+        "house_number": "Patient.address.line",
+        "city": "Patient.address.city",
+        "phone": "Patient.telecom",
         "gp_practice": "Patient.generalPractitioner",
     }
     from ..outcome import issues_from_validation
@@ -207,15 +232,20 @@ def _validation_error(exc: ValidationError) -> FhirError:
 _SEARCH = {
     "_id": SearchParam("_id", "token", "Patient.id"),
     "_lastUpdated": SearchParam("_lastUpdated", "date", "Patient.meta.lastUpdated"),
-    "identifier": SearchParam("identifier", "token", "Patient.identifier",
-                              "BSN: http://fhir.nl/fhir/NamingSystem/bsn|<bsn>"),
+    "identifier": SearchParam(
+        "identifier",
+        "token",
+        "Patient.identifier",
+        "BSN: http://fhir.nl/fhir/NamingSystem/bsn|<bsn>",
+    ),
     "family": SearchParam("family", "string", "Patient.name.family", modifiers=("exact",)),
     "given": SearchParam("given", "string", "Patient.name.given", modifiers=("exact",)),
     "name": SearchParam("name", "string", "Patient.name", modifiers=("exact",)),
     "birthdate": SearchParam("birthdate", "date", "Patient.birthDate"),
     "gender": SearchParam("gender", "token", "Patient.gender"),
-    "general-practitioner": SearchParam("general-practitioner", "reference",
-                                        "Patient.generalPractitioner"),
+    "general-practitioner": SearchParam(
+        "general-practitioner", "reference", "Patient.generalPractitioner"
+    ),
 }
 
 
@@ -248,7 +278,10 @@ class PatientHandler(Handler):
     def resolve(self, ctx: FhirContext, logical_id: str) -> Patient:
         pk = patient_pk(logical_id)
         patient = (
-            Patient.objects.visible_to(ctx.actor).select_related("gp_practice").filter(pk=pk).first()
+            Patient.objects.visible_to(ctx.actor)
+            .select_related("gp_practice")
+            .filter(pk=pk)
+            .first()
             if pk is not None
             else None
         )
@@ -262,7 +295,9 @@ class PatientHandler(Handler):
             raise not_found("Patient", logical_id)
         try:
             patient = patient_access.get_patient_for(
-                ctx.actor, pk, event="fhir.read",
+                ctx.actor,
+                pk,
+                event="fhir.read",
                 details={"resource": f"Patient/{logical_id}"},
             )
         except Http404:
@@ -289,8 +324,9 @@ class PatientHandler(Handler):
                         q |= Q(pk__in=identity.with_identifier("Patient", system, code))
                 qs = qs.filter(q)
             elif c.name == "gender":
-                qs = qs.filter(sex__in=[GENDER_TO_SEX.get(parse_token(v)[1] or "", "?")
-                                        for v in c.values])
+                qs = qs.filter(
+                    sex__in=[GENDER_TO_SEX.get(parse_token(v)[1] or "", "?") for v in c.values]
+                )
             elif c.name == "family":
                 qs = qs.filter(_string_q(["family_name"], c))
             elif c.name == "given":
@@ -339,7 +375,10 @@ class PatientHandler(Handler):
             pk = patient_pk(logical_id)
             if pk is not None:
                 current = Patient.objects.select_related("gp_practice").filter(pk=pk).first()
-                if current is not None and patient_access.access_purpose(ctx.actor, current) is None:
+                if (
+                    current is not None
+                    and patient_access.access_purpose(ctx.actor, current) is None
+                ):
                     raise not_found("Patient", logical_id)
             if current is None and logical_id.isdigit():
                 raise not_found("Patient", logical_id)
@@ -348,15 +387,25 @@ class PatientHandler(Handler):
             by_bsn = Patient.objects.filter(bsn=fields["bsn"]).first()
             if by_bsn is not None:
                 if patient_access.access_purpose(ctx.actor, by_bsn) is None:
-                    raise FhirError(409, Issue(
-                        "duplicate",
-                        _("A patient with this BSN is already registered by another GP "
-                          "practice; Palliare links it only for organisations with a care "
-                          "relationship."),
-                        ("Patient.identifier",), key="duplicate-bsn"))
+                    raise FhirError(
+                        409,
+                        Issue(
+                            "duplicate",
+                            _(
+                                "A patient with this BSN is already registered by another GP "
+                                "practice; Palliare links it only for organisations with a care "
+                                "relationship."
+                            ),
+                            ("Patient.identifier",),
+                            key="duplicate-bsn",
+                        ),
+                    )
                 current = by_bsn
-        extra = [identity.keepable(i) for i in data.get("identifier") or []
-                 if isinstance(i, dict) and i.get("system") != BSN and i.get("value")]
+        extra = [
+            identity.keepable(i)
+            for i in data.get("identifier") or []
+            if isinstance(i, dict) and i.get("system") != BSN and i.get("value")
+        ]
         try:
             if current is None:
                 patient = services.create_patient(ctx, fields)
@@ -365,35 +414,60 @@ class PatientHandler(Handler):
                 if fields["bsn"] != current.bsn:
                     raise unprocessable(
                         _("The BSN of a registered patient cannot be changed."),
-                        "Patient.identifier", "bsn-changed")
+                        "Patient.identifier",
+                        "bsn-changed",
+                    )
                 fields.pop("bsn")
                 patient = services.update_patient(ctx, current, fields, ctx.extra.get("if_match"))
                 created = False
         except DuplicatePatientError:
-            raise FhirError(409, Issue("duplicate", _("A patient with this BSN already exists."),
-                                       ("Patient.identifier",), key="duplicate-bsn")) from None
+            raise FhirError(
+                409,
+                Issue(
+                    "duplicate",
+                    _("A patient with this BSN already exists."),
+                    ("Patient.identifier",),
+                    key="duplicate-bsn",
+                ),
+            ) from None
         except ConflictError as exc:
-            raise FhirError(412, Issue(
-                "conflict",
-                _("The patient was changed meanwhile (now version %(version)s)."),
-                params={"version": exc.current_version}, key="version-conflict")) from None
+            raise FhirError(
+                412,
+                Issue(
+                    "conflict",
+                    _("The patient was changed meanwhile (now version %(version)s)."),
+                    params={"version": exc.current_version},
+                    key="version-conflict",
+                ),
+            ) from None
         except PermissionDenied:
-            raise FhirError(403, Issue("forbidden", _("You may not change this patient."),
-                                       key="forbidden")) from None
+            raise FhirError(
+                403, Issue("forbidden", _("You may not change this patient."), key="forbidden")
+            ) from None
         except ValidationError as exc:
             raise _validation_error(exc) from None
         row: ResourceIdentity | None = identity.ids_for("Patient", TARGET, [patient.pk]).get(
             patient.pk
         )
         if logical_id is not None and not logical_id.isdigit():
-            row = identity.remember("Patient", logical_id, patient, patient_id=patient.pk,
-                                    identifiers=extra, created_by_id=ctx.actor.organization_id)
+            row = identity.remember(
+                "Patient",
+                logical_id,
+                patient,
+                patient_id=patient.pk,
+                identifiers=extra,
+                created_by_id=ctx.actor.organization_id,
+            )
         elif extra or row is not None:
-            row = identity.remember("Patient", row.logical_id if row else str(patient.pk),
-                                    patient, patient_id=patient.pk, identifiers=extra,
-                                    created_by_id=ctx.actor.organization_id)
+            row = identity.remember(
+                "Patient",
+                row.logical_id if row else str(patient.pk),
+                patient,
+                patient_id=patient.pk,
+                identifiers=extra,
+                created_by_id=ctx.actor.organization_id,
+            )
         for writer in WRITERS:
             writer(ctx, patient, data)
         patient.refresh_from_db()
         return to_fhir(patient, row), created
-

@@ -25,8 +25,9 @@ def _careplans_installed() -> bool:
 
 
 #: The ACP resources are built on the care plan (app ``careplans``).
-requires_careplans = pytest.mark.skipif(not _careplans_installed(),
-                                        reason="needs the care plan app (careplans)")
+requires_careplans = pytest.mark.skipif(
+    not _careplans_installed(), reason="needs the care plan app (careplans)"
+)
 
 
 class Api:
@@ -46,23 +47,28 @@ class Api:
     def get(self, url: str, **headers: str) -> Any:
         return self.http.get("/fhir/" + url, **self._headers(headers))
 
-    def put(self, url: str, body: Any, content_type: str = "application/fhir+json",
-            **headers: str) -> Any:
+    def put(
+        self, url: str, body: Any, content_type: str = "application/fhir+json", **headers: str
+    ) -> Any:
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-        return self.http.put("/fhir/" + url, data, content_type=content_type,
-                             **self._headers(headers))
+        return self.http.put(
+            "/fhir/" + url, data, content_type=content_type, **self._headers(headers)
+        )
 
-    def post(self, url: str, body: Any, content_type: str = "application/fhir+json",
-             **headers: str) -> Any:
+    def post(
+        self, url: str, body: Any, content_type: str = "application/fhir+json", **headers: str
+    ) -> Any:
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-        return self.http.post("/fhir/" + url, data, content_type=content_type,
-                              **self._headers(headers))
+        return self.http.post(
+            "/fhir/" + url, data, content_type=content_type, **self._headers(headers)
+        )
 
 
 @pytest.fixture
 def practice(db: Any) -> Any:
-    return OrganizationFactory(type=OrganizationType.GP_PRACTICE, name="Huisartsenpraktijk Test",
-                               agb_code="01999901")
+    return OrganizationFactory(
+        type=OrganizationType.GP_PRACTICE, name="Huisartsenpraktijk Test", agb_code="01999901"
+    )
 
 
 @pytest.fixture

@@ -39,7 +39,8 @@ def test_update_as_create_keeps_the_client_id_and_reads_back(api, practice):
     assert read["id"] == resource["id"]
     assert read["identifier"] == [{"system": BSN, "value": "999911120"}]
     assert read["meta"]["profile"] == [
-        "https://api.iknl.nl/docs/pzp/r4/StructureDefinition/ACP-Patient"]
+        "https://api.iknl.nl/docs/pzp/r4/StructureDefinition/ACP-Patient"
+    ]
     # A second PUT updates (200) and raises the version.
     resource["birthDate"] = "1961-01-02"
     response = api.put(f"Patient/{resource['id']}", resource)
@@ -70,8 +71,9 @@ def test_if_match_detects_a_stale_update(api):
     resource = _patient()
     api.put(f"Patient/{resource['id']}", resource)
     resource["gender"] = "male"
-    assert api.put(f"Patient/{resource['id']}", resource, **{"If-Match": 'W/"1"'}
-                   ).status_code == 200
+    assert (
+        api.put(f"Patient/{resource['id']}", resource, **{"If-Match": 'W/"1"'}).status_code == 200
+    )
     resource["gender"] = "female"
     response = api.put(f"Patient/{resource['id']}", resource, **{"If-Match": 'W/"1"'})
     assert response.status_code == 412
@@ -84,14 +86,16 @@ def test_search_by_identifier_or_list_paging_and_total(api, practice):
     body = json.loads(api.get(f"Patient?identifier={bsns}").content)
     assert body["type"] == "searchset" and body["total"] == 3
     assert {e["resource"]["identifier"][0]["value"] for e in body["entry"]} == {
-        p.bsn for p in patients[:3]}
+        p.bsn for p in patients[:3]
+    }
     page1 = json.loads(api.get("Patient?_count=2").content)
     assert page1["total"] == 5 and len(page1["entry"]) == 2
     next_url = next(link["url"] for link in page1["link"] if link["relation"] == "next")
     page2 = json.loads(api.get(next_url.split("/fhir/", 1)[1]).content)
     assert len(page2["entry"]) == 2
     assert {e["resource"]["id"] for e in page1["entry"]}.isdisjoint(
-        {e["resource"]["id"] for e in page2["entry"]})
+        {e["resource"]["id"] for e in page2["entry"]}
+    )
 
 
 def test_empty_search_is_200_with_an_empty_bundle(api):
@@ -130,13 +134,18 @@ def test_xml_in_and_out(api):
     resource["gender"] = "male"
     from palliare.fhir.formats import to_xml
 
-    response = api.put(f"Patient/{resource['id']}", to_xml(resource),
-                       content_type="application/fhir+xml", Accept="application/fhir+xml")
+    response = api.put(
+        f"Patient/{resource['id']}",
+        to_xml(resource),
+        content_type="application/fhir+xml",
+        Accept="application/fhir+xml",
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/fhir+xml")
     assert b'<gender value="male"/>' in response.content
     assert api.get(f"Patient/{resource['id']}?_format=json")["Content-Type"].startswith(
-        "application/fhir+json")
+        "application/fhir+json"
+    )
     assert api.get(f"Patient/{resource['id']}?_format=text/turtle").status_code == 406
 
 
@@ -155,18 +164,23 @@ def test_directory_resources_round_trip(api):
     pro = Professional.objects.get(family_name="Peters")
     assert pro.big_number == "" and pro.initials == "J.H.R."
     row = ResourceIdentity.objects.get(resource_type="Practitioner", logical_id=pra["id"])
-    assert row.identifiers == [{"system": "http://fhir.nl/fhir/NamingSystem/big",
-                                "value": "21870932"}]
+    assert row.identifiers == [
+        {"system": "http://fhir.nl/fhir/NamingSystem/big", "value": "21870932"}
+    ]
     body = json.loads(api.get("Practitioner?identifier=21870932").content)
     assert body["total"] == 1
 
 
 def test_network_directory_entries_are_linked_not_overwritten(api):
-    existing = Organization.objects.create(name="Ziekenhuis Echt", type="hospital",
-                                           agb_code="06010101")
-    resource = {"resourceType": "Organization", "id": "their-hospital", "name": "Anders genoemd",
-                "identifier": [{"system": "http://fhir.nl/fhir/NamingSystem/agb-z",
-                                "value": "06010101"}]}
+    existing = Organization.objects.create(
+        name="Ziekenhuis Echt", type="hospital", agb_code="06010101"
+    )
+    resource = {
+        "resourceType": "Organization",
+        "id": "their-hospital",
+        "name": "Anders genoemd",
+        "identifier": [{"system": "http://fhir.nl/fhir/NamingSystem/agb-z", "value": "06010101"}],
+    }
     response = api.put("Organization/their-hospital", resource)
     assert response.status_code == 201
     assert json.loads(response.content)["name"] == "Ziekenhuis Echt"
@@ -177,18 +191,26 @@ def test_network_directory_entries_are_linked_not_overwritten(api):
 def test_transaction_with_urn_uuid_references_is_all_or_nothing(api, practice):
     org_ref = f"Organization/{practice.pk}"
     bundle = {
-        "resourceType": "Bundle", "type": "transaction",
+        "resourceType": "Bundle",
+        "type": "transaction",
         "entry": [
-            {"fullUrl": "urn:uuid:0b1e5f1c-0000-4000-8000-000000000002",
-             "resource": {"resourceType": "PractitionerRole",
-                          "practitioner": {"reference":
-                                           "urn:uuid:0b1e5f1c-0000-4000-8000-000000000001"},
-                          "organization": {"reference": org_ref}},
-             "request": {"method": "POST", "url": "PractitionerRole"}},
-            {"fullUrl": "urn:uuid:0b1e5f1c-0000-4000-8000-000000000001",
-             "resource": {"resourceType": "Practitioner",
-                          "name": [{"family": "Jansen", "given": ["Anna"]}]},
-             "request": {"method": "POST", "url": "Practitioner"}},
+            {
+                "fullUrl": "urn:uuid:0b1e5f1c-0000-4000-8000-000000000002",
+                "resource": {
+                    "resourceType": "PractitionerRole",
+                    "practitioner": {"reference": "urn:uuid:0b1e5f1c-0000-4000-8000-000000000001"},
+                    "organization": {"reference": org_ref},
+                },
+                "request": {"method": "POST", "url": "PractitionerRole"},
+            },
+            {
+                "fullUrl": "urn:uuid:0b1e5f1c-0000-4000-8000-000000000001",
+                "resource": {
+                    "resourceType": "Practitioner",
+                    "name": [{"family": "Jansen", "given": ["Anna"]}],
+                },
+                "request": {"method": "POST", "url": "Practitioner"},
+            },
         ],
     }
     response = api.post("", bundle)
@@ -214,9 +236,14 @@ def test_capability_statement_states_what_is_implemented(client):
     types = {r["type"]: r for r in body["rest"][0]["resource"]}
     assert {"Patient", "Organization", "Location", "Practitioner", "PractitionerRole"} <= set(types)
     patient = types["Patient"]
-    assert {i["code"] for i in patient["interaction"]} == {"read", "search-type", "create",
-                                                           "update"}
+    assert {i["code"] for i in patient["interaction"]} == {
+        "read",
+        "search-type",
+        "create",
+        "update",
+    }
     assert "identifier" in {p["name"] for p in patient["searchParam"]}
     assert body["rest"][0]["security"]["extension"][0]["extension"][0]["valueUri"].endswith(
-        "/fhir/auth/token")
+        "/fhir/auth/token"
+    )
     assert client.get("/fhir/metadata?_format=xml").content.startswith(b"<?xml")

@@ -25,8 +25,16 @@ def _basic(client_id: str, secret: str) -> str:
 
 def test_create_api_client_prints_credentials_and_stores_only_a_hash(practice):
     out = io.StringIO()
-    call_command("create_api_client", "--name", "HIS Test", "--organization", "01999901",
-                 "--scopes", "system/*.read system/*.write", stdout=out)
+    call_command(
+        "create_api_client",
+        "--name",
+        "HIS Test",
+        "--organization",
+        "01999901",
+        "--scopes",
+        "system/*.read system/*.write",
+        stdout=out,
+    )
     creds = json.loads(out.getvalue())
     client = ApiClient.objects.get(client_id=creds["client_id"])
     assert client.organization == practice
@@ -40,21 +48,39 @@ def test_create_api_client_refuses_unknown_organisation_and_bad_scopes(practice)
     with pytest.raises(CommandError):
         call_command("create_api_client", "--name", "X", "--organization", "99999999")
     with pytest.raises(CommandError):
-        call_command("create_api_client", "--name", "X", "--organization", "01999901",
-                     "--scopes", "user/*.read")
+        call_command(
+            "create_api_client",
+            "--name",
+            "X",
+            "--organization",
+            "01999901",
+            "--scopes",
+            "user/*.read",
+        )
 
 
 def _credentials(practice, scopes="system/*.read system/*.write"):
     out = io.StringIO()
-    call_command("create_api_client", "--name", "HIS Test", "--organization", practice.agb_code,
-                 "--scopes", scopes, stdout=out)
+    call_command(
+        "create_api_client",
+        "--name",
+        "HIS Test",
+        "--organization",
+        practice.agb_code,
+        "--scopes",
+        scopes,
+        stdout=out,
+    )
     return json.loads(out.getvalue())
 
 
 def test_token_with_basic_and_post_credentials(client, practice):
     creds = _credentials(practice)
-    response = client.post("/fhir/auth/token", {"grant_type": "client_credentials"},
-                           HTTP_AUTHORIZATION=_basic(creds["client_id"], creds["client_secret"]))
+    response = client.post(
+        "/fhir/auth/token",
+        {"grant_type": "client_credentials"},
+        HTTP_AUTHORIZATION=_basic(creds["client_id"], creds["client_secret"]),
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["token_type"] == "Bearer" and body["expires_in"] == 300
@@ -62,15 +88,24 @@ def test_token_with_basic_and_post_credentials(client, practice):
     response = client.post("/fhir/auth/token", {"grant_type": "client_credentials", **creds})
     assert response.status_code == 200
     assert AccessToken.objects.count() == 2
-    assert AuditEvent.objects.filter(event_type="fhir.token_issued",
-                                     actor_client_id=creds["client_id"]).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            event_type="fhir.token_issued", actor_client_id=creds["client_id"]
+        ).count()
+        == 2
+    )
 
 
 def test_token_refused_for_wrong_secret_and_grant(client, practice):
     creds = _credentials(practice)
-    response = client.post("/fhir/auth/token", {"grant_type": "client_credentials",
-                                                "client_id": creds["client_id"],
-                                                "client_secret": "wrong"})
+    response = client.post(
+        "/fhir/auth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": creds["client_id"],
+            "client_secret": "wrong",
+        },
+    )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
     response = client.post("/fhir/auth/token", {"grant_type": "password", **creds})
@@ -80,12 +115,19 @@ def test_token_refused_for_wrong_secret_and_grant(client, practice):
 
 def test_requested_scope_narrows_the_token(client, practice):
     creds = _credentials(practice)
-    response = client.post("/fhir/auth/token", {"grant_type": "client_credentials",
-                                                "scope": "system/Patient.read", **creds})
+    response = client.post(
+        "/fhir/auth/token",
+        {"grant_type": "client_credentials", "scope": "system/Patient.read", **creds},
+    )
     assert response.json()["scope"] == "system/Patient.read"
-    response = client.post("/fhir/auth/token", {"grant_type": "client_credentials",
-                                                "scope": "system/Patient.write", **_credentials(
-                                                    practice, "system/*.read")})
+    response = client.post(
+        "/fhir/auth/token",
+        {
+            "grant_type": "client_credentials",
+            "scope": "system/Patient.write",
+            **_credentials(practice, "system/*.read"),
+        },
+    )
     assert response.json()["error"] == "invalid_scope"
 
 

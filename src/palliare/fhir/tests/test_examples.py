@@ -10,7 +10,6 @@ treatment directive (the care plan keeps the agreements that apply now)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -25,16 +24,33 @@ pytestmark = [pytest.mark.django_db, requires_careplans]
 
 #: The Practitioners the IKNL examples refer to but do not include (README): minimal ones.
 MISSING_PRACTITIONERS = [
-    {"resourceType": "Practitioner", "id": "F1-ACP-HealthProfessional-Practitioner-DrVanHuissen",
-     "name": [{"use": "official", "family": "van Huissen",
-               "_family": {"extension": [
-                   {"url": "http://hl7.org/fhir/StructureDefinition/humanname-own-prefix",
-                    "valueString": "van"},
-                   {"url": "http://hl7.org/fhir/StructureDefinition/humanname-own-name",
-                    "valueString": "Huissen"}]}}]},
-    {"resourceType": "Practitioner",
-     "id": "P2-ACP-HealthProfessional-Practitioner-DesireeWolters",
-     "name": [{"use": "official", "family": "Wolters", "given": ["Desirée"]}]},
+    {
+        "resourceType": "Practitioner",
+        "id": "F1-ACP-HealthProfessional-Practitioner-DrVanHuissen",
+        "name": [
+            {
+                "use": "official",
+                "family": "van Huissen",
+                "_family": {
+                    "extension": [
+                        {
+                            "url": "http://hl7.org/fhir/StructureDefinition/humanname-own-prefix",
+                            "valueString": "van",
+                        },
+                        {
+                            "url": "http://hl7.org/fhir/StructureDefinition/humanname-own-name",
+                            "valueString": "Huissen",
+                        },
+                    ]
+                },
+            }
+        ],
+    },
+    {
+        "resourceType": "Practitioner",
+        "id": "P2-ACP-HealthProfessional-Practitioner-DesireeWolters",
+        "name": [{"use": "official", "family": "Wolters", "given": ["Desirée"]}],
+    },
 ]
 REFUSED = {
     "nl-core-Encounter-01.xml": "patient-required",
@@ -59,9 +75,13 @@ def load_all(api: Api) -> dict[str, tuple[dict, int]]:
         response = api.put(f"Practitioner/{practitioner['id']}", practitioner)
         assert response.status_code in (200, 201), response.content
     examples = _examples()
-    entries = [{"resource": data, "request": {
-        "method": "PUT", "url": f"{data['resourceType']}/{data['id']}"}} for _n, data, _r in
-        examples]
+    entries = [
+        {
+            "resource": data,
+            "request": {"method": "PUT", "url": f"{data['resourceType']}/{data['id']}"},
+        }
+        for _n, data, _r in examples
+    ]
     results = {}
     order = _order(entries)
     # The 0.1.3 form names its patient only by name and birth date: load it after the patients.
@@ -108,10 +128,16 @@ def _search(api: Api, query: str) -> tuple[set[str], set[str]]:
     response = api.get(query)
     assert response.status_code == 200, response.content
     body = json.loads(response.content)
-    matches = {f"{e['resource']['resourceType']}/{e['resource']['id']}"
-               for e in body.get("entry", []) if e["search"]["mode"] == "match"}
-    included = {f"{e['resource']['resourceType']}/{e['resource']['id']}"
-                for e in body.get("entry", []) if e["search"]["mode"] == "include"}
+    matches = {
+        f"{e['resource']['resourceType']}/{e['resource']['id']}"
+        for e in body.get("entry", [])
+        if e["search"]["mode"] == "match"
+    }
+    included = {
+        f"{e['resource']['resourceType']}/{e['resource']['id']}"
+        for e in body.get("entry", [])
+        if e["search"]["mode"] == "include"
+    }
     assert body["total"] == len(matches) or body["total"] > len(matches)
     return matches, included
 
@@ -123,37 +149,52 @@ SCT = "http://snomed.info/sct"
 
 def test_the_guides_searches_find_the_example_resources(api, loaded):
     matches, included = _search(
-        api, f"Procedure?patient={F1}&code={SCT}|713603004&_include=Procedure:encounter")
+        api, f"Procedure?patient={F1}&code={SCT}|713603004&_include=Procedure:encounter"
+    )
     assert "Procedure/F1-ACP-Procedure-01-10-2020" in matches
     assert "Encounter/F1-ACP-Encounter-01-10-2020" in included
     matches, included = _search(
-        api, f"Encounter?patient={F1}&reason-reference:Procedure.code={SCT}|713603004"
-             "&_include=Encounter:reason-reference")
+        api,
+        f"Encounter?patient={F1}&reason-reference:Procedure.code={SCT}|713603004"
+        "&_include=Encounter:reason-reference",
+    )
     assert matches == {"Encounter/F1-ACP-Encounter-01-10-2020"}
     assert "Procedure/F1-ACP-Procedure-01-10-2020" in included
     matches, included = _search(
-        api, f"Consent?patient={F1}&scope=http://terminology.hl7.org/CodeSystem/consentscope"
-             f"|treatment&category={SCT}|129125009&_include=Consent:actor")
-    assert {"Consent/F1-ACP-TreatmentDirective-89666000",
-            "Consent/F1-ACP-TreatmentDirective-32485007",
-            "Consent/F1-ACP-TreatmentDirective-400231000146108"} <= matches
-    assert {F1, "PractitionerRole/F1-ACP-HealthProfessional-PractitionerRole-DrVanHuissen"
-            } <= included
+        api,
+        f"Consent?patient={F1}&scope=http://terminology.hl7.org/CodeSystem/consentscope"
+        f"|treatment&category={SCT}|129125009&_include=Consent:actor",
+    )
+    assert {
+        "Consent/F1-ACP-TreatmentDirective-89666000",
+        "Consent/F1-ACP-TreatmentDirective-32485007",
+        "Consent/F1-ACP-TreatmentDirective-400231000146108",
+    } <= matches
+    assert {
+        F1,
+        "PractitionerRole/F1-ACP-HealthProfessional-PractitionerRole-DrVanHuissen",
+    } <= included
     nictiz = "Patient/nl-core-Patient-01"
     matches, _included = _search(
-        api, f"Consent?patient={nictiz}&scope=http://terminology.hl7.org/CodeSystem/"
-             "consentscope|adr&category=http://terminology.hl7.org/CodeSystem/"
-             "consentcategorycodes|acd&_include=Consent:actor")
+        api,
+        f"Consent?patient={nictiz}&scope=http://terminology.hl7.org/CodeSystem/"
+        "consentscope|adr&category=http://terminology.hl7.org/CodeSystem/"
+        "consentcategorycodes|acd&_include=Consent:actor",
+    )
     assert matches == {"Consent/nl-core-TreatmentDirective2-01-Consent-01"}
     matches, _ = _search(api, f"Goal?patient={P2}&category={SCT}|713603004")
     assert matches == {"Goal/P2-ACP-Medical-Policy-Goal"}
     matches, _ = _search(
-        api, f"Observation?patient={F1}&code={SCT}|153851000146100,395091006,340171000146104,"
-             "247751003,570801000146104")
-    assert {"Observation/F1-ACP-SpecificCareWishes",
-            "Observation/F1-ACP-OtherImportantInformation",
-            "Observation/F1-ACP-PositionRegardingEuthanasia-Unknown",
-            "Observation/F1-ACP-OrganDonationChoiceRegistration-Yes"} <= matches
+        api,
+        f"Observation?patient={F1}&code={SCT}|153851000146100,395091006,340171000146104,"
+        "247751003,570801000146104",
+    )
+    assert {
+        "Observation/F1-ACP-SpecificCareWishes",
+        "Observation/F1-ACP-OtherImportantInformation",
+        "Observation/F1-ACP-PositionRegardingEuthanasia-Unknown",
+        "Observation/F1-ACP-OrganDonationChoiceRegistration-Yes",
+    } <= matches
     matches, _ = _search(api, f"Observation?patient={P2}&code={SCT}|395091006")
     assert matches == {"Observation/P2-ACP-PreferredPlaceOfDeath-20250807"}
     for device_query in (
@@ -161,16 +202,19 @@ def test_the_guides_searches_find_the_example_resources(api, loaded):
         f"device.type={SCT}|72506001,465460004,468542000,704707009,1263462004,1236894001",
     ):
         matches, included = _search(
-            api, f"DeviceUseStatement?patient={F1}&{device_query}"
-                 "&_include=DeviceUseStatement:device")
+            api,
+            f"DeviceUseStatement?patient={F1}&{device_query}&_include=DeviceUseStatement:device",
+        )
         assert matches == {"DeviceUseStatement/F1-ACP-MedicalDevice-ICD"}
         assert included == {"Device/F1-ACP-MedicalDevice.Product-ICD"}
     patient_id = F1.split("/")[1]
-    matches, _ = _search(api, f"CommunicationRequest?patient={patient_id}&category={SCT}"
-                              "|223449006")
+    matches, _ = _search(api, f"CommunicationRequest?patient={patient_id}&category={SCT}|223449006")
     assert len(matches) == 1
-    matches, _ = _search(api, f"QuestionnaireResponse?subject={F1}&questionnaire="
-                              "https://api.iknl.nl/docs/pzp/r4/Questionnaire/ACP-zib2020")
+    matches, _ = _search(
+        api,
+        f"QuestionnaireResponse?subject={F1}&questionnaire="
+        "https://api.iknl.nl/docs/pzp/r4/Questionnaire/ACP-zib2020",
+    )
     assert matches == {"QuestionnaireResponse/HendrikHartman-20201001"}
 
 
@@ -195,13 +239,16 @@ def test_another_organisation_sees_no_acp_resources(loaded):
 def test_a_transaction_of_acp_resources_makes_one_plan_version(api):
     from palliare.careplans.models import CarePlanVersion
 
-    patient = json.loads((EXAMPLES / "acp-r4" /
-                          "Patient-F1-ACP-Patient-HendrikHartman.json").read_text())
+    patient = json.loads(
+        (EXAMPLES / "acp-r4" / "Patient-F1-ACP-Patient-HendrikHartman.json").read_text()
+    )
     patient.pop("contact")
-    consent = json.loads((EXAMPLES / "acp-r4" /
-                          "Consent-F1-ACP-TreatmentDirective-89666000.json").read_text())
-    observation = json.loads((EXAMPLES / "acp-r4" /
-                              "Observation-F1-ACP-SpecificCareWishes.json").read_text())
+    consent = json.loads(
+        (EXAMPLES / "acp-r4" / "Consent-F1-ACP-TreatmentDirective-89666000.json").read_text()
+    )
+    observation = json.loads(
+        (EXAMPLES / "acp-r4" / "Observation-F1-ACP-SpecificCareWishes.json").read_text()
+    )
     for resource in (consent, observation):
         resource.pop("id")
         resource.pop("extension", None)
@@ -212,13 +259,27 @@ def test_a_transaction_of_acp_resources_makes_one_plan_version(api):
                 resource[key] = {"reference": "urn:uuid:7d1f6c2e-0000-4000-8000-00000000000a"}
     consent["provision"]["actor"] = consent["provision"]["actor"][:1]
     consent["provision"]["actor"][0]["reference"] = {
-        "reference": "urn:uuid:7d1f6c2e-0000-4000-8000-00000000000a"}
-    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"fullUrl": f"urn:uuid:7d1f6c2e-0000-4000-8000-00000000000{n}", "resource": r,
-         "request": {"method": "POST", "url": r["resourceType"]}}
-        for n, r in (("b", consent), ("c", observation))] + [
-        {"fullUrl": "urn:uuid:7d1f6c2e-0000-4000-8000-00000000000a", "resource": patient,
-         "request": {"method": "PUT", "url": f"Patient/{patient['id']}"}}]}
+        "reference": "urn:uuid:7d1f6c2e-0000-4000-8000-00000000000a"
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": f"urn:uuid:7d1f6c2e-0000-4000-8000-00000000000{n}",
+                "resource": r,
+                "request": {"method": "POST", "url": r["resourceType"]},
+            }
+            for n, r in (("b", consent), ("c", observation))
+        ]
+        + [
+            {
+                "fullUrl": "urn:uuid:7d1f6c2e-0000-4000-8000-00000000000a",
+                "resource": patient,
+                "request": {"method": "PUT", "url": f"Patient/{patient['id']}"},
+            }
+        ],
+    }
     response = api.post("", bundle)
     assert response.status_code == 200, response.content
     statuses = [e["response"]["status"] for e in json.loads(response.content)["entry"]]

@@ -25,17 +25,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _connect(live_server, scopes="system/*.read system/*.write", org=None):
     org = org or OrganizationFactory(type=OrganizationType.GP_PRACTICE, agb_code="01999901")
     api_client, secret = create_api_client("fhirclient-test", org, scopes)
-    smart = smart_client.FHIRClient(settings={
-        "app_id": api_client.client_id,
-        "api_base": f"{live_server.url}/fhir/",
-    })
+    smart = smart_client.FHIRClient(
+        settings={
+            "app_id": api_client.client_id,
+            "api_base": f"{live_server.url}/fhir/",
+        }
+    )
     server = smart.server
     capability = server.capabilityStatement
     assert capability.fhirVersion == "4.0.1"
     state: dict[str, str] = {}
     FHIRAuth.from_capability_security(capability.rest[0].security, state=state)
     token = server.post_as_form(
-        state["token_uri"], {"grant_type": "client_credentials", "scope": scopes},
+        state["token_uri"],
+        {"grant_type": "client_credentials", "scope": scopes},
         auth=(api_client.client_id, secret),
     ).json()["access_token"]
     server.session.headers["Authorization"] = f"Bearer {token}"
@@ -60,8 +63,9 @@ def test_fhirclient_create_update_read_search(live_server):
     read.update(server)
     assert fc_patient.Patient.read(data["id"], server).telecom[0].value == "0612345678"
     # search by BSN with a token (system|code)
-    search = fc_patient.Patient.where(struct={
-        "identifier": "http://fhir.nl/fhir/NamingSystem/bsn|999998298"})
+    search = fc_patient.Patient.where(
+        struct={"identifier": "http://fhir.nl/fhir/NamingSystem/bsn|999998298"}
+    )
     found = search.perform_resources(server)
     assert [p.id for p in found] == [data["id"]]
     bundle = search.perform(server)

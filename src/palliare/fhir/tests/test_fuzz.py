@@ -15,28 +15,54 @@ from .conftest import Api, example
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=120,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
-TYPES = ["Patient", "Organization", "Location", "Practitioner", "PractitionerRole", "Consent",
-         "Observation", "Goal", "Procedure", "Encounter", "RelatedPerson", "Device",
-         "DeviceUseStatement", "QuestionnaireResponse", "CommunicationRequest", "Bundle",
-         "Basic", "patient", "X"]
-EXAMPLES = ["Patient-P2-ACP-Patient-SamiraVanDerSluijs.json",
-            "Consent-P2-ACP-TreatmentDirective-40617009-2.json",
-            "Observation-P2-ACP-PreferredPlaceOfDeath-20250807.json",
-            "RelatedPerson-P2-ACP-ContactPerson-GertJanDeJong.json",
-            "nl-core-HealthProfessional-PractitionerRole-01.xml",
-            "nl-core-Encounter-01-Location-01.xml",
-            "Goal-P2-ACP-Medical-Policy-Goal.json",
-            "DeviceUseStatement-F1-ACP-MedicalDevice-ICD.json"]
+TYPES = [
+    "Patient",
+    "Organization",
+    "Location",
+    "Practitioner",
+    "PractitionerRole",
+    "Consent",
+    "Observation",
+    "Goal",
+    "Procedure",
+    "Encounter",
+    "RelatedPerson",
+    "Device",
+    "DeviceUseStatement",
+    "QuestionnaireResponse",
+    "CommunicationRequest",
+    "Bundle",
+    "Basic",
+    "patient",
+    "X",
+]
+EXAMPLES = [
+    "Patient-P2-ACP-Patient-SamiraVanDerSluijs.json",
+    "Consent-P2-ACP-TreatmentDirective-40617009-2.json",
+    "Observation-P2-ACP-PreferredPlaceOfDeath-20250807.json",
+    "RelatedPerson-P2-ACP-ContactPerson-GertJanDeJong.json",
+    "nl-core-HealthProfessional-PractitionerRole-01.xml",
+    "nl-core-Encounter-01-Location-01.xml",
+    "Goal-P2-ACP-Medical-Policy-Goal.json",
+    "DeviceUseStatement-F1-ACP-MedicalDevice-ICD.json",
+]
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False)
     | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -76,11 +102,14 @@ def _mutate(resource, path, new_value, delete):
 
 
 @FUZZ
-@given(body=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
-       rtype=st.sampled_from(TYPES),
-       content_type=st.sampled_from(["application/fhir+json", "application/fhir+xml",
-                                     "text/plain", "application/json"]),
-       method=st.sampled_from(["put", "post"]))
+@given(
+    body=st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+    rtype=st.sampled_from(TYPES),
+    content_type=st.sampled_from(
+        ["application/fhir+json", "application/fhir+xml", "text/plain", "application/json"]
+    ),
+    method=st.sampled_from(["put", "post"]),
+)
 def test_arbitrary_bodies_never_500(api: Api, body, rtype, content_type, method):
     if method == "put":
         response = api.put(f"{rtype}/fz-1", body, content_type=content_type)
@@ -90,8 +119,7 @@ def test_arbitrary_bodies_never_500(api: Api, body, rtype, content_type, method)
 
 
 @FUZZ
-@given(data=st.data(), name=st.sampled_from(EXAMPLES), new_value=json_values,
-       delete=st.booleans())
+@given(data=st.data(), name=st.sampled_from(EXAMPLES), new_value=json_values, delete=st.booleans())
 def test_mutated_examples_never_500(api: Api, data, name, new_value, delete):
     resource = example(name)
     paths = [p for p in _paths(resource) if p]
@@ -101,20 +129,60 @@ def test_mutated_examples_never_500(api: Api, data, name, new_value, delete):
         mutated = {"resourceType": resource["resourceType"], "id": resource["id"]}
     rid = mutated.get("id") if isinstance(mutated.get("id"), str) else "fz-2"
     _check(api.put(f"{resource['resourceType']}/{rid}", mutated))
-    _check(api.post("", {"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"fullUrl": "urn:uuid:5f0c7a1e-0000-4000-8000-000000000001", "resource": mutated,
-         "request": {"method": "POST", "url": str(resource["resourceType"])}}]}))
+    _check(
+        api.post(
+            "",
+            {
+                "resourceType": "Bundle",
+                "type": "transaction",
+                "entry": [
+                    {
+                        "fullUrl": "urn:uuid:5f0c7a1e-0000-4000-8000-000000000001",
+                        "resource": mutated,
+                        "request": {"method": "POST", "url": str(resource["resourceType"])},
+                    }
+                ],
+            },
+        )
+    )
 
 
 @FUZZ
-@given(rtype=st.sampled_from(TYPES),
-       params=st.lists(st.tuples(
-           st.sampled_from(["_id", "_count", "_page", "_include", "_lastUpdated", "identifier",
-                            "patient", "subject", "code", "category", "scope", "birthdate",
-                            "name", "device.type:in", "reason-reference:Procedure.code",
-                            "_format", "gender:missing", "x", "_sort", "date"]),
-           st.text(max_size=40)), max_size=5),
-       strict=st.booleans(), accept=st.sampled_from(["", "application/fhir+xml", "*/*", "x"]))
+@given(
+    rtype=st.sampled_from(TYPES),
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "_id",
+                    "_count",
+                    "_page",
+                    "_include",
+                    "_lastUpdated",
+                    "identifier",
+                    "patient",
+                    "subject",
+                    "code",
+                    "category",
+                    "scope",
+                    "birthdate",
+                    "name",
+                    "device.type:in",
+                    "reason-reference:Procedure.code",
+                    "_format",
+                    "gender:missing",
+                    "x",
+                    "_sort",
+                    "date",
+                ]
+            ),
+            st.text(max_size=40),
+        ),
+        max_size=5,
+    ),
+    strict=st.booleans(),
+    accept=st.sampled_from(["", "application/fhir+xml", "*/*", "x"]),
+)
 def test_arbitrary_searches_never_500(api: Api, rtype, params, strict, accept):
     from urllib.parse import urlencode
 
@@ -125,12 +193,14 @@ def test_arbitrary_searches_never_500(api: Api, rtype, params, strict, accept):
 
 
 @FUZZ
-@given(rid=st.text(min_size=1, max_size=70), rtype=st.sampled_from(TYPES),
-       if_match=st.sampled_from(["", 'W/"1"', "x", 'W/"99999999999999999999"']))
+@given(
+    rid=st.text(min_size=1, max_size=70),
+    rtype=st.sampled_from(TYPES),
+    if_match=st.sampled_from(["", 'W/"1"', "x", 'W/"99999999999999999999"']),
+)
 def test_arbitrary_reads_and_ids_never_500(api: Api, rid, rtype, if_match):
     from urllib.parse import quote
 
     _check(api.get(f"{rtype}/{quote(rid, safe='')}"))
     headers = {"If-Match": if_match} if if_match else {}
-    _check(api.put(f"{rtype}/{quote(rid, safe='')}", {"resourceType": rtype, "id": rid},
-                   **headers))
+    _check(api.put(f"{rtype}/{quote(rid, safe='')}", {"resourceType": rtype, "id": rid}, **headers))

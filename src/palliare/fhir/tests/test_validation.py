@@ -43,11 +43,16 @@ def test_malformed_json(api):
 
 
 def test_malformed_and_hostile_xml(api):
-    response = api.put("Patient/x-1", b"<Patient xmlns='http://hl7.org/fhir'><id value=",
-                       content_type="application/fhir+xml")
+    response = api.put(
+        "Patient/x-1",
+        b"<Patient xmlns='http://hl7.org/fhir'><id value=",
+        content_type="application/fhir+xml",
+    )
     assert response.status_code == 400
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaa">]>'
-            b'<Patient xmlns="http://hl7.org/fhir"><id value="&a;"/></Patient>')
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaa">]>'
+        b'<Patient xmlns="http://hl7.org/fhir"><id value="&a;"/></Patient>'
+    )
     response = api.put("Patient/x-1", bomb, content_type="application/fhir+xml")
     assert response.status_code == 400
 
@@ -108,8 +113,11 @@ def test_reference_to_a_missing_patient(api, practice):
     assert issue["expression"] == ["RelatedPerson.patient"]
     assert outcome_keys(response) == ["reference-not-found"]
     # The same for the directory: a role of a practitioner that does not exist.
-    role = {"resourceType": "PractitionerRole", "id": "r-1",
-            "practitioner": {"reference": "Practitioner/nobody"}}
+    role = {
+        "resourceType": "PractitionerRole",
+        "id": "r-1",
+        "practitioner": {"reference": "Practitioner/nobody"},
+    }
     response = api.put("PractitionerRole/r-1", role)
     assert response.status_code == 422
     assert _issues(response)[0]["expression"] == ["PractitionerRole.practitioner"]
@@ -144,7 +152,8 @@ def test_failed_writes_are_logged(api):
 
 
 @pytest.mark.parametrize(
-    "path", sorted(p.name for p in EXAMPLES.rglob("*") if p.suffix in (".json", ".xml")),
+    "path",
+    sorted(p.name for p in EXAMPLES.rglob("*") if p.suffix in (".json", ".xml")),
 )
 def test_every_published_example_passes_the_profile_rules(path):
     file = next(EXAMPLES.rglob(path))
@@ -154,8 +163,9 @@ def test_every_published_example_passes_the_profile_rules(path):
 
 def test_pre_rc1_canonical_base_is_accepted():
     consent = example(CONSENT)
-    consent["meta"]["profile"] = ["https://fhir.iknl.nl/fhir/StructureDefinition/"
-                                  "ACP-TreatmentDirective"]
+    consent["meta"]["profile"] = [
+        "https://fhir.iknl.nl/fhir/StructureDefinition/ACP-TreatmentDirective"
+    ]
     consent["provision"]["code"][0]["coding"][0]["code"] = "12345"
     assert [i.key for i in profile_issues(consent)] == ["binding-required"]
 

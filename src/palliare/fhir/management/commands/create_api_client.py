@@ -24,11 +24,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True, help="Name of the client system.")
-        parser.add_argument("--organization", required=True,
-                            help="AGB code of the organisation the client acts for.")
-        parser.add_argument("--scopes", default="system/*.read",
-                            help='Space-separated SMART scopes, e.g. "system/*.read '
-                                 'system/*.write".')
+        parser.add_argument(
+            "--organization",
+            required=True,
+            help="AGB code of the organisation the client acts for.",
+        )
+        parser.add_argument(
+            "--scopes",
+            default="system/*.read",
+            help='Space-separated SMART scopes, e.g. "system/*.read system/*.write".',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = Organization.objects.filter(agb_code=options["organization"]).first()

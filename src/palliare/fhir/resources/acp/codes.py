@@ -6,14 +6,17 @@ from ...constants import ACP_BASE, NL_CORE_BASE, NULL_FLAVOR, ROLE_CODE, SNOMED
 
 CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 CONSENT_CATEGORY = "http://terminology.hl7.org/CodeSystem/consentcategorycodes"
-BEHANDELING_VS = ("http://decor.nictiz.nl/fhir/ValueSet/"
-                  "2.16.840.1.113883.2.4.3.11.60.40.2.2.2.1--20200901000000")
+BEHANDELING_VS = (
+    "http://decor.nictiz.nl/fhir/ValueSet/2.16.840.1.113883.2.4.3.11.60.40.2.2.2.1--20200901000000"
+)
 ROLE_OID = "urn:oid:2.16.840.1.113883.2.4.3.11.22.472"
 ROLE_OID_ZIB = "urn:oid:2.16.840.1.113883.2.4.3.11.60.40.4.23.1"
-ROLE_VS = ("http://decor.nictiz.nl/fhir/ValueSet/"
-           "2.16.840.1.113883.2.4.3.11.60.40.2.3.1.2--20200901000000")
-RELATION_VS = ("http://decor.nictiz.nl/fhir/ValueSet/"
-               "2.16.840.1.113883.2.4.3.11.60.40.2.3.1.1--20200901000000")
+ROLE_VS = (
+    "http://decor.nictiz.nl/fhir/ValueSet/2.16.840.1.113883.2.4.3.11.60.40.2.3.1.2--20200901000000"
+)
+RELATION_VS = (
+    "http://decor.nictiz.nl/fhir/ValueSet/2.16.840.1.113883.2.4.3.11.60.40.2.3.1.1--20200901000000"
+)
 WILSVERKLARING = "urn:oid:2.16.840.1.113883.2.4.3.11.60.40.4.14.1"
 DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -28,8 +31,9 @@ ACP_PROCEDURE = "713603004"
 TREATMENT_DIRECTIVE_CATEGORY = "129125009"
 INFORM_RELATIVES = "223449006"
 ICD_DEACTIVATION = "400231000146108"
-ICD_DEACTIVATION_TEXT = ("uitzetten van cardioverter-defibrillator in laatste levensfase "
-                         "(SNOMED CT - 400231000146108)")
+ICD_DEACTIVATION_TEXT = (
+    "uitzetten van cardioverter-defibrillator in laatste levensfase (SNOMED CT - 400231000146108)"
+)
 OBS_CARE_WISHES = "153851000146100"
 OBS_PLACE_OF_DEATH = "395091006"
 OBS_EUTHANASIA = "340171000146104"

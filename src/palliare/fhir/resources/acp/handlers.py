@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from palliare.careplans import content as plan_content
 from palliare.careplans import services as plan_services
 from palliare.careplans.constants import TreatmentDecision
 from palliare.patients import access as patient_access
@@ -35,8 +34,9 @@ _GENERATED = re.compile(r"^acp-(?P<pk>\d{1,18})-(?P<slug>[a-z0-9\-]+)$")
 PATIENT_TARGET = "patients.patient"
 
 
-def _param(name: str, kind: str, expression: str, documentation: str = "",
-           **kw: Any) -> SearchParam:
+def _param(
+    name: str, kind: str, expression: str, documentation: str = "", **kw: Any
+) -> SearchParam:
     return SearchParam(name, kind, expression, documentation, **kw)
 
 
@@ -44,8 +44,12 @@ def _patient_params(rtype: str, path: str) -> dict[str, SearchParam]:
     params = {
         "_id": _param("_id", "token", f"{rtype}.id"),
         "_lastUpdated": _param("_lastUpdated", "date", f"{rtype}.meta.lastUpdated"),
-        "patient": _param("patient", "reference", f"{rtype}.{path}",
-                          "required (or subject / _id): every ACP search is about one patient"),
+        "patient": _param(
+            "patient",
+            "reference",
+            f"{rtype}.{path}",
+            "required (or subject / _id): every ACP search is about one patient",
+        ),
     }
     if path == "subject":
         params["subject"] = _param("subject", "reference", f"{rtype}.subject")
@@ -82,20 +86,32 @@ def flush(ctx: FhirContext) -> None:
                 row["decision"] = TreatmentDecision.NOT_DISCUSSED  # nothing agreed (yet)
         note = ("FHIR: " + "; ".join(item.notes))[:500]
         try:
-            plan_services.save_plan(services.plan_actor(ctx), state.patient,
-                                    content=state.content, based_on=item.based_on, note=note)
+            plan_services.save_plan(
+                services.plan_actor(ctx),
+                state.patient,
+                content=state.content,
+                based_on=item.based_on,
+                note=note,
+            )
         except plan_services.PlanConflict:
-            raise FhirError(409, Issue("conflict", _("The care plan was changed meanwhile; "
-                                                     "send the resource again."),
-                                       key="plan-conflict")) from None
+            raise FhirError(
+                409,
+                Issue(
+                    "conflict",
+                    _("The care plan was changed meanwhile; send the resource again."),
+                    key="plan-conflict",
+                ),
+            ) from None
         except ValidationError as exc:
             from ...outcome import issues_from_validation
 
-            raise FhirError(422, issues_from_validation(exc, {}, "CarePlan", "careplan",
-                                                        "business-rule")) from None
+            raise FhirError(
+                422, issues_from_validation(exc, {}, "CarePlan", "careplan", "business-rule")
+            ) from None
         except PermissionDenied:
-            raise FhirError(403, Issue("forbidden", _("You may not change this care plan."),
-                                       key="forbidden")) from None
+            raise FhirError(
+                403, Issue("forbidden", _("You may not change this care plan."), key="forbidden")
+            ) from None
 
 
 def note_change(ctx: FhirContext, patient: Patient, text: str) -> None:
@@ -104,7 +120,7 @@ def note_change(ctx: FhirContext, patient: Patient, text: str) -> None:
         plans[patient.pk].notes.append(text)
 
 
-# --- base handler ----------------------------------------------------------------------------------
+# --- base handler ------------------------------------------------------------------------
 
 
 class PlanHandler(Handler):
@@ -131,8 +147,10 @@ class PlanHandler(Handler):
         return None
 
     def _element(self, state: PlanState, key: str) -> Element | None:
-        return next((e for e in elements(state)
-                     if e.resource_type == self.resource_type and e.key == key), None)
+        return next(
+            (e for e in elements(state) if e.resource_type == self.resource_type and e.key == key),
+            None,
+        )
 
     def resolve(self, ctx: FhirContext, logical_id: str) -> Any:
         found = self.locate(ctx, logical_id)
@@ -155,8 +173,11 @@ class PlanHandler(Handler):
         pk, key = found
         try:
             patient = patient_access.get_patient_for(
-                ctx.actor, pk, event="fhir.read",
-                details={"resource": f"{self.resource_type}/{logical_id}"})
+                ctx.actor,
+                pk,
+                event="fhir.read",
+                details={"resource": f"{self.resource_type}/{logical_id}"},
+            )
         except Http404:
             raise not_found(self.resource_type, logical_id) from None
         state = load(patient)
@@ -172,8 +193,7 @@ class PlanHandler(Handler):
             if crit.name in ("patient", "subject"):
                 pks = set()
                 for value in crit.values:
-                    ref = value.split("/")[-1] if value.startswith(("Patient/", "http")) \
-                        else value
+                    ref = value.split("/")[-1] if value.startswith(("Patient/", "http")) else value
                     pk = patient_pk(ref)
                     if pk is not None:
                         pks.add(pk)
@@ -186,14 +206,28 @@ class PlanHandler(Handler):
                         pks.add(located[0])
                 wanted = pks if wanted is None else wanted & pks
         if wanted is None:
-            raise FhirError(400, Issue(
-                "too-costly", _("Searches for %(type)s need the patient (patient=Patient/[id] "
-                                "or subject=...) or _id."),
-                ("patient",), params={"type": self.resource_type}, key="patient-required"))
+            raise FhirError(
+                400,
+                Issue(
+                    "too-costly",
+                    _(
+                        "Searches for %(type)s need the patient (patient=Patient/[id] "
+                        "or subject=...) or _id."
+                    ),
+                    ("patient",),
+                    params={"type": self.resource_type},
+                    key="patient-required",
+                ),
+            )
         return list(Patient.objects.visible_to(ctx.actor).filter(pk__in=wanted).order_by("pk"))
 
-    def matches(self, ctx: FhirContext, resource: dict[str, Any], crit: Criterion,
-                built: dict[str, dict[str, Any]]) -> bool:
+    def matches(
+        self,
+        ctx: FhirContext,
+        resource: dict[str, Any],
+        crit: Criterion,
+        built: dict[str, dict[str, Any]],
+    ) -> bool:
         if crit.name in ("patient", "subject"):
             return True
         if crit.name == "_id":
@@ -216,11 +250,12 @@ class PlanHandler(Handler):
         found: list[dict[str, Any]] = []
         for patient in patients:
             state = load(patient)
-            built = {f"{e.resource_type}/{state.logical_id(e)}": build(state, e)
-                     for e in elements(state)}
+            built = {
+                f"{e.resource_type}/{state.logical_id(e)}": build(state, e) for e in elements(state)
+            }
             ctx.extra.setdefault("built", {}).update(built)
             ctx.extra.setdefault("states", {})[patient.pk] = state
-            for ref, resource in built.items():
+            for resource in built.values():
                 if resource["resourceType"] != self.resource_type:
                     continue
                 if all(self.matches(ctx, resource, crit, built) for crit in query.criteria):
@@ -229,8 +264,9 @@ class PlanHandler(Handler):
         total = len(found)
         return found[query.offset : query.offset + query.count], total
 
-    def include(self, ctx: FhirContext, matches: list[dict[str, Any]], include: str
-                ) -> list[dict[str, Any]]:
+    def include(
+        self, ctx: FhirContext, matches: list[dict[str, Any]], include: str
+    ) -> list[dict[str, Any]]:
         _type, _colon, param = include.partition(":")
         path = self.include_paths.get(param)
         if path is None:
@@ -245,16 +281,22 @@ class PlanHandler(Handler):
     include_paths: ClassVar[dict[str, str]] = {}
 
     # -- write ---------------------------------------------------------------------------
-    def write(self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
-              ) -> tuple[dict[str, Any], bool]:
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
         patient = self.patient_of(ctx, data)
         old = identity.find(self.resource_type, logical_id) if logical_id else None
         if old is not None and old.patient_id not in (None, patient.pk):
-            raise FhirError(422, Issue("business-rule", _("%(type)s/%(id)s belongs to another "
-                                                          "patient."),
-                                       (f"{self.resource_type}.{self.patient_path}",),
-                                       params={"type": self.resource_type, "id": logical_id},
-                                       key="other-patient"))
+            raise FhirError(
+                422,
+                Issue(
+                    "business-rule",
+                    _("%(type)s/%(id)s belongs to another patient."),
+                    (f"{self.resource_type}.{self.patient_path}",),
+                    params={"type": self.resource_type, "id": logical_id},
+                    key="other-patient",
+                ),
+            )
         if logical_id and logical_id.isdigit():
             raise not_found(self.resource_type, logical_id)
         generated = _GENERATED.match(logical_id or "")
@@ -264,17 +306,27 @@ class PlanHandler(Handler):
             located = self.locate(ctx, logical_id or "")
             old_key = located[1] if located else None
         key = APPLY[self.resource_type](ctx, data, state, old_key)
-        note_change(ctx, patient, f"{self.resource_type}/{logical_id or key} "
-                                  f"({ctx.actor.audit_name})")
+        note_change(
+            ctx, patient, f"{self.resource_type}/{logical_id or key} ({ctx.actor.audit_name})"
+        )
         created = old is None and not (generated and old_key)
         if logical_id and not generated:
-            identity.remember(self.resource_type, logical_id, patient, element=key,
-                              patient_id=patient.pk,
-                              identifiers=[identity.keepable(i) for i in
-                                           data.get("identifier") or [] if isinstance(i, dict)],
-                              created_by_id=ctx.actor.organization_id)
+            identity.remember(
+                self.resource_type,
+                logical_id,
+                patient,
+                element=key,
+                patient_id=patient.pk,
+                identifiers=[
+                    identity.keepable(i)
+                    for i in data.get("identifier") or []
+                    if isinstance(i, dict)
+                ],
+                created_by_id=ctx.actor.organization_id,
+            )
             state.rows[(self.resource_type, key)] = ResourceIdentity.objects.get(
-                resource_type=self.resource_type, logical_id=logical_id)
+                resource_type=self.resource_type, logical_id=logical_id
+            )
         services.contribute(ctx, patient)
         if not ctx.extra.get("in_bundle"):
             ctx.flush()
@@ -285,8 +337,8 @@ class PlanHandler(Handler):
         if element is None:  # e.g. a device statement saying "no ICD"
             return {"resourceType": self.resource_type, "id": logical_id or key}, created
         resource = build(state, element)
-        extra = [i for i in (state.rows.get((self.resource_type, key)) or
-                             ResourceIdentity()).identifiers or []]
+        row = state.rows.get((self.resource_type, key))
+        extra = list(row.identifiers) if row is not None else []
         if extra:
             resource["identifier"] = extra
         return resource, created
@@ -294,9 +346,16 @@ class PlanHandler(Handler):
     def patient_of(self, ctx: FhirContext, data: dict[str, Any]) -> Patient:
         path = f"{self.resource_type}.{self.patient_path}"
         if data.get(self.patient_path) is None:
-            raise FhirError(422, Issue("required", _("%(path)s is required: the care plan "
-                                                     "belongs to a patient."), (path,),
-                                       params={"path": path}, key="patient-required"))
+            raise FhirError(
+                422,
+                Issue(
+                    "required",
+                    _("%(path)s is required: the care plan belongs to a patient."),
+                    (path,),
+                    params={"path": path},
+                    key="patient-required",
+                ),
+            )
         _t, patient = resolve_reference(ctx, data[self.patient_path], ("Patient",), path)
         assert isinstance(patient, Patient)
         return patient
@@ -341,9 +400,13 @@ def _fetch(ctx: FhirContext, refs: list[str]) -> list[dict[str, Any]]:
             found.append(built[key])
             continue
         if match.group(1) == "Patient":
-            pk = patient_pk(match.group(2))
-            patient = Patient.objects.visible_to(ctx.actor).select_related(
-                "gp_practice").filter(pk=pk).first()
+            pk = patient_pk(match.group(2)) or 0
+            patient = (
+                Patient.objects.visible_to(ctx.actor)
+                .select_related("gp_practice")
+                .filter(pk=pk)
+                .first()
+            )
             if patient is not None:
                 row = identity.ids_for("Patient", PATIENT_TARGET, [patient.pk]).get(patient.pk)
                 found.append(patient_to_fhir(patient, row))
@@ -371,8 +434,10 @@ class RelatedPersonHandler(PlanHandler):
 class ProcedureHandler(PlanHandler):
     resource_type = "Procedure"
     profile = c.PROFILES["Procedure"]
-    params = {**_patient_params("Procedure", "subject"),
-              "code": _param("code", "token", "Procedure.code", modifiers=("in",))}
+    params = {
+        **_patient_params("Procedure", "subject"),
+        "code": _param("code", "token", "Procedure.code", modifiers=("in",)),
+    }
     token_paths = {"code": "code"}
     includes = ("Procedure:encounter",)
     include_paths = {"encounter": "encounter"}
@@ -383,22 +448,35 @@ class ProcedureHandler(PlanHandler):
 class EncounterHandler(PlanHandler):
     resource_type = "Encounter"
     profile = c.PROFILES["Encounter"]
-    params = {**_patient_params("Encounter", "subject"),
-              "reason-reference": _param("reason-reference", "reference",
-                                         "Encounter.reasonReference",
-                                         modifiers=("Procedure.code", "Procedure"))}
+    params = {
+        **_patient_params("Encounter", "subject"),
+        "reason-reference": _param(
+            "reason-reference",
+            "reference",
+            "Encounter.reasonReference",
+            modifiers=("Procedure.code", "Procedure"),
+        ),
+    }
     includes = ("Encounter:reason-reference",)
     include_paths = {"reason-reference": "reasonReference"}
     documentation = "ACP-Encounter: the ACP conversations of the care plan as encounters."
 
-    def matches(self, ctx: FhirContext, resource: dict[str, Any], crit: Criterion,
-                built: dict[str, dict[str, Any]]) -> bool:
+    def matches(
+        self,
+        ctx: FhirContext,
+        resource: dict[str, Any],
+        crit: Criterion,
+        built: dict[str, dict[str, Any]],
+    ) -> bool:
         if crit.name != "reason-reference":
             return super().matches(ctx, resource, crit, built)
         reasons = [r.get("reference", "") for r in resource.get("reasonReference") or []]
         if crit.modifier == "Procedure.code":
-            return any(_token_match(built[r], "code", Criterion("code", "", crit.values))
-                       for r in reasons if r in built)
+            return any(
+                _token_match(built[r], "code", Criterion("code", "", crit.values))
+                for r in reasons
+                if r in built
+            )
         return any(v.split("/")[-1] == r.split("/")[-1] for v in crit.values for r in reasons)
 
 
@@ -407,24 +485,30 @@ class ConsentHandler(PlanHandler):
     resource_type = "Consent"
     profile = c.PROFILES["Consent:treatment"]
     patient_path = "patient"
-    params = {**_patient_params("Consent", "patient"),
-              "scope": _param("scope", "token", "Consent.scope"),
-              "category": _param("category", "token", "Consent.category"),
-              "action": _param("action", "token", "Consent.provision.code")}
+    params = {
+        **_patient_params("Consent", "patient"),
+        "scope": _param("scope", "token", "Consent.scope"),
+        "category": _param("category", "token", "Consent.category"),
+        "action": _param("action", "token", "Consent.provision.code"),
+    }
     token_paths = {"scope": "scope", "category": "category", "action": "provision.code"}
     includes = ("Consent:actor",)
     include_paths = {"actor": "provision.actor.reference"}
-    documentation = ("ACP-TreatmentDirective (treatment limits, ICD deactivation) and "
-                     "ACP-AdvanceDirective (euthanasia request, earlier directives).")
+    documentation = (
+        "ACP-TreatmentDirective (treatment limits, ICD deactivation) and "
+        "ACP-AdvanceDirective (euthanasia request, earlier directives)."
+    )
 
 
 @register
 class GoalHandler(PlanHandler):
     resource_type = "Goal"
     profile = c.PROFILES["Goal"]
-    params = {**_patient_params("Goal", "subject"),
-              "category": _param("category", "token", "Goal.category"),
-              "description": _param("description", "token", "Goal.description")}
+    params = {
+        **_patient_params("Goal", "subject"),
+        "category": _param("category", "token", "Goal.category"),
+        "description": _param("description", "token", "Goal.description"),
+    }
     token_paths = {"category": "category", "description": "description"}
     documentation = "ACP-MedicalPolicyGoal: the main goal of medical policy."
 
@@ -433,11 +517,15 @@ class GoalHandler(PlanHandler):
 class ObservationHandler(PlanHandler):
     resource_type = "Observation"
     profile = ""
-    params = {**_patient_params("Observation", "subject"),
-              "code": _param("code", "token", "Observation.code", modifiers=("in",))}
+    params = {
+        **_patient_params("Observation", "subject"),
+        "code": _param("code", "token", "Observation.code", modifiers=("in",)),
+    }
     token_paths = {"code": "code"}
-    documentation = ("ACP observations: specific care wishes, preferred place of death, "
-                     "position on euthanasia, organ donation registration, sense of purpose.")
+    documentation = (
+        "ACP observations: specific care wishes, preferred place of death, "
+        "position on euthanasia, organ donation registration, sense of purpose."
+    )
 
 
 @register
@@ -445,11 +533,15 @@ class DeviceHandler(PlanHandler):
     resource_type = "Device"
     profile = c.PROFILES["Device"]
     patient_path = "patient"
-    params = {**_patient_params("Device", "patient"),
-              "type": _param("type", "token", "Device.type", modifiers=("in",))}
+    params = {
+        **_patient_params("Device", "patient"),
+        "type": _param("type", "token", "Device.type", modifiers=("in",)),
+    }
     token_paths = {"type": "type"}
-    documentation = ("ACP-MedicalDevice.Product-ICD. A Device sent without a patient is "
-                     "attached to the patient of the DeviceUseStatement that refers to it.")
+    documentation = (
+        "ACP-MedicalDevice.Product-ICD. A Device sent without a patient is "
+        "attached to the patient of the DeviceUseStatement that refers to it."
+    )
 
     def locate(self, ctx: FhirContext, logical_id: str) -> tuple[int, str] | None:
         row = identity.find("Device", logical_id)
@@ -466,19 +558,29 @@ class DeviceHandler(PlanHandler):
     def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
         row = identity.find("Device", logical_id)
         if row is not None and row.patient_id is None:
-            return {"resourceType": "Device", "id": logical_id,
-                    "meta": {"profile": [self.profile]},
-                    "type": {"coding": [{"system": c.SNOMED, "code": "72506001"}]}}
+            return {
+                "resourceType": "Device",
+                "id": logical_id,
+                "meta": {"profile": [self.profile]},
+                "type": {"coding": [{"system": c.SNOMED, "code": "72506001"}]},
+            }
         return super().read(ctx, logical_id)
 
-    def write(self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
-              ) -> tuple[dict[str, Any], bool]:
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
         if data.get("patient") is not None:
             return super().write(ctx, logical_id, data)
         if logical_id is None:
-            raise FhirError(422, Issue("required", _("Device.patient is required to create a "
-                                                     "device with POST."), ("Device.patient",),
-                                       key="patient-required"))
+            raise FhirError(
+                422,
+                Issue(
+                    "required",
+                    _("Device.patient is required to create a device with POST."),
+                    ("Device.patient",),
+                    key="patient-required",
+                ),
+            )
         identity.check_client_id("Device", logical_id)
         existing = identity.find("Device", logical_id)
         if existing is not None and existing.patient_id is not None:
@@ -490,10 +592,10 @@ class DeviceHandler(PlanHandler):
 
         anchor = ctx.actor.organization or Organization.objects.first()
         assert anchor is not None
-        row = identity.remember("Device", logical_id, anchor, element="icd",
-                                created_by_id=ctx.actor.organization_id)
-        ResourceIdentity.objects.filter(pk=row.pk).update(target_type="fhir.pending",
-                                                          target_id=0)
+        row = identity.remember(
+            "Device", logical_id, anchor, element="icd", created_by_id=ctx.actor.organization_id
+        )
+        ResourceIdentity.objects.filter(pk=row.pk).update(target_type="fhir.pending", target_id=0)
         return self.read(ctx, logical_id), existing is None
 
 
@@ -501,42 +603,63 @@ class DeviceHandler(PlanHandler):
 class DeviceUseStatementHandler(PlanHandler):
     resource_type = "DeviceUseStatement"
     profile = c.PROFILES["DeviceUseStatement"]
-    params = {**_patient_params("DeviceUseStatement", "subject"),
-              "device": _param("device", "reference", "DeviceUseStatement.device",
-                               chains=("type",))}
+    params = {
+        **_patient_params("DeviceUseStatement", "subject"),
+        "device": _param("device", "reference", "DeviceUseStatement.device", chains=("type",)),
+    }
     includes = ("DeviceUseStatement:device",)
     include_paths = {"device": "device"}
     documentation = "ACP-MedicalDevice: the patient's ICD."
 
-    def matches(self, ctx: FhirContext, resource: dict[str, Any], crit: Criterion,
-                built: dict[str, dict[str, Any]]) -> bool:
+    def matches(
+        self,
+        ctx: FhirContext,
+        resource: dict[str, Any],
+        crit: Criterion,
+        built: dict[str, dict[str, Any]],
+    ) -> bool:
         if crit.name != "device":
             return super().matches(ctx, resource, crit, built)
         ref = resource.get("device", {}).get("reference", "")
         if crit.chain == "type":
             device = built.get(ref)
             return device is not None and _token_match(
-                device, "type", Criterion("type", crit.modifier, crit.values))
+                device, "type", Criterion("type", crit.modifier, crit.values)
+            )
         return any(v.split("/")[-1] == ref.split("/")[-1] for v in crit.values)
 
-    def write(self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
-              ) -> tuple[dict[str, Any], bool]:
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
         patient = self.patient_of(ctx, data)
         device_ref = data.get("device")
         if device_ref is None:
-            raise FhirError(422, Issue("required", _("DeviceUseStatement.device is required."),
-                                       ("DeviceUseStatement.device",), key="device-required"))
-        _t, target = resolve_reference(ctx, device_ref, ("Device",),
-                                       "DeviceUseStatement.device")
+            raise FhirError(
+                422,
+                Issue(
+                    "required",
+                    _("DeviceUseStatement.device is required."),
+                    ("DeviceUseStatement.device",),
+                    key="device-required",
+                ),
+            )
+        _t, target = resolve_reference(ctx, device_ref, ("Device",), "DeviceUseStatement.device")
         attached_patient, _key = target
         _type, device_id = split_reference(ctx, device_ref, "DeviceUseStatement.device")
         if attached_patient is None:
             ResourceIdentity.objects.filter(resource_type="Device", logical_id=device_id).update(
-                target_type=PATIENT_TARGET, target_id=patient.pk, patient=patient)
+                target_type=PATIENT_TARGET, target_id=patient.pk, patient=patient
+            )
         elif attached_patient.pk != patient.pk:
-            raise FhirError(422, Issue("business-rule", _("The device belongs to another "
-                                                          "patient."),
-                                       ("DeviceUseStatement.device",), key="other-patient"))
+            raise FhirError(
+                422,
+                Issue(
+                    "business-rule",
+                    _("The device belongs to another patient."),
+                    ("DeviceUseStatement.device",),
+                    key="other-patient",
+                ),
+            )
         return super().write(ctx, logical_id, data)
 
 
@@ -544,8 +667,10 @@ class DeviceUseStatementHandler(PlanHandler):
 class CommunicationRequestHandler(PlanHandler):
     resource_type = "CommunicationRequest"
     profile = c.PROFILES["CommunicationRequest"]
-    params = {**_patient_params("CommunicationRequest", "subject"),
-              "category": _param("category", "token", "CommunicationRequest.category")}
+    params = {
+        **_patient_params("CommunicationRequest", "subject"),
+        "category": _param("category", "token", "CommunicationRequest.category"),
+    }
     token_paths = {"category": "category"}
     documentation = "ACP-InformRelativesRequest: the patient informs relatives (rc2)."
 
@@ -554,9 +679,11 @@ class CommunicationRequestHandler(PlanHandler):
 class CommunicationHandler(PlanHandler):
     resource_type = "Communication"
     profile = c.PROFILES["Communication"]
-    params = {**_patient_params("Communication", "subject"),
-              "category": _param("category", "token", "Communication.category"),
-              "reason-code": _param("reason-code", "token", "Communication.reasonCode")}
+    params = {
+        **_patient_params("Communication", "subject"),
+        "category": _param("category", "token", "Communication.category"),
+        "reason-code": _param("reason-code", "token", "Communication.reasonCode"),
+    }
     token_paths = {"category": "category", "reason-code": "reasonCode"}
     documentation = "ACP-Communication (before rc2): the patient informs relatives."
 
@@ -567,27 +694,42 @@ class ConditionHandler(PlanHandler):
     profile = c.PROFILES["Condition"]
     params = _patient_params("Condition", "subject")
     interactions = ("read", "search-type")
-    documentation = ("The life-limiting condition as the register's diagnosis group (text). "
-                     "Read only: the register records it when the palliative phase is marked.")
+    documentation = (
+        "The life-limiting condition as the register's diagnosis group (text). "
+        "Read only: the register records it when the palliative phase is marked."
+    )
 
 
 @register
 class QuestionnaireResponseHandler(PlanHandler):
     resource_type = "QuestionnaireResponse"
     profile = ""
-    params = {**_patient_params("QuestionnaireResponse", "subject"),
-              "questionnaire": _param("questionnaire", "reference",
-                                      "QuestionnaireResponse.questionnaire",
-                                      "the IKNL ACP form: " + c.QUESTIONNAIRE)}
-    documentation = ("The IKNL ACP form (Questionnaire ACP-zib2020, referred to by canonical "
-                     "URL) filled in from the care plan; an incoming form updates the plan.")
+    params = {
+        **_patient_params("QuestionnaireResponse", "subject"),
+        "questionnaire": _param(
+            "questionnaire",
+            "reference",
+            "QuestionnaireResponse.questionnaire",
+            "the IKNL ACP form: " + c.QUESTIONNAIRE,
+        ),
+    }
+    documentation = (
+        "The IKNL ACP form (Questionnaire ACP-zib2020, referred to by canonical "
+        "URL) filled in from the care plan; an incoming form updates the plan."
+    )
 
-    def matches(self, ctx: FhirContext, resource: dict[str, Any], crit: Criterion,
-                built: dict[str, dict[str, Any]]) -> bool:
+    def matches(
+        self,
+        ctx: FhirContext,
+        resource: dict[str, Any],
+        crit: Criterion,
+        built: dict[str, dict[str, Any]],
+    ) -> bool:
         if crit.name != "questionnaire":
             return super().matches(ctx, resource, crit, built)
-        wanted = {v.split("|")[0].replace(c.QUESTIONNAIRE_OLD, c.QUESTIONNAIRE)
-                  for v in crit.values}
+        wanted = {
+            v.split("|")[0].replace(c.QUESTIONNAIRE_OLD, c.QUESTIONNAIRE) for v in crit.values
+        }
         return resource.get("questionnaire") in wanted
 
     def patient_of(self, ctx: FhirContext, data: dict[str, Any]) -> Patient:
@@ -599,33 +741,56 @@ class QuestionnaireResponseHandler(PlanHandler):
         answers = answers_by_link(data.get("item"))
 
         def text(link: str) -> str:
-            return next((str(a.get("valueString") or a.get("valueDateTime") or
-                             a.get("valueDate") or "").strip()
-                         for a in answers.get(link, [])), "")
+            return next(
+                (
+                    str(
+                        a.get("valueString") or a.get("valueDateTime") or a.get("valueDate") or ""
+                    ).strip()
+                    for a in answers.get(link, [])
+                ),
+                "",
+            )
 
-        born = text("967")[:10]
+        born: str = text("967")[:10]
         candidates = Patient.objects.visible_to(ctx.actor).filter(
-            family_name__iexact=text("966"), given_name__istartswith=text("964") or "?",
-            date_of_birth=born if len(born) == 10 else None)[:2]
+            family_name__iexact=text("966"),
+            given_name__istartswith=text("964") or "?",
+            date_of_birth=born if len(born) == 10 else "1000-01-01",
+        )[:2]
         if len(candidates) != 1:
-            raise FhirError(422, Issue("required", _("QuestionnaireResponse.subject is required "
-                                                     "(the form's name and date of birth do not "
-                                                     "identify one patient)."),
-                                       ("QuestionnaireResponse.subject",),
-                                       key="patient-required"))
+            raise FhirError(
+                422,
+                Issue(
+                    "required",
+                    _(
+                        "QuestionnaireResponse.subject is required "
+                        "(the form's name and date of birth do not "
+                        "identify one patient)."
+                    ),
+                    ("QuestionnaireResponse.subject",),
+                    key="patient-required",
+                ),
+            )
         return candidates[0]
 
 
-def _apply_form(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-                old_key: str | None) -> str:
+def _apply_form(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
     from .questionnaire import answers_by_link, apply_form
 
     questionnaire = str(data.get("questionnaire") or "").split("|")[0]
     if questionnaire not in (c.QUESTIONNAIRE, c.QUESTIONNAIRE_OLD):
-        raise FhirError(422, Issue("not-supported", _("Palliare reads the IKNL ACP form "
-                                                      "(%(url)s) only."),
-                                   ("QuestionnaireResponse.questionnaire",),
-                                   params={"url": c.QUESTIONNAIRE}, key="questionnaire"))
+        raise FhirError(
+            422,
+            Issue(
+                "not-supported",
+                _("Palliare reads the IKNL ACP form (%(url)s) only."),
+                ("QuestionnaireResponse.questionnaire",),
+                params={"url": c.QUESTIONNAIRE},
+                key="questionnaire",
+            ),
+        )
     apply_form(answers_by_link(data.get("item")), state)
     return "form"
 

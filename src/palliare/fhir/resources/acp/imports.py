@@ -33,8 +33,7 @@ from . import codes as c
 from .plan import FUNCTION_OF_DISCIPLINE, PlanState, short_hash
 from .vocab import relation_display, role_display
 
-UNKNOWN_TEXTS = {"onbekend", "niet besproken", "nog niet besproken", "unknown",
-                 "not discussed", ""}
+UNKNOWN_TEXTS = {"onbekend", "niet besproken", "nog niet besproken", "unknown", "not discussed", ""}
 
 
 def _text(value: Any) -> str:
@@ -42,8 +41,11 @@ def _text(value: Any) -> str:
 
 
 def _notes(data: dict[str, Any]) -> str:
-    return "\n".join(_text(n.get("text")) for n in data.get("note") or []
-                     if isinstance(n, dict) and _text(n.get("text")))
+    return "\n".join(
+        _text(n.get("text"))
+        for n in data.get("note") or []
+        if isinstance(n, dict) and _text(n.get("text"))
+    )
 
 
 def _date(value: Any) -> str:
@@ -61,18 +63,21 @@ def _comment(data: dict[str, Any]) -> str:
 
 def professional_of(ctx: FhirContext, reference: Any, path: str) -> tuple[str, str]:
     """(name, UZI function code) of the professional a reference points at."""
-    rtype, target = resolve_reference(ctx, reference, ("PractitionerRole", "Practitioner"),
-                                      path)
+    _rtype, target = resolve_reference(ctx, reference, ("PractitionerRole", "Practitioner"), path)
     pro = target.professional if isinstance(target, Membership) else target
     assert isinstance(pro, Professional)
-    function = FUNCTION_OF_DISCIPLINE.get(pro.discipline, PractitionerFunction.OTHER)
+    function = FUNCTION_OF_DISCIPLINE.get(str(pro.discipline), PractitionerFunction.OTHER)
     return pro.full_name, str(function)
 
 
 # --- contacts (RelatedPerson, Patient.contact) ------------------------------------------------
 
-_ROLE_PRIORITY = [ContactRole.LEGAL_REPRESENTATIVE, ContactRole.WRITTEN_AUTHORISATION,
-                  ContactRole.CURATOR, ContactRole.MENTOR]
+_ROLE_PRIORITY = [
+    ContactRole.LEGAL_REPRESENTATIVE,
+    ContactRole.WRITTEN_AUTHORISATION,
+    ContactRole.CURATOR,
+    ContactRole.MENTOR,
+]
 
 
 def contact_row(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -81,8 +86,9 @@ def contact_row(data: dict[str, Any], name: str) -> dict[str, Any]:
     relation_other = ""
     for cc in data.get("relationship") or []:
         for system, code in codings(cc):
-            if system in (c.ROLE_OID, c.ROLE_OID_ZIB) or (system == c.SNOMED and code ==
-                                                           ContactRole.WRITTEN_AUTHORISATION):
+            if system in (c.ROLE_OID, c.ROLE_OID_ZIB) or (
+                system == c.SNOMED and code == ContactRole.WRITTEN_AUTHORISATION
+            ):
                 role_codes.append((system, code))
             elif system == c.ROLE_CODE:
                 if code in ContactRelationship.values:
@@ -135,12 +141,16 @@ def merge_contact(state: PlanState, row: dict[str, Any], old_key: str | None = N
     return f"contact:{short_hash(row['name'])}"
 
 
-def apply_related_person(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-                         old_key: str | None) -> str:
+def apply_related_person(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
     name = _person_name(data.get("name"))
     if not name:
-        raise unprocessable(_("The care plan needs the contact person's name."),
-                            "RelatedPerson.name", "contact-name-required")
+        raise unprocessable(
+            _("The care plan needs the contact person's name."),
+            "RelatedPerson.name",
+            "contact-name-required",
+        )
     return merge_contact(state, contact_row(data, name[:200]), old_key)
 
 
@@ -173,7 +183,7 @@ def apply_capacity(data: dict[str, Any], state: PlanState) -> bool:
 
 
 def _conversation(state: PlanState, day: str, old_key: str | None) -> dict[str, Any]:
-    conversations = state.content["conversations"]
+    conversations: list[dict[str, Any]] = state.content["conversations"]
     if old_key and old_key.startswith("conversation:"):
         old_day = old_key.split(":", 1)[1][:10]
         for row in conversations:
@@ -183,21 +193,23 @@ def _conversation(state: PlanState, day: str, old_key: str | None) -> dict[str, 
     for row in conversations:
         if row["date"] == day:
             return row
-    row = {"date": day, "held_by": "", "function": "", "patient_present": False,
-           "participants": ""}
+    row = {"date": day, "held_by": "", "function": "", "patient_present": False, "participants": ""}
     conversations.append(row)
     return row
 
 
-def _people(ctx: FhirContext, refs: list[tuple[Any, str]], row: dict[str, Any],
-            state: PlanState) -> None:
+def _people(
+    ctx: FhirContext, refs: list[tuple[Any, str]], row: dict[str, Any], state: PlanState
+) -> None:
     names = [n.strip() for n in str(row["participants"] or "").split(",") if n.strip()]
     for ref, path in refs:
         if not isinstance(ref, dict) or "reference" not in ref:
             continue
         rtype = str(ref.get("reference", "")).split("/")[0]
         if rtype in ("PractitionerRole", "Practitioner") or ref.get("type") in (
-                "PractitionerRole", "Practitioner"):
+            "PractitionerRole",
+            "Practitioner",
+        ):
             row["held_by"], function = professional_of(ctx, ref, path)
             row["function"] = row["function"] or function
         elif rtype == "Patient" or ref.get("type") == "Patient":
@@ -205,21 +217,28 @@ def _people(ctx: FhirContext, refs: list[tuple[Any, str]], row: dict[str, Any],
             row["patient_present"] = True
         elif rtype == "RelatedPerson" or ref.get("type") == "RelatedPerson":
             _t, (_patient, key) = resolve_reference(ctx, ref, ("RelatedPerson",), path)
-            contact = next((x for x in state.content["contacts"]
-                            if f"contact:{short_hash(x['name'])}" == key), None)
+            contact = next(
+                (x for x in state.content["contacts"] if f"contact:{short_hash(x['name'])}" == key),
+                None,
+            )
             if contact is not None and contact["name"] not in names:
                 names.append(contact["name"])
     row["participants"] = ", ".join(names)[:500]
 
 
-def apply_procedure(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-                    old_key: str | None) -> str:
-    day = _date((data.get("performedPeriod") or {}).get("start") or
-                data.get("performedDateTime"))
+def apply_procedure(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
+    day = _date((data.get("performedPeriod") or {}).get("start") or data.get("performedDateTime"))
     if not day:
-        raise unprocessable(_("The care plan records ACP conversations with their date: send "
-                              "performedPeriod.start or performedDateTime."),
-                            "Procedure.performed[x]", "conversation-date-required")
+        raise unprocessable(
+            _(
+                "The care plan records ACP conversations with their date: send "
+                "performedPeriod.start or performedDateTime."
+            ),
+            "Procedure.performed[x]",
+            "conversation-date-required",
+        )
     row = _conversation(state, day, old_key)
     refs = []
     for i, performer in enumerate(data.get("performer") or []):
@@ -232,16 +251,22 @@ def apply_procedure(ctx: FhirContext, data: dict[str, Any], state: PlanState,
     return f"conversation:{day}"
 
 
-def apply_encounter(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-                    old_key: str | None) -> str:
+def apply_encounter(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
     day = _date((data.get("period") or {}).get("start"))
     if not day:
-        raise unprocessable(_("The care plan records ACP conversations with their date: send "
-                              "period.start."), "Encounter.period.start",
-                            "conversation-date-required")
+        raise unprocessable(
+            _("The care plan records ACP conversations with their date: send period.start."),
+            "Encounter.period.start",
+            "conversation-date-required",
+        )
     row = _conversation(state, day, old_key)
-    refs = [(p.get("individual"), f"Encounter.participant[{i}].individual")
-            for i, p in enumerate(data.get("participant") or []) if isinstance(p, dict)]
+    refs = [
+        (p.get("individual"), f"Encounter.participant[{i}].individual")
+        for i, p in enumerate(data.get("participant") or [])
+        if isinstance(p, dict)
+    ]
     _people(ctx, refs, row, state)
     row["patient_present"] = True  # ACP-Encounter.subject: the patient was present
     return f"conversation:{day}"
@@ -257,21 +282,29 @@ def _specification(data: dict[str, Any]) -> str | None:
     return None
 
 
-def apply_consent(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-                  old_key: str | None) -> str:
+def apply_consent(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
     scopes = {code for _s, code in codings(data.get("scope"))}
     provision = data.get("provision") or {}
     provision_codes = [cc for cc in provision.get("code") or [] if isinstance(cc, dict)]
     if "adr" in scopes:
         return _apply_advance(data, provision_codes, state)
     if "treatment" not in scopes:
-        raise unprocessable(_("Palliare keeps treatment directives (scope treatment) and "
-                              "advance directives (scope adr) of the ACP guide."),
-                            "Consent.scope", "consent-scope")
+        raise unprocessable(
+            _(
+                "Palliare keeps treatment directives (scope treatment) and "
+                "advance directives (scope adr) of the ACP guide."
+            ),
+            "Consent.scope",
+            "consent-scope",
+        )
     if not provision_codes:
-        raise unprocessable(_("A treatment directive needs the treatment "
-                              "(provision.code)."), "Consent.provision.code",
-                            "treatment-required")
+        raise unprocessable(
+            _("A treatment directive needs the treatment (provision.code)."),
+            "Consent.provision.code",
+            "treatment-required",
+        )
     cc = provision_codes[0]
     pairs = codings(cc)
     text = _text(cc.get("text"))
@@ -279,10 +312,15 @@ def apply_consent(ctx: FhirContext, data: dict[str, Any], state: PlanState,
     spec = _specification(data)
     comment = _comment(data)
     if data.get("status") not in (None, "active", "draft", "proposed"):
-        raise unprocessable(_("The care plan keeps the agreements that apply now; an ended "
-                              "treatment directive (status %(status)s) is not stored."),
-                            "Consent.status", "directive-not-active",
-                            status=str(data.get("status"))[:20])
+        raise unprocessable(
+            _(
+                "The care plan keeps the agreements that apply now; an ended "
+                "treatment directive (status %(status)s) is not stored."
+            ),
+            "Consent.status",
+            "directive-not-active",
+            status=str(data.get("status"))[:20],
+        )
     if (c.SNOMED, c.ICD_DEACTIVATION) in pairs or c.ICD_DEACTIVATION in text:
         icd = state.content["icd"]
         if kind == "permit":
@@ -300,15 +338,29 @@ def apply_consent(ctx: FhirContext, data: dict[str, Any], state: PlanState,
         key = f"limit:{snomed[0]}"
     else:
         if not text:
-            raise unprocessable(_("Another treatment (code OTH) needs its name in "
-                                  "provision.code.text."), "Consent.provision.code[0].text",
-                                "treatment-text-required")
+            raise unprocessable(
+                _("Another treatment (code OTH) needs its name in provision.code.text."),
+                "Consent.provision.code[0].text",
+                "treatment-text-required",
+            )
         key = f"limit:OTH:{short_hash(text)}"
-        row = next((r for r in limits if r["treatment"] == Treatment.OTHER and
-                    (f"limit:OTH:{short_hash(r['text'])}" in (key, old_key))), None)
+        row = next(
+            (
+                r
+                for r in limits
+                if r["treatment"] == Treatment.OTHER
+                and (f"limit:OTH:{short_hash(r['text'])}" in (key, old_key))
+            ),
+            None,
+        )
         if row is None:
-            row = {"treatment": Treatment.OTHER, "text": "", "decision": "",
-                   "specification": "", "note": ""}
+            row = {
+                "treatment": Treatment.OTHER,
+                "text": "",
+                "decision": "",
+                "specification": "",
+                "note": "",
+            }
             limits.append(row)
         row["text"] = text
     if kind == "permit":
@@ -323,8 +375,9 @@ def apply_consent(ctx: FhirContext, data: dict[str, Any], state: PlanState,
     return key
 
 
-def _apply_advance(data: dict[str, Any], provision_codes: list[dict[str, Any]],
-                   state: PlanState) -> str:
+def _apply_advance(
+    data: dict[str, Any], provision_codes: list[dict[str, Any]], state: PlanState
+) -> str:
     """A written euthanasia request sets the wish; any other advance directive is recorded
     under "agreements recorded earlier", as a readable line: "<kind> (<date>): <comment>"."""
     from .vocab import advance_display
@@ -347,14 +400,19 @@ def _apply_advance(data: dict[str, Any], provision_codes: list[dict[str, Any]],
 # --- Goal, Observations, ICD, sharing ----------------------------------------------------------
 
 
-def apply_goal(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-               old_key: str | None) -> str:
+def apply_goal(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
     codes = [code for _s, code in codings(data.get("description"))]
-    code = next((x for x in codes if x in MedicalPolicyGoal.values or
-                 x == c.GOAL_OLD_SYMPTOM_RELIEF), "")
+    code = next(
+        (x for x in codes if x in MedicalPolicyGoal.values or x == c.GOAL_OLD_SYMPTOM_RELIEF), ""
+    )
     if not code:
-        raise unprocessable(_("The medical policy goal must be one of the ACP value set."),
-                            "Goal.description", "goal-code")
+        raise unprocessable(
+            _("The medical policy goal must be one of the ACP value set."),
+            "Goal.description",
+            "goal-code",
+        )
     if code == c.GOAL_OLD_SYMPTOM_RELIEF:
         code = MedicalPolicyGoal.SYMPTOM_RELIEF
     state.content["goal"]["code"] = code
@@ -366,8 +424,9 @@ def _value_code(data: dict[str, Any]) -> str:
     return next((code for _s, code in codings(data.get("valueCodeableConcept"))), "")
 
 
-def apply_observation(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-                      old_key: str | None) -> str:
+def apply_observation(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
     codes = {code for s, code in codings(data.get("code")) if s == c.SNOMED}
     wishes = state.content["wishes"]
     if c.OBS_CARE_WISHES in codes:
@@ -380,9 +439,17 @@ def apply_observation(ctx: FhirContext, data: dict[str, Any], state: PlanState,
             wishes["place_of_death"], wishes["place_of_death_other"] = code, ""
         elif value:
             wishes["place_of_death"] = PlaceOfDeath.OTHER
-            wishes["place_of_death_other"] = (_text(value.get("text")) or next(
-                (_text(x.get("display")) for x in value.get("coding") or []
-                 if isinstance(x, dict)), ""))[:200]
+            wishes["place_of_death_other"] = (
+                _text(value.get("text"))
+                or next(
+                    (
+                        _text(x.get("display"))
+                        for x in value.get("coding") or []
+                        if isinstance(x, dict)
+                    ),
+                    "",
+                )
+            )[:200]
         else:
             wishes["place_of_death"], wishes["place_of_death_other"] = PlaceOfDeath.UNKNOWN, ""
         wishes["place_of_death_note"] = _notes(data)
@@ -394,19 +461,27 @@ def apply_observation(ctx: FhirContext, data: dict[str, Any], state: PlanState,
         return "wish:euthanasia"
     if c.OBS_DONATION in codes:
         code = _value_code(data)
-        wishes["organ_donation_registered"] = (code if code in AcpYesNoUnknown.values
-                                               else AcpYesNoUnknown.UNKNOWN)
+        wishes["organ_donation_registered"] = (
+            code if code in AcpYesNoUnknown.values else AcpYesNoUnknown.UNKNOWN
+        )
         return "wish:donation"
     if c.OBS_SENSE_OF_PURPOSE in codes:
         wishes["what_matters"] = _text(data.get("valueString"))
         return "wish:matters"
-    raise unprocessable(_("Palliare keeps the ACP observations (care wishes, place of death, "
-                          "euthanasia, organ donation, what matters); this code is not one of "
-                          "them."), "Observation.code", "observation-code")
+    raise unprocessable(
+        _(
+            "Palliare keeps the ACP observations (care wishes, place of death, "
+            "euthanasia, organ donation, what matters); this code is not one of "
+            "them."
+        ),
+        "Observation.code",
+        "observation-code",
+    )
 
 
-def apply_device_use(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-                     old_key: str | None) -> str:
+def apply_device_use(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
     icd = state.content["icd"]
     icd["present"] = AcpYesNoUnknown.YES
     icd["device_type"] = "72506001"
@@ -414,12 +489,15 @@ def apply_device_use(ctx: FhirContext, data: dict[str, Any], state: PlanState,
     return "icd"
 
 
-def apply_inform_relatives(ctx: FhirContext, data: dict[str, Any], state: PlanState,
-                           old_key: str | None) -> str:
+def apply_inform_relatives(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
     status = data.get("status")
     state.content["sharing"]["patient_informed"] = (
-        AcpYesNoUnknown.YES if status in ("completed", "active", "in-progress")
-        else AcpYesNoUnknown.UNKNOWN)
+        AcpYesNoUnknown.YES
+        if status in ("completed", "active", "in-progress")
+        else AcpYesNoUnknown.UNKNOWN
+    )
     return "sharing:informed"
 
 

@@ -27,8 +27,11 @@ def enrich(patient: Patient, resource: dict[str, Any]) -> None:
 
 
 def write(ctx: FhirContext, patient: Patient, data: dict[str, Any]) -> None:
-    has_capacity = any(isinstance(e, dict) and e.get("url", "").endswith(
-        "ext-LegallyCapable-MedicalTreatmentDecisions") for e in data.get("extension") or [])
+    has_capacity = any(
+        isinstance(e, dict)
+        and e.get("url", "").endswith("ext-LegallyCapable-MedicalTreatmentDecisions")
+        for e in data.get("extension") or []
+    )
     if not has_capacity and not data.get("contact"):
         return
     state = pending(ctx, patient)

@@ -30,7 +30,7 @@ from ..datatypes import concept, write_name, write_telecom
 from . import codes as c
 from .vocab import advance_code, relation_display_to_code, role_display_to_code
 
-FUNCTION_OF_DISCIPLINE = {
+FUNCTION_OF_DISCIPLINE: dict[str, str] = {
     Discipline.GENERAL_PRACTITIONER: PractitionerFunction.GP,
     Discipline.ELDERLY_CARE_PHYSICIAN: PractitionerFunction.ELDERLY_CARE_PHYSICIAN,
     Discipline.NURSE: PractitionerFunction.NURSE,
@@ -88,8 +88,14 @@ def load(patient: Patient) -> PlanState:
     }
     patient_row = identity.ids_for("Patient", "patients.patient", [patient.pk]).get(patient.pk)
     pid = patient_row.logical_id if patient_row else str(patient.pk)
-    return PlanState(patient, f"Patient/{pid}", version.number if version else 0,
-                     version.created_at if version else None, content, rows)
+    return PlanState(
+        patient,
+        f"Patient/{pid}",
+        version.number if version else 0,
+        version.created_at if version else None,
+        content,
+        rows,
+    )
 
 
 # --- which elements a plan has ---------------------------------------------------------------
@@ -130,34 +136,37 @@ def elements(state: PlanState) -> list[Element]:
             h = short_hash(row["text"])
             found.append(Element("Consent", f"limit:OTH:{h}", f"limit-oth-{h}", row))
         else:
-            found.append(Element("Consent", f"limit:{row['treatment']}",
-                                 f"limit-{row['treatment']}", row))
+            found.append(
+                Element("Consent", f"limit:{row['treatment']}", f"limit-{row['treatment']}", row)
+            )
     icd = content["icd"]
     if icd["deactivation"]:
         found.append(Element("Consent", "icd-deactivation", "limit-icd-off", icd))
     if icd["present"] == AcpYesNoUnknown.YES:
-        found += [Element("Device", "icd", "icd", icd),
-                  Element("DeviceUseStatement", "icd", "icd", icd)]
+        found += [
+            Element("Device", "icd", "icd", icd),
+            Element("DeviceUseStatement", "icd", "icd", icd),
+        ]
     wishes = content["wishes"]
     if wishes["care_wishes"]:
         found.append(Element("Observation", "wish:care", "care-wishes", c.OBS_CARE_WISHES))
     if wishes["place_of_death"] or wishes["place_of_death_note"]:
-        found.append(Element("Observation", "wish:place", "place-of-death",
-                             c.OBS_PLACE_OF_DEATH))
+        found.append(Element("Observation", "wish:place", "place-of-death", c.OBS_PLACE_OF_DEATH))
     if wishes["euthanasia_position"]:
         found.append(Element("Observation", "wish:euthanasia", "euthanasia", c.OBS_EUTHANASIA))
     if wishes["organ_donation_registered"]:
         found.append(Element("Observation", "wish:donation", "organ-donation", c.OBS_DONATION))
     if wishes["what_matters"]:
-        found.append(Element("Observation", "wish:matters", "what-matters",
-                             c.OBS_SENSE_OF_PURPOSE))
+        found.append(Element("Observation", "wish:matters", "what-matters", c.OBS_SENSE_OF_PURPOSE))
     if wishes["euthanasia_written_request"] == AcpYesNoUnknown.YES:
         found.append(Element("Consent", "advance:euthanasia", "advance-euthanasia", wishes))
     if content["earlier"]["exist"] == AcpYesNoUnknown.YES:
         found.append(Element("Consent", "advance:earlier", "advance-earlier", content["earlier"]))
     if content["sharing"]["patient_informed"] == AcpYesNoUnknown.YES:
-        found += [Element("CommunicationRequest", "sharing:informed", "inform-relatives", None),
-                  Element("Communication", "sharing:informed", "inform-relatives", None)]
+        found += [
+            Element("CommunicationRequest", "sharing:informed", "inform-relatives", None),
+            Element("Communication", "sharing:informed", "inform-relatives", None),
+        ]
     found.append(Element("QuestionnaireResponse", "form", "form", None))
     return found
 
@@ -170,8 +179,11 @@ def professional_named(name: str) -> Professional | None:
     if not name.strip():
         return None
     last = name.split()[-1]
-    candidates = [p for p in Professional.objects.filter(family_name__iendswith=last)[:20]
-                  if p.full_name.strip().lower() == name.strip().lower()]
+    candidates = [
+        p
+        for p in Professional.objects.filter(family_name__iendswith=last)[:20]
+        if p.full_name.strip().lower() == name.strip().lower()
+    ]
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -184,18 +196,22 @@ def practitioner_reference(state: PlanState, name: str) -> dict[str, Any] | None
         pro = professional_named(name)
         ref: dict[str, Any] | None = None
         if pro is not None:
-            row = (ResourceIdentity.objects.filter(resource_type="PractitionerRole",
-                                                   target_type="organizations.professional",
-                                                   target_id=pro.pk).first()
-                   or ResourceIdentity.objects.filter(
-                       resource_type="PractitionerRole", target_type="organizations.membership",
-                       target_id__in=Membership.objects.filter(professional=pro).values("pk"),
-                   ).first())
+            row = (
+                ResourceIdentity.objects.filter(
+                    resource_type="PractitionerRole",
+                    target_type="organizations.professional",
+                    target_id=pro.pk,
+                ).first()
+                or ResourceIdentity.objects.filter(
+                    resource_type="PractitionerRole",
+                    target_type="organizations.membership",
+                    target_id__in=Membership.objects.filter(professional=pro).values("pk"),
+                ).first()
+            )
             if row is not None:
                 ref = reference_to("PractitionerRole", row.logical_id, name)
             else:
-                ref = reference_to("Practitioner", identity.logical_id("Practitioner", pro),
-                                   name)
+                ref = reference_to("Practitioner", identity.logical_id("Practitioner", pro), name)
         state.people[name] = ref
     found = state.people[name]
     return dict(found) if found else {"display": name}
@@ -217,13 +233,15 @@ def _base(state: PlanState, element: Element, profile: str) -> dict[str, Any]:
 
 
 def _patient_ref(state: PlanState) -> dict[str, Any]:
-    return {"reference": state.patient_ref, "type": "Patient",
-            "display": state.patient.full_name}
+    return {"reference": state.patient_ref, "type": "Patient", "display": state.patient.full_name}
 
 
 def _contact_ids(state: PlanState) -> dict[str, str]:
-    return {e.data["name"]: state.logical_id(e) for e in elements(state)
-            if e.resource_type == "RelatedPerson"}
+    return {
+        e.data["name"]: state.logical_id(e)
+        for e in elements(state)
+        if e.resource_type == "RelatedPerson"
+    }
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -242,12 +260,14 @@ def related_person(state: PlanState, element: Element) -> dict[str, Any]:
     relationship: list[dict[str, Any]] = []
     role = row["role"]
     if row["is_first_contact"] and role != ContactRole.FIRST_CONTACT:
-        relationship.append(concept(c.ROLE_OID, ContactRole.FIRST_CONTACT,
-                                    "Eerste relatie/contactpersoon"))
+        relationship.append(
+            concept(c.ROLE_OID, ContactRole.FIRST_CONTACT, "Eerste relatie/contactpersoon")
+        )
     if role == ContactRole.OTHER and row["role_other"]:
         found = role_display_to_code(row["role_other"])
-        relationship.append(concept(found[0], found[1], row["role_other"]) if found
-                            else {"text": row["role_other"]})
+        relationship.append(
+            concept(found[0], found[1], row["role_other"]) if found else {"text": row["role_other"]}
+        )
     elif role == ContactRole.WRITTEN_AUTHORISATION:
         relationship.append(concept(c.SNOMED, role, "schriftelijk gemachtigde"))
     elif role:
@@ -255,8 +275,11 @@ def related_person(state: PlanState, element: Element) -> dict[str, Any]:
     rel = row["relationship"]
     if rel == "OTH" and row["relationship_other"]:
         code = relation_display_to_code(row["relationship_other"])
-        relationship.append(concept(c.ROLE_CODE, code, row["relationship_other"]) if code
-                            else concept(c.NULL_FLAVOR, "OTH", text=row["relationship_other"]))
+        relationship.append(
+            concept(c.ROLE_CODE, code, row["relationship_other"])
+            if code
+            else concept(c.NULL_FLAVOR, "OTH", text=row["relationship_other"])
+        )
     elif rel:
         relationship.append(concept(c.NULL_FLAVOR if rel == "OTH" else c.ROLE_CODE, rel))
     if relationship:
@@ -288,18 +311,21 @@ def procedure(state: PlanState, element: Element) -> dict[str, Any]:
     res["status"] = "completed"
     res["code"] = concept(c.SNOMED, c.ACP_PROCEDURE, "advance care planning")
     res["subject"] = _patient_ref(state)
-    res["encounter"] = {"reference": f"Encounter/{state.logical_id(Element('Encounter', element.key, element.slug))}",
-                        "type": "Encounter"}
+    encounter_id = state.logical_id(Element("Encounter", element.key, element.slug))
+    res["encounter"] = {"reference": f"Encounter/{encounter_id}", "type": "Encounter"}
     res["performedPeriod"] = {"start": row["date"], "end": row["date"]}
     performers = []
     held = practitioner_reference(state, row["held_by"])
     if held:
         performer: dict[str, Any] = {"actor": held}
         if row["function"]:
-            performer["function"] = concept(c_uzi(), row["function"],
-                                            str(PractitionerFunction(row["function"]).label)
-                                            if row["function"] in PractitionerFunction.values
-                                            else "")
+            performer["function"] = concept(
+                c_uzi(),
+                row["function"],
+                str(PractitionerFunction(row["function"]).label)
+                if row["function"] in PractitionerFunction.values
+                else "",
+            )
         performers.append(performer)
     performers += [{"actor": p} for p in _conversation_people(state, row)]
     if row["patient_present"]:
@@ -325,8 +351,9 @@ def encounter(state: PlanState, element: Element) -> dict[str, Any]:
     held = practitioner_reference(state, row["held_by"])
     if held:
         participants.append({"individual": held})
-    participants += [{"individual": p} for p in _conversation_people(state, row)
-                     if p.get("reference")]
+    participants += [
+        {"individual": p} for p in _conversation_people(state, row) if p.get("reference")
+    ]
     if participants:
         res["participant"] = participants
     res["period"] = {"start": row["date"], "end": row["date"]}
@@ -340,8 +367,9 @@ def _consent_base(state: PlanState, element: Element, kind: str) -> dict[str, An
     res["status"] = "active"
     if kind == "treatment":
         res["scope"] = concept(c.CONSENT_SCOPE, "treatment", "Treatment")
-        res["category"] = [concept(c.SNOMED, c.TREATMENT_DIRECTIVE_CATEGORY,
-                                   "Treatment instructions")]
+        res["category"] = [
+            concept(c.SNOMED, c.TREATMENT_DIRECTIVE_CATEGORY, "Treatment instructions")
+        ]
     else:
         res["scope"] = concept(c.CONSENT_SCOPE, "adr", "Advanced Care Directive")
         res["category"] = [concept(c.CONSENT_CATEGORY, "acd", "Advance Directive")]
@@ -371,8 +399,11 @@ def treatment_directive(state: PlanState, element: Element) -> dict[str, Any]:
         if decision == IcdDeactivation.AGREED:
             provision["type"] = "permit"
         else:
-            text = ("Niet besproken" if decision == IcdDeactivation.NOT_DISCUSSED
-                    else "Nog geen besluit genomen")
+            text = (
+                "Niet besproken"
+                if decision == IcdDeactivation.NOT_DISCUSSED
+                else "Nog geen besluit genomen"
+            )
             res["modifierExtension"] = [{"url": c.EXT_SPECIFICATION_OTHER, "valueString": text}]
         if icd["deactivation_note"]:
             res["extension"] = [{"url": c.EXT_COMMENT, "valueString": icd["deactivation_note"]}]
@@ -390,8 +421,9 @@ def treatment_directive(state: PlanState, element: Element) -> dict[str, Any]:
             text = row["specification"] or str(TreatmentDecision(row["decision"]).label)
             res["modifierExtension"] = [{"url": c.EXT_SPECIFICATION_OTHER, "valueString": text}]
         elif row["specification"]:
-            res["modifierExtension"] = [{"url": c.EXT_SPECIFICATION_OTHER,
-                                         "valueString": row["specification"]}]
+            res["modifierExtension"] = [
+                {"url": c.EXT_SPECIFICATION_OTHER, "valueString": row["specification"]}
+            ]
         if row["note"]:
             res["extension"] = [{"url": c.EXT_COMMENT, "valueString": row["note"]}]
     res["provision"] = provision
@@ -406,9 +438,11 @@ def advance_directive(state: PlanState, element: Element) -> dict[str, Any]:
     else:
         kind, day, comment = _earlier_parts(element.data["note"])
         code = advance_code(kind) if kind else None
-        provision["code"] = ([concept(c.WILSVERKLARING, code, kind)] if code else
-                             [concept(c.NULL_FLAVOR, "OTH", "other",
-                                      "Eerder vastgelegde behandelafspraken")])
+        provision["code"] = (
+            [concept(c.WILSVERKLARING, code, kind)]
+            if code
+            else [concept(c.NULL_FLAVOR, "OTH", "other", "Eerder vastgelegde behandelafspraken")]
+        )
         if day:
             res["dateTime"] = day
         if comment:
@@ -417,8 +451,9 @@ def advance_directive(state: PlanState, element: Element) -> dict[str, Any]:
     return res
 
 
-_EARLIER = re.compile(r"^(?P<kind>[^():]+?)?\s*(?:\((?P<day>\d{4}-\d{2}-\d{2})\))?:\s*(?P<rest>.*)$",
-                      re.S)
+_EARLIER = re.compile(
+    r"^(?P<kind>[^():]+?)?\s*(?:\((?P<day>\d{4}-\d{2}-\d{2})\))?:\s*(?P<rest>.*)$", re.S
+)
 
 
 def _earlier_parts(note: str) -> tuple[str, str, str]:
@@ -476,8 +511,9 @@ def observation(state: PlanState, element: Element) -> dict[str, Any]:
         if place == "UNK" or not place:
             res["dataAbsentReason"] = concept(c.DATA_ABSENT, "asked-unknown")
         elif place == "OTH":
-            res["valueCodeableConcept"] = concept(c.NULL_FLAVOR, "OTH", "other",
-                                                  wishes["place_of_death_other"])
+            res["valueCodeableConcept"] = concept(
+                c.NULL_FLAVOR, "OTH", "other", wishes["place_of_death_other"]
+            )
         else:
             res["valueCodeableConcept"] = concept(c.SNOMED, place)
         note = wishes["place_of_death_note"]
@@ -497,8 +533,9 @@ def observation(state: PlanState, element: Element) -> dict[str, Any]:
 def device(state: PlanState, element: Element) -> dict[str, Any]:
     icd = element.data
     res = _base(state, element, c.PROFILES["Device"])
-    res["type"] = concept(c.SNOMED, icd["device_type"] or "72506001",
-                          "implantable cardioverter-defibrillator")
+    res["type"] = concept(
+        c.SNOMED, icd["device_type"] or "72506001", "implantable cardioverter-defibrillator"
+    )
     res["patient"] = _patient_ref(state)
     return res
 
@@ -602,8 +639,12 @@ def patient_contacts(state: PlanState) -> list[dict[str, Any]]:
             continue
         rp = related_person(state, e)
         contact: dict[str, Any] = {
-            "extension": [{"url": c.EXT_RELATED_PERSON,
-                           "valueReference": {"reference": f"RelatedPerson/{rp['id']}"}}],
+            "extension": [
+                {
+                    "url": c.EXT_RELATED_PERSON,
+                    "valueReference": {"reference": f"RelatedPerson/{rp['id']}"},
+                }
+            ],
         }
         for key in ("relationship", "name", "telecom"):
             if key in rp:
@@ -621,10 +662,16 @@ def condition(state: PlanState, element: Element) -> dict[str, Any]:
     res = _base(state, element, c.PROFILES["Condition"])
     res["meta"]["versionId"] = str(state.patient.version)
     res["meta"]["lastUpdated"] = instant(state.patient.updated_at)
-    res["clinicalStatus"] = concept("http://terminology.hl7.org/CodeSystem/condition-clinical",
-                                    "active")
-    res["category"] = [concept("http://terminology.hl7.org/CodeSystem/condition-category",
-                               "problem-list-item", "Problem List Item")]
+    res["clinicalStatus"] = concept(
+        "http://terminology.hl7.org/CodeSystem/condition-clinical", "active"
+    )
+    res["category"] = [
+        concept(
+            "http://terminology.hl7.org/CodeSystem/condition-category",
+            "problem-list-item",
+            "Problem List Item",
+        )
+    ]
     res["code"] = {"text": label}
     res["subject"] = _patient_ref(state)
     if state.patient.marked_since:

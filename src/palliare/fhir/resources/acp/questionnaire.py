@@ -50,8 +50,11 @@ def _string(text: str) -> dict[str, Any]:
     return {"valueString": text}
 
 
-def _item(link_id: str, answers: list[dict[str, Any]] | None = None,
-          items: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+def _item(
+    link_id: str,
+    answers: list[dict[str, Any]] | None = None,
+    items: list[dict[str, Any] | None] | None = None,
+) -> dict[str, Any] | None:
     item: dict[str, Any] = {"linkId": link_id}
     if answers:
         item["answer"] = answers
@@ -84,9 +87,11 @@ def _name_parts(name: str) -> tuple[str, str, str]:
 
 def _person_items(ids: tuple[str, str, str], name: str) -> list[dict[str, Any] | None]:
     given, prefix, family = _name_parts(name)
-    return [_item(ids[0], [_string(given)] if given else None),
-            _item(ids[1], [_string(prefix)] if prefix else None),
-            _item(ids[2], [_string(family)] if family else None)]
+    return [
+        _item(ids[0], [_string(given)] if given else None),
+        _item(ids[1], [_string(prefix)] if prefix else None),
+        _item(ids[2], [_string(family)] if family else None),
+    ]
 
 
 def questionnaire_response(state: PlanState, element: Element) -> dict[str, Any]:
@@ -103,52 +108,112 @@ def questionnaire_response(state: PlanState, element: Element) -> dict[str, Any]
     items: list[dict[str, Any] | None] = []
     if state.agreement_date:
         items.append(_item("963", [{"valueDateTime": state.agreement_date}]))
-    items.append(_item("7", items=[
-        _item("964", [_string(patient.given_name)] if patient.given_name else None),
-        _item("965", [_string(patient.family_name_prefix)] if patient.family_name_prefix
-              else None),
-        _item("966", [_string(patient.family_name)])]))
+    items.append(
+        _item(
+            "7",
+            items=[
+                _item("964", [_string(patient.given_name)] if patient.given_name else None),
+                _item(
+                    "965",
+                    [_string(patient.family_name_prefix)] if patient.family_name_prefix else None,
+                ),
+                _item("966", [_string(patient.family_name)]),
+            ],
+        )
+    )
     items.append(_item("967", [{"valueDateTime": patient.date_of_birth.isoformat()}]))
     conversations = content["conversations"]
     if conversations:
         latest = conversations[0]
         function = latest["function"]
-        items.append(_item("8", items=[
-            _item("16", items=_person_items(("968", "969", "970"), latest["held_by"])),
-            _item("1405", [_coding(UZI_ROLE, function, str(PractitionerFunction(function).label)
-                                   if function in PractitionerFunction.values else "")]
-                  if function else None)]))
+        items.append(
+            _item(
+                "8",
+                items=[
+                    _item("16", items=_person_items(("968", "969", "970"), latest["held_by"])),
+                    _item(
+                        "1405",
+                        [
+                            _coding(
+                                UZI_ROLE,
+                                function,
+                                str(PractitionerFunction(function).label)
+                                if function in PractitionerFunction.values
+                                else "",
+                            )
+                        ]
+                        if function
+                        else None,
+                    ),
+                ],
+            )
+        )
     items.append(_capacity_items(content))
     if conversations:
-        present = [_coding("", "Patiënt", "Patiënt")] if conversations[0]["patient_present"] \
-            else None
-        others = [row for row in content["contacts"]
-                  if row["name"] in str(conversations[0]["participants"])]
-        rel = [_coding(c.ROLE_CODE, row["relationship"]) for row in others
-               if row["relationship"] and row["relationship"] != "OTH"]
+        present = (
+            [_coding("", "Patiënt", "Patiënt")] if conversations[0]["patient_present"] else None
+        )
+        others = [
+            row
+            for row in content["contacts"]
+            if row["name"] in str(conversations[0]["participants"])
+        ]
+        rel = [
+            _coding(c.ROLE_CODE, row["relationship"])
+            for row in others
+            if row["relationship"] and row["relationship"] != "OTH"
+        ]
         items.append(_item("78", items=[_item("82", present), _item("998", rel[:1] or None)]))
     goal = content["goal"]
     if goal["code"]:
         system = c.NULL_FLAVOR if goal["code"] == "UNK" else c.SNOMED
-        items.append(_item("586", items=[
-            _item("1408", [_coding(c.SNOMED, "180771000146100")]),
-            _item("999", [_coding(system, goal["code"])])]))
+        items.append(
+            _item(
+                "586",
+                items=[
+                    _item("1408", [_coding(c.SNOMED, "180771000146100")]),
+                    _item("999", [_coding(system, goal["code"])]),
+                ],
+            )
+        )
     items.append(_limit_items(content))
     items += _wish_items(content)
     earlier = content["earlier"]
-    items.append(_item("115", items=[
-        _item("1197", _yes_no_answer(earlier["exist"]),
-              [_item("1198", [_string(earlier["note"])] if earlier["note"] else None)]),
-        _item("1199", _yes_no_answer(earlier["differ"]))]))
+    items.append(
+        _item(
+            "115",
+            items=[
+                _item(
+                    "1197",
+                    _yes_no_answer(earlier["exist"]),
+                    [_item("1198", [_string(earlier["note"])] if earlier["note"] else None)],
+                ),
+                _item("1199", _yes_no_answer(earlier["differ"])),
+            ],
+        )
+    )
     sharing = content["sharing"]
-    informed = {AcpYesNoUnknown.YES: "1", AcpYesNoUnknown.NO: "0"}.get(
-        sharing["patient_informed"])
+    informed = {AcpYesNoUnknown.YES: "1", AcpYesNoUnknown.NO: "0"}.get(sharing["patient_informed"])
     agreement = sharing["agreement"]
-    items.append(_item("119", items=[
-        _item("1200", [_coding("", informed, "Ja" if informed == "1" else "Nee")]
-              if informed else None),
-        _item("1201", [_coding(c.NULL_FLAVOR if agreement == "UNK" else c.SNOMED, agreement)]
-              if agreement else None)]))
+    items.append(
+        _item(
+            "119",
+            items=[
+                _item(
+                    "1200",
+                    [_coding("", informed, "Ja" if informed == "1" else "Nee")]
+                    if informed
+                    else None,
+                ),
+                _item(
+                    "1201",
+                    [_coding(c.NULL_FLAVOR if agreement == "UNK" else c.SNOMED, agreement)]
+                    if agreement
+                    else None,
+                ),
+            ],
+        )
+    )
     res["item"] = [i for i in items if i]
     return res
 
@@ -156,40 +221,93 @@ def questionnaire_response(state: PlanState, element: Element) -> dict[str, Any]
 def _capacity_items(content: dict[str, Any]) -> dict[str, Any] | None:
     capacity = content["capacity"]
     answer = {AcpYesNoUnknown.YES: "1", AcpYesNoUnknown.NO: "0"}.get(capacity["value"])
-    representative = next((row for row in content["contacts"]
-                           if row["role"] not in ("", ContactRole.FIRST_CONTACT)), None)
+    representative = next(
+        (row for row in content["contacts"] if row["role"] not in ("", ContactRole.FIRST_CONTACT)),
+        None,
+    )
     first = next((row for row in content["contacts"] if row["is_first_contact"]), None)
     group29: list[dict[str, Any] | None] = []
     if representative is not None:
         group29 += [
             _item("30", items=_person_items(("973", "974", "975"), representative["name"])),
-            _item("39", items=[
-                _item("40", items=[_item("976", [_string(representative["phone"])]
-                                         if representative["phone"] else None)]),
-                _item("41", items=[_item("980", [_string(representative["email"])]
-                                         if representative["email"] else None)])]),
-            _item("982", [_coding(c.SNOMED if representative["role"] ==
-                                  ContactRole.WRITTEN_AUTHORISATION else c.ROLE_OID,
-                                  representative["role"])]),
-            _item("983", [_coding(c.ROLE_CODE, representative["relationship"])]
-                  if representative["relationship"] else None),
+            _item(
+                "39",
+                items=[
+                    _item(
+                        "40",
+                        items=[
+                            _item(
+                                "976",
+                                [_string(representative["phone"])]
+                                if representative["phone"]
+                                else None,
+                            )
+                        ],
+                    ),
+                    _item(
+                        "41",
+                        items=[
+                            _item(
+                                "980",
+                                [_string(representative["email"])]
+                                if representative["email"]
+                                else None,
+                            )
+                        ],
+                    ),
+                ],
+            ),
+            _item(
+                "982",
+                [
+                    _coding(
+                        c.SNOMED
+                        if representative["role"] == ContactRole.WRITTEN_AUTHORISATION
+                        else c.ROLE_OID,
+                        representative["role"],
+                    )
+                ],
+            ),
+            _item(
+                "983",
+                [_coding(c.ROLE_CODE, representative["relationship"])]
+                if representative["relationship"]
+                else None,
+            ),
             _item("984", [_coding("", "1" if representative["is_first_contact"] else "0")]),
         ]
     if first is not None and first is not representative:
         group29 += [
             _item("53", items=_person_items(("985", "986", "987"), first["name"])),
-            _item("61", items=[
-                _item("62", items=[_item("988", [_string(first["phone"])]
-                                         if first["phone"] else None)]),
-                _item("66", items=[_item("992", [_string(first["email"])]
-                                         if first["email"] else None)])]),
-            _item("995", [_coding(c.ROLE_CODE, first["relationship"])]
-                  if first["relationship"] else None),
+            _item(
+                "61",
+                items=[
+                    _item(
+                        "62",
+                        items=[_item("988", [_string(first["phone"])] if first["phone"] else None)],
+                    ),
+                    _item(
+                        "66",
+                        items=[_item("992", [_string(first["email"])] if first["email"] else None)],
+                    ),
+                ],
+            ),
+            _item(
+                "995",
+                [_coding(c.ROLE_CODE, first["relationship"])] if first["relationship"] else None,
+            ),
         ]
-    return _item("26", items=[
-        _item("1406", [_coding("", answer)] if answer else None,
-              [_item("1407", [_string(capacity["note"])] if capacity["note"] else None)]),
-        _item("29", items=group29)])
+    return _item(
+        "26",
+        items=[
+            _item(
+                "1406",
+                [_coding("", answer)] if answer else None,
+                [_item("1407", [_string(capacity["note"])] if capacity["note"] else None)],
+            ),
+            _item("29", items=group29),
+        ],
+    )
 
 
 def _decision_answer(code: str) -> list[dict[str, Any]]:
@@ -201,34 +319,70 @@ def _decision_answer(code: str) -> list[dict[str, Any]]:
 def _limit_items(content: dict[str, Any]) -> dict[str, Any] | None:
     groups: list[dict[str, Any] | None] = []
     for row in content["treatment_limits"]:
-        if not row["decision"] or (row["decision"] == TreatmentDecision.NOT_DISCUSSED
-                                   and not row["specification"] and not row["note"]):
+        if not row["decision"] or (
+            row["decision"] == TreatmentDecision.NOT_DISCUSSED
+            and not row["specification"]
+            and not row["note"]
+        ):
             continue
         if row["treatment"] == Treatment.OTHER:
             group, code_item, decision_item, spec_item, note_item = OTHER_LIMIT
             answers = [_coding(c.NULL_FLAVOR, "OTH", row["text"])]
         else:
             group, code_item, decision_item, spec_item, note_item = LIMIT_ITEMS[
-                Treatment(row["treatment"])]
+                Treatment(row["treatment"])
+            ]
             answers = [_coding(c.SNOMED, row["treatment"])]
-        nested = [_item(spec_item, [_string(row["specification"])]
-                        if spec_item and row["specification"] else None),
-                  _item(note_item, [_string(row["note"])] if row["note"] else None)]
-        groups.append(_item(group, items=[_item(code_item, answers),
-                                          _item(decision_item, _decision_answer(row["decision"]),
-                                                nested)]))
+        nested = [
+            _item(
+                spec_item,
+                [_string(row["specification"])] if spec_item and row["specification"] else None,
+            ),
+            _item(note_item, [_string(row["note"])] if row["note"] else None),
+        ]
+        groups.append(
+            _item(
+                group,
+                items=[
+                    _item(code_item, answers),
+                    _item(decision_item, _decision_answer(row["decision"]), nested),
+                ],
+            )
+        )
     icd = content["icd"]
     if icd["present"]:
-        groups.append(_item("1006", _yes_no_answer(icd["present"]), [
-            _item("1008", [_coding("", "ICD", "ICD")] if icd["device_type"] else None),
-            _item("1009", [_string(icd["note"])] if icd["note"] else None)]))
+        groups.append(
+            _item(
+                "1006",
+                _yes_no_answer(icd["present"]),
+                [
+                    _item("1008", [_coding("", "ICD", "ICD")] if icd["device_type"] else None),
+                    _item("1009", [_string(icd["note"])] if icd["note"] else None),
+                ],
+            )
+        )
     if icd["deactivation"]:
         system = BESLUIT if icd["deactivation"] == IcdDeactivation.AGREED else c.NULL_FLAVOR
-        groups.append(_item("1425", items=[
-            _item("1426", [_coding(c.SNOMED, c.ICD_DEACTIVATION)]),
-            _item("1005", [_coding(system, icd["deactivation"])],
-                  [_item("1010", [_string(icd["deactivation_note"])]
-                         if icd["deactivation_note"] else None)])]))
+        groups.append(
+            _item(
+                "1425",
+                items=[
+                    _item("1426", [_coding(c.SNOMED, c.ICD_DEACTIVATION)]),
+                    _item(
+                        "1005",
+                        [_coding(system, icd["deactivation"])],
+                        [
+                            _item(
+                                "1010",
+                                [_string(icd["deactivation_note"])]
+                                if icd["deactivation_note"]
+                                else None,
+                            )
+                        ],
+                    ),
+                ],
+            )
+        )
     return _item("83", items=groups)
 
 
@@ -236,33 +390,81 @@ def _wish_items(content: dict[str, Any]) -> list[dict[str, Any] | None]:
     wishes = content["wishes"]
     groups: list[dict[str, Any] | None] = []
     if wishes["care_wishes"]:
-        groups.append(_item("1427", items=[
-            _item("1428", [_coding(c.SNOMED, c.OBS_CARE_WISHES)]),
-            _item("1190", [_string(wishes["care_wishes"])])]))
+        groups.append(
+            _item(
+                "1427",
+                items=[
+                    _item("1428", [_coding(c.SNOMED, c.OBS_CARE_WISHES)]),
+                    _item("1190", [_string(wishes["care_wishes"])]),
+                ],
+            )
+        )
     if wishes["place_of_death"]:
         place = wishes["place_of_death"]
         system = c.NULL_FLAVOR if place in ("OTH", "UNK") else c.SNOMED
-        groups.append(_item("1429", items=[
-            _item("1430", [_coding(c.SNOMED, c.OBS_PLACE_OF_DEATH)]),
-            _item("1191", [_coding(system, place, wishes["place_of_death_other"])],
-                  [_item("1192", [_string(wishes["place_of_death_note"])]
-                         if wishes["place_of_death_note"] else None)])]))
+        groups.append(
+            _item(
+                "1429",
+                items=[
+                    _item("1430", [_coding(c.SNOMED, c.OBS_PLACE_OF_DEATH)]),
+                    _item(
+                        "1191",
+                        [_coding(system, place, wishes["place_of_death_other"])],
+                        [
+                            _item(
+                                "1192",
+                                [_string(wishes["place_of_death_note"])]
+                                if wishes["place_of_death_note"]
+                                else None,
+                            )
+                        ],
+                    ),
+                ],
+            )
+        )
     if wishes["euthanasia_position"]:
         code = wishes["euthanasia_position"]
-        groups.append(_item("1431", items=[
-            _item("1432", [_coding(c.SNOMED, c.OBS_EUTHANASIA)]),
-            _item("1193", [_coding(c.NULL_FLAVOR if code == "UNK" else c.SNOMED, code)],
-                  [_item("1194", [_string(wishes["euthanasia_note"])]
-                         if wishes["euthanasia_note"] else None)])]))
+        groups.append(
+            _item(
+                "1431",
+                items=[
+                    _item("1432", [_coding(c.SNOMED, c.OBS_EUTHANASIA)]),
+                    _item(
+                        "1193",
+                        [_coding(c.NULL_FLAVOR if code == "UNK" else c.SNOMED, code)],
+                        [
+                            _item(
+                                "1194",
+                                [_string(wishes["euthanasia_note"])]
+                                if wishes["euthanasia_note"]
+                                else None,
+                            )
+                        ],
+                    ),
+                ],
+            )
+        )
     if wishes["organ_donation_registered"]:
-        groups.append(_item("1433", items=[
-            _item("1434", [_coding(c.SNOMED, c.OBS_DONATION)]),
-            _item("1435", _yes_no_answer(wishes["organ_donation_registered"]))]))
+        groups.append(
+            _item(
+                "1433",
+                items=[
+                    _item("1434", [_coding(c.SNOMED, c.OBS_DONATION)]),
+                    _item("1435", _yes_no_answer(wishes["organ_donation_registered"])),
+                ],
+            )
+        )
     result: list[dict[str, Any] | None] = [_item("107", items=groups)]
     if wishes["what_matters"]:
-        result.append(_item("598", items=[
-            _item("1436", [_coding(c.SNOMED, c.OBS_SENSE_OF_PURPOSE)]),
-            _item("1196", [_string(wishes["what_matters"])])]))
+        result.append(
+            _item(
+                "598",
+                items=[
+                    _item("1436", [_coding(c.SNOMED, c.OBS_SENSE_OF_PURPOSE)]),
+                    _item("1196", [_string(wishes["what_matters"])]),
+                ],
+            )
+        )
     return result
 
 
@@ -292,7 +494,7 @@ def _code(answers: dict[str, list[dict[str, Any]]], link: str) -> str:
     for answer in answers.get(link, []):
         coding = answer.get("valueCoding")
         if isinstance(coding, dict) and isinstance(coding.get("code"), str):
-            return coding["code"]
+            return str(coding["code"])
     return ""
 
 
@@ -325,8 +527,13 @@ def apply_form(answers: dict[str, list[dict[str, Any]]], state: PlanState) -> No
     if day:
         row = next((r for r in content["conversations"] if r["date"] == day), None)
         if row is None:
-            row = {"date": day, "held_by": "", "function": "", "patient_present": False,
-                   "participants": ""}
+            row = {
+                "date": day,
+                "held_by": "",
+                "function": "",
+                "patient_present": False,
+                "participants": "",
+            }
             content["conversations"].append(row)
         if held_by:
             row["held_by"] = held_by
@@ -344,18 +551,34 @@ def apply_form(answers: dict[str, list[dict[str, Any]]], state: PlanState) -> No
     if rep_name:
         role = _code(answers, "982") or ContactRole.LEGAL_REPRESENTATIVE
         rel = _code(answers, "983")
-        merge_contact(state, {
-            "name": rep_name, "role": role if role in ContactRole.values else ContactRole.OTHER,
-            "role_other": _str(answers, "411"), "relationship": rel if rel else "",
-            "relationship_other": _str(answers, "408"), "phone": _str(answers, "976")[:20],
-            "email": _str(answers, "980"), "is_first_contact": _code(answers, "984") == "1"})
+        merge_contact(
+            state,
+            {
+                "name": rep_name,
+                "role": role if role in ContactRole.values else ContactRole.OTHER,
+                "role_other": _str(answers, "411"),
+                "relationship": rel if rel else "",
+                "relationship_other": _str(answers, "408"),
+                "phone": _str(answers, "976")[:20],
+                "email": _str(answers, "980"),
+                "is_first_contact": _code(answers, "984") == "1",
+            },
+        )
     first_name = _joined(_str(answers, "985"), _str(answers, "986"), _str(answers, "987"))
     if first_name:
-        merge_contact(state, {
-            "name": first_name, "role": ContactRole.FIRST_CONTACT, "role_other": "",
-            "relationship": _code(answers, "995"), "relationship_other": _str(answers, "412"),
-            "phone": _str(answers, "988")[:20], "email": _str(answers, "992"),
-            "is_first_contact": True})
+        merge_contact(
+            state,
+            {
+                "name": first_name,
+                "role": ContactRole.FIRST_CONTACT,
+                "role_other": "",
+                "relationship": _code(answers, "995"),
+                "relationship_other": _str(answers, "412"),
+                "phone": _str(answers, "988")[:20],
+                "email": _str(answers, "992"),
+                "is_first_contact": True,
+            },
+        )
     goal = _code(answers, "999")
     if goal == c.GOAL_OLD_SYMPTOM_RELIEF:
         goal = MedicalPolicyGoal.SYMPTOM_RELIEF
@@ -365,20 +588,41 @@ def apply_form(answers: dict[str, list[dict[str, Any]]], state: PlanState) -> No
         decision = _code(answers, decision_item)
         if decision in TreatmentDecision.values:
             row = next(r for r in content["treatment_limits"] if r["treatment"] == treatment)
-            row.update(decision=decision, specification=_str(answers, spec_item),
-                       note=_str(answers, note_item))
+            row.update(
+                decision=decision,
+                specification=_str(answers, spec_item),
+                note=_str(answers, note_item),
+            )
     other_decision = _code(answers, "1402")
     if other_decision in TreatmentDecision.values:
-        coded = next((a["valueCoding"].get("display", "") for a in answers.get("1422", [])
-                      if isinstance(a.get("valueCoding"), dict)), "")
-        text = _str(answers, "1422") or (coded if coded not in ("", "Other", "Anders")
-                                          else OTHER_LIMIT_LABEL)
+        coded = next(
+            (
+                a["valueCoding"].get("display", "")
+                for a in answers.get("1422", [])
+                if isinstance(a.get("valueCoding"), dict)
+            ),
+            "",
+        )
+        text = _str(answers, "1422") or (
+            coded if coded not in ("", "Other", "Anders") else OTHER_LIMIT_LABEL
+        )
         key = short_hash(text)
-        row = next((r for r in content["treatment_limits"] if r["treatment"] == Treatment.OTHER
-                    and short_hash(r["text"]) == key), None)
+        row = next(
+            (
+                r
+                for r in content["treatment_limits"]
+                if r["treatment"] == Treatment.OTHER and short_hash(r["text"]) == key
+            ),
+            None,
+        )
         if row is None:
-            row = {"treatment": Treatment.OTHER, "text": text, "decision": "",
-                   "specification": "", "note": ""}
+            row = {
+                "treatment": Treatment.OTHER,
+                "text": text,
+                "decision": "",
+                "specification": "",
+                "note": "",
+            }
             content["treatment_limits"].append(row)
         row.update(decision=other_decision, note=_str(answers, "1404"))
     icd = content["icd"]

@@ -15,8 +15,7 @@ def _concepts(url: str) -> list[tuple[str, str, str]]:
     found = []
     for include in (vs or {}).get("compose", {}).get("include", []):
         for concept in include.get("concept", []):
-            found.append((include.get("system", ""), concept["code"],
-                          concept.get("display", "")))
+            found.append((include.get("system", ""), concept["code"], concept.get("display", "")))
     return found
 
 
@@ -51,8 +50,10 @@ def relation_display_to_code(display: str) -> str | None:
 @cache
 def _advance_kinds() -> dict[str, str]:
     cs = definitions().code_systems.get(c.WILSVERKLARING) or {}
-    return {concept["code"]: concept.get("display", concept["code"])
-            for concept in cs.get("concept", [])}
+    return {
+        concept["code"]: concept.get("display", concept["code"])
+        for concept in cs.get("concept", [])
+    }
 
 
 def advance_display(code: str) -> str:
