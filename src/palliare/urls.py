@@ -11,6 +11,7 @@ urlpatterns = [
     path("directory/", include("palliare.organizations.urls")),
     path("patients/", include("palliare.patients.urls")),
     path("notifications/", include("palliare.notifications.urls")),
+    path("consultations/", include("palliare.consultations.urls")),
     path("fhir/", include("palliare.fhir.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "palliare.organizations",
     "palliare.notifications",
     "palliare.patients",
+    "palliare.consultations",
     "palliare.fhir",
     "palliare.ui",
     # Django and libraries
