@@ -38,8 +38,9 @@ def capability_statement(base: str) -> dict[str, Any]:
     for rtype in sorted(REGISTRY):
         handler = REGISTRY[rtype]
         entry: dict[str, Any] = {"type": rtype}
-        if handler.profile:
-            entry["supportedProfile"] = [handler.profile]
+        profiles = [p for p in (handler.profile, *handler.other_profiles) if p]
+        if profiles:
+            entry["supportedProfile"] = profiles
         if handler.documentation:
             entry["documentation"] = handler.documentation
         entry["interaction"] = [{"code": code} for code in handler.interactions]

@@ -60,7 +60,11 @@ def write(
             ),
         )
     if logical_id is not None:
-        if identity.find(resource_type, logical_id) is None and not logical_id.isdigit():
+        if (
+            identity.find(resource_type, logical_id) is None
+            and not logical_id.isdigit()
+            and not handler.assigned_id(ctx, logical_id)
+        ):
             identity.check_client_id(resource_type, logical_id)
         body_id = data.get("id")
         if body_id is None:

@@ -56,6 +56,8 @@ def unprocessable(message: Any, where: str, key: str, **params: Any) -> FhirErro
 class Handler:
     resource_type: ClassVar[str]
     profile: ClassVar[str] = ""
+    #: Further profiles the type is exported with (CapabilityStatement.supportedProfile).
+    other_profiles: ClassVar[tuple[str, ...]] = ()
     params: ClassVar[dict[str, SearchParam]] = {}
     includes: ClassVar[tuple[str, ...]] = ()
     interactions: ClassVar[tuple[str, ...]] = ("read", "search-type", "create", "update")
@@ -80,6 +82,11 @@ class Handler:
                 key="write-not-supported",
             ),
         )
+
+    def assigned_id(self, ctx: FhirContext, logical_id: str) -> bool:
+        """Whether ``logical_id`` is an id this server assigned to an existing resource (so a
+        PUT to it is an update, not a client-assigned id)."""
+        return False
 
     def resolve(self, ctx: FhirContext, logical_id: str) -> Any:
         """The domain object behind ``Type/id`` (for references), or FhirError 404."""

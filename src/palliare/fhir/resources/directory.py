@@ -249,8 +249,6 @@ class DirectoryHandler(Handler):
             return self.to_fhir(obj, row), False
         try:
             extras = self.apply(ctx, obj, data)
-            if obj is None:
-                raise FhirError(500, Issue("exception", _("Nothing to store.")))
         except ValidationError as exc:
             raise _directory_error(exc, self.resource_type) from None
         target: Any = getattr(obj, "_special_target", None)
@@ -264,7 +262,7 @@ class DirectoryHandler(Handler):
                 identifiers=extras,
                 created_by_id=ctx.actor.organization_id,
             )
-            return self.to_fhir(target, row) if False else self.special_fhir(target, row), created
+            return self.special_fhir(target, row), created
         try:
             self.save(ctx, obj, created)
         except ValidationError as exc:

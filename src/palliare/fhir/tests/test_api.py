@@ -247,3 +247,15 @@ def test_capability_statement_states_what_is_implemented(client):
         "/fhir/auth/token"
     )
     assert client.get("/fhir/metadata?_format=xml").content.startswith(b"<?xml")
+
+
+def test_searchset_and_operation_outcome_in_xml(api, practice):
+    PatientFactory(gp_practice=practice)
+    response = api.get("Patient?_format=xml&_count=1")
+    assert response.status_code == 200
+    assert b"<Bundle" in response.content and b"<total value=" in response.content
+    from palliare.fhir.formats import parse_xml
+
+    assert parse_xml(response.content)["entry"][0]["resource"]["resourceType"] == "Patient"
+    error = api.get("Patient/does-not-exist", Accept="application/fhir+xml")
+    assert error.status_code == 404 and b"<OperationOutcome" in error.content

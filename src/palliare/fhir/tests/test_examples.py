@@ -291,3 +291,18 @@ def test_a_transaction_of_acp_resources_makes_one_plan_version(api):
     assert "Consent" in version.note and "Observation" in version.note
     limits = {r["treatment"]: r["decision"] for r in version.content["treatment_limits"]}
     assert limits["89666000"] == "0"
+
+
+def test_a_resource_palliare_generated_can_be_updated_with_put(api, loaded):
+    from palliare.careplans.models import CarePlan
+
+    body = json.loads(api.get(f"Consent?patient={F1}&action={SCT}|40617009").content)
+    consent = body["entry"][0]["resource"]
+    assert consent["id"].startswith("acp-")  # from the form, not sent as a Consent
+    consent["provision"]["type"] = "deny"
+    response = api.put(f"Consent/{consent['id']}", consent)
+    assert response.status_code == 200, response.content
+    plan = CarePlan.objects.get(patient__bsn="999911120")
+    limits = {r["treatment"]: r["decision"] for r in plan.current_version.content[
+        "treatment_limits"]}
+    assert limits["40617009"] == "2"

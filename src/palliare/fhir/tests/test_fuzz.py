@@ -73,17 +73,25 @@ def seeded(api: Api) -> Api:
     resources get past reference resolution into the mapping onto the care plan."""
     from .conftest import _careplans_installed
 
-    api.put("Practitioner/P2-ACP-HealthProfessional-Practitioner-DesireeWolters", {
-        "resourceType": "Practitioner",
-        "id": "P2-ACP-HealthProfessional-Practitioner-DesireeWolters",
-        "name": [{"family": "Wolters", "given": ["Desirée"]}]})
-    names = ["Patient-P2-ACP-Patient-SamiraVanDerSluijs.json",
-             "PractitionerRole-P2-ACP-HealthProfessional-PractitionerRole-DesireeWolters.json"]
+    api.put(
+        "Practitioner/P2-ACP-HealthProfessional-Practitioner-DesireeWolters",
+        {
+            "resourceType": "Practitioner",
+            "id": "P2-ACP-HealthProfessional-Practitioner-DesireeWolters",
+            "name": [{"family": "Wolters", "given": ["Desirée"]}],
+        },
+    )
+    names = [
+        "Patient-P2-ACP-Patient-SamiraVanDerSluijs.json",
+        "PractitionerRole-P2-ACP-HealthProfessional-PractitionerRole-DesireeWolters.json",
+    ]
     if _careplans_installed():
-        names += ["RelatedPerson-P2-ACP-ContactPerson-GertJanDeJong.json",
-                  "RelatedPerson-P2-ACP-ContactPerson-MayaVanDerSluijsMulder.json",
-                  "Procedure-P2-ACP-Procedure-07-08-2025.json",
-                  "Encounter-P2-ACP-Encounter-07-08-2025.json"]
+        names += [
+            "RelatedPerson-P2-ACP-ContactPerson-GertJanDeJong.json",
+            "RelatedPerson-P2-ACP-ContactPerson-MayaVanDerSluijsMulder.json",
+            "Procedure-P2-ACP-Procedure-07-08-2025.json",
+            "Encounter-P2-ACP-Encounter-07-08-2025.json",
+        ]
     for name in names:
         resource = example(name)
         response = api.put(f"{resource['resourceType']}/{resource['id']}", resource)

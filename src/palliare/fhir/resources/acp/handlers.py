@@ -146,6 +146,9 @@ class PlanHandler(Handler):
                 return pk, element.key
         return None
 
+    def assigned_id(self, ctx: FhirContext, logical_id: str) -> bool:
+        return _GENERATED.match(logical_id) is not None and self.locate(ctx, logical_id) is not None
+
     def _element(self, state: PlanState, key: str) -> Element | None:
         return next(
             (e for e in elements(state) if e.resource_type == self.resource_type and e.key == key),
@@ -484,6 +487,7 @@ class EncounterHandler(PlanHandler):
 class ConsentHandler(PlanHandler):
     resource_type = "Consent"
     profile = c.PROFILES["Consent:treatment"]
+    other_profiles = (c.PROFILES["Consent:adr"],)
     patient_path = "patient"
     params = {
         **_patient_params("Consent", "patient"),
@@ -516,7 +520,11 @@ class GoalHandler(PlanHandler):
 @register
 class ObservationHandler(PlanHandler):
     resource_type = "Observation"
-    profile = ""
+    profile = c.PROFILES["Observation:" + c.OBS_CARE_WISHES]
+    other_profiles = tuple(
+        c.PROFILES["Observation:" + code]
+        for code in (c.OBS_PLACE_OF_DEATH, c.OBS_EUTHANASIA, c.OBS_DONATION, c.OBS_SENSE_OF_PURPOSE)
+    )
     params = {
         **_patient_params("Observation", "subject"),
         "code": _param("code", "token", "Observation.code", modifiers=("in",)),
@@ -703,7 +711,7 @@ class ConditionHandler(PlanHandler):
 @register
 class QuestionnaireResponseHandler(PlanHandler):
     resource_type = "QuestionnaireResponse"
-    profile = ""
+    profile = c.PROFILES["QuestionnaireResponse"]
     params = {
         **_patient_params("QuestionnaireResponse", "subject"),
         "questionnaire": _param(
