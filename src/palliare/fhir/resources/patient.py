@@ -97,9 +97,10 @@ def to_fhir(
     address = write_address(patient.street, patient.house_number, patient.postcode, patient.city)
     if address:
         resource["address"] = address
-    gp_id = (gp_ids or {}).get(patient.gp_practice_id) or identity.logical_id(
-        "Organization", patient.gp_practice
-    )
+    if gp_ids is not None and patient.gp_practice_id in gp_ids:
+        gp_id = gp_ids[patient.gp_practice_id]
+    else:
+        gp_id = identity.logical_id("Organization", patient.gp_practice)
     resource["generalPractitioner"] = [
         reference_to("Organization", gp_id, patient.gp_practice.name)
     ]
@@ -249,6 +250,10 @@ _SEARCH = {
 }
 
 
+#: Up to this many candidates, a search checks access per patient.
+_FEW = 20
+
+
 def _string_q(field_names: list[str], criterion: Criterion) -> Q:
     combined = Q(pk__in=[])
     for value in criterion.values:
@@ -305,8 +310,8 @@ class PatientHandler(Handler):
         row = identity.ids_for("Patient", TARGET, [patient.pk]).get(patient.pk)
         return to_fhir(patient, row)
 
-    def filtered(self, ctx: FhirContext, query: Query) -> QuerySet[Patient]:
-        qs = Patient.objects.visible_to(ctx.actor)
+    def filtered(self, ctx: FhirContext, query: Query, visible: bool = True) -> QuerySet[Patient]:
+        qs = Patient.objects.visible_to(ctx.actor) if visible else Patient.objects.all()
         for c in query.criteria:
             if c.name == "_id":
                 qs = qs.filter(_ids_q("Patient", c))
@@ -348,22 +353,33 @@ class PatientHandler(Handler):
         return qs
 
     def search(self, ctx: FhirContext, query: Query) -> tuple[list[dict[str, Any]], int]:
-        qs = self.filtered(ctx, query)
-        total = qs.count()
+        page: list[Patient] | None = None
+        if any(c.name in ("identifier", "_id") for c in query.criteria):
+            # A lookup by BSN or id finds a handful of patients: check access per patient
+            # (the policy's per-patient path) instead of intersecting with every visible id.
+            candidates = list(
+                self.filtered(ctx, query, visible=False)
+                .select_related("gp_practice")
+                .order_by("pk")[: _FEW + 1]
+            )
+            if len(candidates) <= _FEW:
+                allowed = [p for p in candidates if patient_access.access_purpose(ctx.actor, p)]
+                total = len(allowed)
+                page = allowed[query.offset : query.offset + query.count]
+        if page is None:
+            qs = self.filtered(ctx, query)
+            total = qs.count()
+            page = list(
+                qs.select_related("gp_practice").order_by("pk")[
+                    query.offset : query.offset + query.count
+                ]
+            )
         if query.count == 0:
             return [], total
-        page = list(
-            qs.select_related("gp_practice").order_by("pk")[
-                query.offset : query.offset + query.count
-            ]
-        )
         rows = identity.ids_for("Patient", TARGET, [p.pk for p in page])
-        gp_ids = {
-            row.target_id: row.logical_id
-            for row in identity.ids_for(
-                "Organization", "organizations.organization", [p.gp_practice_id for p in page]
-            ).values()
-        }
+        practices = {p.gp_practice_id for p in page}
+        org_rows = identity.ids_for("Organization", "organizations.organization", practices)
+        gp_ids = {pk: org_rows[pk].logical_id if pk in org_rows else str(pk) for pk in practices}
         patient_access.record_list_view(ctx.actor, "fhir.search", page)
         return [to_fhir(p, rows.get(p.pk), gp_ids) for p in page], total
 

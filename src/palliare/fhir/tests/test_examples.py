@@ -303,6 +303,7 @@ def test_a_resource_palliare_generated_can_be_updated_with_put(api, loaded):
     response = api.put(f"Consent/{consent['id']}", consent)
     assert response.status_code == 200, response.content
     plan = CarePlan.objects.get(patient__bsn="999911120")
-    limits = {r["treatment"]: r["decision"] for r in plan.current_version.content[
-        "treatment_limits"]}
+    limits = {
+        r["treatment"]: r["decision"] for r in plan.current_version.content["treatment_limits"]
+    }
     assert limits["40617009"] == "2"
