@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 PO_FILES := $(wildcard src/palliare/*/locale/*/LC_MESSAGES/django.po)
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install serve setup-db lint format typecheck i18n i18n-check migrations-check check docs-check clean bench
+.PHONY: run test install serve setup-db lint format typecheck i18n i18n-check migrations-check check docs-check api-schema api-schema-check clean bench
 
 run: install setup-db serve ## install, migrate, load reference and demo data, serve on $(PORT)
 
@@ -63,10 +63,17 @@ i18n: install
 i18n-check: install
 	$(MANAGE) i18n check
 
-check: lint typecheck migrations-check i18n-check docs-check
+check: lint typecheck migrations-check i18n-check docs-check api-schema-check
 
 docs-check: install
 	$(MANAGE) envvar_docs --check
+
+# The OpenAPI schema committed in docs/api/openapi.yaml must match the code.
+api-schema: install
+	DJANGO_SETTINGS_MODULE=palliare.conf.ci $(MANAGE) openapi_schema
+
+api-schema-check: install
+	DJANGO_SETTINGS_MODULE=palliare.conf.ci $(MANAGE) openapi_schema --check
 
 bench: install
 	@ls bench/*.py | sed 's/^/  /'

@@ -37,6 +37,14 @@ class Permission(models.TextChoices):
     EMERGENCY_ACCESS = "acute.emergency", _("Use emergency access")
     # Capacity, consultation and referral
     UPDATE_FACILITY_CAPACITY = "capacity.update", _("Update beds and admission status")
+    UPDATE_INTAKE_STATUS = (
+        "capacity.intake",
+        _("Update whether a district-nursing organisation takes new clients, and its service area"),
+    )
+    MANAGE_QUALITY = (
+        "capacity.quality",
+        _("Maintain the quality requirements and record assessments"),
+    )
     REQUEST_CONSULTATION = "consultations.request", _("Request a consultation")
     ANSWER_CONSULTATION = "consultations.answer", _("Answer consultation requests")
     MANAGE_ROTA = "consultations.rota", _("Maintain the consultation rota")
@@ -110,7 +118,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
     },
     RoleCode.CORE_TEAM_COORDINATOR: _CARE_TEAM_MEMBER
     | {P.HANDLE_SIGNALS, P.MANAGE_MEETINGS, P.MANAGE_CARE_TEAM},
-    RoleCode.DISTRICT_NURSE: set(_CARE_TEAM_MEMBER),
+    RoleCode.DISTRICT_NURSE: _CARE_TEAM_MEMBER | {P.UPDATE_INTAKE_STATUS},
     RoleCode.HOSPITAL_NURSE: set(_CARE_TEAM_MEMBER),
     RoleCode.MEDICAL_SPECIALIST: _CARE_TEAM_MEMBER
     | {P.REGISTER_PATIENT, P.MARK_PALLIATIVE, P.EDIT_CARE_PLAN},
@@ -126,6 +134,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
     RoleCode.FACILITY_COORDINATOR: {
         P.VIEW_DIRECTORY,
         P.UPDATE_FACILITY_CAPACITY,
+        P.UPDATE_INTAKE_STATUS,
         P.RECEIVE_REFERRAL,
     },
     RoleCode.NETWORK_COORDINATOR: {
@@ -134,6 +143,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.MANAGE_ACCOUNTS,
         P.USE_ADMIN,
         P.MANAGE_ROTA,
+        P.MANAGE_QUALITY,
         P.VIEW_REPORTS,
     },
     RoleCode.PROGRAMME_TEAM: {P.VIEW_DIRECTORY, P.VIEW_REPORTS},

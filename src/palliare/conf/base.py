@@ -72,6 +72,11 @@ INSTALLED_APPS = [
     "palliare.notifications",
     "palliare.patients",
     "palliare.consultations",
+    "palliare.careplans",
+    "palliare.acute",
+    "palliare.capacity",
+    "palliare.finder",
+    "palliare.api",
     "palliare.fhir",
     "palliare.ui",
     # Django and libraries

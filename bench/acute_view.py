@@ -1,0 +1,486 @@
+"""Benchmark: the acute view's search-and-open against a real server (gunicorn) on PostgreSQL.
+
+    .venv/bin/python bench/acute_view.py [--patients 150000] [--duration 15]
+        [--database-url postgres://postgres@127.0.0.1:5432/palliare_bench]
+
+1. Creates/migrates the database and bulk-loads N fictional patients, each with consent to share
+   with acute care and a care plan with one version (COPY, not the ORM row by row). Skipped when
+   the database already holds N patients.
+2. Creates a benchmark user (out-of-hours GP) and an authenticated, second-factor-verified
+   session directly in the session table, plus a CSRF token: the load client logs in once.
+3. Starts gunicorn (gthread workers) with production settings on 127.0.0.1.
+4. A bounded async HTTP/1.1 client (stdlib asyncio, keep-alive) runs "search-and-open" — POST the
+   BSN to the search, follow the redirect to the summary — at concurrency 1, 8 and 32, for the
+   acute view and for the floor (a minimal view doing the same indexed lookups through the same
+   middleware), and prints operations/s, requests/s, p50 and p99 latency and the ratio.
+
+Numbers depend on the machine; docs/performance.md records a run and its conditions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench"), str(ROOT)]
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url: str) -> None:
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def load(n: int) -> None:
+    """Bulk-load n patients with consent and a one-version plan, unless already there."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from palliare.accounts.models import User
+    from palliare.careplans.factories import acp_content
+    from palliare.careplans.models import new_identifier
+    from palliare.organizations.constants import OrganizationType
+    from palliare.organizations.models import Organization
+    from palliare.patients.models import Patient
+    from palliare.patients.validators import make_bsn
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    have = Patient.objects.filter(is_synthetic=True).count()
+    if have >= n:
+        print(f"database holds {have} synthetic patients: load skipped")
+        return
+    practice, _ = Organization.objects.get_or_create(
+        name="Benchmarkpraktijk", type=OrganizationType.GP_PRACTICE
+    )
+    author, _ = User.objects.get_or_create(username="bench-author")
+    content = acp_content()
+    rng = random.Random(7)
+    given = ["Anna", "Bram", "Cor", "Dina", "Evert", "Fenna", "Gerrit", "Hilde", "Jan", "Klaasje"]
+    family = ["Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters", "Hendriks"]
+    now = time.strftime("%Y-%m-%d %H:%M:%S+00", time.gmtime())
+    start = time.perf_counter()
+    with connection.cursor() as django_cursor:
+        cur = django_cursor.cursor
+        cur.execute("SELECT coalesce(max(id), 0) FROM patients_patient")
+        base = cur.fetchone()[0]
+        first = have
+        next_number = 30_000_000 + first * 2
+        with cur.copy(
+            "COPY patients_patient (id, bsn, given_name, family_name_prefix, family_name, "
+            "date_of_birth, sex, street, house_number, postcode, city, phone, gp_practice_id, "
+            "marked_since, diagnosis_group, urgency, version, created_at, updated_at, "
+            "is_synthetic) FROM STDIN"
+        ) as copy:
+            for i in range(first, n):
+                year, month, day = (
+                    1925 + rng.randrange(70),
+                    1 + rng.randrange(12),
+                    1 + rng.randrange(28),
+                )
+                dob = f"{year}-{month:02d}-{day:02d}"
+                bsn = make_bsn(next_number)
+                next_number = int(bsn[:8]) + 1
+                copy.write_row(
+                    (
+                        base + i - first + 1,
+                        bsn,
+                        rng.choice(given),
+                        "",
+                        f"{rng.choice(family)}{i}",
+                        dob,
+                        "F",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        practice.pk,
+                        "2026-01-01",
+                        "cancer",
+                        "",
+                        1,
+                        now,
+                        now,
+                        True,
+                    )
+                )
+        count = n - first
+        with cur.copy(
+            "COPY patients_consent (patient_id, scope, given_on, given_by, representative_name, "
+            "note, recorded_by_id, recorded_by_name, recorded_at, withdrawal_note) FROM STDIN"
+        ) as copy:
+            for k in range(count):
+                copy.write_row(
+                    (
+                        base + k + 1,
+                        "acute_care",
+                        "2026-01-01",
+                        "patient",
+                        "",
+                        "",
+                        author.pk,
+                        "bench",
+                        now,
+                        "",
+                    )
+                )
+        cur.execute("SELECT coalesce(max(id), 0) FROM careplans_careplan")
+        plan_base = cur.fetchone()[0]
+        with cur.copy(
+            "COPY careplans_careplan (id, patient_id, identifier, current_number, "
+            "review_due_on, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for k in range(count):
+                copy.write_row(
+                    (
+                        plan_base + k + 1,
+                        base + k + 1,
+                        new_identifier(),
+                        1,
+                        content["review_date"],
+                        now,
+                        now,
+                    )
+                )
+        body = json.dumps(content)
+        with cur.copy(
+            "COPY careplans_careplanversion (plan_id, number, based_on, content, changed_fields, "
+            "note, review_date, resuscitation, preferred_place_of_death, author_id, author_name, "
+            "author_organization_name, author_role, created_at) FROM STDIN"
+        ) as copy:
+            for k in range(count):
+                copy.write_row(
+                    (
+                        plan_base + k + 1,
+                        1,
+                        0,
+                        body,
+                        "[]",
+                        "",
+                        content["review_date"],
+                        "2",
+                        "264362003",
+                        author.pk,
+                        "Dokter Bench",
+                        "Benchmarkpraktijk",
+                        "gp",
+                        now,
+                    )
+                )
+        cur.execute(
+            "UPDATE careplans_careplan p SET current_version_id = v.id "
+            "FROM careplans_careplanversion v WHERE v.plan_id = p.id AND v.number = 1 "
+            "AND p.current_version_id IS NULL"
+        )
+        for table in ("patients_patient", "careplans_careplan"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                f"(SELECT max(id) FROM {table}))"
+            )
+        cur.execute("ANALYZE")
+    print(f"loaded {count} patients with consent and plan in {time.perf_counter() - start:.1f} s")
+
+
+def session_for_bench_user() -> tuple[str, str, list[str]]:
+    """An authenticated, OTP-verified session for an out-of-hours GP; CSRF secret; BSNs."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from palliare.accounts.models import Role, User
+    from palliare.accounts.permissions import RoleCode
+    from palliare.accounts.services import sync_default_roles
+    from palliare.organizations.constants import Discipline, OrganizationType
+    from palliare.organizations.models import Membership, Organization, Professional
+    from palliare.patients.models import Patient
+
+    sync_default_roles()
+    user, _ = User.objects.get_or_create(username="bench-hap")
+    user.set_password(secrets.token_urlsafe(16))
+    user.save()
+    post, _ = Organization.objects.get_or_create(
+        name="Benchmark-huisartsenpost", type=OrganizationType.OUT_OF_HOURS_GP_POST
+    )
+    professional, _ = Professional.objects.get_or_create(
+        user=user, defaults={"family_name": "Bench", "discipline": Discipline.PHYSICIAN}
+    )
+    Membership.objects.get_or_create(
+        professional=professional,
+        organization=post,
+        role=Role.objects.get(code=RoleCode.OUT_OF_HOURS_GP),
+    )
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "palliare.accounts.backends.UsernameOrEmailBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store.set_expiry(24 * 3600)
+    store.save()
+    ids = list(Patient.objects.filter(is_synthetic=True).values_list("bsn", flat=True)[:1])
+    total = Patient.objects.filter(is_synthetic=True).count()
+    rng = random.Random(11)
+    offsets = [rng.randrange(total) for _ in range(5000)]
+    bsns = [
+        Patient.objects.filter(is_synthetic=True).order_by("pk").values_list("bsn", flat=True)[o]
+        for o in offsets[:2000]
+    ] or ids
+    return store.session_key, secrets.token_hex(16), bsns
+
+
+# --- a bounded async HTTP/1.1 client (stdlib only) -------------------------------------------
+
+
+class Connection:
+    def __init__(self, host: str, port: int, cookies: str) -> None:
+        self.host, self.port, self.cookies = host, port, cookies
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(
+        self, method: str, path: str, body: bytes = b""
+    ) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Cookie: {self.cookies}\r\nConnection: keep-alive\r\n"
+            f"Content-Length: {len(body)}\r\n"
+        )
+        if body:
+            head += "Content-Type: application/x-www-form-urlencoded\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        await self.writer.drain()
+        assert self.reader is not None
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        headers: dict[str, str] = {}
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            key, _, value = line.decode("latin-1").partition(":")
+            headers[key.strip().lower()] = value.strip()
+        if "content-length" in headers:
+            data = await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding") == "chunked":
+            chunks = io.BytesIO()
+            while True:
+                size = int((await self.reader.readline()).strip(), 16)
+                if size == 0:
+                    await self.reader.readline()
+                    break
+                chunks.write(await self.reader.readexactly(size))
+                await self.reader.readline()
+            data = chunks.getvalue()
+        else:
+            data = await self.reader.read()
+        if headers.get("connection", "").lower() == "close":
+            self.writer.close()
+            self.writer = None
+        return status, headers, data
+
+
+async def run_level(
+    host: str,
+    port: int,
+    cookies: str,
+    csrf: str,
+    bsns: list[str],
+    search_path: str,
+    concurrency: int,
+    duration: float,
+    warmup: float,
+) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.perf_counter() + warmup + duration
+    measure_from = time.perf_counter() + warmup
+
+    async def worker(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        conn = Connection(host, port, cookies)
+        while time.perf_counter() < stop_at:
+            bsn = rng.choice(bsns)
+            body = urlencode({"csrfmiddlewaretoken": csrf, "bsn": bsn}).encode()
+            t0 = time.perf_counter()
+            try:
+                status, headers, _ = await conn.request("POST", search_path, body)
+                if status not in (302, 303):
+                    errors += 1
+                    continue
+                location = headers["location"]
+                status, _, _page = await conn.request("GET", location)
+                if status != 200:
+                    errors += 1
+                    continue
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                errors += 1
+                conn = Connection(host, port, cookies)
+                continue
+            if t0 >= measure_from:
+                latencies.append(time.perf_counter() - t0)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(concurrency)))
+    elapsed = time.perf_counter() - max(started + warmup, started)
+    latencies.sort()
+    measured = max(elapsed - 0, duration)
+    ops = len(latencies) / measured
+    return {
+        "ops": ops,
+        "rps": 2 * ops,
+        "p50": 1000 * statistics.median(latencies) if latencies else float("nan"),
+        "p99": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan"),
+        "n": len(latencies),
+        "errors": errors,
+    }
+
+
+def start_server(
+    port: int, database_url: str, workers: int, threads: int
+) -> subprocess.Popen[bytes]:
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "DB_CONN_MAX_AGE": "600",
+    }
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "--chdir",
+        str(ROOT / "src"),
+        "--pythonpath",
+        str(ROOT / "bench"),
+        "palliare.wsgi",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(workers),
+        "-k",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env)
+    import urllib.request
+
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--patients", type=int, default=150_000)
+    parser.add_argument("--duration", type=float, default=15.0)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--levels", default="1,8,32")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/palliare_bench"
+    )
+    args = parser.parse_args()
+
+    ensure_database(args.database_url)
+    setup_django(args.database_url)
+    load(args.patients)
+    session_key, csrf, bsns = session_for_bench_user()
+    from django.conf import settings
+
+    cookies = f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    from django.db import connections
+
+    connections.close_all()
+    server = start_server(args.port, args.database_url, args.workers, args.threads)
+    results: dict[tuple[str, int], dict[str, float]] = {}
+    try:
+        for level in [int(x) for x in args.levels.split(",")]:
+            for name, path in (("acute view", "/acute/"), ("floor", "/bench/floor/search/")):
+                results[(name, level)] = asyncio.run(
+                    run_level(
+                        "127.0.0.1",
+                        args.port,
+                        cookies,
+                        csrf,
+                        bsns,
+                        path,
+                        level,
+                        args.duration,
+                        args.warmup,
+                    )
+                )
+                r = results[(name, level)]
+                print(
+                    f"  {name:10s} c={level:<3d} {r['ops']:8.1f} ops/s  p50 {r['p50']:6.1f} ms"
+                    f"  p99 {r['p99']:6.1f} ms  ({int(r['n'])} ops, {int(r['errors'])} errors)",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print()
+    print(
+        f"search-and-open (POST search → GET summary), {args.patients} patients, "
+        f"gunicorn {args.workers} workers × {args.threads} threads, {os.cpu_count()} CPUs"
+    )
+    print(
+        "| concurrency | acute ops/s | acute req/s | acute p50 ms | acute p99 ms | floor ops/s "
+        "| floor p50 ms | floor p99 ms | p99 ratio | throughput ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for level in [int(x) for x in args.levels.split(",")]:
+        a, f = results[("acute view", level)], results[("floor", level)]
+        print(
+            f"| {level} | {a['ops']:.0f} | {a['rps']:.0f} | {a['p50']:.1f} | {a['p99']:.1f} | "
+            f"{f['ops']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} | "
+            f"{a['p99'] / max(f['p99'], 1e-9):.2f}× | "
+            f"{f['ops'] / max(a['ops'], 1e-9):.2f}× |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""Settings for benchmarks: production settings over plain HTTP on loopback, plus the floor
+view's URL (bench_urls). Never used outside bench/."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from palliare.conf.production import *  # noqa: F403
+
+ROOT_URLCONF = "bench_urls"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

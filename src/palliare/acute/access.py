@@ -1,0 +1,103 @@
+"""The acute path: the single way acute-care roles (out-of-hours GP post, emergency department,
+ambulance, dispatch) find and open a patient.
+
+Acute-care organisations have no care relationship with the patient, so this path does not use
+``Patient.objects.visible_to`` or ``patients.access.get_patient_for``. A patient's acute summary
+opens only
+
+- with the patient's active consent to share with acute care (legal ground: consent), or
+- through the actor's own, unexpired emergency access (legal ground: emergency, with the reason).
+
+Every search and every opening is written to the access log here, with that legal ground.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from palliare.accounts.actors import Actor
+from palliare.accounts.permissions import Permission
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
+from palliare.patients import services as patient_services
+from palliare.patients.constants import ConsentScope
+from palliare.patients.models import Patient
+
+from .models import EmergencyAccess
+
+
+class NoSharedPlan(Exception):
+    """The patient has not consented to share with acute care and the actor has no emergency
+    access: show "no shared plan" and offer emergency access."""
+
+    def __init__(self, patient: Patient) -> None:
+        super().__init__("no shared plan")
+        self.patient = patient
+
+
+@dataclass(frozen=True)
+class AcuteAccess:
+    """An opened acute summary and the legal ground it was opened on."""
+
+    patient: Patient
+    purpose: AuditPurpose
+    emergency: EmergencyAccess | None = None
+
+
+def active_emergency_access(actor: Actor, patient_id: int) -> EmergencyAccess | None:
+    """The actor's unexpired emergency access to the patient (same user and organisation)."""
+    if actor.user is None or actor.organization_id is None:
+        return None
+    return (
+        EmergencyAccess.objects.active()
+        .filter(patient_id=patient_id, user=actor.user, organization_id=actor.organization_id)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def open_acute_summary(actor: Actor, patient_id: int, *, via: str = "search") -> AcuteAccess:
+    """Open a patient's acute summary for ``actor`` and log it (consent or emergency).
+
+    Raises PermissionDenied without the acute permission, Http404 for an unknown patient and
+    :class:`NoSharedPlan` when neither consent nor emergency access allows it."""
+    if not actor.has(Permission.VIEW_ACUTE_SUMMARY):
+        raise PermissionDenied
+    patient = Patient.objects.select_related("gp_practice").filter(pk=patient_id).first()
+    if patient is None:
+        raise Http404
+    if patient_services.has_active_consent(patient, ConsentScope.ACUTE_CARE):
+        audit.record(
+            "acute.summary_read",
+            actor=actor,
+            action=AuditAction.READ,
+            patient_id=patient.pk,
+            purpose=AuditPurpose.CONSENT,
+            details={"via": via},
+        )
+        return AcuteAccess(patient, AuditPurpose.CONSENT)
+    grant = active_emergency_access(actor, patient.pk)
+    if grant is not None:
+        audit.record(
+            "acute.summary_read",
+            actor=actor,
+            action=AuditAction.READ,
+            patient_id=patient.pk,
+            subject=grant,
+            purpose=AuditPurpose.EMERGENCY,
+            reason=grant.reason,
+            details={"via": via, "emergency_access": grant.pk},
+        )
+        return AcuteAccess(patient, AuditPurpose.EMERGENCY, grant)
+    audit.record(
+        "acute.no_shared_plan",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=patient.pk,
+        outcome=AuditOutcome.DENIED,
+        details={"via": via},
+    )
+    raise NoSharedPlan(patient)

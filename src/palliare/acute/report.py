@@ -1,0 +1,171 @@
+"""The "who looked at my record" report (NEN 7513): every access-log event about one patient,
+readable for the patient — as a page, CSV and PDF for the privacy officer."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from palliare.accounts.actors import Actor
+from palliare.accounts.models import Role
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.audit.models import AuditEvent
+from palliare.patients.models import Patient
+
+#: What an event means, in words a patient understands. Unknown events show their code.
+EVENT_LABELS: dict[str, str | Promise] = {
+    "patient.read": _("opened the patient record"),
+    "patient.timeline_read": _("opened the timeline"),
+    "patient.created": _("registered the patient"),
+    "patient.updated": _("changed registration data"),
+    "patient.access_denied": _("tried to open the record (refused)"),
+    "consent.recorded": _("recorded consent"),
+    "consent.withdrawn": _("recorded withdrawal of consent"),
+    "careplans.plan_read": _("opened the care plan"),
+    "careplans.plan_edit_read": _("opened the care plan to change it"),
+    "careplans.version_read": _("opened an earlier version of the care plan"),
+    "careplans.versions_compared": _("compared versions of the care plan"),
+    "careplans.version_created": _("saved a new version of the care plan"),
+    "careplans.save_conflict": _("tried to save the care plan (kept as draft)"),
+    "careplans.draft_read": _("looked at a kept draft of the care plan"),
+    "careplans.draft_discarded": _("discarded a draft of the care plan"),
+    "careplans.print_read": _("opened the care plan for printing"),
+    "careplans.printed": _("printed the care plan"),
+    "careplans.list_read": _("saw the patient in the list of care plans"),
+    "acute.search": _("searched for the patient in the acute view"),
+    "acute.summary_read": _("opened the acute summary"),
+    "acute.no_shared_plan": _("looked for the acute summary (not shared)"),
+    "acute.emergency_access_started": _("used emergency access"),
+    "acute.emergency_access_reviewed": _("reviewed an emergency access"),
+    "acute.access_report_read": _("viewed this access report"),
+    "acute.access_report_exported": _("downloaded this access report"),
+}
+
+PURPOSE_LABELS = dict(AuditPurpose.choices)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One line of the access report."""
+
+    when: str
+    who: str
+    organization: str
+    role: str
+    what: str
+    on_behalf_of: str
+    legal_ground: str
+    emergency_reason: str
+    outcome: str
+    in_list: bool
+
+
+def events_for(patient: Patient) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.for_patient(patient.pk).order_by("-occurred_at", "-sequence")
+
+
+def _role_labels() -> dict[str, str]:
+    return {role.code: role.label for role in Role.objects.all()}
+
+
+def _what(event: AuditEvent, patient_id: int) -> str:
+    label = EVENT_LABELS.get(event.event_type)
+    text = str(label) if label is not None else event.event_type
+    version = (event.details or {}).get("version")
+    if version:
+        text = gettext("%(what)s (version %(n)s)") % {"what": text, "n": version}
+    return text
+
+
+def rows(events: Iterable[AuditEvent], patient_id: int) -> Iterator[ReportRow]:
+    roles = _role_labels()
+    for event in events:
+        in_list = event.patient_id != patient_id
+        what = _what(event, patient_id)
+        if in_list:
+            what = gettext("%(what)s (in a list of patients)") % {"what": what}
+        yield ReportRow(
+            when=timezone.localtime(event.occurred_at).strftime("%d-%m-%Y %H:%M:%S"),
+            who=event.actor_name or event.actor_client_id,
+            organization=event.organization_name,
+            role=roles.get(event.role, event.role),
+            what=what,
+            on_behalf_of=event.on_behalf_of_name,
+            legal_ground=str(PURPOSE_LABELS.get(event.purpose, event.purpose)),
+            emergency_reason=event.reason if event.purpose == AuditPurpose.EMERGENCY else "",
+            outcome="" if event.outcome == "success" else event.get_outcome_display(),
+            in_list=in_list,
+        )
+
+
+def header() -> list[str]:
+    return [
+        gettext("When"),
+        gettext("Who"),
+        gettext("Organisation"),
+        gettext("Role"),
+        gettext("What"),
+        gettext("On behalf of"),
+        gettext("Legal ground"),
+        gettext("Emergency access reason"),
+        gettext("Outcome"),
+    ]
+
+
+def as_csv(patient: Patient) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header())
+    for row in rows(events_for(patient).iterator(chunk_size=2000), patient.pk):
+        writer.writerow(
+            [
+                row.when,
+                row.who,
+                row.organization,
+                row.role,
+                row.what,
+                row.on_behalf_of,
+                row.legal_ground,
+                row.emergency_reason,
+                row.outcome,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def as_pdf(patient: Patient) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override("nl"):
+        html = render_to_string(
+            "acute/access_report_print.html",
+            {
+                "patient": patient,
+                "rows": list(rows(events_for(patient).iterator(chunk_size=2000), patient.pk)),
+                "made_at": timezone.localtime(),
+            },
+        )
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
+
+
+def record_report(actor: Actor, patient: Patient, *, export: str = "") -> None:
+    """Viewing or exporting the report is itself an access, with its own legal ground."""
+    audit.record(
+        "acute.access_report_exported" if export else "acute.access_report_read",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=patient.pk,
+        purpose=AuditPurpose.PRIVACY_REVIEW,
+        details={"format": export} if export else {},
+    )

@@ -1,0 +1,233 @@
+"""The acute path: acute-care roles find one patient by BSN or name + date of birth (never a
+guess when several match), see the summary only with consent to share with acute care or their
+own time-limited emergency access (with a reason), and every search and opening is logged with
+that legal ground. The privacy officer reviews each emergency access with a conclusion and
+produces the patient's access report as a page, CSV and PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from palliare.accounts.permissions import RoleCode
+from palliare.acute import access, services
+from palliare.acute.constants import EmergencyReason, ReviewConclusion
+from palliare.acute.factories import EmergencyAccessFactory
+from palliare.acute.models import EmergencyAccess
+from palliare.audit.models import AuditEvent
+from palliare.careplans.factories import CarePlanFactory
+from palliare.organizations.constants import OrganizationType
+from palliare.organizations.factories import OrganizationFactory, PostcodeAreaFactory
+from palliare.patients.constants import ConsentScope
+from palliare.patients.factories import ConsentFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hap(make_actor):
+    post = OrganizationFactory(type=OrganizationType.OUT_OF_HOURS_GP_POST)
+    return make_actor(RoleCode.OUT_OF_HOURS_GP, organization=post)
+
+
+@pytest.fixture
+def shared_patient():
+    plan = CarePlanFactory()
+    ConsentFactory(patient=plan.patient, scope=ConsentScope.ACUTE_CARE)
+    return plan.patient
+
+
+def test_search_by_bsn_opens_summary_with_consent(hap, shared_patient, client_for):
+    client = client_for(hap)
+    response = client.post(reverse("acute:search"), {"bsn": shared_patient.bsn})
+    assert response["Location"] == reverse("acute:summary", args=[shared_patient.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "Reanimatie" in page and "nee, niet doen" in page
+    assert "Versie 1 van" in page
+    read = AuditEvent.objects.get(event_type="acute.summary_read")
+    assert read.purpose == "consent" and read.patient_id == shared_patient.pk
+    assert read.details["via"] == "search"
+
+
+def test_name_search_never_guesses(hap, client_for):
+    dob = dt.date(1938, 1, 2)
+    PostcodeAreaFactory(pc4="9401")
+    PostcodeAreaFactory(pc4="7811")
+    a = PatientFactory(family_name="Jansen", date_of_birth=dob, postcode="9401 AA")
+    PatientFactory(family_name="Jansen", date_of_birth=dob, postcode="7811 BB")
+    client = client_for(hap)
+    data = {"family_name": "jansen", "date_of_birth": dob.isoformat()}
+    response = client.post(reverse("acute:search"), data)
+    assert response.status_code == 200
+    assert "Meer patiënten hebben deze naam en geboortedatum" in response.content.decode()
+    response = client.post(reverse("acute:search"), data | {"postcode": "9401AA"})
+    assert response["Location"] == reverse("acute:summary", args=[a.pk])
+
+
+def test_search_without_enough_detail_and_unknown(hap, client_for):
+    client = client_for(hap)
+    response = client.post(reverse("acute:search"), {"family_name": "Jansen"})
+    assert "Vul het BSN in" in response.content.decode()
+    response = client.post(reverse("acute:search"), {"bsn": "123456782"})
+    assert "Geen patiënt gevonden" in response.content.decode()
+
+
+def test_without_consent_no_shared_plan_then_emergency_access(hap, client_for):
+    plan = CarePlanFactory()
+    patient = plan.patient
+    client = client_for(hap)
+    page = client.get(reverse("acute:summary", args=[patient.pk])).content.decode()
+    assert "Geen gedeeld plan" in page
+    assert "Reanimatie" not in page
+    denied = AuditEvent.objects.get(event_type="acute.no_shared_plan")
+    assert denied.outcome == "denied"
+    # No reason: refused, nothing opened.
+    response = client.post(reverse("acute:emergency", args=[patient.pk]), {"reason_code": ""})
+    assert response.status_code == 200 and not EmergencyAccess.objects.exists()
+    response = client.post(
+        reverse("acute:emergency", args=[patient.pk]),
+        {
+            "reason_code": EmergencyReason.UNABLE_TO_CONSENT,
+            "reason": "Bewusteloos aangetroffen, familie onbereikbaar.",
+            "understood": "on",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="emergency-banner"' in page and "geldig tot" in page
+    grant = EmergencyAccess.objects.get()
+    assert (grant.expires_at - grant.started_at) == dt.timedelta(hours=4)
+    started = AuditEvent.objects.get(event_type="acute.emergency_access_started")
+    assert started.purpose == "emergency" and "familie onbereikbaar" in started.reason
+    read = AuditEvent.objects.filter(event_type="acute.summary_read").get()
+    assert read.purpose == "emergency" and read.reason == grant.reason
+
+
+def test_emergency_access_expires_and_is_personal(hap, make_actor, client_for):
+    grant = EmergencyAccessFactory(expired=True, user=hap.user, organization=hap.organization)
+    with pytest.raises(access.NoSharedPlan):
+        access.open_acute_summary(hap, grant.patient_id)
+    other = make_actor(RoleCode.AMBULANCE)
+    EmergencyAccessFactory(patient=grant.patient, user=hap.user, organization=hap.organization)
+    with pytest.raises(access.NoSharedPlan):
+        access.open_acute_summary(other, grant.patient_id)
+    assert access.open_acute_summary(hap, grant.patient_id).purpose == "emergency"
+
+
+def test_acute_path_requires_acute_permission(make_actor, shared_patient):
+    gp = make_actor(RoleCode.GP, organization=shared_patient.gp_practice)
+    with pytest.raises(PermissionDenied):
+        access.open_acute_summary(gp, shared_patient.pk)
+    with pytest.raises(PermissionDenied):
+        services.search(gp, bsn=shared_patient.bsn)
+
+
+def test_emergency_access_needs_a_reason(hap):
+    patient = PatientFactory()
+    with pytest.raises(ValidationError):
+        services.start_emergency_access(
+            hap, patient, reason_code=EmergencyReason.OTHER, reason="kort"
+        )
+
+
+def test_qr_code_leads_to_summary(hap, shared_patient, client_for):
+    plan = shared_patient.care_plan
+    response = client_for(hap).get(reverse("acute:plan_code", args=[plan.identifier]))
+    assert response["Location"].startswith(reverse("acute:summary", args=[shared_patient.pk]))
+
+
+def test_privacy_officer_reviews_and_reports(make_actor, client_for):
+    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
+    grant = EmergencyAccessFactory()
+    client = client_for(privacy)
+    queue = client.get(reverse("acute:review_queue")).content.decode()
+    assert grant.reason in queue
+    response = client.post(
+        reverse("acute:review", args=[grant.pk]), {"conclusion": ReviewConclusion.NOT_JUSTIFIED}
+    )
+    assert "Licht de conclusie" in response.content.decode()
+    response = client.post(
+        reverse("acute:review", args=[grant.pk]), {"conclusion": ReviewConclusion.JUSTIFIED}
+    )
+    assert response.status_code == 302
+    grant.refresh_from_db()
+    assert grant.review.conclusion == "justified"
+    assert grant.reason not in client.get(reverse("acute:review_queue")).content.decode()
+
+
+def test_access_report_page_csv_pdf(hap, make_actor, client_for):
+    from pypdf import PdfReader
+
+    patient = CarePlanFactory().patient
+    services.start_emergency_access(
+        hap, patient, reason_code=EmergencyReason.LIFE_THREATENING, reason="Reden voor test."
+    )
+    access.open_acute_summary(hap, patient.pk)
+    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
+    client = client_for(privacy)
+    found = client.post(reverse("acute:access_report_find"), {"bsn": patient.bsn})
+    url = reverse("acute:access_report", args=[patient.pk])
+    assert found["Location"] == url
+    page = client.get(url).content.decode()
+    assert "gebruikte noodtoegang" in page and "Reden voor test." in page
+    assert hap.organization.name in page
+    csv_text = client.get(url + "?format=csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("Wanneer;Wie;Organisatie")
+    assert "Reden voor test." in csv_text
+    pdf = client.get(url + "?format=pdf").content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "noodtoegang" in text
+    assert (
+        AuditEvent.objects.filter(
+            event_type="acute.access_report_exported", patient_id=patient.pk
+        ).count()
+        == 2
+    )
+
+
+def test_access_report_needs_permission(hap, client_for):
+    patient = PatientFactory()
+    assert client_for(hap).get(reverse("acute:access_report", args=[patient.pk])).status_code == 403
+
+
+def test_review_queue_query_count_is_flat(make_actor, client_for):
+    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
+    client = client_for(privacy)
+    EmergencyAccessFactory.create_batch(2)
+    client.get(reverse("acute:review_queue"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("acute:review_queue"))
+    EmergencyAccessFactory.create_batch(6)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("acute:review_queue"))
+    assert len(large) == len(small)
+
+
+def test_access_report_query_count_is_flat(hap, make_actor, client_for):
+    patient = PatientFactory()
+    ConsentFactory(patient=patient, scope=ConsentScope.ACUTE_CARE)
+    client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
+    url = reverse("acute:access_report", args=[patient.pk])
+    for _ in range(3):
+        access.open_acute_summary(hap, patient.pk)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for _ in range(20):
+        access.open_acute_summary(hap, patient.pk)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)
+
+
+def test_start_page_has_search_for_acute_roles(hap, client_for):
+    home = client_for(hap).get(reverse("ui:home")).content.decode()
+    assert 'data-section="acute_search"' in home
+    assert timezone.now()

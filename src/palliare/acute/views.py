@@ -1,0 +1,255 @@
+"""The acute view (search, summary, emergency access) for out-of-hours GP post, emergency
+department, ambulance and dispatch; the privacy officer's review queue and access report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from palliare.accounts.decorators import require_permission
+from palliare.accounts.permissions import Permission
+from palliare.accounts.requests import PalliareRequest
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.careplans import services as careplan_services
+from palliare.careplans.display import present
+from palliare.patients import services as patient_services
+from palliare.patients.models import Patient
+
+from . import access, report, services
+from .constants import EMERGENCY_ACCESS_HOURS, EmergencyReason, ReviewConclusion
+from .forms import AcuteSearchForm, EmergencyAccessForm, ReportFindForm, ReviewForm
+from .models import EmergencyAccess
+
+
+def _apply(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@never_cache
+@require_permission(Permission.VIEW_ACUTE_SUMMARY)
+def search(request: PalliareRequest) -> HttpResponse:
+    """Find one patient by BSN, or name + date of birth (+ postcode). Never guesses."""
+    form = AcuteSearchForm(request.POST or None)
+    ambiguous = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.search(
+                request.actor,
+                bsn=data.get("bsn") or "",
+                family_name=data.get("family_name") or "",
+                date_of_birth=data.get("date_of_birth"),
+                postcode=data.get("postcode") or "",
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            if result.patient is not None:
+                return redirect("acute:summary", pk=result.patient.pk)
+            if result.ambiguous:
+                ambiguous = True
+                form.add_error(
+                    "postcode" if not data.get("postcode") else None,
+                    _(
+                        "More than one patient has this name and date of birth. Add the "
+                        "postcode, or search by BSN."
+                    )
+                    if not data.get("postcode")
+                    else _("More than one patient matches. Search by BSN."),
+                )
+            else:
+                form.add_error(
+                    None,
+                    _("No patient found with these details. Check them, or search by BSN."),
+                )
+    return render(request, "acute/search.html", {"form": form, "ambiguous": ambiguous})
+
+
+def _summary_context(patient: Patient) -> dict[str, Any]:
+    plan = careplan_services.current_plan(patient)
+    version = plan.current_version if plan else None
+    team = list(patient_services.current_care_team(patient))
+    return {
+        "patient": patient,
+        "plan": plan,
+        "version": version,
+        "plan_display": present(version.content) if version else None,
+        "central_contact": next((m for m in team if m.is_central_contact), None),
+        "lead_practitioner": next((m for m in team if m.is_lead_practitioner), None),
+    }
+
+
+@never_cache
+@require_permission(Permission.VIEW_ACUTE_SUMMARY)
+def summary(request: PalliareRequest, pk: int) -> HttpResponse:
+    """One screen with what the doctor at 3 a.m. needs: the treatment limits first."""
+    via = request.GET.get("via", "search")[:20]
+    try:
+        opened = access.open_acute_summary(request.actor, pk, via=via)
+    except access.NoSharedPlan as no_plan:
+        return render(
+            request,
+            "acute/no_shared_plan.html",
+            {
+                "patient": no_plan.patient,
+                "form": EmergencyAccessForm(),
+                "hours": EMERGENCY_ACCESS_HOURS,
+            },
+        )
+    context = _summary_context(opened.patient) | {"grant": opened.emergency}
+    return render(request, "acute/summary.html", context)
+
+
+@require_permission(Permission.VIEW_ACUTE_SUMMARY)
+def plan_code(request: PalliareRequest, identifier: str) -> HttpResponse:
+    """The QR code on the printed copy: the plan identifier leads to the acute summary."""
+    from palliare.careplans.models import CarePlan
+
+    plan = CarePlan.objects.filter(identifier=identifier.upper()).only("patient_id").first()
+    if plan is None:
+        raise Http404
+    return redirect(reverse("acute:summary", args=[plan.patient_id]) + "?via=qr")
+
+
+@require_permission(Permission.VIEW_ACUTE_SUMMARY, Permission.EMERGENCY_ACCESS)
+def emergency(request: PalliareRequest, pk: int) -> HttpResponse:
+    """Break the glass: a reason, then the summary for a limited time."""
+    patient = get_object_or_404(Patient, pk=pk)
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_emergency_access(
+                request.actor,
+                patient,
+                reason_code=EmergencyReason(form.cleaned_data["reason_code"]),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            return redirect("acute:summary", pk=patient.pk)
+    if request.method != "POST":
+        return redirect("acute:summary", pk=patient.pk)
+    return render(
+        request,
+        "acute/no_shared_plan.html",
+        {"patient": patient, "form": form, "hours": EMERGENCY_ACCESS_HOURS},
+    )
+
+
+PER_PAGE = 50
+
+
+@require_permission(Permission.REVIEW_EMERGENCY_ACCESS)
+def review_queue(request: PalliareRequest) -> HttpResponse:
+    """Emergency accesses waiting for the privacy officer's conclusion (oldest first)."""
+    show = request.GET.get("show", "")
+    accesses = EmergencyAccess.objects.select_related("patient", "review")
+    if show == "reviewed":
+        accesses = accesses.filter(review__isnull=False).order_by("-started_at")
+    else:
+        accesses = accesses.unreviewed().order_by("started_at")
+    page = Paginator(accesses, PER_PAGE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    if items:
+        audit.record(
+            "acute.review_queue_read",
+            actor=request.actor,
+            action=AuditAction.READ,
+            patient_ids=[a.patient_id for a in items],
+            purpose=AuditPurpose.PRIVACY_REVIEW,
+        )
+    return render(
+        request,
+        "acute/review_queue.html",
+        {
+            "page": page,
+            "items": items,
+            "show": show,
+            "form": ReviewForm(),
+            "waiting": EmergencyAccess.objects.unreviewed().count(),
+        },
+    )
+
+
+@require_permission(Permission.REVIEW_EMERGENCY_ACCESS)
+def review(request: PalliareRequest, access_pk: int) -> HttpResponse:
+    """Mark one emergency access reviewed, with a conclusion."""
+    grant = get_object_or_404(EmergencyAccess.objects.select_related("patient"), pk=access_pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_emergency_access(
+                request.actor,
+                grant,
+                conclusion=ReviewConclusion(form.cleaned_data["conclusion"]),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply(form, exc)
+        else:
+            messages.success(request, _("Marked as reviewed."))
+            return redirect("acute:review_queue")
+    return render(request, "acute/review_form.html", {"grant": grant, "form": form})
+
+
+@require_permission(Permission.VIEW_ACCESS_LOG)
+def report_find(request: PalliareRequest) -> HttpResponse:
+    """Choose the patient whose access report to produce (by BSN)."""
+    form = ReportFindForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = Patient.objects.filter(bsn=form.cleaned_data["bsn"]).only("pk").first()
+        if patient is not None:
+            return redirect("acute:access_report", pk=patient.pk)
+        form.add_error("bsn", _("No patient with this BSN is registered."))
+    return render(request, "acute/access_report_find.html", {"form": form})
+
+
+REPORT_PER_PAGE = 100
+
+
+@never_cache
+@require_permission(Permission.VIEW_ACCESS_LOG)
+def access_report(request: PalliareRequest, pk: int) -> HttpResponse:
+    """Who looked at this patient's record: page, CSV (?format=csv) or PDF (?format=pdf)."""
+    patient = get_object_or_404(Patient.objects.select_related("gp_practice"), pk=pk)
+    export = request.GET.get("format", "")
+    if export not in ("", "csv", "pdf"):
+        raise Http404
+    report.record_report(request.actor, patient, export=export)
+    stamp = timezone.localdate().isoformat()
+    if export == "csv":
+        response = HttpResponse(
+            "\ufeff" + report.as_csv(patient), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="inzage-{pk}-{stamp}.csv"'
+        return response
+    if export == "pdf":
+        response = HttpResponse(report.as_pdf(patient), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="inzage-{pk}-{stamp}.pdf"'
+        return response
+    page = Paginator(report.events_for(patient), REPORT_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "acute/access_report.html",
+        {
+            "patient": patient,
+            "page": page,
+            "rows": list(report.rows(page.object_list, patient.pk)),
+            "header": report.header(),
+        },
+    )

@@ -1,0 +1,17 @@
+from django.utils.translation import gettext_lazy as _
+
+from palliare.accounts.permissions import Permission
+from palliare.ui.navigation import NavItem, register
+
+register(
+    NavItem(
+        "capacity", _("Beds and care"), "capacity:search", Permission.VIEW_DIRECTORY, order=510
+    ),
+    NavItem(
+        "directory_exchange",
+        _("Import and export"),
+        "exchange:directory",
+        Permission.MANAGE_DIRECTORY,
+        order=520,
+    ),
+)

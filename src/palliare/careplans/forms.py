@@ -1,0 +1,428 @@
+"""The care-plan form, built from the content structure (careplans.content): one form for the
+single-valued parts and a formset per list (contacts, conversations, other treatment limits,
+goals and actions). ``PlanEditor`` ties them together and turns them into content."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from palliare.patients.constants import Dimension
+from palliare.patients.models import CareTeamMember
+
+from . import content as plan_content
+from .constants import (
+    CODED_TREATMENTS,
+    AcpYesNoUnknown,
+    ContactRelationship,
+    ContactRole,
+    EuthanasiaPosition,
+    GoalStatus,
+    IcdDeactivation,
+    IcdDeviceType,
+    MedicalPolicyGoal,
+    PlaceOfDeath,
+    PractitionerFunction,
+    ShareAgreement,
+    Treatment,
+    TreatmentDecision,
+)
+
+BLANK = [("", "—")]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _radio(choices: Any, label: Any, **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, choices=choices, required=False, widget=forms.RadioSelect, **kwargs
+    )
+
+
+def _select(choices: Any, label: Any, **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, choices=BLANK + list(choices), required=False, **kwargs)
+
+
+def _text(label: Any, *, long: bool = False, **kwargs: Any) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": 2}) if long else None
+    return forms.CharField(label=label, required=False, max_length=2000, widget=widget, **kwargs)
+
+
+L = plan_content.LABELS
+
+
+class PlanForm(forms.Form):
+    """The single-valued parts of the plan, in the order of the ACP conversation."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    capacity__value = _radio(AcpYesNoUnknown.choices, L["capacity.value"])
+    capacity__note = _text(_("Explanation"), long=True)
+    goal__code = _radio(MedicalPolicyGoal.choices, L["goal.code"])
+    goal__note = _text(_("Explanation"), long=True)
+
+    icd__present = _radio(AcpYesNoUnknown.choices, L["icd.present"])
+    icd__device_type = _select(IcdDeviceType.choices, L["icd.device_type"])
+    icd__note = _text(L["icd.note"])
+    icd__deactivation = _radio(IcdDeactivation.choices, L["icd.deactivation"])
+    icd__deactivation_note = _text(L["icd.deactivation_note"], long=True)
+
+    wishes__care_wishes = _text(
+        L["wishes.care_wishes"],
+        long=True,
+        help_text=_("What should professionals know to give good care, in the patient's words?"),
+    )
+    wishes__place_of_death = _radio(PlaceOfDeath.choices, L["wishes.place_of_death"])
+    wishes__place_of_death_other = _text(L["wishes.place_of_death_other"])
+    wishes__place_of_death_note = _text(L["wishes.place_of_death_note"])
+    wishes__euthanasia_position = _radio(
+        EuthanasiaPosition.choices, L["wishes.euthanasia_position"]
+    )
+    wishes__euthanasia_written_request = _radio(
+        AcpYesNoUnknown.choices, L["wishes.euthanasia_written_request"]
+    )
+    wishes__euthanasia_note = _text(L["wishes.euthanasia_note"])
+    wishes__organ_donation_registered = _radio(
+        AcpYesNoUnknown.choices, L["wishes.organ_donation_registered"]
+    )
+    wishes__what_matters = _text(L["wishes.what_matters"], long=True)
+
+    earlier__exist = _radio(AcpYesNoUnknown.choices, L["earlier.exist"])
+    earlier__note = _text(L["earlier.note"])
+    earlier__differ = _radio(AcpYesNoUnknown.choices, L["earlier.differ"])
+
+    sharing__patient_informed = _radio(
+        [(AcpYesNoUnknown.YES, _("yes")), (AcpYesNoUnknown.NO, _("no"))],
+        L["sharing.patient_informed"],
+    )
+    sharing__agreement = _radio(ShareAgreement.choices, L["sharing.agreement"])
+
+    medication__present = _radio(AcpYesNoUnknown.choices, L["medication.present"])
+    medication__location = _text(L["medication.location"])
+    medication__note = _text(L["medication.note"])
+
+    review_date = forms.DateField(
+        label=_("Review date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("When should the plan be discussed again? It then appears on the worklist."),
+    )
+    note = forms.CharField(
+        label=_("What changed, in a few words"),
+        required=False,
+        max_length=500,
+        help_text=_("Optional. Shown in the list of versions."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for treatment in CODED_TREATMENTS:
+            code = treatment.value
+            self.fields[f"limit_{code}_decision"] = forms.ChoiceField(
+                label=capfirst(treatment.label),
+                choices=TreatmentDecision.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose a decision for %(treatment)s (or “not discussed”).")
+                    % {"treatment": treatment.label}
+                },
+            )
+            self.fields[f"limit_{code}_specification"] = _text(
+                _("Conditions"), help_text=_("Required for “yes, with conditions”.")
+            )
+            self.fields[f"limit_{code}_note"] = _text(_("Note"))
+
+    def clean_review_date(self) -> dt.date | None:
+        """A new review date lies ahead; an old one may stay (the plan is then due)."""
+        value: dt.date | None = self.cleaned_data.get("review_date")
+        if value and value < timezone.localdate() and "review_date" in self.changed_data:
+            raise ValidationError(_("Choose a review date today or later."))
+        return value
+
+    def section(self, *names: str) -> list[forms.BoundField]:
+        return [self[name] for name in names]
+
+    def limit_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (
+                str(t.label),
+                [
+                    self[f"limit_{t.value}_decision"],
+                    self[f"limit_{t.value}_specification"],
+                    self[f"limit_{t.value}_note"],
+                ],
+            )
+            for t in CODED_TREATMENTS
+        ]
+
+
+class _RowForm(forms.Form):
+    """A row of a list; an untouched row is ignored."""
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(v for k, v in data.items() if k not in ("DELETE",))
+
+
+class ContactForm(_RowForm):
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    role = _select(ContactRole.choices, _("Role"))
+    role_other = forms.CharField(label=_("Other role"), required=False, max_length=100)
+    relationship = _select(ContactRelationship.choices, _("Relationship to the patient"))
+    relationship_other = forms.CharField(
+        label=_("Other relationship"), required=False, max_length=100
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    is_first_contact = forms.BooleanField(label=_("First contact person"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("name") and any(
+            data.get(k) for k in ("role", "role_other", "phone", "email", "relationship")
+        ):
+            if data.get("role") == ContactRole.LEGAL_REPRESENTATIVE:
+                self.add_error("name", _("Enter the name of the legal representative."))
+            else:
+                self.add_error("name", _("Enter the name of the contact person."))
+        return data
+
+
+class ConversationForm(_RowForm):
+    date = forms.DateField(label=_("Date of the conversation"), required=False, widget=DateInput())
+    held_by = forms.CharField(label=_("Held by"), required=False, max_length=200)
+    function = _select(PractitionerFunction.choices, _("Function"))
+    patient_present = forms.BooleanField(label=_("Patient present"), required=False)
+    participants = forms.CharField(
+        label=_("Also present (name and relationship)"), required=False, max_length=500
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day = data.get("date")
+        if day and day > timezone.localdate():
+            self.add_error("date", _("A conversation that took place cannot be in the future."))
+        elif not day and any(data.get(k) for k in ("held_by", "function", "participants")):
+            self.add_error("date", _("Enter the date of the conversation."))
+        return data
+
+
+class OtherLimitForm(_RowForm):
+    text = forms.CharField(
+        label=_("Other treatment"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: artificial nutrition, dialysis."),
+    )
+    decision = _select(TreatmentDecision.choices, _("Decision"))
+    specification = forms.CharField(label=_("Conditions"), required=False, max_length=500)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("text") and not data.get("decision"):
+            self.add_error("decision", _("Choose a decision for this treatment limit."))
+        if not data.get("text") and (data.get("decision") or data.get("note")):
+            self.add_error("text", _("Name the treatment this limit is about."))
+        if data.get("decision") == TreatmentDecision.CONDITIONAL and not data.get("specification"):
+            self.add_error("specification", _("Describe the conditions."))
+        return data
+
+
+class GoalForm(_RowForm):
+    dimension = _select(Dimension.choices, _("Dimension"))
+    goal = forms.CharField(label=_("Goal"), required=False, max_length=500)
+    action = forms.CharField(label=_("Action"), required=False, max_length=500)
+    responsible = forms.ChoiceField(label=_("Responsible"), required=False, choices=BLANK)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.PLANNED, required=False
+    )
+
+    def __init__(self, *args: Any, team: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["responsible"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = BLANK + list(team or [])
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(k) for k in ("dimension", "goal", "action", "responsible"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_blank():
+            return data
+        if not data.get("goal"):
+            self.add_error("goal", _("Describe the goal."))
+        if not data.get("dimension"):
+            self.add_error("dimension", _("Choose a dimension."))
+        return data
+
+
+def _formset(form: type[forms.Form], extra: int) -> type[forms.BaseFormSet]:  # type: ignore[type-arg]
+    return forms.formset_factory(form, extra=extra, max_num=30, absolute_max=40)
+
+
+ContactFormSet = _formset(ContactForm, 2)
+ConversationFormSet = _formset(ConversationForm, 1)
+OtherLimitFormSet = _formset(OtherLimitForm, 2)
+GoalFormSet = _formset(GoalForm, 2)
+
+
+def _initial(content: dict[str, Any]) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for section, keys in plan_content.SECTIONS.items():
+        for key in keys:
+            initial[f"{section}__{key}"] = content[section][key]
+    for row in content["treatment_limits"]:
+        if row["treatment"] != Treatment.OTHER:
+            for key in ("decision", "specification", "note"):
+                initial[f"limit_{row['treatment']}_{key}"] = row[key]
+    initial["review_date"] = plan_content.parse_date(content["review_date"])
+    return initial
+
+
+@dataclass
+class PlanEditor:
+    """The plan form and its formsets, bound to a request or filled from content."""
+
+    form: PlanForm
+    contacts: forms.BaseFormSet  # type: ignore[type-arg]
+    conversations: forms.BaseFormSet  # type: ignore[type-arg]
+    other_limits: forms.BaseFormSet  # type: ignore[type-arg]
+    goals: forms.BaseFormSet  # type: ignore[type-arg]
+    team: dict[str, str]
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        data: Any = None,
+        content: dict[str, Any],
+        based_on: int,
+        draft_id: int | None = None,
+        team: list[CareTeamMember] | None = None,
+    ) -> PlanEditor:
+        team_choices = {str(m.pk): m.display_name for m in team or []}
+        for row in content["goals"]:
+            if row["responsible_id"] and str(row["responsible_id"]) not in team_choices:
+                team_choices[str(row["responsible_id"])] = str(row["responsible_name"])
+        initial = _initial(content) | {"based_on": based_on, "draft": draft_id}
+        others = [
+            {k: row[k] for k in ("text", "decision", "specification", "note")}
+            for row in content["treatment_limits"]
+            if row["treatment"] == Treatment.OTHER
+        ]
+        goals = [
+            {
+                "dimension": row["dimension"],
+                "goal": row["goal"],
+                "action": row["action"],
+                "responsible": str(row["responsible_id"] or ""),
+                "status": row["status"],
+            }
+            for row in content["goals"]
+        ]
+        conversations = [
+            dict(row, date=plan_content.parse_date(str(row["date"])))
+            for row in content["conversations"]
+        ]
+        return cls(
+            form=PlanForm(data, initial=initial),
+            contacts=ContactFormSet(data, initial=content["contacts"], prefix="contacts"),
+            conversations=ConversationFormSet(data, initial=conversations, prefix="conversations"),
+            other_limits=OtherLimitFormSet(data, initial=others, prefix="limits"),
+            goals=GoalFormSet(
+                data,
+                initial=goals,
+                prefix="goals",
+                form_kwargs={"team": list(team_choices.items())},
+            ),
+            team=team_choices,
+        )
+
+    @property
+    def formsets(self) -> list[forms.BaseFormSet]:  # type: ignore[type-arg]
+        return [self.contacts, self.conversations, self.other_limits, self.goals]
+
+    def is_valid(self) -> bool:
+        results = [self.form.is_valid()] + [fs.is_valid() for fs in self.formsets]
+        return all(results)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.form.errors) or any(
+            fs.total_error_count() for fs in self.formsets if fs.is_bound
+        )
+
+    def _rows(self, formset: forms.BaseFormSet) -> list[dict[str, Any]]:  # type: ignore[type-arg]
+        return [
+            f.cleaned_data for f in formset.forms if hasattr(f, "cleaned_data") and not f.is_blank()
+        ]
+
+    def content(self) -> dict[str, Any]:
+        data = self.form.cleaned_data
+        result: dict[str, Any] = {}
+        for section, keys in plan_content.SECTIONS.items():
+            result[section] = {key: data.get(f"{section}__{key}", "") for key in keys}
+        limits = [
+            {
+                "treatment": t.value,
+                "text": "",
+                "decision": data.get(f"limit_{t.value}_decision", ""),
+                "specification": data.get(f"limit_{t.value}_specification", ""),
+                "note": data.get(f"limit_{t.value}_note", ""),
+            }
+            for t in CODED_TREATMENTS
+        ]
+        limits += [
+            dict(row, treatment=Treatment.OTHER.value) for row in self._rows(self.other_limits)
+        ]
+        result["treatment_limits"] = limits
+        result["contacts"] = self._rows(self.contacts)
+        result["conversations"] = self._rows(self.conversations)
+        result["goals"] = [
+            {
+                "dimension": row["dimension"],
+                "goal": row["goal"],
+                "action": row["action"],
+                "responsible_id": row["responsible"],
+                "responsible_name": self.team.get(row["responsible"], ""),
+                "status": row["status"] or GoalStatus.PLANNED,
+            }
+            for row in self._rows(self.goals)
+        ]
+        review = data.get("review_date")
+        result["review_date"] = review.isoformat() if review else ""
+        return plan_content.normalise(result)
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        """Place a service's errors (keys from content.validate) on the right fields."""
+        if not hasattr(exc, "error_dict"):
+            self.form.add_error(None, exc.messages)
+            return
+        for key, errors in exc.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            parts = key.split(".")
+            name = key.replace(".", "__")
+            if name in self.form.fields:
+                self.form.add_error(name, messages)
+            elif parts[0] == "treatment_limits" and len(parts) == 3:
+                code = CODED_TREATMENTS[int(parts[1])].value if int(parts[1]) < 6 else ""
+                field = f"limit_{code}_{parts[2]}"
+                self.form.add_error(field if field in self.form.fields else None, messages)
+            else:
+                self.form.add_error(None, messages)

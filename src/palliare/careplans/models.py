@@ -1,0 +1,126 @@
+"""The individual care plan (ACP): one plan per patient, immutable dated versions, and the
+drafts of editors whose save lost a race (kept so nothing is lost)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import DraftStatus
+from .querysets import CarePlanQuerySet, CarePlanVersionQuerySet
+
+_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+def new_identifier() -> str:
+    """A plan identifier like ``IZP-7KQ3-M9TX``: printed on the copy at home, in the QR code."""
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"IZP-{body[:4]}-{body[4:]}"
+
+
+class CarePlan(models.Model):
+    """The individual care plan of one patient. Its content lives in versions; this row points
+    at the current one and keeps what lists need (number, review date) without reading it."""
+
+    patient = models.OneToOneField(
+        "patients.Patient", on_delete=models.CASCADE, related_name="care_plan"
+    )
+    identifier = models.CharField(
+        _("plan identifier"), max_length=20, unique=True, default=new_identifier, editable=False
+    )
+    current_number = models.PositiveIntegerField(_("current version"), default=0)
+    current_version = models.ForeignKey(
+        "careplans.CarePlanVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    review_due_on = models.DateField(_("review date"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = CarePlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care plan")
+        verbose_name_plural = _("care plans")
+        indexes = [models.Index(fields=["review_due_on"], name="careplan_review_due")]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+
+class CarePlanVersion(models.Model):
+    """One saved state of a care plan (append-only): number, version date, author, content.
+
+    ``content`` follows ``careplans.content`` and stores the ACP standard's codes. A few values
+    are copied into columns for queries (the resuscitation decision, the preferred place of
+    death, the review date)."""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    based_on = models.PositiveIntegerField(_("based on version"), default=0)
+    content = models.JSONField(_("content"))
+    changed_fields = models.JSONField(default=list)
+    note = models.CharField(_("what changed, in a few words"), max_length=500, blank=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    resuscitation = models.CharField(max_length=8, blank=True)
+    preferred_place_of_death = models.CharField(max_length=16, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=200)
+    author_organization_name = models.CharField(max_length=200, blank=True)
+    author_role = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("version date"), default=timezone.now)
+
+    objects = CarePlanVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care-plan version")
+        verbose_name_plural = _("care-plan versions")
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_careplan_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("Care-plan versions are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("Care-plan versions are immutable.")
+
+
+class CarePlanDraft(models.Model):
+    """What an editor tried to save on top of a version that was no longer current. It is kept
+    until the editor takes it up in a new version or discards it: a lost race loses nothing."""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="drafts")
+    based_on = models.PositiveIntegerField(_("based on version"))
+    conflicting_number = models.PositiveIntegerField(_("current version at the time"))
+    content = models.JSONField(_("content"))
+    note = models.CharField(max_length=500, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=DraftStatus.choices, default=DraftStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("care-plan draft")
+        ordering = ["plan", "-created_at"]
+        indexes = [models.Index(fields=["plan", "author", "status"], name="careplan_draft_open")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} draft on v{self.based_on}"

@@ -1,0 +1,40 @@
+"""The printed copy for the patient's home (WeasyPrint): treatment limits first, black and white,
+the version number and date on every page, the plan identifier and a QR code to the acute view."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from palliare.patients import services as patient_services
+from palliare.patients.models import Patient
+from palliare.ui import qrcodes
+
+from .display import present
+from .models import CarePlan, CarePlanVersion
+
+
+def render_plan_pdf(
+    patient: Patient, plan: CarePlan, version: CarePlanVersion, *, acute_url: str
+) -> bytes:
+    """The PDF of ``version`` (always in Dutch: it hangs on the wall at home)."""
+    from weasyprint import HTML
+
+    team = list(patient_services.current_care_team(patient))
+    with translation.override("nl"):
+        html = render_to_string(
+            "careplans/print.html",
+            {
+                "patient": patient,
+                "plan": plan,
+                "version": version,
+                "plan_display": present(version.content),
+                "central_contact": next((m for m in team if m.is_central_contact), None),
+                "lead_practitioner": next((m for m in team if m.is_lead_practitioner), None),
+                "qr_svg": mark_safe(qrcodes.svg(acute_url, box_size=4)),  # noqa: S308 (our SVG)
+                "acute_url": acute_url,
+            },
+        )
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

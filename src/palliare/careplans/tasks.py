@@ -1,0 +1,61 @@
+"""Background work of the care plan: telling the people who need to know about a new version."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from . import recipients
+from .models import CarePlanVersion
+
+
+@task()
+def notify_new_version(version_id: int) -> int:
+    """Notify the care team and, with consent to share with acute care, the acute-care
+    organisations of the patient's region (in the app, and by e-mail without patient details).
+    Idempotent per version: a second run finds the notifications already there."""
+    from palliare.notifications.models import Notification
+    from palliare.notifications.services import notify
+
+    version = (
+        CarePlanVersion.objects.select_related("plan__patient", "author")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None:
+        return 0
+    patient = version.plan.patient
+    kind = f"careplans.version.{version.pk}"
+    if Notification.objects.filter(kind=kind).exists():
+        return 0
+    with translation.override("nl"):
+        team_title = _("Care plan of %(name)s: version %(n)s") % {
+            "name": patient.full_name,
+            "n": version.number,
+        }
+        acute_title = _("Shared care plan changed: %(name)s (born %(dob)s), version %(n)s") % {
+            "name": patient.full_name,
+            "dob": patient.date_of_birth.strftime("%d-%m-%Y"),
+            "n": version.number,
+        }
+    created = notify(
+        recipients.care_team(patient),
+        kind=kind,
+        title=team_title,
+        url=reverse("careplans:plan", args=[patient.pk]),
+        patient_id=patient.pk,
+        email=True,
+        exclude=version.author,
+    )
+    acute = notify(
+        recipients.acute_care(patient),
+        kind=kind,
+        title=acute_title,
+        url=reverse("acute:summary", args=[patient.pk]),
+        patient_id=patient.pk,
+        email=True,
+        exclude=version.author,
+    )
+    return len(created) + len(acute)

@@ -1,0 +1,236 @@
+"""Care-plan services: saving makes immutable numbered versions with author and date; a stale
+save (optimistic locking) keeps the editor's content as a draft and changes nothing else; the
+bad-input rules (limit without decision, representative without name, conversation in the
+future) hold for every writer; "what changed" is field by field; notifications reach the care
+team and, with consent, the acute-care organisations of the patient's region only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from palliare.accounts.permissions import RoleCode
+from palliare.audit.models import AuditEvent
+from palliare.careplans import content as plan_content
+from palliare.careplans import services
+from palliare.careplans.constants import ContactRole, Treatment, TreatmentDecision
+from palliare.careplans.factories import acp_content
+from palliare.careplans.models import CarePlan, CarePlanVersion
+from palliare.notifications.models import Notification
+from palliare.organizations.constants import OrganizationType
+from palliare.organizations.factories import (
+    LocationFactory,
+    MunicipalityFactory,
+    OrganizationFactory,
+    PostcodeAreaFactory,
+    SubregionFactory,
+)
+from palliare.patients.constants import ConsentScope
+from palliare.patients.factories import ConsentFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def practice():
+    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
+
+
+@pytest.fixture
+def gp(make_actor, practice):
+    return make_actor(RoleCode.GP, organization=practice)
+
+
+@pytest.fixture
+def patient(practice):
+    return PatientFactory(gp_practice=practice, marked=True)
+
+
+def test_first_save_makes_version_one_with_author_and_audit(gp, patient):
+    version = services.save_plan(gp, patient, content=acp_content(), based_on=0)
+    assert version.number == 1
+    assert version.author == gp.user
+    assert version.resuscitation == TreatmentDecision.NO
+    plan = CarePlan.objects.get(patient=patient)
+    assert plan.current_version == version
+    assert plan.identifier.startswith("IZP-")
+    event = AuditEvent.objects.get(event_type="careplans.version_created")
+    assert event.patient_id == patient.pk
+    assert event.details["version"] == 1
+
+
+def test_second_save_keeps_first_version_readable(gp, patient):
+    first = services.save_plan(gp, patient, content=acp_content(), based_on=0)
+    changed = acp_content()
+    changed["wishes"]["place_of_death"] = "284546000"
+    second = services.save_plan(gp, patient, content=changed, based_on=1, note="hospice")
+    assert second.number == 2
+    first.refresh_from_db()
+    assert first.content["wishes"]["place_of_death"] == "264362003"
+    assert "wishes.place_of_death" in second.changed_fields
+    with pytest.raises(TypeError):
+        first.save()
+    with pytest.raises(TypeError):
+        CarePlanVersion.objects.filter(pk=first.pk).update(note="x")
+
+
+def test_unchanged_save_adds_no_version(gp, patient):
+    services.save_plan(gp, patient, content=acp_content(), based_on=0)
+    again = services.save_plan(gp, patient, content=acp_content(), based_on=1)
+    assert again.number == 1
+    assert CarePlanVersion.objects.count() == 1
+
+
+def test_stale_save_keeps_draft_and_overwrites_nothing(gp, make_actor, practice, patient):
+    poh = make_actor(RoleCode.PRACTICE_NURSE, organization=practice)
+    services.save_plan(gp, patient, content=acp_content(), based_on=0)
+    mine = acp_content()
+    mine["wishes"]["care_wishes"] = "GP's change"
+    theirs = acp_content()
+    theirs["goal"]["note"] = "POH's change"
+    services.save_plan(poh, patient, content=theirs, based_on=1)
+    with pytest.raises(services.PlanConflict) as caught:
+        services.save_plan(gp, patient, content=mine, based_on=1)
+    draft = caught.value.draft
+    assert draft.content["wishes"]["care_wishes"] == "GP's change"
+    assert draft.based_on == 1 and draft.conflicting_number == 2
+    plan = CarePlan.objects.get(patient=patient)
+    assert plan.current_number == 2
+    assert plan.current_version.content["goal"]["note"] == "POH's change"
+    # Re-applied on top of version 2, both changes are in version 3.
+    merged = plan_content.copy_of(plan.current_version.content)
+    merged["wishes"]["care_wishes"] = draft.content["wishes"]["care_wishes"]
+    third = services.save_plan(gp, patient, content=merged, based_on=2, draft=draft)
+    draft.refresh_from_db()
+    assert third.number == 3 and draft.status == "reapplied"
+    assert third.content["goal"]["note"] == "POH's change"
+
+
+def test_limit_without_decision_is_refused(gp, patient):
+    content = acp_content()
+    content["treatment_limits"][0]["decision"] = ""
+    with pytest.raises(ValidationError) as caught:
+        services.save_plan(gp, patient, content=content, based_on=0)
+    assert "treatment_limits.0.decision" in caught.value.error_dict
+    assert not CarePlanVersion.objects.exists()
+
+
+def test_conditional_limit_needs_conditions(gp, patient):
+    content = acp_content()
+    content["treatment_limits"][3]["specification"] = ""
+    with pytest.raises(ValidationError):
+        services.save_plan(gp, patient, content=content, based_on=0)
+
+
+def test_representative_without_name_and_future_conversation_are_refused(gp, patient):
+    content = acp_content()
+    content["contacts"] = [
+        {"name": "", "role": ContactRole.LEGAL_REPRESENTATIVE.value, "phone": "0612345678"}
+    ]
+    content["conversations"][0]["date"] = (timezone.localdate() + dt.timedelta(1)).isoformat()
+    with pytest.raises(ValidationError) as caught:
+        services.save_plan(gp, patient, content=content, based_on=0)
+    errors = caught.value.error_dict
+    assert "contacts.0.name" in errors and "conversations.0.date" in errors
+
+
+def test_other_limit_needs_a_name(gp, patient):
+    content = acp_content()
+    content["treatment_limits"].append(
+        {"treatment": Treatment.OTHER.value, "text": "", "decision": "2"}
+    )
+    with pytest.raises(ValidationError):
+        services.save_plan(gp, patient, content=content, based_on=0)
+
+
+def test_only_editors_with_access_may_save(make_actor, patient):
+    nurse = make_actor(RoleCode.DISTRICT_NURSE)
+    with pytest.raises(PermissionDenied):
+        services.save_plan(nurse, patient, content=acp_content(), based_on=0)
+    other_gp = make_actor(RoleCode.GP)
+    with pytest.raises(PermissionDenied):
+        services.save_plan(other_gp, patient, content=acp_content(), based_on=0)
+
+
+def test_deceased_patient_plan_is_closed(gp, practice):
+    patient = PatientFactory(gp_practice=practice, deceased=True)
+    with pytest.raises(ValidationError):
+        services.save_plan(gp, patient, content=acp_content(), based_on=0)
+
+
+def test_diff_is_field_by_field():
+    before = acp_content()
+    after = acp_content()
+    after["treatment_limits"][0]["decision"] = TreatmentDecision.YES.value
+    after["contacts"].append({"name": "Els", "role": "24"})
+    changes = {c.key: c for c in plan_content.diff(before, after)}
+    assert changes[f"limits.{Treatment.RESUSCITATION.value}.decision"].after == str(
+        TreatmentDecision.YES.label
+    )
+    assert changes["contacts.2.name"].after == "Els"
+    assert len(plan_content.diff(before, before)) == 0
+
+
+def _region_world(patient):
+    sub = SubregionFactory()
+    municipality = MunicipalityFactory(subregion=sub)
+    area = PostcodeAreaFactory(pc4="9402", municipality=municipality)
+    patient.postcode = "9402 KB"
+    patient.save()
+    hap = OrganizationFactory(type=OrganizationType.OUT_OF_HOURS_GP_POST, subregion=None)
+    LocationFactory(organization=hap, postcode="9402 AA")
+    far_hap = OrganizationFactory(
+        type=OrganizationType.OUT_OF_HOURS_GP_POST, subregion=SubregionFactory()
+    )
+    assert area.pk == "9402"
+    return hap, far_hap
+
+
+def test_notifications_reach_team_and_regional_acute_care_only_with_consent(
+    gp, make_actor, practice, patient, django_capture_on_commit_callbacks
+):
+    hap, far_hap = _region_world(patient)
+    poh = make_actor(RoleCode.PRACTICE_NURSE, organization=practice)
+    hap_doctor = make_actor(RoleCode.OUT_OF_HOURS_GP, organization=hap)
+    far_doctor = make_actor(RoleCode.OUT_OF_HOURS_GP, organization=far_hap)
+    for actor in (poh, hap_doctor, far_doctor):
+        actor.user.email = f"{actor.user.username}@example.org"
+        actor.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_plan(gp, patient, content=acp_content(), based_on=0)
+    recipients = set(Notification.objects.values_list("recipient_id", flat=True))
+    assert poh.user.pk in recipients
+    assert hap_doctor.user.pk not in recipients  # no consent to share with acute care
+    assert gp.user.pk not in recipients  # the author
+
+    ConsentFactory(patient=patient, scope=ConsentScope.ACUTE_CARE)
+    changed = acp_content()
+    changed["goal"]["note"] = "anders"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_plan(gp, patient, content=changed, based_on=1)
+    assert Notification.objects.filter(recipient=hap_doctor.user).exists(), "regional HAP"
+    assert not Notification.objects.filter(recipient=far_doctor.user).exists()
+    assert mail.outbox, "an e-mail is sent"
+    for message in mail.outbox:
+        assert patient.family_name not in message.body
+        assert patient.family_name not in message.subject
+
+
+def test_merge_takes_only_what_the_editor_changed():
+    base = acp_content()
+    mine = acp_content()
+    mine["wishes"]["care_wishes"] = "mine"
+    mine["treatment_limits"][4]["decision"] = TreatmentDecision.NO.value
+    current = acp_content()
+    current["goal"]["note"] = "theirs"
+    current["treatment_limits"][0]["decision"] = TreatmentDecision.YES.value
+    merged = plan_content.merge(base, mine, current)
+    assert merged["wishes"]["care_wishes"] == "mine"
+    assert merged["goal"]["note"] == "theirs"
+    assert merged["treatment_limits"][0]["decision"] == TreatmentDecision.YES.value
+    assert merged["treatment_limits"][4]["decision"] == TreatmentDecision.NO.value
