@@ -174,25 +174,29 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    env.setdefault("DJANGO_SETTINGS_MODULE", "palliare.conf.ci")
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
-    env["ALLOWED_HOSTS"] = HOST
+    """gunicorn with production settings over plain HTTP (bench/bench_settings.py)."""
+    env = dict(os.environ) | {"DJANGO_SETTINGS_MODULE": "bench_settings", "DB_CONN_MAX_AGE": "600"}
     cmd = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "--chdir",
+        str(ROOT / "src"),
+        "--pythonpath",
+        str(ROOT / "bench"),
         "palliare.wsgi",
         "-b",
         f"{HOST}:{port}",
-        "--workers",
+        "-w",
         str(workers),
-        "--worker-class",
+        "-k",
         "gthread",
         "--threads",
         str(threads),
+        "--keep-alive",
+        "30",
         "--log-level",
         "warning",
     ]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -278,7 +282,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="per scenario and level")
     parser.add_argument("--seconds", type=float, default=30.0, help="cap per scenario and level")
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--levels", default="1,8,32")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"

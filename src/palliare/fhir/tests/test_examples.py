@@ -307,3 +307,18 @@ def test_a_resource_palliare_generated_can_be_updated_with_put(api, loaded):
         r["treatment"]: r["decision"] for r in plan.current_version.content["treatment_limits"]
     }
     assert limits["40617009"] == "2"
+
+
+def test_condition_is_the_registers_diagnosis_group_read_only(api, practice):
+    from palliare.patients.factories import PatientFactory
+
+    patient = PatientFactory(gp_practice=practice, marked=True)
+    body = json.loads(api.get(f"Condition?patient=Patient/{patient.pk}").content)
+    assert body["total"] == 1
+    condition = body["entry"][0]["resource"]
+    assert condition["code"]["text"] and condition["subject"]["reference"] == (
+        f"Patient/{patient.pk}"
+    )
+    condition.pop("id")
+    response = api.post("Condition", condition)
+    assert response.status_code == 405
