@@ -94,7 +94,21 @@ def parse_json(body: bytes) -> dict[str, Any]:
         raise _invalid(_("The body is not valid JSON: %(error)s"), error=str(exc)[:200]) from None
     if not isinstance(data, dict):
         raise _invalid(_("The body must be a JSON object with a resourceType."))
+    if _has_nul(data):
+        raise _invalid(_("The body contains a NUL character, which FHIR strings cannot hold."))
     return data
+
+
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 200:
+        return False
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False
 
 
 _PARSER = etree.XMLParser(

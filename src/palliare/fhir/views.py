@@ -58,6 +58,16 @@ def fhir_endpoint(methods: tuple[str, ...]) -> Callable[[View], View]:
                         ),
                         {"Allow": ", ".join(methods)},
                     )
+                if "\x00" in request.path or any(
+                    "\x00" in key or any("\x00" in v for v in values)
+                    for key, values in request.GET.lists()
+                ):
+                    raise FhirError(
+                        400,
+                        Issue(
+                            "invalid", _("The URL contains a NUL character."), key="nul-character"
+                        ),
+                    )
                 response_format(request)  # 406 early for an unknown _format
                 return view(request, *args, **kwargs)
             except FhirError as exc:
@@ -183,6 +193,8 @@ def token(request: HttpRequest) -> HttpResponse:
         if request.POST.get("grant_type") != "client_credentials":
             raise auth.TokenError("unsupported_grant_type", "Only client_credentials.")
         client_id, secret = auth.client_credentials(request)
+        if any("\x00" in v for v in (client_id, secret, request.POST.get("scope", ""))):
+            raise auth.TokenError("invalid_request", "NUL characters are not allowed.")
         issued, row = auth.issue_token(client_id, secret, request.POST.get("scope", ""))
     except auth.TokenError as exc:
         response = JsonResponse(
@@ -274,6 +286,10 @@ def _search(
     request: HttpRequest, ctx: FhirContext, resource_type: str, params: Any
 ) -> HttpResponse:
     handler = handler_for(resource_type)
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()):
+        raise FhirError(
+            400, Issue("invalid", _("The URL contains a NUL character."), key="nul-character")
+        )
     try:
         query = parse_query(
             resource_type, params, handler.params, handler.includes, _strict(request)

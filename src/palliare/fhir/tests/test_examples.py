@@ -13,6 +13,7 @@ import json
 from urllib.parse import quote
 
 import pytest
+from fhirclient.models.fhirelementfactory import FHIRElementFactory
 
 from palliare.fhir.formats import parse_xml
 from palliare.fhir.interactions import _order
@@ -118,6 +119,8 @@ def test_every_example_loads_and_reads_back_equal_in_meaning(api, loaded):
         if diff:
             problems[name] = diff
         assert read.get("meta", {}).get("profile"), name
+        # What we emit is FHIR R4 (4.0.1): fhirclient's R4 models accept it strictly.
+        FHIRElementFactory.instantiate(read["resourceType"], read)
         xml = api.get(url, Accept="application/fhir+xml")
         assert xml["Content-Type"].startswith("application/fhir+xml"), name
         assert not differences(sent, parse_xml(xml.content)), name
@@ -128,6 +131,7 @@ def _search(api: Api, query: str) -> tuple[set[str], set[str]]:
     response = api.get(query)
     assert response.status_code == 200, response.content
     body = json.loads(response.content)
+    FHIRElementFactory.instantiate("Bundle", body)  # an R4 searchset
     matches = {
         f"{e['resource']['resourceType']}/{e['resource']['id']}"
         for e in body.get("entry", [])

@@ -237,3 +237,20 @@ def test_arbitrary_reads_and_ids_never_500(api: Api, rid, rtype, if_match):
     _check(api.get(f"{rtype}/{quote(rid, safe='')}"))
     headers = {"If-Match": if_match} if if_match else {}
     _check(api.put(f"{rtype}/{quote(rid, safe='')}", {"resourceType": rtype, "id": rid}, **headers))
+
+
+@pytest.mark.parametrize(
+    "url", ["Patient/a%00b", "Patient?family=a%00", "Patient?x%00=1", "Consent?patient=%00"]
+)
+def test_nul_characters_are_refused_not_stored(api: Api, url):
+    """PostgreSQL text cannot hold NUL: such input is a 400, on every database."""
+    response = api.get(url)
+    assert response.status_code == 400
+    body = {"resourceType": "Patient", "id": "p-1", "name": [{"family": "a\x00b"}]}
+    assert api.put("Patient/p-1", body).status_code == 400
+    assert (
+        api.http.post(
+            "/fhir/auth/token", {"grant_type": "client_credentials", "client_id": "a\x00"}
+        ).status_code
+        == 400
+    )
