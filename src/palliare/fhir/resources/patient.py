@@ -55,7 +55,8 @@ PROFILE = ACP_BASE + "ACP-Patient"
 TARGET = "patients.patient"
 
 #: Contributions of other parts to the Patient resource (the care plan's decision-making
-#: capacity and contact persons): callables (patient, resource dict) -> None.
+#: capacity and contact persons): callables (patients, resources) -> None, called once for a
+#: page of patients and their resources (so they can load what they need in bulk).
 ENRICHERS: list[Any] = []
 #: ... and what they take from an incoming Patient: callables (ctx, patient, data) -> None.
 WRITERS: list[Any] = []
@@ -74,6 +75,7 @@ def to_fhir(
     patient: Patient,
     row: ResourceIdentity | None,
     gp_ids: dict[int, str] | None = None,
+    enrich: bool = True,
 ) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Patient",
@@ -104,8 +106,9 @@ def to_fhir(
     resource["generalPractitioner"] = [
         reference_to("Organization", gp_id, patient.gp_practice.name)
     ]
-    for enrich in ENRICHERS:
-        enrich(patient, resource)
+    if enrich:
+        for enricher in ENRICHERS:
+            enricher([patient], [resource])
     return resource
 
 
@@ -381,7 +384,10 @@ class PatientHandler(Handler):
         org_rows = identity.ids_for("Organization", "organizations.organization", practices)
         gp_ids = {pk: org_rows[pk].logical_id if pk in org_rows else str(pk) for pk in practices}
         patient_access.record_list_view(ctx.actor, "fhir.search", page)
-        return [to_fhir(p, rows.get(p.pk), gp_ids) for p in page], total
+        resources = [to_fhir(p, rows.get(p.pk), gp_ids, enrich=False) for p in page]
+        for enricher in ENRICHERS:
+            enricher(page, resources)
+        return resources, total
 
     def write(
         self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]

@@ -326,3 +326,72 @@ def test_condition_is_the_registers_diagnosis_group_read_only(api, practice):
     condition.pop("id")
     response = api.post("Condition", condition)
     assert response.status_code == 405
+
+
+ACP_TYPES = [
+    "RelatedPerson",
+    "Procedure",
+    "Encounter",
+    "Consent",
+    "Goal",
+    "Observation",
+    "DeviceUseStatement",
+    "Device",
+    "CommunicationRequest",
+    "Communication",
+    "QuestionnaireResponse",
+    "Condition",
+]
+
+
+def test_a_plan_made_in_the_web_application_exports_valid_acp_resources(api, practice):
+    """Export side: every resource built from a plan saved through the care-plan pages is R4
+    (fhirclient, strict), conforms to its own profile rules, and renders as XML."""
+    from palliare.careplans.factories import CarePlanFactory
+    from palliare.fhir.validation.rules import profile_issues
+    from palliare.patients.factories import PatientFactory
+
+    plan = CarePlanFactory(patient=PatientFactory(gp_practice=practice, marked=True))
+    seen = set()
+    for rtype in ACP_TYPES:
+        body = json.loads(api.get(f"{rtype}?patient=Patient/{plan.patient_id}").content)
+        for entry in body.get("entry", []):
+            resource = entry["resource"]
+            seen.add(rtype)
+            FHIRElementFactory.instantiate(rtype, resource)
+            errors = [i.text("en") for i in profile_issues(resource) if i.severity == "error"]
+            assert errors == [], (rtype, errors)
+            xml = api.get(f"{rtype}/{resource['id']}?_format=xml")
+            assert xml.status_code == 200, (rtype, xml.content)
+    assert seen >= {
+        "RelatedPerson",
+        "Procedure",
+        "Encounter",
+        "Consent",
+        "Goal",
+        "Observation",
+        "CommunicationRequest",
+        "QuestionnaireResponse",
+        "Condition",
+    }
+
+
+def test_patient_search_does_not_query_per_patient(api, practice):
+    """The care plan's part of Patient (capacity, contacts) is loaded for a page at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from palliare.careplans.factories import CarePlanFactory
+    from palliare.patients.factories import PatientFactory
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("Patient?_count=50").status_code == 200
+        return len(captured.captured_queries)
+
+    for _ in range(2):
+        CarePlanFactory(patient=PatientFactory(gp_practice=practice, marked=True))
+    few = queries()
+    for _ in range(6):
+        CarePlanFactory(patient=PatientFactory(gp_practice=practice, marked=True))
+    assert queries() == few

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from palliare.careplans import content as plan_content
-from palliare.careplans import services as plan_services
 from palliare.careplans.constants import (
     AcpYesNoUnknown,
     ContactRole,
@@ -64,6 +63,8 @@ class PlanState:
     content: dict[str, Any]
     rows: dict[tuple[str, str], ResourceIdentity] = field(default_factory=dict)
     people: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    #: Who saved the current version (name, organisation), for a display-only reference.
+    version_author: str = ""
 
     def logical_id(self, element: Element) -> str:
         row = self.rows.get((element.resource_type, element.key))
@@ -79,15 +80,38 @@ class PlanState:
 
 
 def load(patient: Patient) -> PlanState:
-    plan = plan_services.current_plan(patient)
+    return load_many([patient])[0]
+
+
+def load_many(patients: list[Patient]) -> list[PlanState]:
+    """The plan states of several patients in three queries."""
+    from palliare.careplans.models import CarePlan
+
+    pks = [p.pk for p in patients]
+    plans = {
+        plan.patient_id: plan
+        for plan in CarePlan.objects.select_related("current_version").filter(patient_id__in=pks)
+    }
+    rows: dict[int, dict[tuple[str, str], ResourceIdentity]] = {pk: {} for pk in pks}
+    patient_ids: dict[int, str] = {}
+    for row in ResourceIdentity.objects.filter(patient_id__in=pks):
+        if row.resource_type == "Patient" and row.element == "":
+            patient_ids[row.target_id] = row.logical_id
+        elif row.element and row.patient_id is not None:
+            rows[row.patient_id][(row.resource_type, row.element)] = row
+    return [
+        _state(p, plans.get(p.pk), rows[p.pk], patient_ids.get(p.pk, str(p.pk))) for p in patients
+    ]
+
+
+def _state(
+    patient: Patient,
+    plan: Any,
+    rows: dict[tuple[str, str], ResourceIdentity],
+    pid: str,
+) -> PlanState:
     version = plan.current_version if plan is not None else None
     content = plan_content.normalise(version.content) if version else plan_content.empty()
-    rows = {
-        (row.resource_type, row.element): row
-        for row in ResourceIdentity.objects.filter(patient=patient).exclude(element="")
-    }
-    patient_row = identity.ids_for("Patient", "patients.patient", [patient.pk]).get(patient.pk)
-    pid = patient_row.logical_id if patient_row else str(patient.pk)
     return PlanState(
         patient,
         f"Patient/{pid}",
@@ -95,6 +119,11 @@ def load(patient: Patient) -> PlanState:
         version.created_at if version else None,
         content,
         rows,
+        version_author=(
+            ", ".join(p for p in (version.author_name, version.author_organization_name) if p)
+            if version
+            else ""
+        ),
     )
 
 
@@ -218,8 +247,12 @@ def practitioner_reference(state: PlanState, name: str) -> dict[str, Any] | None
 
 
 def author(state: PlanState) -> dict[str, Any] | None:
+    """Who made the agreements: the professional of the latest conversation (a reference to
+    the directory when it knows the name, else by name), else who saved the version."""
     conversations = state.content["conversations"]
-    return practitioner_reference(state, conversations[0]["held_by"]) if conversations else None
+    if conversations and conversations[0]["held_by"]:
+        return practitioner_reference(state, conversations[0]["held_by"])
+    return {"display": state.version_author} if state.version_author else None
 
 
 # --- building resources ------------------------------------------------------------------------
@@ -383,7 +416,7 @@ def _actors(state: PlanState, role: str) -> list[dict[str, Any]]:
     role_cc = concept(c.ROLE_CODE, role)
     actors = [{"role": role_cc, "reference": _patient_ref(state)}]
     held = author(state)
-    if held and held.get("reference"):
+    if held:
         actors.append({"role": role_cc, "reference": held})
     return actors
 
@@ -500,7 +533,7 @@ def observation(state: PlanState, element: Element) -> dict[str, Any]:
     if state.agreement_date:
         res["effectiveDateTime"] = state.agreement_date
     held = author(state)
-    if held and held.get("reference"):
+    if held:
         res["performer"] = [held]
     note = ""
     if code == c.OBS_CARE_WISHES:
@@ -566,7 +599,7 @@ def communication_request(state: PlanState, element: Element) -> dict[str, Any]:
     if state.agreement_date:
         res["authoredOn"] = state.agreement_date
     held = author(state)
-    if held and held.get("reference"):
+    if held:
         res["requester"] = held
     recipients = _recipients(state)
     if recipients:
@@ -585,7 +618,7 @@ def communication(state: PlanState, element: Element) -> dict[str, Any]:
     if state.agreement_date:
         res["sent"] = state.agreement_date
     held = author(state)
-    if held and held.get("reference"):
+    if held:
         res["sender"] = held
     return res
 
