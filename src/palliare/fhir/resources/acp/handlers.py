@@ -160,9 +160,10 @@ class PlanHandler(Handler):
         if found is None:
             raise not_found(self.resource_type, logical_id)
         pk, key = found
-        patient = Patient.objects.visible_to(ctx.actor).filter(pk=pk).first()
-        if patient is None:
+        visible = _visible(ctx, [pk])
+        if not visible:
             raise not_found(self.resource_type, logical_id)
+        patient = visible[0]
         pending_state = ctx.extra.get("acp_pending", {}).get(pk)
         state = pending_state.state if pending_state else load(patient)
         if self._element(state, key) is None:
@@ -222,14 +223,14 @@ class PlanHandler(Handler):
                     key="patient-required",
                 ),
             )
-        return list(Patient.objects.visible_to(ctx.actor).filter(pk__in=wanted).order_by("pk"))
+        return _visible(ctx, sorted(wanted))
 
     def matches(
         self,
         ctx: FhirContext,
         resource: dict[str, Any],
         crit: Criterion,
-        built: dict[str, dict[str, Any]],
+        built: Built,
     ) -> bool:
         if crit.name in ("patient", "subject"):
             return True
@@ -251,16 +252,18 @@ class PlanHandler(Handler):
     def search(self, ctx: FhirContext, query: Query) -> tuple[list[dict[str, Any]], int]:
         patients = self._patients(ctx, query)
         found: list[dict[str, Any]] = []
+        built: Built = ctx.extra.setdefault("built", Built())
         for patient in patients:
             state = load(patient)
-            built = {
-                f"{e.resource_type}/{state.logical_id(e)}": build(state, e) for e in elements(state)
-            }
-            ctx.extra.setdefault("built", {}).update(built)
             ctx.extra.setdefault("states", {})[patient.pk] = state
-            for resource in built.values():
-                if resource["resourceType"] != self.resource_type:
-                    continue
+            mine = []
+            for element in elements(state):
+                ref = f"{element.resource_type}/{state.logical_id(element)}"
+                built.add(ref, state, element)
+                if element.resource_type == self.resource_type:
+                    mine.append(ref)
+            for ref in mine:
+                resource = built[ref]
                 if all(self.matches(ctx, resource, crit, built) for crit in query.criteria):
                     found.append(resource)
         patient_access.record_list_view(ctx.actor, "fhir.search", patients)
@@ -364,6 +367,39 @@ class PlanHandler(Handler):
         return patient
 
 
+class Built:
+    """The resources a search's plans yield, built when first asked for (a search for
+    Consents need not build the form; a chain or an include may need an Encounter)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[str, tuple[PlanState, Element]] = {}
+        self._done: dict[str, dict[str, Any]] = {}
+
+    def add(self, ref: str, state: PlanState, element: Element) -> None:
+        self._pending[ref] = (state, element)
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._done or ref in self._pending
+
+    def __getitem__(self, ref: str) -> dict[str, Any]:
+        if ref not in self._done:
+            state, element = self._pending[ref]
+            self._done[ref] = build(state, element)
+        return self._done[ref]
+
+    def get(self, ref: str) -> dict[str, Any] | None:
+        if ref not in self:
+            return None
+        return self[ref]
+
+
+def _visible(ctx: FhirContext, pks: list[int]) -> list[Patient]:
+    """The patients among ``pks`` the client may see, checked one by one through the access
+    policy (ACP requests name one patient: cheaper than the full visibility subquery)."""
+    candidates = Patient.objects.select_related("gp_practice").filter(pk__in=pks[:50])
+    return [p for p in candidates.order_by("pk") if patient_access.access_purpose(ctx.actor, p)]
+
+
 def pending_version(ctx: FhirContext, patient: Patient) -> int:
     item = ctx.extra.get("acp_pending", {}).get(patient.pk)
     return (item.based_on + 1) if item else 0
@@ -390,7 +426,7 @@ def _fetch(ctx: FhirContext, refs: list[str]) -> list[dict[str, Any]]:
     """Resources for ``_include``: from what the search built, else read (access-checked)."""
     from .. import handler_for
 
-    built: dict[str, dict[str, Any]] = ctx.extra.get("built", {})
+    built: Built = ctx.extra.get("built") or Built()
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
     for ref in refs:
@@ -404,15 +440,20 @@ def _fetch(ctx: FhirContext, refs: list[str]) -> list[dict[str, Any]]:
             continue
         if match.group(1) == "Patient":
             pk = patient_pk(match.group(2)) or 0
-            patient = (
-                Patient.objects.visible_to(ctx.actor)
-                .select_related("gp_practice")
-                .filter(pk=pk)
-                .first()
-            )
+            state = ctx.extra.get("states", {}).get(pk)
+            # The search already opened this patient (access checked and logged).
+            patients = [state.patient] if state is not None else _visible(ctx, [pk])
+            patient = patients[0] if patients else None
             if patient is not None:
                 row = identity.ids_for("Patient", PATIENT_TARGET, [patient.pk]).get(patient.pk)
-                found.append(patient_to_fhir(patient, row))
+                if state is not None:
+                    from .patient_hooks import enrich_from
+
+                    resource = patient_to_fhir(patient, row, enrich=False)
+                    enrich_from(state, resource)
+                    found.append(resource)
+                else:
+                    found.append(patient_to_fhir(patient, row))
             continue
         try:
             found.append(handler_for(match.group(1)).read(ctx, match.group(2)))
@@ -469,7 +510,7 @@ class EncounterHandler(PlanHandler):
         ctx: FhirContext,
         resource: dict[str, Any],
         crit: Criterion,
-        built: dict[str, dict[str, Any]],
+        built: Built,
     ) -> bool:
         if crit.name != "reason-reference":
             return super().matches(ctx, resource, crit, built)
@@ -624,7 +665,7 @@ class DeviceUseStatementHandler(PlanHandler):
         ctx: FhirContext,
         resource: dict[str, Any],
         crit: Criterion,
-        built: dict[str, dict[str, Any]],
+        built: Built,
     ) -> bool:
         if crit.name != "device":
             return super().matches(ctx, resource, crit, built)
@@ -731,7 +772,7 @@ class QuestionnaireResponseHandler(PlanHandler):
         ctx: FhirContext,
         resource: dict[str, Any],
         crit: Criterion,
-        built: dict[str, dict[str, Any]],
+        built: Built,
     ) -> bool:
         if crit.name != "questionnaire":
             return super().matches(ctx, resource, crit, built)

@@ -11,19 +11,23 @@ from ...context import FhirContext
 from .. import patient as patient_resource
 from .handlers import note_change, pending
 from .imports import apply_capacity, apply_patient_contacts
-from .plan import capacity_extension, load_many, patient_contacts
+from .plan import PlanState, capacity_extension, load_many, patient_contacts
 
 
 def enrich(patients: list[Patient], resources: list[dict[str, Any]]) -> None:
     for state, resource in zip(load_many(patients), resources, strict=True):
-        if state.version_number == 0:
-            continue
-        extension = capacity_extension(state)
-        if extension is not None:
-            resource["extension"] = [extension, *resource.get("extension", [])]
-        contacts = patient_contacts(state)
-        if contacts:
-            resource["contact"] = contacts
+        enrich_from(state, resource)
+
+
+def enrich_from(state: PlanState, resource: dict[str, Any]) -> None:
+    if state.version_number == 0:
+        return
+    extension = capacity_extension(state)
+    if extension is not None:
+        resource["extension"] = [extension, *resource.get("extension", [])]
+    contacts = patient_contacts(state)
+    if contacts:
+        resource["contact"] = contacts
 
 
 def write(ctx: FhirContext, patient: Patient, data: dict[str, Any]) -> None:
