@@ -277,6 +277,22 @@ async def run_load(
     return latencies, errors, time.perf_counter() - started
 
 
+def in_process(token: str, paths: list[str], n: int) -> tuple[float, float]:
+    """Median wall and CPU milliseconds per request through Django's test client in this
+    process (no HTTP server, no concurrency): what one request costs the application."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    walls, cpus = [], []
+    for i in range(n):
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get(paths[i % len(paths)], HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 200, response.content[:300]
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return percentile(walls, 50), percentile(cpus, 50)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="per scenario and level")
@@ -306,6 +322,11 @@ def main() -> None:
             "&category=http://snomed.info/sct%7C129125009&_include=Consent:actor"
             for pk, _ in visible
         ]
+    print("in-process (Django test client, one request at a time): median wall / CPU ms")
+    for name, paths in scenarios.items():
+        in_process(token, paths, 20)
+        wall, cpu = in_process(token, paths, 200)
+        print(f"  {name:40} {wall:6.1f} ms wall {cpu:6.1f} ms CPU")
     connection.close()
     port = free_port()
     server = start_server(port, args.workers, args.threads)
