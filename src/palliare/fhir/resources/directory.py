@@ -27,7 +27,7 @@ from ..constants import AGB, AGB_SPECIALISM, BIG, NICTIZ_ORG_TYPE, NL_CORE_BASE,
 from ..context import FhirContext
 from ..models import ResourceIdentity
 from ..outcome import FhirError, Issue
-from ..search import Query, SearchParam, parse_token
+from ..search import Query, SearchParam, instant, parse_token
 from .base import Handler, not_found, reference_to, register, resolve_reference, unprocessable
 from .datatypes import (
     codings,
@@ -309,6 +309,7 @@ class OrganizationHandler(DirectoryHandler):
     target = "organizations.organization"
     params = {
         "_id": SearchParam("_id", "token", "Organization.id"),
+        "_lastUpdated": SearchParam("_lastUpdated", "date", "Organization.meta.lastUpdated"),
         "identifier": SearchParam(
             "identifier",
             "token",
@@ -326,6 +327,7 @@ class OrganizationHandler(DirectoryHandler):
             "id": row.logical_id if row else str(org.pk),
             "meta": _meta(row, self.profile),
         }
+        res["meta"]["lastUpdated"] = instant(org.updated_at)
         identifiers = [{"system": AGB, "value": org.agb_code}] if org.agb_code else []
         identifiers += identity.extra_identifiers(row)
         if identifiers:
@@ -364,6 +366,10 @@ class OrganizationHandler(DirectoryHandler):
         if name == "type":
             kinds = [CODE_TO_ORG_TYPE.get(parse_token(v)[1] or "", "?") for v in values]
             return qs.filter(type__in=kinds)
+        if name == "_lastUpdated":
+            from ..search import Criterion, date_q
+
+            return qs.filter(date_q("updated_at", Criterion(name, modifier, values)))
         return qs
 
     def apply(

@@ -259,3 +259,9 @@ def test_searchset_and_operation_outcome_in_xml(api, practice):
     assert parse_xml(response.content)["entry"][0]["resource"]["resourceType"] == "Patient"
     error = api.get("Patient/does-not-exist", Accept="application/fhir+xml")
     assert error.status_code == 404 and b"<OperationOutcome" in error.content
+
+
+def test_organization_last_updated(api, practice):
+    body = json.loads(api.get("Organization?_lastUpdated=gt2000-01-01").content)
+    assert body["total"] >= 1
+    assert json.loads(api.get("Organization?_lastUpdated=lt2000-01-01").content)["total"] == 0
