@@ -12,6 +12,7 @@ urlpatterns = [
     path("patients/", include("palliare.patients.urls")),
     path("careplans/", include("palliare.careplans.urls")),
     path("acute/", include("palliare.acute.urls")),
+    path("meetings/", include("palliare.meetings.urls")),
     path("notifications/", include("palliare.notifications.urls")),
     path("consultations/", include("palliare.consultations.urls")),
     path("capacity/", include("palliare.capacity.urls")),

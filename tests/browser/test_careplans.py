@@ -69,7 +69,7 @@ def test_gp_records_edits_and_prints_plan(page):
     page.get_by_role("button", name="Opslaan als versie 2").click()
     page.get_by_text("Opgeslagen als versie 2.").wait_for()
     page.get_by_role("link", name="wat is er veranderd").first.click()
-    assert page.get_by_test_id("changes").get_by_text("Gewenste plek van overlijden").is_visible()
+    assert page.get_by_test_id("changes").get_by_text("Gewenste plaats van overlijden").is_visible()
     assert_accessible(page)
 
     response = page.request.get(f"/careplans/patients/{patient.pk}/print/")

@@ -70,6 +70,20 @@ class UserAdmin(PermissionModelAdmin, DjangoUserAdmin):  # type: ignore[type-arg
     )
     readonly_fields = ("last_login", "date_joined")
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """Setting someone else's password is logged (with a 2FA reset it could take over an
+        account)."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and getattr(response, "status_code", 200) == 302:
+            audit.record(
+                "auth.password_set_by_admin",
+                actor=cast(PalliareRequest, request).actor,
+                action=AuditAction.UPDATE,
+                subject=self.get_object(request, id),
+                purpose=AuditPurpose.SECURITY,
+            )
+        return response
+
     @admin.action(description=_("Reset two-factor login (user enrols again at next login)"))
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,31 @@ from palliare.accounts.requests import is_verified
 from .actors import actor_for
 
 MEMBERSHIP_SESSION_KEY = "palliare_membership_id"
+ACTIVITY_SESSION_KEY = "palliare_last_activity"
+#: The session's idle timer restarts at most this often (a write per request is wasteful).
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+class SessionActivityMiddleware:
+    """Restart the idle timer of logged-in sessions, at most once a minute.
+
+    The session expires ``SESSION_COOKIE_AGE`` seconds after it was last saved; touching it
+    every minute keeps an active professional logged in and logs an idle one out within a
+    minute of the configured idle time, without writing the session on every request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - int(session.get(ACTIVITY_SESSION_KEY, 0)) >= ACTIVITY_RESOLUTION_SECONDS:
+                session[ACTIVITY_SESSION_KEY] = now
+        return response
 
 
 class ActorMiddleware:

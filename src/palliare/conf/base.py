@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "palliare.organizations",
     "palliare.notifications",
     "palliare.patients",
+    "palliare.meetings",
     "palliare.consultations",
     "palliare.careplans",
     "palliare.acute",
@@ -107,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "palliare.accounts.middleware.SessionActivityMiddleware",
     "palliare.accounts.middleware.ActorMiddleware",
     "palliare.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,7 +159,7 @@ LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the idle timer restarts on every request
+SESSION_SAVE_EVERY_REQUEST = False  # SessionActivityMiddleware restarts the idle timer
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

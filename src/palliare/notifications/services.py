@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,3 +57,18 @@ def mark_read(actor: Actor, notification_ids: Iterable[int] | None = None) -> in
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def attach_patient_names(actor: Actor, notifications: Sequence[Notification]) -> None:
+    """Show the patient a notification is about, but only to someone who may see that patient
+    now (titles never carry names: access can end after the notification was made). The names
+    shown are written to the access log as a list view."""
+    from palliare.patients.access import record_list_view
+    from palliare.patients.models import Patient
+
+    ids = {n.patient_id for n in notifications if n.patient_id}
+    visible = {p.pk: p for p in Patient.objects.visible_to(actor).filter(pk__in=ids)} if ids else {}
+    for notification in notifications:
+        patient = visible.get(notification.patient_id or 0)
+        notification.patient_name = patient.full_name if patient else ""  # type: ignore[attr-defined]
+    record_list_view(actor, "notifications.patients_shown", list(visible.values()))

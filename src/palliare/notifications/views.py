@@ -19,6 +19,8 @@ def notification_list(request: PalliareRequest) -> HttpResponse:
     """What happened that concerns me, newest first."""
     notifications = Notification.objects.filter(recipient_id=request.user.pk)
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    services.attach_patient_names(request.actor, page.object_list)
     return render(request, "notifications/list.html", {"page": page})
 
 

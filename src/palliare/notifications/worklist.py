@@ -8,6 +8,7 @@ from palliare.accounts.actors import Actor
 from palliare.ui.worklist import Section, register
 
 from .models import Notification
+from .services import attach_patient_names
 
 
 @register("notifications")
@@ -18,6 +19,7 @@ def unread_notifications(actor: Actor) -> Section | None:
     items = list(unread[:8])
     if not items:
         return None
+    attach_patient_names(actor, items)
     return Section(
         key="notifications",
         title=_("Notifications"),

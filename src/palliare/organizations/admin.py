@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from palliare.accounts import services as account_services
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.ui.admin_site import PermissionInlineMixin, PermissionModelAdmin, site
 
 from .models import (
@@ -103,7 +105,15 @@ class OrganizationAdmin(PermissionModelAdmin):
 
 
 class MembershipInline(PermissionInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
+    """Memberships decide who may do what: changing them needs account rights; directory
+    maintainers only see them."""
+
     model = Membership
+    permission = Permission.MANAGE_ACCOUNTS
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(cast(PalliareRequest, request).actor.has(Permission.MANAGE_DIRECTORY))
+
     extra = 0
     autocomplete_fields = ("organization",)
 
@@ -121,6 +131,23 @@ class ProfessionalAdmin(PermissionModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Professional]:
         return super().get_queryset(request).select_related("user")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Linking a login account decides who may act as this professional: account rights only."""
+        if cast(PalliareRequest, request).actor.has(Permission.MANAGE_ACCOUNTS):
+            return ()
+        return ("user",)
+
+    def save_model(self, request: HttpRequest, obj: Professional, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit.record(
+            "directory.professional_changed" if change else "directory.professional_added",
+            actor=cast(PalliareRequest, request).actor,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            subject=obj,
+            purpose=AuditPurpose.ADMINISTRATION,
+            details={"changed": sorted(form.changed_data)},
+        )
+
     def save_formset(
         self,
         request: HttpRequest,
@@ -132,10 +159,6 @@ class ProfessionalAdmin(PermissionModelAdmin):
             super().save_formset(request, form, formset, change)
             return
         actor = cast(PalliareRequest, request).actor
-        if not actor.has(Permission.MANAGE_ACCOUNTS):
-            # Directory maintainers without account rights cannot change who may do what.
-            formset.forms = []
-            return
         instances = formset.save(commit=False)
         for instance in instances:
             created = instance.pk is None

@@ -152,12 +152,30 @@ def get_patient_for(
 
 
 def record_list_view(actor: Actor, event: str, patients: list[Patient]) -> None:
-    """Log that a list showed these patients (one event naming them all)."""
-    if patients:
-        audit.record(
-            event,
-            actor=actor,
-            action=AuditAction.READ,
-            patient_ids=[p.pk for p in patients],
-            purpose=AuditPurpose.TREATMENT,
+    """Log that a list showed these patients: one event per legal ground, naming them all (the
+    patients of the actor's own practice under treatment, the others under the ground of the
+    relationship that lets the actor see them)."""
+    if not patients:
+        return
+    by_purpose: dict[AuditPurpose, set[int]] = {}
+    others = set()
+    for patient in patients:
+        if patient.gp_practice_id == actor.organization_id:
+            by_purpose.setdefault(AuditPurpose.TREATMENT, set()).add(patient.pk)
+        else:
+            others.add(patient.pk)
+    for rule in _RULES.values():
+        if not others:
+            break
+        matched = set(
+            Patient.objects.filter(pk__in=others)
+            .filter(pk__in=_rule_ids(rule, actor))
+            .values_list("pk", flat=True)
         )
+        if matched:
+            by_purpose.setdefault(rule.purpose, set()).update(matched)
+            others -= matched
+    if others:  # shown through a relationship without consent (e.g. one's own signals)
+        by_purpose.setdefault(AuditPurpose.TREATMENT, set()).update(others)
+    for purpose, ids in by_purpose.items():
+        audit.record(event, actor=actor, action=AuditAction.READ, patient_ids=ids, purpose=purpose)

@@ -10,16 +10,26 @@ from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.ui.worklist import Section, register
 
+from .access import record_list_view
 from .constants import BURDEN_OVERLOADED_FROM, SignalStatus
 from .models import BurdenCheck, CareTeamMember, Patient, Signal
 
 
+def _may_list(actor: Actor, permission: Permission) -> bool:
+    return (
+        actor.organization_id is not None
+        and actor.has(Permission.VIEW_PATIENT)
+        and actor.has(permission)
+    )
+
+
 @register("signal_inbox")
 def signal_inbox(actor: Actor) -> Section | None:
-    if not actor.has(Permission.HANDLE_SIGNALS) or actor.organization_id is None:
+    if not _may_list(actor, Permission.HANDLE_SIGNALS):
         return None
     new = Signal.objects.filter(recipient_id=actor.organization_id, status=SignalStatus.NEW)
     items = list(new.select_related("patient").order_by("created_at")[:6])
+    record_list_view(actor, "patients.worklist_viewed", [s.patient for s in items])
     return Section(
         key="signal_inbox",
         title=_("New signals"),
@@ -32,12 +42,13 @@ def signal_inbox(actor: Actor) -> Section | None:
 
 @register("consider_marking")
 def consider_marking_section(actor: Actor) -> Section | None:
-    if not actor.has(Permission.MARK_PALLIATIVE) or actor.organization_id is None:
+    if not _may_list(actor, Permission.MARK_PALLIATIVE):
         return None
     patients = Patient.objects.filter(gp_practice_id=actor.organization_id).consider_marking()
     items = list(patients.order_by("family_name")[:6])
     if not items:
         return None
+    record_list_view(actor, "patients.worklist_viewed", items)
     return Section(
         key="consider_marking",
         title=_("Consider marking"),
@@ -50,7 +61,7 @@ def consider_marking_section(actor: Actor) -> Section | None:
 
 @register("no_central_contact")
 def no_central_contact(actor: Actor) -> Section | None:
-    if not actor.has(Permission.MANAGE_CARE_TEAM) or actor.organization_id is None:
+    if not _may_list(actor, Permission.MANAGE_CARE_TEAM):
         return None
     has_central = CareTeamMember.objects.current().filter(
         patient=OuterRef("pk"), is_central_contact=True
@@ -63,6 +74,7 @@ def no_central_contact(actor: Actor) -> Section | None:
     items = list(patients.order_by("family_name")[:6])
     if not items:
         return None
+    record_list_view(actor, "patients.worklist_viewed", items)
     return Section(
         key="no_central_contact",
         title=_("Marked, but no central contact yet"),
@@ -75,7 +87,7 @@ def no_central_contact(actor: Actor) -> Section | None:
 
 @register("caregivers_overloaded")
 def caregivers_overloaded(actor: Actor) -> Section | None:
-    if not actor.has(Permission.MANAGE_CARE_TEAM) or actor.organization_id is None:
+    if not _may_list(actor, Permission.MANAGE_CARE_TEAM):
         return None
     latest = (
         BurdenCheck.objects.filter(caregiver=OuterRef("caregivers"))
@@ -92,11 +104,12 @@ def caregivers_overloaded(actor: Actor) -> Section | None:
     items = list(patients.order_by("family_name")[:6])
     if not items:
         return None
+    record_list_view(actor, "patients.worklist_viewed", items)
     return Section(
         key="caregivers_overloaded",
         title=_("Informal caregivers overloaded"),
         template="patients/partials/worklist_patients.html",
         context={"items": items},
         order=30,
-        count=len(items),
+        count=patients.count(),
     )

@@ -143,9 +143,28 @@ def test_password_reset_sends_mail(client):
     assert "/accounts/password/reset/" in mail.outbox[0].body
 
 
-def test_session_expires_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_session_expires_after_inactivity(client, settings):
+    """The idle timer restarts on activity (at most once a minute); an idle session ends."""
+    from conftest import login_verified
+    from django.contrib.sessions.models import Session
+
+    from palliare.accounts.middleware import ACTIVITY_SESSION_KEY
+
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
+    login_verified(client, UserFactory(with_device=True))
+    key = client.session.session_key
+    client.get(reverse("accounts:account"))
+    first = Session.objects.get(session_key=key).expire_date
+    client.get(reverse("accounts:account"))  # within the minute: no write
+    assert Session.objects.get(session_key=key).expire_date == first
+    session = client.session
+    session[ACTIVITY_SESSION_KEY] = 0  # last activity long ago
+    session.save()
+    saved = Session.objects.get(session_key=key).expire_date
+    client.get(reverse("accounts:account"))
+    assert Session.objects.get(session_key=key).expire_date >= saved
+    Session.objects.filter(session_key=key).update(expire_date=first.replace(year=2000))
+    assert client.get(reverse("accounts:account")).status_code == 302  # expired: log in again
 
 
 def test_second_factor_is_throttled(client, settings):

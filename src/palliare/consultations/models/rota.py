@@ -14,6 +14,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Membership, Organization, Professional, Region, Subregion
@@ -64,8 +65,10 @@ class Slot(models.Model):
         validators=[validate_phone],
         help_text=_("Empty: the specialist's direct number, else the team's number."),
     )
-    start_time = models.TimeField(_("from"))
-    end_time = models.TimeField(_("until"), help_text=_("00:00 means midnight (end of the day)."))
+    start_time = models.TimeField(pgettext_lazy("time of day", "from"))
+    end_time = models.TimeField(
+        pgettext_lazy("time of day", "until"), help_text=_("00:00 means midnight (end of the day).")
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

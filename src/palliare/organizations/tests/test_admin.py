@@ -112,3 +112,59 @@ def test_role_permissions_changed_in_admin_are_logged(coordinator):
     assert response.status_code == 302
     assert set(gp.permissions.values_list("permission", flat=True)) == {"directory.view"}
     assert AuditEvent.objects.filter(event_type="accounts.role_permissions_changed").exists()
+
+
+def test_directory_maintainer_without_account_rights_cannot_relink_accounts(make_actor, client_for):
+    """Saving a professional works without account rights (no 500) but the login account and
+    memberships stay as they were; the change is logged."""
+    from palliare.accounts.models import Role
+
+    role_ = Role.objects.create(code="directory-only", name="Sociale kaart")
+    for perm in ("directory.view", "directory.manage", "admin.use"):
+        role_.permissions.create(permission=perm)
+    client = client_for(make_actor("directory-only"))
+    professional = ProfessionalFactory()
+    intruder = ProfessionalFactory().user
+    url = reverse("admin:organizations_professional_change", args=[professional.pk])
+    response = client.post(
+        url,
+        {
+            "user": intruder.pk,
+            "initials": "",
+            "given_name": "Nieuw",
+            "family_name_prefix": "",
+            "family_name": professional.family_name,
+            "discipline": professional.discipline,
+            "big_number": professional.big_number,
+            "agb_code": "",
+            "phone": "",
+            "email": "",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    professional.refresh_from_db()
+    assert professional.given_name == "Nieuw"
+    assert professional.user_id != intruder.pk
+    assert AuditEvent.objects.filter(event_type="directory.professional_changed").exists()
+
+
+def test_setting_a_password_in_admin_is_logged(coordinator):
+    from palliare.accounts.factories import UserFactory
+
+    user = UserFactory()
+    url = f"/admin/accounts/user/{user.pk}/password/"
+    response = coordinator.post(
+        url,
+        {
+            "password1": "een-heel-lang-wachtwoord-7",
+            "password2": "een-heel-lang-wachtwoord-7",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(event_type="auth.password_set_by_admin").exists()

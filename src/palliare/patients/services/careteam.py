@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -136,7 +136,7 @@ def end_care_team_member(actor: Actor, member: CareTeamMember, *, reason: str) -
         raise ValidationError(_("This member already left the care team."))
     if member.is_lead_practitioner:
         raise ValidationError(_("The lead practitioner cannot be removed from the care team."))
-    _end(member, actor, reason or _t("left the care team"))
+    _end(member, actor, reason or gettext("left the care team"))
     _log(actor, "care_team.member_ended", member, AuditAction.UPDATE, reason=reason)
 
 
@@ -153,10 +153,10 @@ def set_central_contact(actor: Actor, member: CareTeamMember) -> CareTeamMember:
     if member.is_central_contact:
         return member
     for previous in current_care_team(patient).filter(is_central_contact=True):
-        _end(previous, actor, _t("central contact handed over"))
+        _end(previous, actor, gettext("central contact handed over"))
         _successor(previous, actor, central=False)
         _log(actor, "care_team.central_contact_ended", previous, AuditAction.UPDATE)
-    _end(member, actor, _t("became central contact"))
+    _end(member, actor, gettext("became central contact"))
     successor = _successor(member, actor, central=True)
     _log(actor, "care_team.central_contact_set", successor, AuditAction.UPDATE)
     return successor

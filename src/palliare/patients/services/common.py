@@ -79,14 +79,19 @@ def practice_users(organization_id: int, permission: Permission | None = None) -
 
 
 def care_team_users(patient: Patient) -> list[User]:
-    """The users of the named professionals in the patient's current care team."""
-    from ..models import CareTeamMember
+    """The users of the named professionals in the patient's current care team who may see the
+    patient: those of the GP practice always, the other organisations' only while the patient's
+    consent to share with the care team is active (the access policy's rule)."""
+    from ..constants import ConsentScope
+    from ..models import CareTeamMember, Consent
 
     members = (
         CareTeamMember.objects.current()
         .filter(patient=patient, professional__user__isnull=False)
         .select_related("professional__user")
     )
+    if not Consent.objects.active().filter(patient=patient, scope=ConsentScope.CARE_TEAM).exists():
+        members = members.filter(organization_id=patient.gp_practice_id)
     return [
         m.professional.user
         for m in members

@@ -40,11 +40,12 @@ def record_consent(
     not_in_future(given_on, "given_on")
     if given_by == ConsentGivenBy.LEGAL_REPRESENTATIVE and not representative_name.strip():
         raise ValidationError({"representative_name": _("Enter the legal representative's name.")})
+    assert actor.user is not None
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)  # one writer at a time
     if Consent.objects.filter(patient=patient, scope=scope, withdrawn_at__isnull=True).exists():
         raise ValidationError(
             {"scope": _("This consent is already recorded. Withdraw it first to record it again.")}
         )
-    assert actor.user is not None
     consent = Consent.objects.create(
         patient=patient,
         scope=scope,

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -57,7 +57,7 @@ def register_death(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> D
         notify(
             care_team_users(patient),
             kind="patient.died",
-            title=_t("%(name)s has died") % {"name": patient.full_name},
+            title=gettext("A patient in your care team has died"),
             url=reverse("patients:detail", args=[patient.pk]),
             patient_id=patient.pk,
             exclude=actor.user,

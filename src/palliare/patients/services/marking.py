@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -74,7 +74,7 @@ def mark_patient(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> Mar
             is_lead_practitioner=True,
             added_by=actor.user,
             added_by_name=actor_name(actor),
-            note=_t("lead practitioner since marking"),
+            note=gettext("lead practitioner since marking"),
         )
     audit.record(
         "patient.marked",
@@ -88,7 +88,7 @@ def mark_patient(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> Mar
     notify(
         _care_team_users(patient),
         kind="patient.marked",
-        title=_t("%(name)s has been marked as palliative") % {"name": patient.full_name},
+        title=gettext("A patient was marked as palliative"),
         url=reverse("patients:detail", args=[patient.pk]),
         patient_id=patient.pk,
         email=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -44,6 +44,8 @@ def register_patient(
     """Register a patient. A professional from outside the patient's GP practice joins the care
     team (in ``care_team_role``); consent scopes the patient gave at registration are recorded."""
     ensure(actor, Permission.REGISTER_PATIENT)
+    if consents:
+        ensure(actor, Permission.MANAGE_CONSENT)
     existing = Patient.objects.filter(bsn=data["bsn"]).first()
     if existing is not None:
         raise DuplicatePatientError(existing)
@@ -52,7 +54,11 @@ def register_patient(
         raise ValidationError({"gp_practice": _("Choose a GP practice.")})
     patient = Patient(**data)
     patient.full_clean()
-    patient.save()
+    try:
+        with transaction.atomic():
+            patient.save()
+    except IntegrityError as exc:  # registered at the same moment by someone else
+        raise DuplicatePatientError(Patient.objects.get(bsn=data["bsn"])) from exc
     PatientRevision.objects.create(
         patient=patient,
         version=1,
@@ -106,6 +112,20 @@ def update_patient(
     ensure(actor, Permission.REGISTER_PATIENT)
     ensure_can_view(actor, patient)
     current = Patient.objects.select_for_update().get(pk=patient.pk)
+    new_practice = data.get("gp_practice")
+    if new_practice is not None and new_practice.pk != current.gp_practice_id:
+        # Only the treating practice hands a patient over, and only to a GP practice.
+        if actor.organization_id != current.gp_practice_id:
+            raise ValidationError(
+                {
+                    "gp_practice": _(
+                        "Only the patient's own GP practice can "
+                        "transfer the patient to another practice."
+                    )
+                }
+            )
+        if new_practice.type != OrganizationType.GP_PRACTICE:
+            raise ValidationError({"gp_practice": _("Choose a GP practice.")})
     if current.version != expected_version:
         last = current.revisions.select_related("changed_by").first()
         raise ConflictError(current.version, str(last.changed_by) if last else "")

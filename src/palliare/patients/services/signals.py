@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -67,8 +67,8 @@ def send_signal(
     notify(
         practice_users(patient.gp_practice_id, Permission.HANDLE_SIGNALS),
         kind="signal.received",
-        title=_t("New signal about %(name)s: %(suggestion)s")
-        % {"name": patient.full_name, "suggestion": signal.get_suggestion_display()},
+        title=gettext("New signal: %(suggestion)s")
+        % {"suggestion": signal.get_suggestion_display()},
         url=reverse("patients:signal_inbox"),
         patient_id=patient.pk,
         email=True,
@@ -121,7 +121,7 @@ def handle_signal(actor: Actor, signal: Signal, *, response: str) -> Signal:
     notify(
         [signal.sender],
         kind="signal.handled",
-        title=_t("Your signal about %(name)s was handled") % {"name": signal.patient.full_name},
+        title=gettext("Your signal was handled"),
         url=reverse("patients:signals_sent"),
         patient_id=signal.patient_id,
     )

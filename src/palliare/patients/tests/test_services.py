@@ -25,7 +25,7 @@ from palliare.patients.constants import (
     SignalStatus,
     SignalSuggestion,
 )
-from palliare.patients.factories import CareTeamMemberFactory, PatientFactory
+from palliare.patients.factories import CareTeamMemberFactory, ConsentFactory, PatientFactory
 from palliare.patients.models import CareTeamMember, Marking, Patient, Signal
 from palliare.patients.validators import is_valid_bsn, make_bsn, validate_bsn
 
@@ -162,6 +162,7 @@ def test_marking_makes_gp_lead_and_notifies(gp, make_actor):
         organization=nurse_member.organization,
         professional=nurse_member.professional,
     )
+    ConsentFactory(patient=patient, scope=ConsentScope.CARE_TEAM)
     marking = services.mark_patient(gp, patient, data=_mark_data())
     patient.refresh_from_db()
     assert patient.marked_since == marking.marked_on

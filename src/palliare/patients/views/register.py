@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditOutcome
 from palliare.organizations.constants import OrganizationType
 
 from .. import access, services
@@ -97,17 +99,27 @@ def register_patient(request: PalliareRequest) -> HttpResponse:
     if actor.organization is not None and actor.organization.type == OrganizationType.GP_PRACTICE:
         initial["gp_practice"] = actor.organization
     form = RegisterPatientForm(request.POST or None, initial=initial)
+    if not actor.has(Permission.MANAGE_CONSENT):
+        del form.fields["consents"]
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("consents", "version")}
         try:
             patient = services.register_patient(
                 actor,
                 data=data,
-                consents=[ConsentScope(c) for c in form.cleaned_data["consents"]],
+                consents=[ConsentScope(c) for c in form.cleaned_data.get("consents", [])],
                 care_team_role=_care_team_role(actor.role_code),
             )
         except services.DuplicatePatientError as exc:
             existing = exc.existing
+            # Learning that a BSN is in the palliative register is itself a disclosure: log it.
+            audit.record(
+                "patient.duplicate_registration",
+                actor=actor,
+                action=AuditAction.READ,
+                patient_id=existing.pk,
+                outcome=AuditOutcome.DENIED,
+            )
             if access.access_purpose(actor, existing) is not None:
                 form.add_error(
                     "bsn",

@@ -89,6 +89,27 @@ def problems_in(path: Path) -> list[str]:
     return found
 
 
+def inconsistencies(paths: list[Path]) -> list[str]:
+    """Messages translated differently by different apps (Django merges the catalogues, so the
+    first app in INSTALLED_APPS would silently win). Give differing meanings a context
+    (``pgettext``) instead."""
+    seen: dict[tuple[str, str, str], dict[str, str]] = {}
+    for path in paths:
+        app = path.parents[3].name
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or not entry.translated():
+                continue
+            key = (entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")
+            value = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+            seen.setdefault(key, {})[app] = value
+    problems = []
+    for (_ctx, msgid, _plural), by_app in sorted(seen.items()):
+        if len(set(by_app.values())) > 1:
+            variants = "; ".join(f"{app}: {text!r}" for app, text in sorted(by_app.items()))
+            problems.append(f"translated differently: {msgid!r} ({variants})")
+    return problems
+
+
 class Command(BaseCommand):
     help = "Extract, compile or check the translation catalogues of every Palliare app."
 
@@ -148,6 +169,16 @@ class Command(BaseCommand):
                             shutil.copy2(backups[po_path], po_path)
                         elif po_path.exists():
                             po_path.unlink()
+        problems.extend(
+            inconsistencies(
+                [
+                    catalogue(app_dir, lang)
+                    for app_dir in app_dirs()
+                    for lang in LANGUAGES
+                    if catalogue(app_dir, lang).exists()
+                ]
+            )
+        )
         if problems:
             raise CommandError("Translation problems:\n" + "\n".join(problems))
         self.stdout.write(self.style.SUCCESS("All messages extracted and translated."))

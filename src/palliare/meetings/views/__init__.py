@@ -1,0 +1,1 @@
+"""Pages of core teams and meetings."""
