@@ -95,12 +95,22 @@ def write(
 
 def record_failure(ctx: FhirContext, interaction: str, target: str, exc: FhirError) -> None:
     """Refused and failed interactions are logged too (after the rollback of their work)."""
-    outcome = AuditOutcome.DENIED if exc.status in (401, 403, 404) else AuditOutcome.FAILURE
+    outcome = AuditOutcome.DENIED if exc.status in (401, 403, 404, 409) else AuditOutcome.FAILURE
+    if exc.patient_id is not None and any(i.key == "duplicate-bsn" for i in exc.issues):
+        # Learning that a BSN is in the palliative register is itself a disclosure.
+        audit.record(
+            "patient.duplicate_registration",
+            actor=ctx.actor,
+            action=AuditAction.READ,
+            patient_id=exc.patient_id,
+            outcome=AuditOutcome.DENIED,
+        )
     audit.record(
         f"fhir.{interaction}",
         actor=ctx.actor,
         action=_ACTIONS.get(interaction, AuditAction.EXECUTE),
         outcome=outcome,
+        patient_id=exc.patient_id,
         details={
             "target": target[:200],
             "status": exc.status,

@@ -71,11 +71,17 @@ class FhirError(Exception):
     """Stops the request: answered with ``status`` and an OperationOutcome of ``issues``."""
 
     def __init__(
-        self, status: int, issues: list[Issue] | Issue, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        issues: list[Issue] | Issue,
+        headers: dict[str, str] | None = None,
+        patient_id: int | None = None,
     ) -> None:
         self.status = status
         self.issues = issues if isinstance(issues, list) else [issues]
         self.headers = headers or {}
+        #: The patient the refused request touched (for the patient's access report).
+        self.patient_id = patient_id
         super().__init__("; ".join(i.text("en") for i in self.issues))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import Role, User
@@ -66,7 +66,11 @@ def create_patient(ctx: FhirContext, data: dict[str, Any]) -> Patient:
         raise patient_services.DuplicatePatientError(existing)
     patient = Patient(**data)
     patient.full_clean()
-    patient.save()
+    try:
+        with transaction.atomic():
+            patient.save()
+    except IntegrityError as exc:  # registered at the same moment by someone else
+        raise patient_services.DuplicatePatientError(Patient.objects.get(bsn=data["bsn"])) from exc
     PatientRevision.objects.create(
         patient=patient,
         version=1,

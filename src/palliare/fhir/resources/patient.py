@@ -411,7 +411,8 @@ class PatientHandler(Handler):
                 if patient_access.access_purpose(ctx.actor, by_bsn) is None:
                     raise FhirError(
                         409,
-                        Issue(
+                        patient_id=by_bsn.pk,
+                        issues=Issue(
                             "duplicate",
                             _(
                                 "A patient with this BSN is already registered by another GP "

@@ -96,6 +96,8 @@ def test_a_known_bsn_of_another_practice_is_not_taken_over(practice):
     resource["generalPractitioner"] = [{"reference": f"Organization/{practice.pk}"}]
     response = hospital.put(f"Patient/{resource['id']}", resource)
     assert response.status_code == 409
+    probe = AuditEvent.objects.get(event_type="patient.duplicate_registration")
+    assert probe.outcome == "denied" and probe.actor_client_id == hospital.client.client_id
     assert hospital.get("Patient?identifier=999911120").status_code == 200
     assert json.loads(hospital.get("Patient?identifier=999911120").content)["total"] == 0
 
