@@ -9,7 +9,7 @@ def load() -> None:
     """Import every handler module (they register themselves)."""
     from django.apps import apps
 
-    from . import directory, patient  # noqa: F401
+    from . import directory, patient, practitioners  # noqa: F401
 
     if apps.is_installed("palliare.careplans"):
         from .acp import handlers, patient_hooks  # noqa: F401
