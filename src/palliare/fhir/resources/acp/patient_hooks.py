@@ -9,7 +9,7 @@ from palliare.patients.models import Patient
 
 from ...context import FhirContext
 from .. import patient as patient_resource
-from .handlers import note_change, pending
+from .base import note_change, pending
 from .imports import apply_capacity, apply_patient_contacts
 from .plan import PlanState, capacity_extension, load_many, patient_contacts
 
