@@ -27,8 +27,9 @@ from ...validation.rules import _nodes
 from ..base import Handler, not_found, resolve_reference
 from ..patient import patient_pk
 from ..patient import to_fhir as patient_to_fhir
+from .export import build
 from .imports import APPLY
-from .plan import Element, PlanState, build, elements, load
+from .plan import Element, PlanState, elements, load
 
 _GENERATED = re.compile(r"^acp-(?P<pk>\d{1,18})-(?P<slug>[a-z0-9\-]+)$")
 PATIENT_TARGET = "patients.patient"

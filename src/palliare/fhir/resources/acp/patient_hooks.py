@@ -10,8 +10,9 @@ from palliare.patients.models import Patient
 from ...context import FhirContext
 from .. import patient as patient_resource
 from .base import note_change, pending
+from .export import capacity_extension, patient_contacts
 from .imports import apply_capacity, apply_patient_contacts
-from .plan import PlanState, capacity_extension, load_many, patient_contacts
+from .plan import PlanState, load_many
 
 
 def enrich(patients: list[Patient], resources: list[dict[str, Any]]) -> None:

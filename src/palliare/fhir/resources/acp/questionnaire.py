@@ -95,7 +95,7 @@ def _person_items(ids: tuple[str, str, str], name: str) -> list[dict[str, Any] |
 
 
 def questionnaire_response(state: PlanState, element: Element) -> dict[str, Any]:
-    from .plan import _base, _patient_ref
+    from .export import _base, _patient_ref
 
     content = state.content
     res = _base(state, element, c.PROFILES["QuestionnaireResponse"])
