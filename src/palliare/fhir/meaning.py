@@ -313,7 +313,7 @@ _TELECOM_KIND_ITEMS = frozenset({"977", "978", "979", "981", "989", "990", "991"
 
 
 def questionnaire_response(r: dict[str, Any]) -> Projection:
-    from .resources.acp.questionnaire import answers_by_link
+    from .resources.acp.form_reading import answers_by_link
 
     answers: dict[str, frozenset[str]] = {}
     for link, values in answers_by_link(r.get("item")).items():

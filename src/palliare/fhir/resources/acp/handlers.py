@@ -350,7 +350,7 @@ class QuestionnaireResponseHandler(PlanHandler):
         if data.get("subject") is not None:
             return super().patient_of(ctx, data)
         # The 0.1.3 form has no subject: find the patient by the form's name and birth date.
-        from .questionnaire import answers_by_link
+        from .form_reading import answers_by_link
 
         answers = answers_by_link(data.get("item"))
 
@@ -391,7 +391,7 @@ class QuestionnaireResponseHandler(PlanHandler):
 def _apply_form(
     ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
 ) -> str:
-    from .questionnaire import answers_by_link, apply_form
+    from .form_reading import answers_by_link, apply_form
 
     questionnaire = str(data.get("questionnaire") or "").split("|")[0]
     if questionnaire not in (c.QUESTIONNAIRE, c.QUESTIONNAIRE_OLD):
