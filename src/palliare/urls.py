@@ -19,6 +19,7 @@ urlpatterns = [
     path("directory-exchange/", include("palliare.capacity.exchange_urls")),
     path("zorgzoeker/", include("palliare.finder.urls")),
     path("api/v1/", include("palliare.api.urls")),
+    path("referrals/", include("palliare.referrals.urls")),
     path("fhir/", include("palliare.fhir.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),

@@ -31,9 +31,13 @@ from .models import EmergencyAccess
 
 class NoSharedPlan(Exception):
     """The patient has not consented to share with acute care and the actor has no emergency
-    access: show "no shared plan" and offer emergency access."""
+    access: show "no shared plan" and offer emergency access.
 
-    def __init__(self, patient: Patient) -> None:
+    ``patient`` is set only when the actor reached this patient through their own search in
+    this session (``identified``): then the page may show the name and date of birth the
+    actor searched for. Otherwise it is None and the page shows nothing about the patient."""
+
+    def __init__(self, patient: Patient | None) -> None:
         super().__init__("no shared plan")
         self.patient = patient
 
@@ -59,11 +63,16 @@ def active_emergency_access(actor: Actor, patient_id: int) -> EmergencyAccess | 
     )
 
 
-def open_acute_summary(actor: Actor, patient_id: int, *, via: str = "search") -> AcuteAccess:
+def open_acute_summary(
+    actor: Actor, patient_id: int, *, via: str = "search", identified: bool = False
+) -> AcuteAccess:
     """Open a patient's acute summary for ``actor`` and log it (consent or emergency).
 
     Raises PermissionDenied without the acute permission, Http404 for an unknown patient and
-    :class:`NoSharedPlan` when neither consent nor emergency access allows it."""
+    :class:`NoSharedPlan` when neither consent nor emergency access allows it. ``identified``
+    says the actor found this patient through their own search in this session: only then does
+    :class:`NoSharedPlan` carry the patient (to show the name and date of birth searched for);
+    the log records whether the identity was shown."""
     if not actor.has(Permission.VIEW_ACUTE_SUMMARY):
         raise PermissionDenied
     patient = Patient.objects.select_related("gp_practice").filter(pk=patient_id).first()
@@ -98,6 +107,6 @@ def open_acute_summary(actor: Actor, patient_id: int, *, via: str = "search") ->
         action=AuditAction.READ,
         patient_id=patient.pk,
         outcome=AuditOutcome.DENIED,
-        details={"via": via},
+        details={"via": via, "identity_shown": identified},
     )
-    raise NoSharedPlan(patient)
+    raise NoSharedPlan(patient if identified else None)

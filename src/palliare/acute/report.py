@@ -20,6 +20,7 @@ from palliare.accounts.models import Role
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.audit.models import AuditEvent
+from palliare.capacity.directory_csv import spreadsheet_cell
 from palliare.patients.models import Patient
 
 #: What an event means, in words a patient understands. Unknown events show their code.
@@ -42,10 +43,12 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "careplans.print_read": _("opened the care plan for printing"),
     "careplans.printed": _("printed the care plan"),
     "careplans.list_read": _("saw the patient in the list of care plans"),
+    "careplans.worklist_viewed": _("saw the patient in the list of care plans"),
     "acute.search": _("searched for the patient in the acute view"),
     "acute.summary_read": _("opened the acute summary"),
     "acute.no_shared_plan": _("looked for the acute summary (not shared)"),
     "acute.emergency_access_started": _("used emergency access"),
+    "acute.review_read": _("opened an emergency access to review it"),
     "acute.emergency_access_reviewed": _("reviewed an emergency access"),
     "acute.access_report_read": _("viewed this access report"),
     "acute.access_report_exported": _("downloaded this access report"),
@@ -127,17 +130,21 @@ def as_csv(patient: Patient) -> str:
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header())
     for row in rows(events_for(patient).iterator(chunk_size=2000), patient.pk):
+        # Free text (names, the emergency reason) may look like a formula: neutralised.
         writer.writerow(
             [
-                row.when,
-                row.who,
-                row.organization,
-                row.role,
-                row.what,
-                row.on_behalf_of,
-                row.legal_ground,
-                row.emergency_reason,
-                row.outcome,
+                spreadsheet_cell(value)
+                for value in (
+                    row.when,
+                    row.who,
+                    row.organization,
+                    row.role,
+                    row.what,
+                    row.on_behalf_of,
+                    row.legal_ground,
+                    row.emergency_reason,
+                    row.outcome,
+                )
             ]
         )
     return buffer.getvalue()

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -161,22 +161,32 @@ def start_emergency_access(
 def review_emergency_access(
     actor: Actor, grant: EmergencyAccess, *, conclusion: ReviewConclusion, note: str = ""
 ) -> EmergencyAccessReview:
-    """The privacy officer marks one emergency access reviewed, with a conclusion."""
+    """The privacy officer marks one emergency access reviewed, with a conclusion.
+
+    Once: a second review (a double submit, two officers at once) is refused with a message.
+    The emergency access row is locked first, so concurrent reviews wait and then see the
+    first; the one-to-one constraint is the last line, also answered with the message."""
     if not actor.has(Permission.REVIEW_EMERGENCY_ACCESS) or actor.user is None:
         raise PermissionDenied
+    already = ValidationError(_("This emergency access was already reviewed."), code="reviewed")
+    EmergencyAccess.objects.select_for_update().filter(pk=grant.pk).first()
     if EmergencyAccessReview.objects.filter(access=grant).exists():
-        raise ValidationError(_("This emergency access was already reviewed."))
+        raise already
     if conclusion not in ReviewConclusion.values:
         raise ValidationError({"conclusion": _("Choose a conclusion.")})
     if conclusion != ReviewConclusion.JUSTIFIED and not note.strip():
         raise ValidationError({"note": _("Explain the conclusion and the follow-up.")})
-    review = EmergencyAccessReview.objects.create(
-        access=grant,
-        conclusion=conclusion,
-        note=note.strip(),
-        reviewed_by=actor.user,
-        reviewed_by_name=actor.audit_name,
-    )
+    try:
+        with transaction.atomic():
+            review = EmergencyAccessReview.objects.create(
+                access=grant,
+                conclusion=conclusion,
+                note=note.strip(),
+                reviewed_by=actor.user,
+                reviewed_by_name=actor.audit_name,
+            )
+    except IntegrityError:
+        raise already from None
     audit.record(
         "acute.emergency_access_reviewed",
         actor=actor,

@@ -39,6 +39,22 @@ def _apply(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+#: Session key: the patients this session found through the acute search (most recent last).
+FOUND_SESSION_KEY = "acute_found_patients"
+FOUND_REMEMBERED = 20
+
+
+def _remember_found(request: PalliareRequest, patient_id: int) -> None:
+    found = [pk for pk in request.session.get(FOUND_SESSION_KEY, []) if pk != patient_id]
+    request.session[FOUND_SESSION_KEY] = [*found, patient_id][-FOUND_REMEMBERED:]
+
+
+def _was_found(request: PalliareRequest, patient_id: int) -> bool:
+    """Whether this session reached the patient through the search (by BSN, or name and date
+    of birth): only then may "no shared plan" show the name and date of birth."""
+    return patient_id in request.session.get(FOUND_SESSION_KEY, [])
+
+
 @never_cache
 @require_permission(Permission.VIEW_ACUTE_SUMMARY)
 def search(request: PalliareRequest) -> HttpResponse:
@@ -59,6 +75,7 @@ def search(request: PalliareRequest) -> HttpResponse:
             _apply(form, exc)
         else:
             if result.patient is not None:
+                _remember_found(request, result.patient.pk)
                 return redirect("acute:summary", pk=result.patient.pk)
             if result.ambiguous:
                 ambiguous = True
@@ -93,25 +110,36 @@ def _summary_context(patient: Patient) -> dict[str, Any]:
     }
 
 
-@never_cache
-@require_permission(Permission.VIEW_ACUTE_SUMMARY)
-def summary(request: PalliareRequest, pk: int) -> HttpResponse:
-    """One screen with what the doctor at 3 a.m. needs: the treatment limits first."""
-    via = request.GET.get("via", "search")[:20]
+def _open(
+    request: PalliareRequest, pk: int, *, via: str, form: EmergencyAccessForm | None = None
+) -> HttpResponse:
+    """The acute summary through the acute access path (logged), or "no shared plan" with the
+    emergency-access form. That page names the patient (name and date of birth, never BSN or
+    address) only when this session found the patient through the search."""
     try:
-        opened = access.open_acute_summary(request.actor, pk, via=via)
+        opened = access.open_acute_summary(
+            request.actor, pk, via=via, identified=_was_found(request, pk)
+        )
     except access.NoSharedPlan as no_plan:
         return render(
             request,
             "acute/no_shared_plan.html",
             {
                 "patient": no_plan.patient,
-                "form": EmergencyAccessForm(),
+                "patient_pk": pk,
+                "form": form or EmergencyAccessForm(),
                 "hours": EMERGENCY_ACCESS_HOURS,
             },
         )
     context = _summary_context(opened.patient) | {"grant": opened.emergency}
     return render(request, "acute/summary.html", context)
+
+
+@never_cache
+@require_permission(Permission.VIEW_ACUTE_SUMMARY)
+def summary(request: PalliareRequest, pk: int) -> HttpResponse:
+    """One screen with what the doctor at 3 a.m. needs: the treatment limits first."""
+    return _open(request, pk, via=request.GET.get("via", "search")[:20])
 
 
 @require_permission(Permission.VIEW_ACUTE_SUMMARY)
@@ -125,12 +153,18 @@ def plan_code(request: PalliareRequest, identifier: str) -> HttpResponse:
     return redirect(reverse("acute:summary", args=[plan.patient_id]) + "?via=qr")
 
 
+@never_cache
 @require_permission(Permission.VIEW_ACUTE_SUMMARY, Permission.EMERGENCY_ACCESS)
 def emergency(request: PalliareRequest, pk: int) -> HttpResponse:
     """Break the glass: a reason, then the summary for a limited time."""
-    patient = get_object_or_404(Patient, pk=pk)
-    form = EmergencyAccessForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return redirect("acute:summary", pk=pk)
+    form = EmergencyAccessForm(request.POST)
+    if form.is_valid():
+        # Only the service's logged write reads the patient here; nothing about them is shown.
+        patient = Patient.objects.filter(pk=pk).first()
+        if patient is None:
+            raise Http404
         try:
             services.start_emergency_access(
                 request.actor,
@@ -142,13 +176,8 @@ def emergency(request: PalliareRequest, pk: int) -> HttpResponse:
             _apply(form, exc)
         else:
             return redirect("acute:summary", pk=patient.pk)
-    if request.method != "POST":
-        return redirect("acute:summary", pk=patient.pk)
-    return render(
-        request,
-        "acute/no_shared_plan.html",
-        {"patient": patient, "form": form, "hours": EMERGENCY_ACCESS_HOURS},
-    )
+    # The form again, with its errors: through the acute access path, so it is logged.
+    return _open(request, pk, via="emergency_form", form=form)
 
 
 PER_PAGE = 50
@@ -204,6 +233,15 @@ def review(request: PalliareRequest, access_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Marked as reviewed."))
             return redirect("acute:review_queue")
+    # The page names the patient: a read with its own legal ground (privacy review).
+    audit.record(
+        "acute.review_read",
+        actor=request.actor,
+        action=AuditAction.READ,
+        patient_id=grant.patient_id,
+        subject=grant,
+        purpose=AuditPurpose.PRIVACY_REVIEW,
+    )
     return render(request, "acute/review_form.html", {"grant": grant, "form": form})
 
 

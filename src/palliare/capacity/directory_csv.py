@@ -51,8 +51,17 @@ _TRUE = {"1", "true", "yes", "ja", "j", "y", "waar"}
 _FALSE = {"0", "false", "no", "nee", "n", "onwaar", ""}
 
 
-def _cell(value: Any) -> str:
-    """A cell safe to open in a spreadsheet: text that looks like a formula gets a quote."""
+def _id(text: str) -> int | None:
+    """An organisation id from a cell: ASCII digits only ("²" passes str.isdigit() but not
+    int()), and small enough for the database; else None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
+
+
+def spreadsheet_cell(value: Any) -> str:
+    """A cell safe to open in a spreadsheet: text that looks like a formula gets a quote
+    (CSV injection). Public: every CSV export of Palliare writes its cells through this."""
     text = "" if value is None else str(value)
     if isinstance(value, bool):
         text = "true" if value else "false"
@@ -95,7 +104,7 @@ def export_rows() -> Iterator[list[str]]:
             "postcode": main.postcode if main else "",
             "city": main.city if main else "",
         }
-        yield [_cell(values[c]) for c in COLUMNS]
+        yield [spreadsheet_cell(values[c]) for c in COLUMNS]
 
 
 def export_csv(*, actor: Actor) -> str:
@@ -190,12 +199,13 @@ def _plan_row(
     org: Organization
     raw_id = values["id"]
     if raw_id:
-        if not raw_id.isdigit() or int(raw_id) not in existing:
+        org_id = _id(raw_id)
+        if org_id is None or org_id not in existing:
             errors.append(
                 RowError(line, "id", _("No organisation with id %(id)s.") % {"id": raw_id[:20]})
             )
             return None
-        org = existing[int(raw_id)]
+        org = existing[org_id]
         snapshot = _snapshot(org)
     else:
         org = Organization()
@@ -229,14 +239,17 @@ def _plan_row(
         org.subregion = None
     parent = values["parent_id"]
     if parent:
-        if not parent.isdigit() or int(parent) not in existing:
+        parent_id = _id(parent)
+        if parent_id is None or parent_id not in existing:
             errors.append(
-                RowError(line, "parent_id", _("No organisation with id %(id)s.") % {"id": parent})
+                RowError(
+                    line, "parent_id", _("No organisation with id %(id)s.") % {"id": parent[:20]}
+                )
             )
-        elif org.pk is not None and int(parent) == org.pk:
+        elif org.pk is not None and parent_id == org.pk:
             errors.append(RowError(line, "parent_id", _("An organisation cannot be its own part.")))
         else:
-            org.parent_id = int(parent)
+            org.parent_id = parent_id
     else:
         org.parent = None
     org.phone = values["phone"]

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
@@ -244,7 +245,8 @@ class AssessmentForm(forms.Form):
                 label=_("Evidence"),
                 required=False,
                 max_length=2000,
-                help_text=requirement.evidence_hint,
+                # Text from the database, typed by a coordinator: escaped, never markup.
+                help_text=conditional_escape(requirement.evidence_hint),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -270,7 +272,13 @@ class AssessmentForm(forms.Form):
             self.add_error(
                 "valid_until", _("The end of validity must lie after the assessment date.")
             )
-        if assessed_on and not valid_until and "valid_until" not in self.errors:
+        # Only from an accepted date: a rejected one (9999-01-01) may have no date two years on.
+        if (
+            assessed_on
+            and not valid_until
+            and not self.has_error("assessed_on")
+            and not self.has_error("valid_until")
+        ):
             data["valid_until"] = default_valid_until(assessed_on)
         return data
 

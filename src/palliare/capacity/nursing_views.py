@@ -49,8 +49,11 @@ def nursing_list(request: PalliareRequest) -> HttpResponse:
         .order_by("organization__name")
     )
     municipalities = list(Municipality.objects.filter(subregion__isnull=False).order_by("name"))
-    if municipality_id.isdigit() and int(municipality_id) in {m.pk for m in municipalities}:
-        services_qs = services_qs.filter(municipalities=int(municipality_id))
+    # Compared as text with the municipalities offered: nothing else reaches the query ("²"
+    # passes str.isdigit() but not int()).
+    chosen = {str(m.pk): m for m in municipalities}.get(municipality_id)
+    if chosen is not None:
+        services_qs = services_qs.filter(municipalities=chosen)
     else:
         municipality_id = ""
     rows = []

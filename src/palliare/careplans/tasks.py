@@ -14,7 +14,8 @@ from .models import CarePlanVersion
 @task()
 def notify_new_version(version_id: int) -> int:
     """Notify the care team and, with consent to share with acute care, the acute-care
-    organisations of the patient's region (in the app, and by e-mail without patient details).
+    organisations of the patient's region (in the app, and by e-mail without patient details;
+    the title names no patient either).
     Idempotent per version: a second run finds the notifications already there."""
     from palliare.notifications.models import Notification
     from palliare.notifications.services import notify
@@ -30,16 +31,11 @@ def notify_new_version(version_id: int) -> int:
     kind = f"careplans.version.{version.pk}"
     if Notification.objects.filter(kind=kind).exists():
         return 0
+    # Titles name no patient: a notification outlives the recipient's access (consent withdrawn,
+    # care team left). The link leads through the access policy (careplans) or the acute path.
     with translation.override("nl"):
-        team_title = _("Care plan of %(name)s: version %(n)s") % {
-            "name": patient.full_name,
-            "n": version.number,
-        }
-        acute_title = _("Shared care plan changed: %(name)s (born %(dob)s), version %(n)s") % {
-            "name": patient.full_name,
-            "dob": patient.date_of_birth.strftime("%d-%m-%Y"),
-            "n": version.number,
-        }
+        team_title = _("Care plan changed: version %(n)s") % {"n": version.number}
+        acute_title = _("Shared care plan changed: version %(n)s") % {"n": version.number}
     created = notify(
         recipients.care_team(patient),
         kind=kind,

@@ -92,10 +92,10 @@ def plan_edit(request: PalliareRequest, pk: int) -> HttpResponse:
     version = plan.current_version if plan else None
     current_number = plan.current_number if plan else 0
     draft = None
-    draft_id = request.GET.get("draft") or request.POST.get("draft")
-    if draft_id and str(draft_id).isdigit() and plan is not None and actor.user is not None:
+    draft_id = _positive_int(request.GET.get("draft") or request.POST.get("draft"))
+    if draft_id is not None and plan is not None and actor.user is not None:
         draft = CarePlanDraft.objects.filter(
-            pk=int(draft_id), plan=plan, author=actor.user, status=DraftStatus.OPEN
+            pk=draft_id, plan=plan, author=actor.user, status=DraftStatus.OPEN
         ).first()
     team = _team(patient)
     if request.method == "POST":
@@ -184,8 +184,31 @@ def version_detail(request: PalliareRequest, pk: int, number: int) -> HttpRespon
     )
 
 
-def _number(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+#: The largest database id (BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+def _positive_int(value: object, maximum: int = MAX_ID) -> int | None:
+    """``value`` (from the query string or a form) as a number in 1..maximum, else None.
+
+    Only ASCII digits count: ``str.isdigit`` also accepts "²", which ``int`` refuses, and a
+    number too large for the database must not reach a query."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= maximum else None
+
+
+def _number(value: str | None, default: int, *, current: int) -> int:
+    """A version number from the query string: ``default`` when absent or not a number,
+    Http404 when it names no version (outside 1..current)."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return default
+    number = _positive_int(value, current)
+    if number is None:
+        raise Http404
+    return number
 
 
 @require_permission(Permission.VIEW_PATIENT, Permission.VIEW_CARE_PLAN)
@@ -193,8 +216,8 @@ def compare(request: PalliareRequest, pk: int) -> HttpResponse:
     """What changed between any two versions, field by field."""
     patient = access.get_patient_for(request.actor, pk, event="careplans.versions_compared")
     plan = _plan_or_404(patient)
-    b = _number(request.GET.get("b"), plan.current_number)
-    a = _number(request.GET.get("a"), max(b - 1, 1))
+    b = _number(request.GET.get("b"), plan.current_number, current=plan.current_number)
+    a = _number(request.GET.get("a"), max(b - 1, 1), current=plan.current_number)
     found = {v.number: v for v in plan.versions.filter(number__in=[a, b])}
     if a not in found or b not in found:
         raise Http404
@@ -249,7 +272,7 @@ def print_pdf(request: PalliareRequest, pk: int) -> HttpResponse:
     """The printed copy for the patient's home (PDF)."""
     patient = access.get_patient_for(request.actor, pk, event="careplans.print_read")
     plan = _plan_or_404(patient)
-    number = _number(request.GET.get("version"), plan.current_number)
+    number = _number(request.GET.get("version"), plan.current_number, current=plan.current_number)
     version = get_object_or_404(CarePlanVersion, plan=plan, number=number)
     services.record_print(request.actor, plan, version)
     acute_url = request.build_absolute_uri(reverse("acute:plan_code", args=[plan.identifier]))

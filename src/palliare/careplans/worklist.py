@@ -1,4 +1,5 @@
-"""Start-page section of the care plan: plans due for review in my GP practice."""
+"""Start-page section of the care plan: plans due for review in my GP practice. The section
+names patients, so showing it is logged as a list view (NEN 7513)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
+from palliare.patients import access
 from palliare.ui.worklist import Section, register
 
 from .models import CarePlan
@@ -21,6 +23,7 @@ def plans_due_for_review(actor: Actor) -> Section | None:
     items = list(due.select_related("patient").order_by("review_due_on")[:6])
     if not items:
         return None
+    access.record_list_view(actor, "careplans.worklist_viewed", [plan.patient for plan in items])
     return Section(
         key="careplans_review_due",
         title=_("Care plans due for review"),

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "palliare.capacity",
     "palliare.finder",
     "palliare.api",
+    "palliare.referrals",
     "palliare.fhir",
     "palliare.ui",
     # Django and libraries

@@ -23,7 +23,8 @@ from django.http import Http404
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
-from palliare.audit.constants import AuditPurpose
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.patients import access as patient_access
 from palliare.patients.constants import ConsentScope
 from palliare.patients.models import Patient
@@ -97,3 +98,29 @@ def get_request_for(actor: Actor, pk: int) -> ConsultationRequest:
     if request is None:
         raise Http404
     return request
+
+
+def patient_for_request(actor: Actor, request: ConsultationRequest) -> Patient | None:
+    """Opening a request about a registered patient reads that patient's data (NEN 7513).
+
+    The patient, opened through ``patients.access.get_patient_for`` (logged), when the actor may
+    see them now. Otherwise — consent withdrawn, request closed — the asker and the team still
+    read the question and the advice: that is logged against the patient too, and no patient
+    details are returned."""
+    if request.patient_id is None:
+        return None
+    details = {"request": request.reference}
+    if can_see_patient(actor, request):
+        return patient_access.get_patient_for(
+            actor, request.patient_id, event="consultations.request_read", details=details
+        )
+    audit.record(
+        "consultations.request_read",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=request.patient_id,
+        subject=request,
+        purpose=AuditPurpose.TREATMENT,
+        details=details | {"patient_shown": False},
+    )
+    return None

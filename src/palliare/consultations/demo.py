@@ -335,7 +335,7 @@ def _patient_request(
     notifications.notify(
         [u for u in (gp, nurse) if u is not None],
         kind="consultation.advised",
-        title=f"Advies van {team.name} over {patient.full_name} ({request.reference})",
+        title=f"Advies van {team.name} op consultatievraag {request.reference}",
         url=reverse("consultations:requests:detail", args=[request.pk]),
         patient_id=patient.pk,
     )

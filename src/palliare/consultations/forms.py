@@ -31,6 +31,22 @@ from .models import DatedSlot, Slot, WeeklySlot
 
 HOLIDAY_CHOICE = "holidays"
 QUESTION_MAX_LENGTH = 4000
+#: "Who do I call?" answers for moments up to this far back or ahead (the rota's horizon).
+WHO_TO_CALL_WINDOW = dt.timedelta(days=366)
+#: The largest database id (BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """A database id from a query string or form value, else None.
+
+    Only ASCII digits count: ``str.isdigit`` also accepts "²", which ``int`` refuses, and a
+    number too large for the database must not reach a query."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
 
 
 class TimeInput(forms.TimeInput):
@@ -79,9 +95,19 @@ class WhoToCallForm(forms.Form):
             )
         return pc4
 
+    def clean_date(self) -> dt.date | None:
+        date: dt.date | None = self.cleaned_data.get("date")
+        if date is not None and abs(date - timezone.localdate()) > WHO_TO_CALL_WINDOW:
+            raise ValidationError(
+                _("Choose a date within a year from today."), code="date_out_of_range"
+            )
+        return date
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if self.has_error("date"):
+            return data
         now = timezone.localtime()
         date = data.get("date") or now.date()
         time = data.get("time") or now.time().replace(second=0, microsecond=0)
@@ -158,13 +184,13 @@ class SlotForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_scope(self) -> tuple[Region, Subregion | None]:
         value: str = self.cleaned_data["scope"]
-        prefix, raw = value[:1], value[1:]
-        if prefix == "s" and raw.isdigit():
-            sub = Subregion.objects.select_related("region").filter(pk=int(raw)).first()
+        prefix, pk = value[:1], parse_id(value[1:])
+        if prefix == "s" and pk is not None:
+            sub = Subregion.objects.select_related("region").filter(pk=pk).first()
             if sub is not None:
                 return sub.region, sub
-        elif prefix == "r" and raw.isdigit():
-            region = Region.objects.filter(pk=int(raw)).first()
+        elif prefix == "r" and pk is not None:
+            region = Region.objects.filter(pk=pk).first()
             if region is not None:
                 return region, None
         raise ValidationError(_("Choose a subregion or the whole region."), code="invalid_scope")

@@ -34,3 +34,7 @@ DEFAULT_DURATION_MINUTES = 60
 UPCOMING_DAYS = 14
 #: The agenda section manually added patients land in unless the coordinator picks another.
 OTHER_SECTION = "other"
+#: Meetings are planned within these years (inclusive): a date at the edge of the calendar
+#: cannot be shown, exported or put in a calendar invitation.
+EARLIEST_MEETING_YEAR = 2000
+LATEST_MEETING_YEAR = 2100

@@ -15,6 +15,7 @@ from palliare.patients.constants import CareTeamRole, Dimension, PlaceOfDeath, Y
 
 from . import agenda
 from .constants import OTHER_SECTION, AttendanceMode, MeetingKind
+from .validators import validate_meeting_start
 
 
 class DateInput(forms.DateInput):
@@ -79,6 +80,7 @@ class MeetingForm(forms.Form):
         label=_("Date and time"),
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+        validators=[validate_meeting_start],
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), min_value=10, max_value=480

@@ -30,13 +30,14 @@ from .validators import make_bsn
 DEMO_BSN_BASE = 90_000_000
 
 
-def _bsn(n: int) -> str:
+def demo_bsn(n: int) -> str:
+    """The BSN of hand-made demo patient ``n`` (other apps' demo loaders find them by it)."""
     return make_bsn(DEMO_BSN_BASE + n * 7)
 
 
 @demo.register("register", order=20)
 def load(rng: random.Random) -> str:
-    if Patient.objects.filter(bsn=_bsn(1)).exists():
+    if Patient.objects.filter(bsn=demo_bsn(1)).exists():
         return "demo patients already present"
     gp = actor_for(User.objects.get(username="huisarts"))
     nurse_user = User.objects.get(username="wijkverpleging")
@@ -58,7 +59,7 @@ def load(rng: random.Random) -> str:
         patient = services.register_patient(
             gp,
             data={
-                "bsn": _bsn(n),
+                "bsn": demo_bsn(n),
                 "given_name": given,
                 "family_name_prefix": "",
                 "family_name": family,
@@ -187,7 +188,7 @@ def load(rng: random.Random) -> str:
         organization=nursing,
         role=CareTeamRole.DISTRICT_NURSE,
     )
-    kuipers = Patient.objects.get(bsn=_bsn(4))
+    kuipers = Patient.objects.get(bsn=demo_bsn(4))
     services.send_signal(
         nurse,
         kuipers,

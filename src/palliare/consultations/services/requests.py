@@ -173,7 +173,8 @@ def _notify_team(request: ConsultationRequest) -> None:
 
 def _notify_advice(request: ConsultationRequest, advice: ConsultationAdvice) -> None:
     """In the app: the asker, and for a patient (with consent to share) the named members of
-    the care team; the text may name the patient, as it is only shown inside Palliare."""
+    the care team. The title names no patient: a notification outlives the recipient's access
+    (consent withdrawn, request closed); the link leads through the access checks."""
     recipients: list[User] = [request.requested_by]
     title = _("Advice from %(team)s on consultation request %(reference)s") % {
         "team": request.team.name,
@@ -188,11 +189,6 @@ def _notify_advice(request: ConsultationRequest, advice: ConsultationAdvice) -> 
             )
             if m.professional is not None and m.professional.user is not None
         ]
-        title = _("Advice from %(team)s about %(name)s (consultation %(reference)s)") % {
-            "team": request.team.name,
-            "name": patient.full_name,
-            "reference": request.reference,
-        }
     notifications.notify(
         recipients,
         kind="consultation.advised",

@@ -107,7 +107,9 @@ def test_advice_reaches_the_care_team(world, client_for):
         request, actor=world["specialist"], text="Rotatie naar fentanyl overwegen."
     )
     note = Notification.objects.get(recipient=nurse.user, kind="consultation.advised")
-    assert world["patient"].full_name in note.title
+    # The title names no patient (it outlives the nurse's access); the link checks access.
+    assert world["patient"].family_name not in note.title
+    assert request.reference in note.title and note.patient_id == world["patient"].pk
     assert Notification.objects.filter(
         recipient=world["gp"].user, kind="consultation.advised"
     ).exists()
@@ -189,3 +191,43 @@ def test_request_form_without_consent_shows_error(world, client_for):
     )
     assert response.status_code == 200
     assert "geen toestemming" in response.content.decode()
+
+
+def _reads(request):
+    return AuditEvent.objects.filter(
+        event_type="consultations.request_read", patient_id=request.patient_id
+    )
+
+
+def test_team_reading_a_closed_request_is_logged_against_the_patient(world, client_for):
+    """After closing, the team no longer sees the patient but still reads the question and
+    the advice about them: that read is logged with the patient id."""
+    request = ask(world)
+    services.record_advice(request, actor=world["specialist"], text="Rotatie overwegen.")
+    services.close_request(request, actor=world["gp"])
+    before = _reads(request).count()
+    page = client_for(world["specialist"]).get(
+        reverse("consultations:requests:detail", args=[request.pk])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "Rotatie overwegen." in html
+    assert world["patient"].family_name not in html
+    assert _reads(request).count() == before + 1
+    event = _reads(request).latest("pk")
+    assert event.purpose == "treatment" and event.action == "R"
+    assert event.subject_type == "consultations.ConsultationRequest"
+    assert event.subject_id == str(request.pk)
+    assert event.details["patient_shown"] is False
+
+
+def test_asker_reading_after_consent_withdrawn_is_logged_against_the_patient(world, client_for):
+    nurse = world["nurse"]
+    request = ask(world, actor=nurse)
+    consent = world["patient"].consents.get()
+    consent.withdrawn_at = timezone.now()
+    consent.save()
+    before = _reads(request).count()
+    page = client_for(nurse).get(reverse("consultations:requests:detail", args=[request.pk]))
+    assert page.status_code == 200
+    assert world["patient"].family_name not in page.content.decode()
+    assert _reads(request).count() == before + 1

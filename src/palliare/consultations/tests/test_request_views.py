@@ -234,3 +234,14 @@ def test_start_page_query_count_does_not_grow(setup):
         )
     assert _queries(setup["specialist_client"], HOME) == small_specialist
     assert _queries(setup["gp_client"], HOME) == small_gp
+
+
+@pytest.mark.parametrize(
+    "patient",
+    ["%C2%B2", "99999999999999999999999", "0", "-1", "abc"],  # "²": isdigit() but not a number
+)
+def test_bad_patient_in_query_string_is_not_found(setup, patient):
+    client = setup["gp_client"]
+    client.raise_request_exception = False
+    response = client.get(f"{NEW}?patient={patient}")
+    assert response.status_code == 404

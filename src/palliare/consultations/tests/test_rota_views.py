@@ -112,6 +112,29 @@ def test_bad_date_or_time_is_a_form_error(rota, gp_client):
     assert 'data-testid="duty-answer"' not in html
 
 
+@pytest.mark.parametrize(
+    "date", ["9999-12-31", "0001-01-01", "2000-01-01", "31-12-9999", "%s+400d", "%s-400d"]
+)
+def test_date_far_from_today_is_a_form_error(rota, gp_client, date):
+    """Dates at the edge of the calendar overflowed in the rota's look-ahead (500)."""
+    today = timezone.localdate()
+    if date.startswith("%s"):
+        date = (today + dt.timedelta(days=int(date[2:-1]))).isoformat()
+    gp_client.raise_request_exception = False
+    for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = gp_client.get(WHO, {"postcode": "9401", "date": date}, **extra)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Kies een datum binnen een jaar vanaf vandaag" in html
+        assert 'data-testid="duty-answer"' not in html
+
+
+def test_date_within_a_year_is_answered(rota, gp_client):
+    date = (timezone.localdate() + dt.timedelta(days=300)).isoformat()
+    response = gp_client.get(WHO, {"postcode": "9401", "date": date, "time": "03:00"})
+    assert 'data-testid="duty-answer"' in response.content.decode()
+
+
 def test_who_to_call_query_count_does_not_grow(rota, gp_client):
     params = {"postcode": "9401", "date": "2026-03-10", "time": "10:00"}
     office = rota.slots[0]
@@ -207,6 +230,8 @@ def test_add_weekly_slot(rota, coordinator_client):
         ({"days": ["0", "holidays"]}, "days", "out of hours"),
         ({"valid_from": "2026-05-01", "valid_until": "2026-04-01"}, "valid_until", "before"),
         ({"scope": "x1"}, "scope", ""),
+        ({"scope": "s\u00b2"}, "scope", ""),  # "²": isdigit() but not a number
+        ({"scope": "r99999999999999999999999"}, "scope", ""),
         ({"team": ""}, "team", ""),
     ],
 )

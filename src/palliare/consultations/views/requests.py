@@ -21,7 +21,7 @@ from palliare.patients.models import Patient
 
 from .. import access, services
 from ..constants import OPEN_STATUSES, URGENCY_RANK, ConsultationStatus, DiagnosisGroup
-from ..forms import AdviceForm, ConsultationRequestForm
+from ..forms import AdviceForm, ConsultationRequestForm, parse_id
 from ..models import ConsultationRequest, InvalidTransition
 
 PAGE_SIZE = 25
@@ -45,9 +45,10 @@ def _patient_from(request: PalliareRequest) -> Patient | None:
     raw = request.GET.get("patient", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
-    return get_patient_for(request.actor, int(raw), event="consultations.request_form")
+    return get_patient_for(request.actor, pk, event="consultations.request_form")
 
 
 #: The register's diagnosis groups mapped onto the (finer) consultation diagnosis groups.
@@ -128,21 +129,6 @@ def detail(request: PalliareRequest, pk: int) -> HttpResponse:
     return _render_detail(request, consultation)
 
 
-def _patient_for_display(
-    request: PalliareRequest, consultation: ConsultationRequest
-) -> Patient | None:
-    """The patient, if the actor may see them now; opening the request is then a logged read
-    of that patient's data (NEN 7513)."""
-    if consultation.patient_id is None or not access.can_see_patient(request.actor, consultation):
-        return None
-    return get_patient_for(
-        request.actor,
-        consultation.patient_id,
-        event="consultations.request_read",
-        details={"request": consultation.reference},
-    )
-
-
 def _render_detail(
     request: PalliareRequest,
     consultation: ConsultationRequest,
@@ -158,7 +144,7 @@ def _render_detail(
         )
     context: dict[str, Any] = {
         "consultation": consultation,
-        "patient": _patient_for_display(request, consultation),
+        "patient": access.patient_for_request(request.actor, consultation),
         "versions": versions,
         "latest": versions[0] if versions else None,
         "can_answer": can_answer,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..constants import DEFAULT_DURATION_MINUTES, AttendanceMode, MeetingKind, MeetingStatus
 from ..querysets import MeetingQuerySet
+from ..validators import validate_meeting_start
 
 
 class Meeting(models.Model):
@@ -31,7 +32,7 @@ class Meeting(models.Model):
     kind = models.CharField(
         _("kind"), max_length=8, choices=MeetingKind.choices, default=MeetingKind.PATZ
     )
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_meeting_start])
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"),
         default=DEFAULT_DURATION_MINUTES,

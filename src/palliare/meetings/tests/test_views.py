@@ -331,3 +331,62 @@ def test_my_actions_queries_do_not_grow(world, client_for):
     small = _count(client, reverse("meetings:my_actions"))
     _fill(world, 15, meeting)
     assert _count(client, reverse("meetings:my_actions")) == small
+
+
+@pytest.mark.parametrize(
+    ("team", "status"),
+    [("%C2%B2", 200), ("99999999999999999999999", 200), ("0", 200), ("999999", 404)],
+)
+def test_bad_team_in_query_string_never_crashes(world, client_for, team, status):
+    """A "²" passes str.isdigit() but not int(): not an id, so the default team is used."""
+    client = client_for(world.coordinator)
+    client.raise_request_exception = False
+    assert client.get(reverse("meetings:create") + f"?team={team}").status_code == status
+
+
+@pytest.mark.parametrize("patient", ["\u00b2", "99999999999999999999999", "1" * 5000])
+def test_bad_patient_id_on_agenda_add_is_a_form_error(world, client_for, patient):
+    meeting = services.plan_meeting(world.coordinator, world.team, starts_at=at(7))
+    client = client_for(world.coordinator)
+    client.raise_request_exception = False
+    url = reverse("meetings:agenda_add", args=[meeting.pk])
+    response = client.post(url, {"patient": patient, "section": "other"})
+    assert response.status_code == 200 and b"form-errors" in response.content
+    assert not AgendaItem.objects.filter(meeting=meeting, is_manual=True).exists()
+
+
+@pytest.mark.parametrize(
+    "starts_at", ["0001-01-01T00:10", "9999-12-31T23:30", "1999-12-31T23:00", "2101-01-01T10:00"]
+)
+def test_meeting_dates_outside_2000_2100_are_a_form_error(world, client_for, starts_at):
+    """Year 1 failed on save, year 9999 was saved and then its page, .ics and PDF failed."""
+    client = client_for(world.coordinator)
+    client.raise_request_exception = False
+    data = {
+        "team": world.team.pk,
+        "kind": "patz",
+        "starts_at": starts_at,
+        "duration_minutes": 60,
+        "location": "Praktijk",
+    }
+    response = client.post(reverse("meetings:create"), data)
+    assert response.status_code == 200
+    assert "Kies een datum tussen 2000 en 2100" in response.content.decode()
+    assert not Meeting.objects.exists()
+    meeting = services.plan_meeting(world.coordinator, world.team, starts_at=at(7))
+    response = client.post(
+        reverse("meetings:edit", args=[meeting.pk]), data | {"version": meeting.version}
+    )
+    assert response.status_code == 200
+    assert "Kies een datum tussen 2000 en 2100" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(7)
+
+
+def test_service_refuses_a_meeting_outside_2000_2100(world):
+    from django.core.exceptions import ValidationError
+
+    far = timezone.make_aware(dt.datetime(9999, 12, 31, 23, 30))
+    with pytest.raises(ValidationError) as refused:
+        services.plan_meeting(world.coordinator, world.team, starts_at=far)
+    assert "starts_at" in refused.value.message_dict

@@ -26,7 +26,7 @@ from palliare.patients.validators import normalize_bsn
 from .. import access, agenda, services
 from ..forms import ActionItemForm, AddPatientForm, MinutesForm, PatientSearchForm
 from ..models import AgendaItem, CoreTeamMember, Meeting, MinutesVersion
-from .common import apply_errors
+from .common import apply_errors, parse_id
 from .meetings import _managed_meeting, _meeting_context
 
 
@@ -64,12 +64,10 @@ def agenda_add(request: PalliareRequest, pk: int) -> HttpResponse:
         )
         patient_access.record_list_view(actor, "meetings.agenda_patient_search", results)
     if request.method == "POST" and form.is_valid():
-        patient_id = request.POST.get("patient", "")
+        patient_id = parse_id(request.POST.get("patient"))
         patient = (
-            patient_access.get_patient_for(
-                actor, int(patient_id), event="meetings.agenda_patient_read"
-            )
-            if patient_id.isdigit()
+            patient_access.get_patient_for(actor, patient_id, event="meetings.agenda_patient_read")
+            if patient_id is not None
             else None
         )
         if patient is None:

@@ -12,6 +12,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from palliare.accounts.requests import PalliareRequest
 
+#: The largest database id (BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: object) -> int | None:
+    """A database id from a query string or form value, else None.
+
+    Only ASCII digits count: ``str.isdigit`` also accepts "²", which ``int`` refuses, and a
+    number too large for the database must not reach a query."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form (field errors where the field exists)."""

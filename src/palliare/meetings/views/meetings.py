@@ -21,7 +21,7 @@ from .. import access, services
 from ..constants import AttendanceMode
 from ..forms import AttendeeForm, CancelMeetingForm, MeetingForm
 from ..models import Attendee, CoreTeam, Meeting
-from .common import apply_errors, back
+from .common import apply_errors, back, parse_id
 from .presenting import build_agenda
 
 
@@ -79,9 +79,9 @@ def meeting_detail(request: PalliareRequest, pk: int) -> HttpResponse:
 
 def _team_for_planning(request: PalliareRequest) -> CoreTeam:
     teams = CoreTeam.objects.managed_by(request.actor).active()
-    team_id = request.GET.get("team") or request.POST.get("team")
-    if team_id and str(team_id).isdigit():
-        return get_object_or_404(teams, pk=int(team_id))
+    team_id = parse_id(request.GET.get("team") or request.POST.get("team"))
+    if team_id is not None:
+        return get_object_or_404(teams, pk=team_id)
     team = teams.first()
     if team is None:
         raise Http404

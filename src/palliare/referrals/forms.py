@@ -1,0 +1,113 @@
+"""Forms of referrals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from palliare.capacity.models import Facility
+from palliare.organizations.models import Organization
+
+from .constants import RECEIVING_TYPES, MissingItem, PlanQuality, ReferralUrgency
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class ReferralForm(forms.Form):
+    receiving_organization = forms.ModelChoiceField(
+        label=_("Refer to"),
+        queryset=Organization.objects.none(),
+        help_text=_("A hospice, palliative unit, nursing home or district-nursing organisation."),
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Facility (optional)"),
+        required=False,
+        queryset=Facility.objects.none(),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=ReferralUrgency.choices,
+        widget=forms.RadioSelect,
+        initial=ReferralUrgency.THIS_WEEK,
+    )
+    desired_date = forms.DateField(
+        label=_("Desired date (optional)"), required=False, widget=DateInput()
+    )
+    question = forms.CharField(
+        label=_("Reason for referral and what the patient needs"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    referrer_phone = forms.CharField(
+        label=_("Your call-back number"), required=False, max_length=20
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        org_field = self.fields["receiving_organization"]
+        assert isinstance(org_field, forms.ModelChoiceField)
+        org_field.queryset = (
+            Organization.objects.active().filter(type__in=RECEIVING_TYPES).order_by("type", "name")
+        )
+        facility_field = self.fields["facility"]
+        assert isinstance(facility_field, forms.ModelChoiceField)
+        facility_field.queryset = Facility.objects.filter(is_active=True).select_related(
+            "organization"
+        )
+
+    def clean_desired_date(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data.get("desired_date")
+        today = timezone.localdate()
+        if value and not today <= value <= today + dt.timedelta(days=366):
+            raise forms.ValidationError(_("Choose a date from today to within a year."))
+        return value
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the referrer (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class AdmissionForm(forms.Form):
+    admitted_on = forms.DateField(
+        label=_("Admitted on"), widget=DateInput(), initial=timezone.localdate
+    )
+
+
+class FeedbackForm(forms.Form):
+    plan_quality = forms.ChoiceField(
+        label=_("The care plan the patient arrived with"),
+        choices=PlanQuality.choices,
+        widget=forms.RadioSelect,
+    )
+    missing = forms.MultipleChoiceField(
+        label=_("What was missing?"),
+        required=False,
+        choices=MissingItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Explanation for the referrer"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )

@@ -1,0 +1,259 @@
+"""Referral pages: refer a patient, the receiving organisation's inbox, one referral with its
+course and feedback, and the network coordinator's overview of feedback."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from palliare.accounts.decorators import any_professional, require_permission
+from palliare.accounts.permissions import Permission
+from palliare.accounts.requests import PalliareRequest
+from palliare.careplans.display import present
+from palliare.careplans.services import current_plan
+from palliare.patients import access as patient_access
+
+from . import services
+from .access import open_referral
+from .constants import MissingItem, PlanQuality, ReferralStatus, ReferralUrgency
+from .forms import AdmissionForm, FeedbackForm, NoteForm, ReasonForm, ReferralForm
+from .models import Referral, ReferralFeedback
+
+
+def _errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_permission(Permission.SEND_REFERRAL)
+def create(request: PalliareRequest, patient_pk: int) -> HttpResponse:
+    """Refer a patient (the referrer must be able to see the patient)."""
+    patient = patient_access.get_patient_for(request.actor, patient_pk, event="referrals.form_read")
+    initial = {}
+    if request.actor.membership is not None:
+        initial["referrer_phone"] = (
+            request.actor.membership.phone or request.actor.membership.professional.phone
+        )
+    form = ReferralForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.send_referral(
+                request.actor,
+                patient,
+                receiving_organization=data["receiving_organization"],
+                facility=data["facility"],
+                urgency=ReferralUrgency(data["urgency"]),
+                desired_date=data["desired_date"],
+                question=data["question"],
+                referrer_phone=data["referrer_phone"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The referral was sent."))
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/form.html", {"patient": patient, "form": form})
+
+
+def _list(request: PalliareRequest, referrals: object, title: str, side: str) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    queryset = referrals.select_related(  # type: ignore[attr-defined]
+        "patient", "receiving_organization", "referring_organization", "facility"
+    )
+    if status == "open":
+        queryset = queryset.filter(status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED))
+    elif status in ReferralStatus.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset.order_by("-created_at"), 30).get_page(request.GET.get("page"))
+    patient_access.record_list_view(
+        request.actor, f"referrals.{side}_listed", [r.patient for r in page.object_list]
+    )
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "page": page,
+            "title": title,
+            "side": side,
+            "status": status,
+            "statuses": [("open", _("open")), *ReferralStatus.choices],
+        },
+    )
+
+
+@require_permission(Permission.RECEIVE_REFERRAL)
+def received(request: PalliareRequest) -> HttpResponse:
+    """Referrals to our organisation, the newest open ones first."""
+    org = request.actor.organization_id or 0
+    return _list(
+        request,
+        Referral.objects.filter(receiving_organization_id=org),
+        _("Referrals to us"),
+        "received",
+    )
+
+
+@require_permission(Permission.SEND_REFERRAL)
+def sent(request: PalliareRequest) -> HttpResponse:
+    """Referrals our organisation sent, and what became of them."""
+    org = request.actor.organization_id or 0
+    return _list(
+        request, Referral.objects.filter(referring_organization_id=org), _("Our referrals"), "sent"
+    )
+
+
+@any_professional
+def detail(request: PalliareRequest, pk: int) -> HttpResponse:
+    """One referral: the request, its course, the care-plan summary where allowed, feedback."""
+    opened = open_referral(request.actor, pk)
+    referral = opened.referral
+    plan = current_plan(referral.patient) if opened.may_see_plan else None
+    version = plan.current_version if plan is not None else None
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "opened": opened,
+            "referral": referral,
+            "events": referral.events.all(),
+            "feedback": referral.feedback.first(),
+            "plan_display": present(version.content) if version is not None else None,
+            "plan_version": version,
+            "plan": plan,
+            "note_form": NoteForm(),
+            "reason_form": ReasonForm(),
+            "admission_form": AdmissionForm(),
+            "feedback_form": FeedbackForm(),
+        },
+    )
+
+
+def _act(request: PalliareRequest, pk: int, action: str) -> HttpResponse:
+    opened = open_referral(request.actor, pk)
+    referral = opened.referral
+    form: forms.Form
+    try:
+        if action == "accept":
+            form = NoteForm(request.POST)
+            if form.is_valid():
+                services.accept_referral(request.actor, referral, note=form.cleaned_data["note"])
+        elif action == "decline":
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                services.decline_referral(
+                    request.actor, referral, reason=form.cleaned_data["reason"]
+                )
+        elif action == "withdraw":
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                services.withdraw_referral(
+                    request.actor, referral, reason=form.cleaned_data["reason"]
+                )
+        elif action == "admit":
+            form = AdmissionForm(request.POST)
+            if form.is_valid():
+                services.record_admission(
+                    request.actor, referral, admitted_on=form.cleaned_data["admitted_on"]
+                )
+        else:
+            form = FeedbackForm(request.POST)
+            if form.is_valid():
+                services.record_feedback(
+                    request.actor,
+                    referral,
+                    plan_quality=PlanQuality(form.cleaned_data["plan_quality"]),
+                    missing=[MissingItem(m) for m in form.cleaned_data["missing"]],
+                    note=form.cleaned_data["note"],
+                )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if form.is_valid():
+            messages.success(request, _("Saved."))
+        else:
+            messages.error(
+                request, " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+    return redirect("referrals:detail", referral.pk)
+
+
+@any_professional
+@require_POST
+def accept(request: PalliareRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "accept")
+
+
+@any_professional
+@require_POST
+def decline(request: PalliareRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "decline")
+
+
+@any_professional
+@require_POST
+def withdraw(request: PalliareRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "withdraw")
+
+
+@any_professional
+@require_POST
+def admit(request: PalliareRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "admit")
+
+
+@any_professional
+@require_POST
+def feedback(request: PalliareRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "feedback")
+
+
+@require_permission(Permission.VIEW_REPORTS)
+def feedback_overview(request: PalliareRequest) -> HttpResponse:
+    """For the network coordinator: how complete care plans are when patients arrive, and what
+    is missing most — per referring organisation, without patient details."""
+    latest: dict[int, ReferralFeedback] = {}
+    rows = ReferralFeedback.objects.select_related(
+        "referral__referring_organization", "referral__receiving_organization"
+    ).order_by("referral_id", "-recorded_at")
+    for row in rows:
+        latest.setdefault(row.referral_id, row)
+    quality = Counter(f.plan_quality for f in latest.values())
+    missing = Counter(m for f in latest.values() for m in f.missing)
+    by_referrer: dict[str, Counter[str]] = {}
+    for f in latest.values():
+        by_referrer.setdefault(f.referral.referring_organization.name, Counter())[
+            f.plan_quality
+        ] += 1
+    return render(
+        request,
+        "referrals/feedback_overview.html",
+        {
+            "total": len(latest),
+            "quality": [(label, quality.get(code, 0)) for code, label in PlanQuality.choices],
+            "missing": [
+                (label, missing.get(code, 0))
+                for code, label in MissingItem.choices
+                if missing.get(code)
+            ],
+            "by_referrer": sorted(
+                (
+                    (name, [counts.get(code, 0) for code, _label in PlanQuality.choices])
+                    for name, counts in by_referrer.items()
+                )
+            ),
+            "quality_labels": [label for _code, label in PlanQuality.choices],
+            "recent": sorted(latest.values(), key=lambda f: f.recorded_at, reverse=True)[:20],
+        },
+    )
