@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "palliare.finder",
     "palliare.api",
     "palliare.referrals",
+    "palliare.fhir",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
@@ -267,6 +268,13 @@ REFERENCE_DATA_DIR = config(
         "Folder with the public reference data (CBS municipalities, PC4 areas). Unset: "
         "../shared/data next to the checkout when present, else the copy in reference-data/."
     ),
+)
+
+FHIR_TOKEN_SECONDS = config(
+    "FHIR_TOKEN_SECONDS",
+    300,
+    help_text="Lifetime in seconds of FHIR API access tokens (client-credentials grant).",
+    group="FHIR",
 )
 
 FORM_RENDERER = "palliare.ui.forms.FormRenderer"

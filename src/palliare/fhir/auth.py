@@ -1,0 +1,172 @@
+"""SMART Backend Services style authorisation: API clients, the client-credentials grant and
+bearer tokens. A valid token yields an :class:`~palliare.accounts.actors.Actor` for the
+client's organisation, so the same access policy and access log apply as for a person."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from palliare.accounts.actors import Actor
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
+from palliare.organizations.models import Organization
+
+from .models import AccessToken, ApiClient
+from .scopes import ScopeSet
+
+
+class TokenError(Exception):
+    """An OAuth2 error (RFC 6749 §5.2): ``error`` code and a description."""
+
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+        self.status = status
+
+
+def token_lifetime() -> int:
+    return int(getattr(settings, "FHIR_TOKEN_SECONDS", 300))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_api_client(name: str, organization: Organization, scopes: str) -> tuple[ApiClient, str]:
+    """Register a client; returns it with its secret (shown once, stored hashed)."""
+    if not ScopeSet.valid(scopes) or not scopes.split():
+        raise ValueError(f"invalid scopes: {scopes!r}")
+    secret = secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(
+        client_id=secrets.token_hex(16),
+        name=name,
+        organization=organization,
+        secret_hash=make_password(secret),
+        scopes=" ".join(scopes.split()),
+    )
+    audit.record(
+        "fhir.client_created",
+        actor=None,
+        actor_name="manage.py create_api_client",
+        action=AuditAction.CREATE,
+        subject=client,
+        purpose=AuditPurpose.ADMINISTRATION,
+        details={"client_id": client.client_id, "scopes": client.scopes},
+    )
+    return client, secret
+
+
+def client_credentials(request: HttpRequest) -> tuple[str, str]:
+    """client_id and secret from HTTP Basic (client_secret_basic) or the form
+    (client_secret_post)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise TokenError("invalid_client", "Malformed Basic authorization.", 401) from None
+        client_id, _colon, secret = decoded.partition(":")
+        return client_id, secret
+    return request.POST.get("client_id", ""), request.POST.get("client_secret", "")
+
+
+def issue_token(client_id: str, secret: str, requested_scope: str) -> tuple[str, AccessToken]:
+    client = (
+        ApiClient.objects.select_related("organization").filter(client_id=client_id).first()
+        if client_id
+        else None
+    )
+    if (
+        client is None
+        or not client.is_active
+        or not client.organization.is_active
+        or not check_password(secret, client.secret_hash)
+    ):
+        audit.record(
+            "fhir.token_refused",
+            actor=None,
+            actor_name=(client_id or "?")[:64],
+            action=AuditAction.EXECUTE,
+            outcome=AuditOutcome.DENIED,
+            purpose=AuditPurpose.SECURITY,
+        )
+        raise TokenError("invalid_client", "Unknown client or wrong secret.", 401)
+    granted = ScopeSet.parse(client.scopes)
+    if requested_scope.strip():
+        if not ScopeSet.valid(requested_scope):
+            raise TokenError("invalid_scope", "Only system/ scopes can be requested.")
+        granted = granted.narrowed(requested_scope)
+        if not granted.grants:
+            raise TokenError("invalid_scope", "None of the requested scopes is granted.")
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        row = _store_token(client, token, granted, now)
+    return token, row
+
+
+def _store_token(client: ApiClient, token: str, granted: ScopeSet, now: dt.datetime) -> AccessToken:
+    row = AccessToken.objects.create(
+        token_hash=_digest(token),
+        client=client,
+        scopes=granted.text(),
+        issued_at=now,
+        expires_at=now + dt.timedelta(seconds=token_lifetime()),
+    )
+    audit.record(
+        "fhir.token_issued",
+        actor=actor_for_client(client, granted),
+        action=AuditAction.EXECUTE,
+        purpose=AuditPurpose.SECURITY,
+        details={"scope": row.scopes},
+    )
+    return row
+
+
+def actor_for_client(client: ApiClient, scopes: ScopeSet) -> Actor:
+    return Actor(
+        user=None,
+        client_id=client.client_id,
+        client_name=client.name,
+        client_organization=client.organization,
+        client_permissions=scopes.permissions(),
+    )
+
+
+@dataclass(frozen=True)
+class Bearer:
+    client: ApiClient
+    scopes: ScopeSet
+    actor: Actor
+
+
+def authenticate(request: HttpRequest) -> Bearer | None:
+    """The client behind the request's bearer token, or None (missing, unknown or expired)."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    token = header[7:].strip()
+    if not token or len(token) > 200:
+        return None
+    row = (
+        AccessToken.objects.select_related("client__organization")
+        .filter(token_hash=_digest(token), expires_at__gt=timezone.now())
+        .first()
+    )
+    if row is None or not row.client.is_active or not row.client.organization.is_active:
+        return None
+    scopes = ScopeSet.parse(row.scopes)
+    return Bearer(row.client, scopes, actor_for_client(row.client, scopes))

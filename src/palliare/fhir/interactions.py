@@ -1,0 +1,365 @@
+"""The FHIR interactions over the handlers: read, search, create, update (also as create) and
+transaction/batch Bundles. Views parse HTTP; this module does the work, inside one database
+transaction per write (all-or-nothing) and with an access-log event per interaction."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from palliare.audit import services as audit
+from palliare.audit.constants import AuditAction, AuditOutcome
+
+from . import identity
+from .context import FhirContext
+from .outcome import FhirError, Issue
+from .resources import handler_for
+from .search import Query
+from .validation import validate_resource
+
+
+def read(ctx: FhirContext, resource_type: str, logical_id: str) -> dict[str, Any]:
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "read")
+    return handler.read(ctx, logical_id)
+
+
+def search(
+    ctx: FhirContext, query: Query
+) -> tuple[list[dict[str, Any]], int, list[dict[str, Any]]]:
+    handler = handler_for(query.resource_type)
+    ctx.require(query.resource_type, "read")
+    matches, total = handler.search(ctx, query)
+    included: list[dict[str, Any]] = []
+    for include in query.includes:
+        included += [
+            r
+            for r in handler.include(ctx, matches, include)
+            if ctx.scopes.allows(r["resourceType"], "read")
+        ]
+    return matches, total, included
+
+
+def write(
+    ctx: FhirContext, resource_type: str, logical_id: str | None, data: dict[str, Any]
+) -> tuple[dict[str, Any], bool]:
+    """Validate and store one resource: create (no id) or update-as-create (client id)."""
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "write")
+    if "create" not in handler.interactions:
+        raise FhirError(
+            405,
+            Issue(
+                "not-supported",
+                _("%(type)s cannot be written."),
+                params={"type": resource_type},
+                key="write-not-supported",
+            ),
+        )
+    if logical_id is not None:
+        if (
+            identity.find(resource_type, logical_id) is None
+            and not logical_id.isdigit()
+            and not handler.assigned_id(ctx, logical_id)
+        ):
+            identity.check_client_id(resource_type, logical_id)
+        body_id = data.get("id")
+        if body_id is None:
+            raise FhirError(
+                400,
+                Issue(
+                    "required",
+                    _("The resource must carry the id of the URL (%(id)s)."),
+                    (f"{resource_type}.id",),
+                    params={"id": logical_id},
+                    key="id-missing",
+                ),
+            )
+        if body_id != logical_id:
+            raise FhirError(
+                400,
+                Issue(
+                    "invalid",
+                    _("The id in the body (%(body)s) differs from the id in the URL (%(id)s)."),
+                    (f"{resource_type}.id",),
+                    params={"body": str(body_id)[:64], "id": logical_id},
+                    key="id-mismatch",
+                ),
+            )
+    ctx.warnings += validate_resource(data, resource_type)
+    return handler.write(ctx, logical_id, data)
+
+
+def record_failure(ctx: FhirContext, interaction: str, target: str, exc: FhirError) -> None:
+    """Refused and failed interactions are logged too (after the rollback of their work)."""
+    outcome = AuditOutcome.DENIED if exc.status in (401, 403, 404, 409) else AuditOutcome.FAILURE
+    if exc.patient_id is not None and any(i.key == "duplicate-bsn" for i in exc.issues):
+        # Learning that a BSN is in the palliative register is itself a disclosure.
+        audit.record(
+            "patient.duplicate_registration",
+            actor=ctx.actor,
+            action=AuditAction.READ,
+            patient_id=exc.patient_id,
+            outcome=AuditOutcome.DENIED,
+        )
+    audit.record(
+        f"fhir.{interaction}",
+        actor=ctx.actor,
+        action=_ACTIONS.get(interaction, AuditAction.EXECUTE),
+        outcome=outcome,
+        patient_id=exc.patient_id,
+        details={
+            "target": target[:200],
+            "status": exc.status,
+            "issues": [i.key or i.code for i in exc.issues][:20],
+        },
+    )
+
+
+_ACTIONS = {
+    "read": AuditAction.READ,
+    "search": AuditAction.READ,
+    "create": AuditAction.CREATE,
+    "update": AuditAction.UPDATE,
+    "transaction": AuditAction.EXECUTE,
+    "batch": AuditAction.EXECUTE,
+}
+
+
+def record_write(
+    ctx: FhirContext, interaction: str, resource: dict[str, Any], patient_id: int | None = None
+) -> None:
+    audit.record(
+        f"fhir.{interaction}",
+        actor=ctx.actor,
+        action=_ACTIONS[interaction],
+        patient_id=patient_id,
+        details={"resource": f"{resource['resourceType']}/{resource['id']}"},
+    )
+
+
+# --- Bundles -----------------------------------------------------------------------------------
+
+_ENTRY_URL = re.compile(r"^(?P<type>[A-Z][A-Za-z]+)(?:/(?P<id>[A-Za-z0-9\-.]{1,64}))?(?:\?.*)?$")
+
+
+def _entry_error(index: int, message: Any, **params: Any) -> FhirError:
+    return FhirError(
+        400,
+        Issue(
+            "invalid",
+            message,
+            (f"Bundle.entry[{index}]",),
+            params={"index": index, **params},
+            key="bundle-entry",
+        ),
+    )
+
+
+def _references(value: Any, skip_contact: bool = False) -> set[str]:
+    """Every ``reference`` string inside a resource."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "reference" and isinstance(item, str):
+                found.add(item)
+            elif not (skip_contact and key == "contact"):
+                found |= _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _references(item)
+    return found
+
+
+def _order(entries: list[dict[str, Any]]) -> list[int]:
+    """Entries in an order in which references between them resolve (targets first); ties
+    and cycles keep the Bundle's order."""
+    keys: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        if entry.get("fullUrl"):
+            keys[entry["fullUrl"]] = i
+        url = entry.get("request", {}).get("url", "")
+        if entry.get("request", {}).get("method") == "PUT":
+            keys[url.split("?")[0]] = i
+    deps: dict[int, set[int]] = {}
+    for i, entry in enumerate(entries):
+        refs = _references(entry.get("resource"), skip_contact=True)
+        deps[i] = {keys[r] for r in refs if r in keys and keys[r] != i}
+    done: list[int] = []
+    visiting: set[int] = set()
+
+    def visit(i: int) -> None:
+        if i in done or i in visiting:
+            return
+        visiting.add(i)
+        for d in sorted(deps[i]):
+            visit(d)
+        visiting.discard(i)
+        done.append(i)
+
+    for i in range(len(entries)):
+        visit(i)
+    return done
+
+
+def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
+    kind = bundle.get("type")
+    if kind not in ("transaction", "batch"):
+        raise FhirError(
+            400,
+            Issue(
+                "invalid",
+                _("Only transaction and batch Bundles can be posted to the base URL."),
+                ("Bundle.type",),
+                key="bundle-type",
+            ),
+        )
+    entries = bundle.get("entry") or []
+    if not isinstance(entries, list):
+        raise FhirError(
+            400,
+            Issue(
+                "structure",
+                _("Bundle.entry must be a list."),
+                ("Bundle.entry",),
+                key="bundle-entry",
+            ),
+        )
+    for i, entry in enumerate(entries):
+        req = entry.get("request") if isinstance(entry, dict) else None
+        if not isinstance(req, dict) or req.get("method") not in ("POST", "PUT", "GET"):
+            raise _entry_error(i, _("Entry %(index)s needs request.method POST, PUT or GET."))
+        if not isinstance(req.get("url"), str) or not _ENTRY_URL.match(req["url"]):
+            raise _entry_error(i, _("Entry %(index)s has no valid request.url (Type or Type/id)."))
+        if req["method"] in ("POST", "PUT") and not isinstance(entry.get("resource"), dict):
+            raise _entry_error(i, _("Entry %(index)s has no resource."))
+    responses: list[dict[str, Any] | None] = [None] * len(entries)
+    if kind == "transaction":
+        with transaction.atomic():
+            ctx.extra["in_bundle"] = True
+            for i in _order(entries):
+                responses[i] = _process_entry(ctx, i, entries[i], transactional=True)
+            ctx.extra["in_bundle"] = False
+            ctx.flush()  # one new care-plan version per patient for the whole Bundle
+            audit.record(
+                "fhir.transaction",
+                actor=ctx.actor,
+                action=AuditAction.EXECUTE,
+                details={"entries": len(entries)},
+            )
+    else:
+        for i in range(len(entries)):
+            try:
+                with transaction.atomic():
+                    responses[i] = _process_entry(ctx, i, entries[i], transactional=False)
+                    ctx.flush()
+            except FhirError as exc:
+                from .outcome import operation_outcome
+
+                responses[i] = {
+                    "response": {
+                        "status": str(exc.status),
+                        "outcome": operation_outcome(exc.issues),
+                    }
+                }
+        audit.record(
+            "fhir.batch",
+            actor=ctx.actor,
+            action=AuditAction.EXECUTE,
+            details={"entries": len(entries)},
+        )
+    return {
+        "resourceType": "Bundle",
+        "type": f"{kind}-response",
+        "entry": responses,
+    }
+
+
+def _process_entry(
+    ctx: FhirContext, index: int, entry: dict[str, Any], transactional: bool
+) -> dict[str, Any]:
+    req = entry["request"]
+    match = _ENTRY_URL.match(req["url"])
+    assert match is not None
+    rtype, rid = match.group("type"), match.group("id")
+    try:
+        if req["method"] == "GET":
+            if rid is None:
+                raise _entry_error(
+                    index, _("Entry %(index)s: only reads (GET Type/id) are supported in a Bundle.")
+                )
+            resource = read(ctx, rtype, rid)
+            return {"resource": resource, "response": {"status": "200 OK"}}
+        data = entry["resource"]
+        if data.get("resourceType") != rtype:
+            raise _entry_error(
+                index,
+                _("Entry %(index)s: the resource is a %(found)s but request.url names %(type)s."),
+                found=str(data.get("resourceType"))[:40],
+                type=rtype,
+            )
+        if req["method"] == "POST":
+            if rid is not None:
+                raise _entry_error(
+                    index,
+                    _("Entry %(index)s: POST goes to the type (%(type)s), not to an id."),
+                    type=rtype,
+                )
+            data = {k: v for k, v in data.items() if k != "id"}
+            resource, created = write(ctx, rtype, None, _resolve_placeholders(ctx, data))
+        else:
+            if rid is None:
+                raise _entry_error(index, _("Entry %(index)s: PUT needs Type/id."))
+            resource, created = write(ctx, rtype, rid, _resolve_placeholders(ctx, data))
+        if entry.get("fullUrl"):
+            ctx.placeholders[entry["fullUrl"]] = f"{rtype}/{resource['id']}"
+        record_write(ctx, "create" if created else "update", resource)
+    except FhirError as exc:
+        for issue_index, issue in enumerate(exc.issues):
+            exc.issues[issue_index] = Issue(
+                issue.code,
+                issue.message,
+                tuple(
+                    f"Bundle.entry[{index}].resource.{e.split('.', 1)[1]}"
+                    if "." in e and not e.startswith("Bundle")
+                    else e
+                    for e in issue.expression
+                ),
+                issue.severity,
+                issue.params,
+                issue.key,
+            )
+        raise
+    version = resource.get("meta", {}).get("versionId", "1")
+    return {
+        "fullUrl": f"{ctx.base_url}/{rtype}/{resource['id']}",
+        "resource": resource,
+        "response": {
+            "status": "201 Created" if created else "200 OK",
+            "location": f"{rtype}/{resource['id']}/_history/{version}",
+            "etag": f'W/"{version}"',
+            **(
+                {"lastModified": resource["meta"]["lastUpdated"]}
+                if resource.get("meta", {}).get("lastUpdated")
+                else {}
+            ),
+        },
+    }
+
+
+def _resolve_placeholders(ctx: FhirContext, data: Any) -> Any:
+    """Replace ``urn:uuid:`` references by the ids their entries were given."""
+    if isinstance(data, dict):
+        result = {}
+        for key, value in data.items():
+            if key == "reference" and isinstance(value, str) and value in ctx.placeholders:
+                result[key] = ctx.placeholders[value]
+            else:
+                result[key] = _resolve_placeholders(ctx, value)
+        return result
+    if isinstance(data, list):
+        return [_resolve_placeholders(ctx, v) for v in data]
+    return data

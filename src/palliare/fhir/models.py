@@ -1,0 +1,143 @@
+"""Infrastructure of the FHIR boundary: API clients and their tokens, the map from FHIR
+logical ids to domain objects, and which organisations contributed data about a patient.
+
+None of these tables holds clinical content: a resource's content lives in the domain
+(``patients``, ``organizations``, ``careplans``) and is mapped to FHIR when it is read.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiClient(models.Model):
+    """A system (GP information system, hospital EHR, regional viewer) that uses the FHIR
+    API for one organisation, with the SMART scopes it was granted."""
+
+    client_id = models.CharField(_("client id"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("organisation"),
+    )
+    #: Django password hash of the client secret (the secret itself is shown once).
+    secret_hash = models.CharField(max_length=256)
+    #: Space-separated SMART scopes, e.g. ``system/*.read system/Patient.write``.
+    scopes = models.CharField(_("scopes"), max_length=1000)
+    is_active = models.BooleanField(_("active"), default=True)
+    #: A login-less account that stands for the client where a domain record must name a
+    #: user (care-plan versions name their author's account). It cannot log in.
+    service_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_client",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccessToken(models.Model):
+    """A bearer token issued with the client-credentials grant. Only its SHA-256 is kept."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="tokens")
+    scopes = models.CharField(max_length=1000)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="fhir_token_expiry")]
+
+    def __str__(self) -> str:
+        return f"token of {self.client_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ResourceIdentity(models.Model):
+    """Which domain object (and which element of it) a FHIR logical id stands for.
+
+    Domain objects without a row here are exposed under a generated id (the primary key, or
+    ``acp-<patient>-<element>`` for elements of a care plan). A row is written when a client
+    assigns its own id (update-as-create) or sends business identifiers Palliare does not
+    interpret, so that both survive a round trip. Rows never hold clinical content.
+    """
+
+    resource_type = models.CharField(max_length=40)
+    logical_id = models.CharField(max_length=64)
+    #: Model label of the domain object, e.g. ``patients.patient``.
+    target_type = models.CharField(max_length=60)
+    target_id = models.BigIntegerField()
+    #: The element within the target (a care-plan element key such as ``limit:89666000``).
+    element = models.CharField(max_length=120, blank=True)
+    #: The patient the resource is about (for patient-scoped resources), for fast searches.
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    #: Business identifiers the sender gave that the domain does not hold (Identifier JSON:
+    #: use, type, system, value).
+    identifiers = models.JSONField(default=list, blank=True)
+    #: The organisation whose client created the resource (directory entries may be changed
+    #: through FHIR only by the organisation that created them).
+    created_by = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource_type", "logical_id"], name="unique_fhir_logical_id"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["resource_type", "target_type", "target_id", "element"],
+                name="fhir_identity_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.logical_id}"
+
+
+class PatientContribution(models.Model):
+    """An organisation sent data about a patient through the FHIR API. This makes it a
+    treating organisation of the patient (a care relationship, see ``fhir.access``)."""
+
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="fhir_contributions"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    client = models.ForeignKey(ApiClient, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "patient"], name="unique_fhir_contribution"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} → {self.patient_id}"

@@ -1,0 +1,412 @@
+"""Handlers of the ACP resource types: read, search (patient-scoped, the IG's queries with
+``_include``, chains and ``:in``) and write (a new care-plan version)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from palliare.patients.models import Patient
+
+from ... import identity
+from ...context import FhirContext
+from ...models import ResourceIdentity
+from ...outcome import FhirError, Issue
+from ...search import Criterion
+from ..base import register, resolve_reference, split_reference
+from . import codes as c
+from .base import (
+    PATIENT_TARGET,
+    Built,
+    PlanHandler,
+    _param,
+    _patient_params,
+    _token_match,
+)
+from .imports import APPLY
+from .plan import PlanState
+
+# --- the types -------------------------------------------------------------------------------
+
+
+@register
+class RelatedPersonHandler(PlanHandler):
+    resource_type = "RelatedPerson"
+    profile = c.PROFILES["RelatedPerson"]
+    patient_path = "patient"
+    params = _patient_params("RelatedPerson", "patient")
+    documentation = "ACP-ContactPerson: the care plan's contact persons and representatives."
+
+
+@register
+class ProcedureHandler(PlanHandler):
+    resource_type = "Procedure"
+    profile = c.PROFILES["Procedure"]
+    params = {
+        **_patient_params("Procedure", "subject"),
+        "code": _param("code", "token", "Procedure.code", modifiers=("in",)),
+    }
+    token_paths = {"code": "code"}
+    includes = ("Procedure:encounter",)
+    include_paths = {"encounter": "encounter"}
+    documentation = "ACP-Procedure: the ACP conversations of the care plan."
+
+
+@register
+class EncounterHandler(PlanHandler):
+    resource_type = "Encounter"
+    profile = c.PROFILES["Encounter"]
+    params = {
+        **_patient_params("Encounter", "subject"),
+        "reason-reference": _param(
+            "reason-reference",
+            "reference",
+            "Encounter.reasonReference",
+            modifiers=("Procedure.code", "Procedure"),
+        ),
+    }
+    includes = ("Encounter:reason-reference",)
+    include_paths = {"reason-reference": "reasonReference"}
+    documentation = "ACP-Encounter: the ACP conversations of the care plan as encounters."
+
+    def matches(
+        self,
+        ctx: FhirContext,
+        resource: dict[str, Any],
+        crit: Criterion,
+        built: Built,
+    ) -> bool:
+        if crit.name != "reason-reference":
+            return super().matches(ctx, resource, crit, built)
+        reasons = [r.get("reference", "") for r in resource.get("reasonReference") or []]
+        if crit.modifier == "Procedure.code":
+            return any(
+                _token_match(built[r], "code", Criterion("code", "", crit.values))
+                for r in reasons
+                if r in built
+            )
+        return any(v.split("/")[-1] == r.split("/")[-1] for v in crit.values for r in reasons)
+
+
+@register
+class ConsentHandler(PlanHandler):
+    resource_type = "Consent"
+    profile = c.PROFILES["Consent:treatment"]
+    other_profiles = (c.PROFILES["Consent:adr"],)
+    patient_path = "patient"
+    params = {
+        **_patient_params("Consent", "patient"),
+        "scope": _param("scope", "token", "Consent.scope"),
+        "category": _param("category", "token", "Consent.category"),
+        "action": _param("action", "token", "Consent.provision.code"),
+    }
+    token_paths = {"scope": "scope", "category": "category", "action": "provision.code"}
+    includes = ("Consent:actor",)
+    include_paths = {"actor": "provision.actor.reference"}
+    documentation = (
+        "ACP-TreatmentDirective (treatment limits, ICD deactivation) and "
+        "ACP-AdvanceDirective (euthanasia request, earlier directives)."
+    )
+
+
+@register
+class GoalHandler(PlanHandler):
+    resource_type = "Goal"
+    profile = c.PROFILES["Goal"]
+    params = {
+        **_patient_params("Goal", "subject"),
+        "category": _param("category", "token", "Goal.category"),
+        "description": _param("description", "token", "Goal.description"),
+    }
+    token_paths = {"category": "category", "description": "description"}
+    documentation = "ACP-MedicalPolicyGoal: the main goal of medical policy."
+
+
+@register
+class ObservationHandler(PlanHandler):
+    resource_type = "Observation"
+    profile = c.PROFILES["Observation:" + c.OBS_CARE_WISHES]
+    other_profiles = tuple(
+        c.PROFILES["Observation:" + code]
+        for code in (c.OBS_PLACE_OF_DEATH, c.OBS_EUTHANASIA, c.OBS_DONATION, c.OBS_SENSE_OF_PURPOSE)
+    )
+    params = {
+        **_patient_params("Observation", "subject"),
+        "code": _param("code", "token", "Observation.code", modifiers=("in",)),
+    }
+    token_paths = {"code": "code"}
+    documentation = (
+        "ACP observations: specific care wishes, preferred place of death, "
+        "position on euthanasia, organ donation registration, sense of purpose."
+    )
+
+
+@register
+class DeviceHandler(PlanHandler):
+    resource_type = "Device"
+    profile = c.PROFILES["Device"]
+    patient_path = "patient"
+    params = {
+        **_patient_params("Device", "patient"),
+        "type": _param("type", "token", "Device.type", modifiers=("in",)),
+    }
+    token_paths = {"type": "type"}
+    documentation = (
+        "ACP-MedicalDevice.Product-ICD. A Device sent without a patient is "
+        "attached to the patient of the DeviceUseStatement that refers to it."
+    )
+
+    def locate(self, ctx: FhirContext, logical_id: str) -> tuple[int, str] | None:
+        row = identity.find("Device", logical_id)
+        if row is not None and row.patient_id is None:
+            return None
+        return super().locate(ctx, logical_id)
+
+    def resolve(self, ctx: FhirContext, logical_id: str) -> Any:
+        row = identity.find("Device", logical_id)
+        if row is not None and row.patient_id is None:
+            return None, "icd"  # not attached yet
+        return super().resolve(ctx, logical_id)
+
+    def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
+        row = identity.find("Device", logical_id)
+        if row is not None and row.patient_id is None:
+            return {
+                "resourceType": "Device",
+                "id": logical_id,
+                "meta": {"profile": [self.profile]},
+                "type": {"coding": [{"system": c.SNOMED, "code": "72506001"}]},
+            }
+        return super().read(ctx, logical_id)
+
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        if data.get("patient") is not None:
+            return super().write(ctx, logical_id, data)
+        if logical_id is None:
+            raise FhirError(
+                422,
+                Issue(
+                    "required",
+                    _("Device.patient is required to create a device with POST."),
+                    ("Device.patient",),
+                    key="patient-required",
+                ),
+            )
+        identity.check_client_id("Device", logical_id)
+        existing = identity.find("Device", logical_id)
+        if existing is not None and existing.patient_id is not None:
+            patient = Patient.objects.get(pk=existing.patient_id)
+            data = {**data, "patient": {"reference": f"Patient/{patient.pk}"}}
+            return super().write(ctx, logical_id, data)
+        # Remember an ICD without a patient until a DeviceUseStatement refers to it.
+        from palliare.organizations.models import Organization
+
+        anchor = ctx.actor.organization or Organization.objects.first()
+        assert anchor is not None
+        row = identity.remember(
+            "Device", logical_id, anchor, element="icd", created_by_id=ctx.actor.organization_id
+        )
+        ResourceIdentity.objects.filter(pk=row.pk).update(target_type="fhir.pending", target_id=0)
+        return self.read(ctx, logical_id), existing is None
+
+
+@register
+class DeviceUseStatementHandler(PlanHandler):
+    resource_type = "DeviceUseStatement"
+    profile = c.PROFILES["DeviceUseStatement"]
+    params = {
+        **_patient_params("DeviceUseStatement", "subject"),
+        "device": _param("device", "reference", "DeviceUseStatement.device", chains=("type",)),
+    }
+    includes = ("DeviceUseStatement:device",)
+    include_paths = {"device": "device"}
+    documentation = "ACP-MedicalDevice: the patient's ICD."
+
+    def matches(
+        self,
+        ctx: FhirContext,
+        resource: dict[str, Any],
+        crit: Criterion,
+        built: Built,
+    ) -> bool:
+        if crit.name != "device":
+            return super().matches(ctx, resource, crit, built)
+        ref = resource.get("device", {}).get("reference", "")
+        if crit.chain == "type":
+            device = built.get(ref)
+            return device is not None and _token_match(
+                device, "type", Criterion("type", crit.modifier, crit.values)
+            )
+        return any(v.split("/")[-1] == ref.split("/")[-1] for v in crit.values)
+
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        patient = self.patient_of(ctx, data)
+        device_ref = data.get("device")
+        if device_ref is None:
+            raise FhirError(
+                422,
+                Issue(
+                    "required",
+                    _("DeviceUseStatement.device is required."),
+                    ("DeviceUseStatement.device",),
+                    key="device-required",
+                ),
+            )
+        _t, target = resolve_reference(ctx, device_ref, ("Device",), "DeviceUseStatement.device")
+        attached_patient, _key = target
+        _type, device_id = split_reference(ctx, device_ref, "DeviceUseStatement.device")
+        if attached_patient is None:
+            ResourceIdentity.objects.filter(resource_type="Device", logical_id=device_id).update(
+                target_type=PATIENT_TARGET, target_id=patient.pk, patient=patient
+            )
+        elif attached_patient.pk != patient.pk:
+            raise FhirError(
+                422,
+                Issue(
+                    "business-rule",
+                    _("The device belongs to another patient."),
+                    ("DeviceUseStatement.device",),
+                    key="other-patient",
+                ),
+            )
+        return super().write(ctx, logical_id, data)
+
+
+@register
+class CommunicationRequestHandler(PlanHandler):
+    resource_type = "CommunicationRequest"
+    profile = c.PROFILES["CommunicationRequest"]
+    params = {
+        **_patient_params("CommunicationRequest", "subject"),
+        "category": _param("category", "token", "CommunicationRequest.category"),
+    }
+    token_paths = {"category": "category"}
+    documentation = "ACP-InformRelativesRequest: the patient informs relatives (rc2)."
+
+
+@register
+class CommunicationHandler(PlanHandler):
+    resource_type = "Communication"
+    profile = c.PROFILES["Communication"]
+    params = {
+        **_patient_params("Communication", "subject"),
+        "category": _param("category", "token", "Communication.category"),
+        "reason-code": _param("reason-code", "token", "Communication.reasonCode"),
+    }
+    token_paths = {"category": "category", "reason-code": "reasonCode"}
+    documentation = "ACP-Communication (before rc2): the patient informs relatives."
+
+
+@register
+class ConditionHandler(PlanHandler):
+    resource_type = "Condition"
+    profile = c.PROFILES["Condition"]
+    params = _patient_params("Condition", "subject")
+    interactions = ("read", "search-type")
+    documentation = (
+        "The life-limiting condition as the register's diagnosis group (text). "
+        "Read only: the register records it when the palliative phase is marked."
+    )
+
+
+@register
+class QuestionnaireResponseHandler(PlanHandler):
+    resource_type = "QuestionnaireResponse"
+    profile = c.PROFILES["QuestionnaireResponse"]
+    params = {
+        **_patient_params("QuestionnaireResponse", "subject"),
+        "questionnaire": _param(
+            "questionnaire",
+            "reference",
+            "QuestionnaireResponse.questionnaire",
+            "the IKNL ACP form: " + c.QUESTIONNAIRE,
+        ),
+    }
+    documentation = (
+        "The IKNL ACP form (Questionnaire ACP-zib2020, referred to by canonical "
+        "URL) filled in from the care plan; an incoming form updates the plan."
+    )
+
+    def matches(
+        self,
+        ctx: FhirContext,
+        resource: dict[str, Any],
+        crit: Criterion,
+        built: Built,
+    ) -> bool:
+        if crit.name != "questionnaire":
+            return super().matches(ctx, resource, crit, built)
+        wanted = {
+            v.split("|")[0].replace(c.QUESTIONNAIRE_OLD, c.QUESTIONNAIRE) for v in crit.values
+        }
+        return resource.get("questionnaire") in wanted
+
+    def patient_of(self, ctx: FhirContext, data: dict[str, Any]) -> Patient:
+        if data.get("subject") is not None:
+            return super().patient_of(ctx, data)
+        # The 0.1.3 form has no subject: find the patient by the form's name and birth date.
+        from .form_reading import answers_by_link
+
+        answers = answers_by_link(data.get("item"))
+
+        def text(link: str) -> str:
+            return next(
+                (
+                    str(
+                        a.get("valueString") or a.get("valueDateTime") or a.get("valueDate") or ""
+                    ).strip()
+                    for a in answers.get(link, [])
+                ),
+                "",
+            )
+
+        born: str = text("967")[:10]
+        candidates = Patient.objects.visible_to(ctx.actor).filter(
+            family_name__iexact=text("966"),
+            given_name__istartswith=text("964") or "?",
+            date_of_birth=born if len(born) == 10 else "1000-01-01",
+        )[:2]
+        if len(candidates) != 1:
+            raise FhirError(
+                422,
+                Issue(
+                    "required",
+                    _(
+                        "QuestionnaireResponse.subject is required "
+                        "(the form's name and date of birth do not "
+                        "identify one patient)."
+                    ),
+                    ("QuestionnaireResponse.subject",),
+                    key="patient-required",
+                ),
+            )
+        return candidates[0]
+
+
+def _apply_form(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
+    from .form_reading import answers_by_link, apply_form
+
+    questionnaire = str(data.get("questionnaire") or "").split("|")[0]
+    if questionnaire not in (c.QUESTIONNAIRE, c.QUESTIONNAIRE_OLD):
+        raise FhirError(
+            422,
+            Issue(
+                "not-supported",
+                _("Palliare reads the IKNL ACP form (%(url)s) only."),
+                ("QuestionnaireResponse.questionnaire",),
+                params={"url": c.QUESTIONNAIRE},
+                key="questionnaire",
+            ),
+        )
+    apply_form(answers_by_link(data.get("item")), state)
+    return "form"
+
+
+APPLY["QuestionnaireResponse"] = _apply_form

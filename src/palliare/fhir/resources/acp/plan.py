@@ -1,0 +1,249 @@
+"""A patient's care plan as FHIR resources (export), with stable logical ids per element."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from palliare.careplans import content as plan_content
+from palliare.careplans.constants import (
+    AcpYesNoUnknown,
+    PractitionerFunction,
+    Treatment,
+    TreatmentDecision,
+)
+from palliare.organizations.constants import Discipline
+from palliare.organizations.models import Membership, Professional
+from palliare.patients.models import Patient
+
+from ... import identity
+from ...models import ResourceIdentity
+from ..base import reference_to
+from . import codes as c
+
+FUNCTION_OF_DISCIPLINE: dict[str, str] = {
+    Discipline.GENERAL_PRACTITIONER: PractitionerFunction.GP,
+    Discipline.ELDERLY_CARE_PHYSICIAN: PractitionerFunction.ELDERLY_CARE_PHYSICIAN,
+    Discipline.NURSE: PractitionerFunction.NURSE,
+    Discipline.NURSE_SPECIALIST: PractitionerFunction.NURSE,
+    Discipline.PHYSICIAN_ASSISTANT: PractitionerFunction.PHYSICIAN_ASSISTANT,
+    Discipline.PHYSICIAN: PractitionerFunction.PHYSICIAN,
+    Discipline.MEDICAL_SPECIALIST: PractitionerFunction.PHYSICIAN,
+}
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha256(text.strip().lower().encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Element:
+    """One resource the plan yields: its type, the plan element it stands for, its id slug."""
+
+    resource_type: str
+    key: str
+    slug: str
+    data: Any = None
+
+
+@dataclass
+class PlanState:
+    patient: Patient
+    patient_ref: str  # "Patient/<logical id>"
+    version_number: int
+    version_date: dt.datetime | None
+    content: dict[str, Any]
+    rows: dict[tuple[str, str], ResourceIdentity] = field(default_factory=dict)
+    people: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    #: Who saved the current version (name, organisation), for a display-only reference.
+    version_author: str = ""
+
+    def logical_id(self, element: Element) -> str:
+        row = self.rows.get((element.resource_type, element.key))
+        return row.logical_id if row else f"acp-{self.patient.pk}-{element.slug}"
+
+    @property
+    def agreement_date(self) -> str:
+        """The date of the agreements: the most recent ACP conversation, else the version."""
+        conversations = self.content.get("conversations") or []
+        if conversations and conversations[0].get("date"):
+            return str(conversations[0]["date"])
+        return self.version_date.date().isoformat() if self.version_date else ""
+
+
+def load(patient: Patient) -> PlanState:
+    return load_many([patient])[0]
+
+
+def load_many(patients: list[Patient]) -> list[PlanState]:
+    """The plan states of several patients in three queries."""
+    from palliare.careplans.models import CarePlan
+
+    pks = [p.pk for p in patients]
+    plans = {
+        plan.patient_id: plan
+        for plan in CarePlan.objects.select_related("current_version").filter(patient_id__in=pks)
+    }
+    rows: dict[int, dict[tuple[str, str], ResourceIdentity]] = {pk: {} for pk in pks}
+    patient_ids: dict[int, str] = {}
+    for row in ResourceIdentity.objects.filter(patient_id__in=pks):
+        if row.resource_type == "Patient" and row.element == "":
+            patient_ids[row.target_id] = row.logical_id
+        elif row.element and row.patient_id is not None:
+            rows[row.patient_id][(row.resource_type, row.element)] = row
+    return [
+        _state(p, plans.get(p.pk), rows[p.pk], patient_ids.get(p.pk, str(p.pk))) for p in patients
+    ]
+
+
+def _state(
+    patient: Patient,
+    plan: Any,
+    rows: dict[tuple[str, str], ResourceIdentity],
+    pid: str,
+) -> PlanState:
+    version = plan.current_version if plan is not None else None
+    content = plan_content.normalise(version.content) if version else plan_content.empty()
+    return PlanState(
+        patient,
+        f"Patient/{pid}",
+        version.number if version else 0,
+        version.created_at if version else None,
+        content,
+        rows,
+        version_author=(
+            ", ".join(p for p in (version.author_name, version.author_organization_name) if p)
+            if version
+            else ""
+        ),
+    )
+
+
+# --- which elements a plan has ---------------------------------------------------------------
+
+
+def _decided(row: dict[str, Any]) -> bool:
+    if row["decision"] in ("", None):
+        return False
+    if row["decision"] == TreatmentDecision.NOT_DISCUSSED:
+        return bool(row["specification"] or row["note"])
+    return True
+
+
+def elements(state: PlanState) -> list[Element]:
+    content = state.content
+    found: list[Element] = []
+    if state.patient.diagnosis_group:
+        found.append(Element("Condition", "condition", "diagnosis", None))
+    if state.version_number == 0:
+        return found
+    for row in content["contacts"]:
+        key = f"contact:{short_hash(row['name'])}"
+        found.append(Element("RelatedPerson", key, f"contact-{short_hash(row['name'])}", row))
+    seen: dict[str, int] = {}
+    for row in content["conversations"]:
+        day = str(row["date"])
+        seen[day] = seen.get(day, 0) + 1
+        suffix = f"-{seen[day]}" if seen[day] > 1 else ""
+        key = f"conversation:{day}{suffix}"
+        slug = f"conv-{day.replace('-', '')}{suffix}"
+        found += [Element("Procedure", key, slug, row), Element("Encounter", key, slug, row)]
+    if content["goal"]["code"]:
+        found.append(Element("Goal", "goal", "goal", content["goal"]))
+    for row in content["treatment_limits"]:
+        if not _decided(row):
+            continue
+        if row["treatment"] == Treatment.OTHER:
+            h = short_hash(row["text"])
+            found.append(Element("Consent", f"limit:OTH:{h}", f"limit-oth-{h}", row))
+        else:
+            found.append(
+                Element("Consent", f"limit:{row['treatment']}", f"limit-{row['treatment']}", row)
+            )
+    icd = content["icd"]
+    if icd["deactivation"]:
+        found.append(Element("Consent", "icd-deactivation", "limit-icd-off", icd))
+    if icd["present"] == AcpYesNoUnknown.YES:
+        found += [
+            Element("Device", "icd", "icd", icd),
+            Element("DeviceUseStatement", "icd", "icd", icd),
+        ]
+    wishes = content["wishes"]
+    if wishes["care_wishes"]:
+        found.append(Element("Observation", "wish:care", "care-wishes", c.OBS_CARE_WISHES))
+    if wishes["place_of_death"] or wishes["place_of_death_note"]:
+        found.append(Element("Observation", "wish:place", "place-of-death", c.OBS_PLACE_OF_DEATH))
+    if wishes["euthanasia_position"]:
+        found.append(Element("Observation", "wish:euthanasia", "euthanasia", c.OBS_EUTHANASIA))
+    if wishes["organ_donation_registered"]:
+        found.append(Element("Observation", "wish:donation", "organ-donation", c.OBS_DONATION))
+    if wishes["what_matters"]:
+        found.append(Element("Observation", "wish:matters", "what-matters", c.OBS_SENSE_OF_PURPOSE))
+    if wishes["euthanasia_written_request"] == AcpYesNoUnknown.YES:
+        found.append(Element("Consent", "advance:euthanasia", "advance-euthanasia", wishes))
+    if content["earlier"]["exist"] == AcpYesNoUnknown.YES:
+        found.append(Element("Consent", "advance:earlier", "advance-earlier", content["earlier"]))
+    if content["sharing"]["patient_informed"] == AcpYesNoUnknown.YES:
+        found += [
+            Element("CommunicationRequest", "sharing:informed", "inform-relatives", None),
+            Element("Communication", "sharing:informed", "inform-relatives", None),
+        ]
+    found.append(Element("QuestionnaireResponse", "form", "form", None))
+    return found
+
+
+# --- the professional who held a conversation ----------------------------------------------------
+
+
+def professional_named(name: str) -> Professional | None:
+    """The one directory professional with exactly this full name, or None."""
+    if not name.strip():
+        return None
+    last = name.split()[-1]
+    candidates = [
+        p
+        for p in Professional.objects.filter(family_name__iendswith=last)[:20]
+        if p.full_name.strip().lower() == name.strip().lower()
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def practitioner_reference(state: PlanState, name: str) -> dict[str, Any] | None:
+    """A reference to the PractitionerRole (else Practitioner) of the professional who held
+    the conversation; a display-only reference when the directory does not know the name."""
+    if not name:
+        return None
+    if name not in state.people:
+        pro = professional_named(name)
+        ref: dict[str, Any] | None = None
+        if pro is not None:
+            row = (
+                ResourceIdentity.objects.filter(
+                    resource_type="PractitionerRole",
+                    target_type="organizations.professional",
+                    target_id=pro.pk,
+                ).first()
+                or ResourceIdentity.objects.filter(
+                    resource_type="PractitionerRole",
+                    target_type="organizations.membership",
+                    target_id__in=Membership.objects.filter(professional=pro).values("pk"),
+                ).first()
+            )
+            if row is not None:
+                ref = reference_to("PractitionerRole", row.logical_id, name)
+            else:
+                ref = reference_to("Practitioner", identity.logical_id("Practitioner", pro), name)
+        state.people[name] = ref
+    found = state.people[name]
+    return dict(found) if found else {"display": name}
+
+
+def author(state: PlanState) -> dict[str, Any] | None:
+    """Who made the agreements: the professional of the latest conversation (a reference to
+    the directory when it knows the name, else by name), else who saved the version."""
+    conversations = state.content["conversations"]
+    if conversations and conversations[0]["held_by"]:
+        return practitioner_reference(state, conversations[0]["held_by"])
+    return {"display": state.version_author} if state.version_author else None

@@ -1,0 +1,190 @@
+"""The handler of a resource type: read, search, write and includes, over the domain."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext_lazy as _
+
+from ..context import FhirContext
+from ..outcome import FhirError, Issue
+from ..search import Query, SearchParam
+
+REGISTRY: dict[str, Handler] = {}
+
+
+def register(cls: type[Handler]) -> type[Handler]:
+    REGISTRY[cls.resource_type] = cls()
+    return cls
+
+
+def handler_for(resource_type: str) -> Handler:
+    from . import load
+
+    load()
+    handler = REGISTRY.get(resource_type)
+    if handler is None or resource_type.startswith("_"):
+        raise FhirError(
+            404,
+            Issue(
+                "not-supported",
+                _("Resource type %(type)s is not supported by this server."),
+                params={"type": str(resource_type)[:60]},
+                key="unsupported-type",
+            ),
+        )
+    return handler
+
+
+def not_found(resource_type: str, logical_id: str) -> FhirError:
+    return FhirError(
+        404,
+        Issue(
+            "not-found",
+            _("%(type)s/%(id)s does not exist or you may not see it."),
+            params={"type": resource_type, "id": logical_id[:64]},
+            key="not-found",
+        ),
+    )
+
+
+def unprocessable(message: Any, where: str, key: str, **params: Any) -> FhirError:
+    return FhirError(422, Issue("processing", message, (where,), params=params, key=key))
+
+
+class Handler:
+    resource_type: ClassVar[str]
+    profile: ClassVar[str] = ""
+    #: Further profiles the type is exported with (CapabilityStatement.supportedProfile).
+    other_profiles: ClassVar[tuple[str, ...]] = ()
+    params: ClassVar[dict[str, SearchParam]] = {}
+    includes: ClassVar[tuple[str, ...]] = ()
+    interactions: ClassVar[tuple[str, ...]] = ("read", "search-type", "create", "update")
+    documentation: ClassVar[str] = ""
+
+    def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def search(self, ctx: FhirContext, query: Query) -> tuple[list[dict[str, Any]], int]:
+        raise NotImplementedError
+
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        """Create (``logical_id`` None or new) or update; returns (resource, created)."""
+        raise FhirError(
+            405,
+            Issue(
+                "not-supported",
+                _("%(type)s cannot be written through this server."),
+                params={"type": self.resource_type},
+                key="write-not-supported",
+            ),
+        )
+
+    def assigned_id(self, ctx: FhirContext, logical_id: str) -> bool:
+        """Whether ``logical_id`` is an id this server assigned to an existing resource (so a
+        PUT to it is an update, not a client-assigned id)."""
+        return False
+
+    def resolve(self, ctx: FhirContext, logical_id: str) -> Any:
+        """The domain object behind ``Type/id`` (for references), or FhirError 404."""
+        raise not_found(self.resource_type, logical_id)
+
+    def include(
+        self, ctx: FhirContext, matches: list[dict[str, Any]], include: str
+    ) -> list[dict[str, Any]]:
+        return []
+
+
+# --- references ------------------------------------------------------------------------
+
+_RELATIVE = re.compile(
+    r"^(?:(?P<base>https?://.+)/)?(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})(?:/_history/[A-Za-z0-9\-.]+)?$"
+)
+
+
+def split_reference(ctx: FhirContext, reference: Any, path: str) -> tuple[str, str]:
+    """(type, logical id) of a Reference; ``urn:uuid`` entries of the same transaction are
+    replaced by the ids they were given."""
+    if not isinstance(reference, dict) or not isinstance(reference.get("reference"), str):
+        raise unprocessable(
+            _("%(path)s must be a literal reference (Type/id)."),
+            path,
+            "reference-form",
+            path=path,
+        )
+    text = reference["reference"]
+    if text.startswith(("urn:uuid:", "urn:oid:")):
+        target = ctx.placeholders.get(text)
+        if target is None:
+            raise unprocessable(
+                _("%(path)s refers to %(ref)s, which is not an entry of this transaction."),
+                path,
+                "reference-unresolved",
+                path=path,
+                ref=text[:100],
+            )
+        text = target
+    match = _RELATIVE.match(text)
+    if match is None:
+        raise unprocessable(
+            _("%(path)s: %(ref)s is not a reference of the form Type/id."),
+            path,
+            "reference-form",
+            path=path,
+            ref=text[:100],
+        )
+    if match.group("base") and match.group("base").rstrip("/") != ctx.base_url.rstrip("/"):
+        raise unprocessable(
+            _(
+                "%(path)s refers to another server (%(ref)s); only references to this server "
+                "can be stored."
+            ),
+            path,
+            "reference-external",
+            path=path,
+            ref=text[:100],
+        )
+    return match.group("type"), match.group("id")
+
+
+def resolve_reference(
+    ctx: FhirContext, reference: Any, allowed: tuple[str, ...], path: str
+) -> tuple[str, Any]:
+    """(type, domain object) of a reference, checking its type and that it exists (and that the
+    client may see it). A missing or invisible target is a 422 naming the element."""
+    rtype, rid = split_reference(ctx, reference, path)
+    declared = reference.get("type") if isinstance(reference, dict) else None
+    if rtype not in allowed or (declared and declared != rtype):
+        raise unprocessable(
+            _("%(path)s must refer to %(allowed)s, not %(type)s."),
+            path,
+            "reference-type",
+            path=path,
+            allowed=" or ".join(allowed),
+            type=rtype,
+        )
+    from . import handler_for
+
+    try:
+        return rtype, handler_for(rtype).resolve(ctx, rid)
+    except FhirError as exc:
+        if exc.status != 404:
+            raise
+        raise unprocessable(
+            _("%(path)s refers to %(type)s/%(id)s, which does not exist (or you may not see it)."),
+            path,
+            "reference-not-found",
+            path=path,
+            type=rtype,
+            id=rid,
+        ) from None
+
+
+def reference_to(resource_type: str, logical_id: str, display: str = "") -> dict[str, Any]:
+    ref: dict[str, Any] = {"reference": f"{resource_type}/{logical_id}", "type": resource_type}
+    if display:
+        ref["display"] = display
+    return ref

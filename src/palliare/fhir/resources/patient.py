@@ -1,0 +1,496 @@
+"""Patient ↔ ``patients.Patient`` (ACP-Patient on nl-core-Patient).
+
+Kept: BSN, the official name (given names, prefix, family name), gender, birth date, the home
+address (street, house number, postcode, place), the phone number, the GP practice
+(``generalPractitioner``), and — read-only — the date of death. Business identifiers other
+than the BSN are kept with the resource's identity. Not kept: further names, e-mail, further
+addresses and phone numbers, marital status, nationality, language, partner names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from palliare.organizations.constants import OrganizationType
+from palliare.organizations.models import Organization, PostcodeArea
+from palliare.organizations.validators import normalize_postcode
+from palliare.patients import access as patient_access
+from palliare.patients.constants import Sex
+from palliare.patients.models import Patient
+from palliare.patients.services import ConflictError, DuplicatePatientError
+from palliare.patients.validators import normalize_bsn
+
+from .. import identity, services
+from ..constants import ACP_BASE, BSN
+from ..context import FhirContext
+from ..models import ResourceIdentity
+from ..outcome import FhirError, Issue
+from ..search import Criterion, Query, SearchParam, date_q, instant, parse_token
+from .base import Handler, not_found, reference_to, register, resolve_reference, unprocessable
+from .datatypes import (
+    identifiers_with,
+    read_address,
+    read_name,
+    read_telecom,
+    write_address,
+    write_name,
+    write_telecom,
+)
+from .directory import membership_organization
+
+GENDER_TO_SEX: dict[str, str] = {
+    "female": Sex.FEMALE,
+    "male": Sex.MALE,
+    "other": Sex.UNDIFFERENTIATED,
+    "unknown": Sex.UNKNOWN,
+}
+SEX_TO_GENDER: dict[str, str] = {str(v): k for k, v in GENDER_TO_SEX.items()}
+PROFILE = ACP_BASE + "ACP-Patient"
+TARGET = "patients.patient"
+
+#: Contributions of other parts to the Patient resource (the care plan's decision-making
+#: capacity and contact persons): callables (patients, resources) -> None, called once for a
+#: page of patients and their resources (so they can load what they need in bulk).
+ENRICHERS: list[Any] = []
+#: ... and what they take from an incoming Patient: callables (ctx, patient, data) -> None.
+WRITERS: list[Any] = []
+
+
+def patient_pk(logical_id: str) -> int | None:
+    row = identity.find("Patient", logical_id)
+    if row is not None:
+        return row.target_id if row.target_type == TARGET else None
+    if logical_id.isdigit() and len(logical_id) < 19:
+        return int(logical_id)
+    return None
+
+
+def to_fhir(
+    patient: Patient,
+    row: ResourceIdentity | None,
+    gp_ids: dict[int, str] | None = None,
+    enrich: bool = True,
+) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": row.logical_id if row else str(patient.pk),
+        "meta": {
+            "versionId": str(patient.version),
+            "lastUpdated": instant(patient.updated_at),
+            "profile": [PROFILE],
+        },
+        "identifier": [{"system": BSN, "value": patient.bsn}],
+        "name": write_name(patient.given_name, "", patient.family_name_prefix, patient.family_name),
+    }
+    resource["identifier"] += identity.extra_identifiers(row)
+    telecom = write_telecom(phone=patient.phone)
+    if telecom:
+        resource["telecom"] = telecom
+    resource["gender"] = SEX_TO_GENDER.get(patient.sex, "unknown")
+    resource["birthDate"] = patient.date_of_birth.isoformat()
+    if patient.date_of_death:
+        resource["deceasedDateTime"] = patient.date_of_death.isoformat()
+    address = write_address(patient.street, patient.house_number, patient.postcode, patient.city)
+    if address:
+        resource["address"] = address
+    if gp_ids is not None and patient.gp_practice_id in gp_ids:
+        gp_id = gp_ids[patient.gp_practice_id]
+    else:
+        gp_id = identity.logical_id("Organization", patient.gp_practice)
+    resource["generalPractitioner"] = [
+        reference_to("Organization", gp_id, patient.gp_practice.name)
+    ]
+    if enrich:
+        for enricher in ENRICHERS:
+            enricher([patient], [resource])
+    return resource
+
+
+def _required(message: Any, path: str, key: str) -> FhirError:
+    return FhirError(422, Issue("required", message, (path,), key=key))
+
+
+def to_domain(ctx: FhirContext, data: dict[str, Any], current: Patient | None) -> dict[str, Any]:
+    """The register's fields from a Patient resource (422 naming what the register needs)."""
+    bsns = identifiers_with(data.get("identifier"), BSN)
+    if not bsns:
+        raise _required(
+            _(
+                "The register needs the patient's BSN (identifier with system "
+                "http://fhir.nl/fhir/NamingSystem/bsn)."
+            ),
+            "Patient.identifier",
+            "bsn-required",
+        )
+    name = read_name(data.get("name"))
+    if not name.family:
+        raise _required(
+            _("The register needs the patient's family name."),
+            "Patient.name.family",
+            "family-required",
+        )
+    birth = data.get("birthDate")
+    try:
+        born = dt.date.fromisoformat(birth) if isinstance(birth, str) else None
+    except ValueError:
+        born = None
+    if born is None:
+        raise _required(
+            _("The register needs the full date of birth (YYYY-MM-DD)."),
+            "Patient.birthDate",
+            "birthdate-required",
+        )
+    result: dict[str, Any] = {
+        "bsn": normalize_bsn(bsns[0]),
+        "given_name": (name.given or name.initials)[:100],
+        "family_name_prefix": name.prefix[:20],
+        "family_name": name.family[:100],
+        "date_of_birth": born,
+        "sex": GENDER_TO_SEX.get(str(data.get("gender") or "unknown"), Sex.UNKNOWN),
+        "phone": read_telecom(data.get("telecom"), "phone"),
+        "street": "",
+        "house_number": "",
+        "postcode": "",
+        "city": "",
+    }
+    address = read_address(data.get("address"))
+    if address is not None:
+        postcode = normalize_postcode(address.postcode)
+        if postcode and not PostcodeArea.objects.filter(pk=postcode[:4]).exists():
+            raise unprocessable(
+                _("Postcode area %(pc4)s is unknown to this register."),
+                "Patient.address[0].postalCode",
+                "postcode-unknown",
+                pc4=postcode[:4],
+            )
+        result.update(
+            street=address.street[:200],
+            house_number=address.house_number[:20],
+            postcode=postcode,
+            city=address.city[:100],
+        )
+    result["gp_practice"] = _gp_practice(ctx, data, current)
+    return result
+
+
+def _gp_practice(ctx: FhirContext, data: dict[str, Any], current: Patient | None) -> Organization:
+    refs = data.get("generalPractitioner") or []
+    for i, ref in enumerate(refs if isinstance(refs, list) else []):
+        path = f"Patient.generalPractitioner[{i}]"
+        rtype, target = resolve_reference(
+            ctx, ref, ("Organization", "PractitionerRole", "Practitioner"), path
+        )
+        org = target if rtype == "Organization" else membership_organization(target)
+        if org is None:
+            continue
+        if org.type != OrganizationType.GP_PRACTICE:
+            raise unprocessable(
+                _("%(path)s must be the patient's GP practice; %(name)s is not a GP practice."),
+                path,
+                "gp-practice-type",
+                path=path,
+                name=org.name,
+            )
+        return org
+    if current is not None:
+        return current.gp_practice
+    own = ctx.actor.organization
+    if own is not None and own.type == OrganizationType.GP_PRACTICE:
+        return own
+    raise _required(
+        _(
+            "The register keeps patients with their GP practice: send generalPractitioner "
+            "(an Organization that is a GP practice)."
+        ),
+        "Patient.generalPractitioner",
+        "gp-required",
+    )
+
+
+def _validation_error(exc: ValidationError) -> FhirError:
+    field_paths = {
+        "bsn": "Patient.identifier",
+        "given_name": "Patient.name.given",
+        "family_name": "Patient.name.family",
+        "family_name_prefix": "Patient.name.family",
+        "date_of_birth": "Patient.birthDate",
+        "postcode": "Patient.address.postalCode",
+        "street": "Patient.address.line",
+        "house_number": "Patient.address.line",
+        "city": "Patient.address.city",
+        "phone": "Patient.telecom",
+        "gp_practice": "Patient.generalPractitioner",
+    }
+    from ..outcome import issues_from_validation
+
+    issues = issues_from_validation(exc, field_paths, "Patient", "register")
+    return FhirError(422, issues)
+
+
+_SEARCH = {
+    "_id": SearchParam("_id", "token", "Patient.id"),
+    "_lastUpdated": SearchParam("_lastUpdated", "date", "Patient.meta.lastUpdated"),
+    "identifier": SearchParam(
+        "identifier",
+        "token",
+        "Patient.identifier",
+        "BSN: http://fhir.nl/fhir/NamingSystem/bsn|<bsn>",
+    ),
+    "family": SearchParam("family", "string", "Patient.name.family", modifiers=("exact",)),
+    "given": SearchParam("given", "string", "Patient.name.given", modifiers=("exact",)),
+    "name": SearchParam("name", "string", "Patient.name", modifiers=("exact",)),
+    "birthdate": SearchParam("birthdate", "date", "Patient.birthDate"),
+    "gender": SearchParam("gender", "token", "Patient.gender"),
+    "general-practitioner": SearchParam(
+        "general-practitioner", "reference", "Patient.generalPractitioner"
+    ),
+}
+
+
+#: Up to this many candidates, a search checks access per patient.
+_FEW = 20
+
+
+def _string_q(field_names: list[str], criterion: Criterion) -> Q:
+    combined = Q(pk__in=[])
+    for value in criterion.values:
+        for name in field_names:
+            lookup = "iexact" if criterion.modifier == "exact" else "istartswith"
+            combined |= Q(**{f"{name}__{lookup}": value})
+    return combined
+
+
+def _ids_q(resource_type: str, criterion: Criterion) -> Q:
+    pks = []
+    for value in criterion.values:
+        _sys, code = parse_token(value)
+        pk = patient_pk(code or "") if resource_type == "Patient" else None
+        if pk is not None:
+            pks.append(pk)
+    return Q(pk__in=pks)
+
+
+@register
+class PatientHandler(Handler):
+    resource_type = "Patient"
+    profile = PROFILE
+    params = _SEARCH
+    documentation = "ACP-Patient (nl-core-Patient) over the palliative register."
+
+    def resolve(self, ctx: FhirContext, logical_id: str) -> Patient:
+        pk = patient_pk(logical_id)
+        patient = (
+            Patient.objects.visible_to(ctx.actor)
+            .select_related("gp_practice")
+            .filter(pk=pk)
+            .first()
+            if pk is not None
+            else None
+        )
+        if patient is None:
+            raise not_found("Patient", logical_id)
+        return patient
+
+    def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
+        pk = patient_pk(logical_id)
+        if pk is None:
+            raise not_found("Patient", logical_id)
+        try:
+            patient = patient_access.get_patient_for(
+                ctx.actor,
+                pk,
+                event="fhir.read",
+                details={"resource": f"Patient/{logical_id}"},
+            )
+        except Http404:
+            raise not_found("Patient", logical_id) from None
+        row = identity.ids_for("Patient", TARGET, [patient.pk]).get(patient.pk)
+        return to_fhir(patient, row)
+
+    def filtered(self, ctx: FhirContext, query: Query, visible: bool = True) -> QuerySet[Patient]:
+        qs = Patient.objects.visible_to(ctx.actor) if visible else Patient.objects.all()
+        for c in query.criteria:
+            if c.name == "_id":
+                qs = qs.filter(_ids_q("Patient", c))
+            elif c.name == "_lastUpdated":
+                qs = qs.filter(date_q("updated_at", c))
+            elif c.name == "birthdate":
+                qs = qs.filter(date_q("date_of_birth", c))
+            elif c.name == "identifier":
+                q = Q(pk__in=[])
+                for value in c.values:
+                    system, code = parse_token(value)
+                    if system in (None, BSN) and code:
+                        q |= Q(bsn=normalize_bsn(code))
+                    if code and system != BSN:
+                        q |= Q(pk__in=identity.with_identifier("Patient", system, code))
+                qs = qs.filter(q)
+            elif c.name == "gender":
+                qs = qs.filter(
+                    sex__in=[GENDER_TO_SEX.get(parse_token(v)[1] or "", "?") for v in c.values]
+                )
+            elif c.name == "family":
+                qs = qs.filter(_string_q(["family_name"], c))
+            elif c.name == "given":
+                qs = qs.filter(_string_q(["given_name"], c))
+            elif c.name == "name":
+                qs = qs.filter(_string_q(["family_name", "given_name"], c))
+            elif c.name == "general-practitioner":
+                orgs = []
+                for value in c.values:
+                    ref = value if "/" in value else f"Organization/{value}"
+                    rtype, _slash, rid = ref.partition("/")
+                    if rtype == "Organization":
+                        from .directory import organization_pk
+
+                        pk = organization_pk(rid)
+                        if pk is not None:
+                            orgs.append(pk)
+                qs = qs.filter(gp_practice_id__in=orgs)
+        return qs
+
+    def search(self, ctx: FhirContext, query: Query) -> tuple[list[dict[str, Any]], int]:
+        page: list[Patient] | None = None
+        if any(c.name in ("identifier", "_id") for c in query.criteria):
+            # A lookup by BSN or id finds a handful of patients: check access per patient
+            # (the policy's per-patient path) instead of intersecting with every visible id.
+            candidates = list(
+                self.filtered(ctx, query, visible=False)
+                .select_related("gp_practice")
+                .order_by("pk")[: _FEW + 1]
+            )
+            if len(candidates) <= _FEW:
+                allowed = [p for p in candidates if patient_access.access_purpose(ctx.actor, p)]
+                total = len(allowed)
+                page = allowed[query.offset : query.offset + query.count]
+        if page is None:
+            qs = self.filtered(ctx, query)
+            total = qs.count()
+            page = list(
+                qs.select_related("gp_practice").order_by("pk")[
+                    query.offset : query.offset + query.count
+                ]
+            )
+        if query.count == 0:
+            return [], total
+        rows = identity.ids_for("Patient", TARGET, [p.pk for p in page])
+        practices = {p.gp_practice_id for p in page}
+        org_rows = identity.ids_for("Organization", "organizations.organization", practices)
+        gp_ids = {pk: org_rows[pk].logical_id if pk in org_rows else str(pk) for pk in practices}
+        patient_access.record_list_view(ctx.actor, "fhir.search", page)
+        resources = [to_fhir(p, rows.get(p.pk), gp_ids, enrich=False) for p in page]
+        for enricher in ENRICHERS:
+            enricher(page, resources)
+        return resources, total
+
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        current: Patient | None = None
+        if logical_id is not None:
+            pk = patient_pk(logical_id)
+            if pk is not None:
+                current = Patient.objects.select_related("gp_practice").filter(pk=pk).first()
+                if (
+                    current is not None
+                    and patient_access.access_purpose(ctx.actor, current) is None
+                ):
+                    raise not_found("Patient", logical_id)
+            if current is None and logical_id.isdigit():
+                raise not_found("Patient", logical_id)
+        fields = to_domain(ctx, data, current)
+        if current is None:
+            by_bsn = Patient.objects.filter(bsn=fields["bsn"]).first()
+            if by_bsn is not None:
+                if patient_access.access_purpose(ctx.actor, by_bsn) is None:
+                    raise FhirError(
+                        409,
+                        patient_id=by_bsn.pk,
+                        issues=Issue(
+                            "duplicate",
+                            _(
+                                "A patient with this BSN is already registered by another GP "
+                                "practice; Palliare links it only for organisations with a care "
+                                "relationship."
+                            ),
+                            ("Patient.identifier",),
+                            key="duplicate-bsn",
+                        ),
+                    )
+                current = by_bsn
+        extra = [
+            identity.keepable(i)
+            for i in data.get("identifier") or []
+            if isinstance(i, dict) and i.get("system") != BSN and i.get("value")
+        ]
+        try:
+            if current is None:
+                patient = services.create_patient(ctx, fields)
+                created = True
+            else:
+                if fields["bsn"] != current.bsn:
+                    raise unprocessable(
+                        _("The BSN of a registered patient cannot be changed."),
+                        "Patient.identifier",
+                        "bsn-changed",
+                    )
+                fields.pop("bsn")
+                patient = services.update_patient(ctx, current, fields, ctx.extra.get("if_match"))
+                created = False
+        except DuplicatePatientError:
+            raise FhirError(
+                409,
+                Issue(
+                    "duplicate",
+                    _("A patient with this BSN already exists."),
+                    ("Patient.identifier",),
+                    key="duplicate-bsn",
+                ),
+            ) from None
+        except ConflictError as exc:
+            raise FhirError(
+                412,
+                Issue(
+                    "conflict",
+                    _("The patient was changed meanwhile (now version %(version)s)."),
+                    params={"version": exc.current_version},
+                    key="version-conflict",
+                ),
+            ) from None
+        except PermissionDenied:
+            raise FhirError(
+                403, Issue("forbidden", _("You may not change this patient."), key="forbidden")
+            ) from None
+        except ValidationError as exc:
+            raise _validation_error(exc) from None
+        row: ResourceIdentity | None = identity.ids_for("Patient", TARGET, [patient.pk]).get(
+            patient.pk
+        )
+        if logical_id is not None and not logical_id.isdigit():
+            row = identity.remember(
+                "Patient",
+                logical_id,
+                patient,
+                patient_id=patient.pk,
+                identifiers=extra,
+                created_by_id=ctx.actor.organization_id,
+            )
+        elif extra or row is not None:
+            row = identity.remember(
+                "Patient",
+                row.logical_id if row else str(patient.pk),
+                patient,
+                patient_id=patient.pk,
+                identifiers=extra,
+                created_by_id=ctx.actor.organization_id,
+            )
+        for writer in WRITERS:
+            writer(ctx, patient, data)
+        patient.refresh_from_db()
+        return to_fhir(patient, row), created

@@ -1,0 +1,345 @@
+"""Search: parameters, modifiers and prefixes as the FHIR R4 search page defines them, and the
+searchset Bundle with paging (``_count``, ``_page``, next/previous links) and ``total``.
+
+Unknown parameters are ignored and reported (lenient, the default) or refused with 400 when
+the client sends ``Prefer: handling=strict``. Parameters that were applied appear in the
+Bundle's self link; ignored ones do not, and an OperationOutcome entry (search mode
+``outcome``) names them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .outcome import FhirError, Issue
+
+#: Parameters every search understands (besides each type's own).
+RESULT_PARAMETERS = frozenset(
+    {"_count", "_page", "_include", "_format", "_pretty", "_total", "_summary", "_elements"}
+)
+COMMON_PARAMETERS = frozenset({"_id", "_lastUpdated"})
+_PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
+
+
+@dataclass(frozen=True)
+class SearchParam:
+    """A search parameter a resource type supports (declared in the CapabilityStatement)."""
+
+    name: str
+    type: str  # token | reference | date | string | uri
+    expression: str
+    documentation: str = ""
+    modifiers: tuple[str, ...] = ()
+    chains: tuple[str, ...] = ()  # chained parameters, e.g. "type" for device.type
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One parameter occurrence: ``name[.chain][:modifier]=v1,v2`` (the values are ORed)."""
+
+    name: str
+    modifier: str
+    values: tuple[str, ...]
+    chain: str = ""
+
+    @property
+    def key(self) -> str:
+        base = f"{self.name}.{self.chain}" if self.chain else self.name
+        return f"{base}:{self.modifier}" if self.modifier else base
+
+
+@dataclass
+class Query:
+    resource_type: str
+    criteria: list[Criterion] = field(default_factory=list)
+    count: int = DEFAULT_PAGE_SIZE
+    page: int = 1
+    includes: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    passthrough: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str) -> list[Criterion]:
+        return [c for c in self.criteria if c.name == name]
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.count
+
+
+def split_values(raw: str) -> tuple[str, ...]:
+    """Comma-separated OR list; ``\\,`` is a literal comma."""
+    parts = re.split(r"(?<!\\),", raw)
+    return tuple(p.replace("\\,", ",") for p in parts if p != "")
+
+
+def parse_token(value: str) -> tuple[str | None, str | None]:
+    """``system|code`` → (system, code); ``|code`` → ("", code); ``code`` → (None, code);
+    ``system|`` → (system, None)."""
+    if "|" in value:
+        system, _bar, code = value.partition("|")
+        return system, (code or None)
+    return None, value
+
+
+def token_matches(value: str, system: str | None, code: str | None) -> bool:
+    want_system, want_code = parse_token(value)
+    if want_system is not None and want_system != (system or ""):
+        return False
+    return want_code is None or want_code == code
+
+
+def _bad(message: Any, name: str, **params: Any) -> FhirError:
+    return FhirError(
+        400,
+        Issue("invalid", message, (name,), params={"name": name, **params}, key="bad-parameter"),
+    )
+
+
+def parse_query(
+    resource_type: str,
+    params: QueryDict,
+    supported: dict[str, SearchParam],
+    includes: tuple[str, ...],
+    strict: bool,
+) -> Query:
+    query = Query(resource_type)
+    for raw_name in params:
+        values = params.getlist(raw_name)
+        name, _colon, modifier = raw_name.partition(":")
+        base, _dot, chain = name.partition(".")
+        if name == "_count":
+            try:
+                query.count = max(0, min(MAX_PAGE_SIZE, int(values[-1])))
+            except ValueError:
+                raise _bad(_("%(name)s must be a whole number."), raw_name) from None
+            continue
+        if name == "_page":
+            try:
+                query.page = max(1, int(values[-1]))
+            except ValueError:
+                raise _bad(_("%(name)s must be a whole number."), raw_name) from None
+            continue
+        if name == "_include":
+            for value in values:
+                if value not in includes:
+                    if strict:
+                        raise _bad(
+                            _("_include=%(value)s is not supported for %(type)s."),
+                            raw_name,
+                            value=value[:100],
+                            type=resource_type,
+                        )
+                    query.ignored.append(f"_include={value}")
+                    continue
+                query.includes.append(value)
+            continue
+        if name in ("_format", "_pretty"):
+            query.passthrough[name] = values[-1]
+            continue
+        if name in RESULT_PARAMETERS:
+            if strict:
+                raise _bad(_("Parameter %(name)s is not supported."), raw_name)
+            query.ignored.append(raw_name)
+            continue
+        param = supported.get(base)
+        ok = param is not None and (not modifier or modifier in param.modifiers)
+        if ok and chain:
+            ok = param is not None and chain in param.chains
+        if ok and modifier == "missing":
+            ok = all(v in ("true", "false") for v in values)
+        if not ok:
+            if strict:
+                raise _bad(
+                    _("Search parameter %(name)s is not supported for %(type)s."),
+                    raw_name,
+                    type=resource_type,
+                )
+            query.ignored.append(raw_name)
+            continue
+        for value in values:
+            split = split_values(value)
+            if not split:
+                continue
+            query.criteria.append(Criterion(base, modifier, split, chain))
+    return query
+
+
+def self_link(base: str, query: Query, page: int | None = None) -> str:
+    pairs: list[tuple[str, str]] = []
+    for c in query.criteria:
+        pairs.append((c.key, ",".join(v.replace(",", "\\,") for v in c.values)))
+    for inc in query.includes:
+        pairs.append(("_include", inc))
+    pairs.append(("_count", str(query.count)))
+    if page is not None and page != 1:
+        pairs.append(("_page", str(page)))
+    for k, v in query.passthrough.items():
+        pairs.append((k, v))
+    return f"{base}/{query.resource_type}?{urlencode(pairs)}"
+
+
+def bundle(
+    base: str,
+    query: Query,
+    matches: list[dict[str, Any]],
+    total: int,
+    included: list[dict[str, Any]],
+    outcome: dict[str, Any] | None,
+) -> dict[str, Any]:
+    links = [{"relation": "self", "url": self_link(base, query, query.page)}]
+    if query.count and query.offset + query.count < total:
+        links.append({"relation": "next", "url": self_link(base, query, query.page + 1)})
+    if query.page > 1:
+        links.append({"relation": "previous", "url": self_link(base, query, query.page - 1)})
+    entries: list[dict[str, Any]] = [
+        {
+            "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
+            "resource": r,
+            "search": {"mode": "match"},
+        }
+        for r in matches
+    ]
+    seen = {(r["resourceType"], r["id"]) for r in matches}
+    for r in included:
+        if (r["resourceType"], r["id"]) in seen:
+            continue
+        seen.add((r["resourceType"], r["id"]))
+        entries.append(
+            {
+                "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "search": {"mode": "include"},
+            }
+        )
+    if outcome is not None:
+        entries.append({"resource": outcome, "search": {"mode": "outcome"}})
+    result: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": _bundle_id(),
+        "meta": {"lastUpdated": instant(timezone.now())},
+        "type": "searchset",
+        "total": total,
+        "link": links,
+    }
+    if entries:
+        result["entry"] = entries
+    return result
+
+
+def _bundle_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def instant(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- dates -------------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
+    r"(?:T(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?$"
+)
+
+
+def date_range(raw: str, name: str) -> tuple[str, dt.datetime, dt.datetime]:
+    """``ge2020-01`` → ("ge", start, end): the prefix and the half-open interval the value
+    stands for at its precision (times without a zone are read as Europe/Amsterdam)."""
+    prefix = raw[:2] if raw[:2] in _PREFIXES else "eq"
+    text = raw[2:] if raw[:2] in _PREFIXES else raw
+    match = _DATE.match(text)
+    if match is None:
+        raise _bad(_("%(name)s: %(value)s is not a FHIR date."), name, value=raw[:60])
+    g = match.groupdict()
+    try:
+        tz: dt.tzinfo = timezone.get_current_timezone()
+        if g["tz"]:
+            tz = (
+                dt.UTC
+                if g["tz"] == "Z"
+                else dt.datetime.strptime(g["tz"].replace(":", ""), "%z").tzinfo or dt.UTC
+            )
+        year = int(g["y"])
+        if g["m"] is None:
+            start = dt.datetime(year, 1, 1, tzinfo=tz)
+            end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+        elif g["d"] is None:
+            month = int(g["m"])
+            start = dt.datetime(year, month, 1, tzinfo=tz)
+            end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=tz)
+        elif g["H"] is None:
+            start = dt.datetime(year, int(g["m"]), int(g["d"]), tzinfo=tz)
+            end = start + dt.timedelta(days=1)
+        else:
+            start = dt.datetime(
+                year,
+                int(g["m"]),
+                int(g["d"]),
+                int(g["H"]),
+                int(g["M"]),
+                int(g["S"] or 0),
+                tzinfo=tz,
+            )
+            end = start + dt.timedelta(seconds=1)
+    except (ValueError, OverflowError):
+        raise _bad(_("%(name)s: %(value)s is not a FHIR date."), name, value=raw[:60]) from None
+    if prefix in ("sa", "eb", "ap"):
+        prefix = {"sa": "gt", "eb": "lt", "ap": "eq"}[prefix]
+    return prefix, start, end
+
+
+def date_q(field_name: str, criterion: Criterion) -> Any:
+    """A Q object for a date criterion (values ORed)."""
+    from django.db.models import Q
+
+    combined = Q(pk__in=[])
+    for value in criterion.values:
+        prefix, start, end = date_range(value, criterion.name)
+        if prefix == "eq":
+            q = Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+        elif prefix == "ne":
+            q = Q(**{f"{field_name}__lt": start}) | Q(**{f"{field_name}__gte": end})
+        elif prefix == "gt":
+            q = Q(**{f"{field_name}__gte": end})
+        elif prefix == "ge":
+            q = Q(**{f"{field_name}__gte": start})
+        elif prefix == "lt":
+            q = Q(**{f"{field_name}__lt": start})
+        else:  # le
+            q = Q(**{f"{field_name}__lt": end})
+        combined |= q
+    return combined
+
+
+def date_matches(value: dt.datetime | dt.date | None, criterion: Criterion) -> bool:
+    """In-memory version of ``date_q`` (for resources built from a care plan)."""
+    if value is None:
+        return False
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(
+            value.year, value.month, value.day, tzinfo=timezone.get_current_timezone()
+        )
+    for raw in criterion.values:
+        prefix, start, end = date_range(raw, criterion.name)
+        ok = {
+            "eq": start <= value < end,
+            "ne": not (start <= value < end),
+            "gt": value >= end,
+            "ge": value >= start,
+            "lt": value < start,
+            "le": value < end,
+        }[prefix]
+        if ok:
+            return True
+    return False

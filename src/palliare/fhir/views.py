@@ -1,0 +1,353 @@
+"""HTTP endpoints of the FHIR API (``/fhir``). They are outside the session login and second
+factor (``@public``): each authenticates the bearer token itself and answers 401 without one.
+Every answer is FHIR (a resource, a Bundle or an OperationOutcome), never an HTML page."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+
+from palliare.accounts.decorators import public
+
+from . import auth, interactions
+from .capability import capability_statement, smart_configuration
+from .context import FhirContext
+from .formats import parse_body, render, response_format
+from .outcome import FhirError, Issue, operation_outcome
+from .resources import handler_for
+from .search import bundle, parse_query
+
+logger = logging.getLogger(__name__)
+
+View = Callable[..., HttpResponse]
+
+
+def base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/fhir").rstrip("/")
+
+
+def _error_response(request: HttpRequest, exc: FhirError) -> HttpResponse:
+    headers = dict(exc.headers)
+    if exc.status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="fhir"')
+    return render(request, operation_outcome(exc.issues), exc.status, headers)
+
+
+def fhir_endpoint(methods: tuple[str, ...]) -> Callable[[View], View]:
+    """Public (bearer auth inside), CSRF-exempt, FHIR errors as OperationOutcome."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                if request.method not in methods:
+                    raise FhirError(
+                        405,
+                        Issue(
+                            "not-supported",
+                            _("Method %(method)s is not allowed here."),
+                            params={"method": request.method or "?"},
+                            key="method-not-allowed",
+                        ),
+                        {"Allow": ", ".join(methods)},
+                    )
+                if "\x00" in request.path or any(
+                    "\x00" in key or any("\x00" in v for v in values)
+                    for key, values in request.GET.lists()
+                ):
+                    raise FhirError(
+                        400,
+                        Issue(
+                            "invalid", _("The URL contains a NUL character."), key="nul-character"
+                        ),
+                    )
+                response_format(request)  # 406 early for an unknown _format
+                return view(request, *args, **kwargs)
+            except FhirError as exc:
+                return _error_response(request, exc)
+            except Exception:  # the last line of defence: still FHIR, still no stack trace
+                logger.exception("FHIR request failed: %s %s", request.method, request.path)
+                return render(
+                    request,
+                    operation_outcome(
+                        [
+                            Issue(
+                                "exception",
+                                _("The server could not process the request."),
+                                key="server-error",
+                            )
+                        ]
+                    ),
+                    500,
+                    fmt="json",
+                )
+
+        return public(csrf_exempt(wrapped))
+
+    return decorator
+
+
+def context(request: HttpRequest) -> FhirContext:
+    bearer = auth.authenticate(request)
+    if bearer is None:
+        raise FhirError(
+            401,
+            Issue(
+                "login",
+                _(
+                    "Send a valid bearer access token (OAuth2 "
+                    "client credentials, see "
+                    "/fhir/.well-known/smart-configuration)."
+                ),
+                key="unauthenticated",
+            ),
+        )
+    ctx = FhirContext(bearer.actor, bearer.scopes, bearer.client, base_url(request))
+    if_match = request.headers.get("If-Match", "")
+    if if_match:
+        digits = if_match.removeprefix("W/").strip('"')
+        if not digits.isdigit():
+            raise FhirError(
+                400,
+                Issue(
+                    "invalid",
+                    _('If-Match must be a version ETag such as W/"3".'),
+                    key="bad-if-match",
+                ),
+            )
+        ctx.extra["if_match"] = int(digits)
+    return ctx
+
+
+def _strict(request: HttpRequest) -> bool:
+    prefer = request.headers.get("Prefer", "").replace(" ", "").lower()
+    return "handling=strict" in prefer.split(",") or "handling=strict" in prefer.split(";")
+
+
+def _return_preference(request: HttpRequest) -> str:
+    prefer = request.headers.get("Prefer", "").replace(" ", "").lower()
+    for part in prefer.replace(";", ",").split(","):
+        if part.startswith("return="):
+            return part.partition("=")[2]
+    return "representation"
+
+
+def _resource_headers(resource: dict[str, Any], base: str) -> dict[str, str]:
+    meta = resource.get("meta", {})
+    headers = {}
+    version = meta.get("versionId")
+    if version:
+        headers["ETag"] = f'W/"{version}"'
+    if meta.get("lastUpdated"):
+        from datetime import datetime
+
+        from django.utils.http import http_date
+
+        stamp = datetime.fromisoformat(meta["lastUpdated"].replace("Z", "+00:00"))
+        headers["Last-Modified"] = http_date(stamp.timestamp())
+    headers["Location"] = f"{base}/{resource['resourceType']}/{resource['id']}" + (
+        f"/_history/{version}" if version else ""
+    )
+    return headers
+
+
+@fhir_endpoint(("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))
+def unknown(request: HttpRequest) -> HttpResponse:
+    """Any other URL under /fhir: a FHIR 404, not an HTML page."""
+    raise FhirError(
+        404,
+        Issue(
+            "not-supported",
+            _("This server has no endpoint %(path)s."),
+            params={"path": request.path[:200]},
+            key="no-endpoint",
+        ),
+    )
+
+
+@fhir_endpoint(("GET",))
+def metadata(request: HttpRequest) -> HttpResponse:
+    return render(request, capability_statement(base_url(request)))
+
+
+@fhir_endpoint(("GET",))
+def smart_config(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(smart_configuration(base_url(request)))
+
+
+@public
+@csrf_exempt
+def token(request: HttpRequest) -> HttpResponse:
+    """OAuth2 token endpoint, client-credentials grant (RFC 6749 §4.4)."""
+    headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    try:
+        if request.method != "POST":
+            raise auth.TokenError("invalid_request", "Use POST.", 405)
+        if request.POST.get("grant_type") != "client_credentials":
+            raise auth.TokenError("unsupported_grant_type", "Only client_credentials.")
+        client_id, secret = auth.client_credentials(request)
+        if any("\x00" in v for v in (client_id, secret, request.POST.get("scope", ""))):
+            raise auth.TokenError("invalid_request", "NUL characters are not allowed.")
+        issued, row = auth.issue_token(client_id, secret, request.POST.get("scope", ""))
+    except auth.TokenError as exc:
+        response = JsonResponse(
+            {"error": exc.error, "error_description": exc.description}, status=exc.status
+        )
+        if exc.status == 401:
+            response["WWW-Authenticate"] = 'Basic realm="fhir"'
+    else:
+        response = JsonResponse(
+            {
+                "access_token": issued,
+                "token_type": "Bearer",
+                "expires_in": auth.token_lifetime(),
+                "scope": row.scopes,
+            }
+        )
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+@fhir_endpoint(("POST",))
+def root(request: HttpRequest) -> HttpResponse:
+    """POST [base]: a transaction or batch Bundle."""
+    ctx = context(request)
+    data = parse_body(request)
+    if data.get("resourceType") != "Bundle":
+        raise FhirError(
+            400,
+            Issue(
+                "invalid",
+                _(
+                    "Post a transaction or batch Bundle to the base "
+                    "URL; other resources go to [base]/[type]."
+                ),
+                ("resourceType",),
+                key="not-a-bundle",
+            ),
+        )
+    from .validation.structure import check_structure
+
+    try:
+        check_structure(
+            {k: v for k, v in data.items() if k != "entry"}
+            | {
+                "entry": [
+                    {k: v for k, v in e.items() if k != "resource"}
+                    for e in data.get("entry") or []
+                    if isinstance(e, dict)
+                ]
+            },
+            "Bundle",
+        )
+        result = interactions.process_bundle(ctx, data)
+    except FhirError as exc:
+        interactions.record_failure(ctx, "transaction", "Bundle", exc)
+        raise
+    return render(request, result)
+
+
+@fhir_endpoint(("GET", "POST"))
+def type_level(request: HttpRequest, resource_type: str) -> HttpResponse:
+    """GET [base]/[type]: search. POST [base]/[type]: create."""
+    handler_for(resource_type)
+    ctx = context(request)
+    if request.method == "GET":
+        return _search(request, ctx, resource_type, request.GET)
+    data = parse_body(request)
+    try:
+        with transaction.atomic():
+            data = {k: v for k, v in data.items() if k != "id"} if isinstance(data, dict) else data
+            resource, _created = interactions.write(ctx, resource_type, None, data)
+            interactions.record_write(ctx, "create", resource)
+    except FhirError as exc:
+        interactions.record_failure(ctx, "create", resource_type, exc)
+        raise
+    return _write_response(request, ctx, resource, 201)
+
+
+@fhir_endpoint(("POST",))
+def search_post(request: HttpRequest, resource_type: str) -> HttpResponse:
+    """POST [base]/[type]/_search with form-encoded parameters."""
+    handler_for(resource_type)
+    ctx = context(request)
+    return _search(request, ctx, resource_type, request.POST)
+
+
+def _search(
+    request: HttpRequest, ctx: FhirContext, resource_type: str, params: Any
+) -> HttpResponse:
+    handler = handler_for(resource_type)
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()):
+        raise FhirError(
+            400, Issue("invalid", _("The URL contains a NUL character."), key="nul-character")
+        )
+    try:
+        query = parse_query(
+            resource_type, params, handler.params, handler.includes, _strict(request)
+        )
+        matches, total, included = interactions.search(ctx, query)
+    except FhirError as exc:
+        interactions.record_failure(ctx, "search", resource_type, exc)
+        raise
+    outcome = None
+    if query.ignored:
+        outcome = operation_outcome(
+            [
+                Issue(
+                    "not-supported",
+                    _("Ignored search parameters: %(names)s."),
+                    params={"names": ", ".join(query.ignored)[:500]},
+                    severity="warning",
+                    key="parameter-ignored",
+                )
+            ]
+        )
+    return render(request, bundle(ctx.base_url, query, matches, total, included, outcome))
+
+
+@fhir_endpoint(("GET", "PUT"))
+def instance(request: HttpRequest, resource_type: str, logical_id: str) -> HttpResponse:
+    """GET [base]/[type]/[id]: read. PUT: update, or create with the client's id."""
+    handler_for(resource_type)
+    ctx = context(request)
+    target = f"{resource_type}/{logical_id}"
+    if request.method == "GET":
+        try:
+            resource = interactions.read(ctx, resource_type, logical_id)
+        except FhirError as exc:
+            interactions.record_failure(ctx, "read", target, exc)
+            raise
+        return render(request, resource, 200, _resource_headers(resource, ctx.base_url))
+    data = parse_body(request)
+    try:
+        with transaction.atomic():
+            resource, created = interactions.write(ctx, resource_type, logical_id, data)
+            interactions.record_write(ctx, "create" if created else "update", resource)
+    except FhirError as exc:
+        interactions.record_failure(ctx, "update", target, exc)
+        raise
+    return _write_response(request, ctx, resource, 201 if created else 200)
+
+
+def _write_response(
+    request: HttpRequest, ctx: FhirContext, resource: dict[str, Any], status: int
+) -> HttpResponse:
+    headers = _resource_headers(resource, ctx.base_url)
+    preference = _return_preference(request)
+    if preference == "minimal":
+        response = HttpResponse(status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return response
+    if preference == "operationoutcome":
+        return render(request, operation_outcome(ctx.warnings), status, headers)
+    return render(request, resource, status, headers)
