@@ -5,7 +5,7 @@ Patients are updated through ``patients.services.update_patient``. Creating one 
 ``patients.services.register_patient`` (it requires a person's account and puts the
 registering organisation in the care team with a consent requirement); ``create_patient``
 does the same registration steps for an API client and records the client's organisation as
-a contributing (treating) organisation instead (decision record 0010-fhir-boundary).
+a contributing (treating) organisation instead (decision record 0018-fhir-boundary).
 """
 
 from __future__ import annotations
