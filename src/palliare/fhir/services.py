@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import Role, User
@@ -22,7 +22,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.organizations.models import Location, Membership, Organization, Professional
 from palliare.patients import services as patient_services
-from palliare.patients.models import Patient, PatientRevision
+from palliare.patients.models import Patient
 
 from .context import FhirContext
 from .models import PatientContribution
@@ -59,34 +59,9 @@ def contribute(ctx: FhirContext, patient: Patient) -> None:
 
 @transaction.atomic
 def create_patient(ctx: FhirContext, data: dict[str, Any]) -> Patient:
-    """Register a patient sent by an API client (see the module docstring)."""
-    _ensure(ctx, Permission.REGISTER_PATIENT)
-    existing = Patient.objects.filter(bsn=data.get("bsn", "")).first()
-    if existing is not None:
-        raise patient_services.DuplicatePatientError(existing)
-    patient = Patient(**data)
-    patient.full_clean()
-    try:
-        with transaction.atomic():
-            patient.save()
-    except IntegrityError as exc:  # registered at the same moment by someone else
-        raise patient_services.DuplicatePatientError(Patient.objects.get(bsn=data["bsn"])) from exc
-    PatientRevision.objects.create(
-        patient=patient,
-        version=1,
-        data=patient.snapshot(),
-        changed_fields=sorted(patient.snapshot()),
-        changed_by=None,
-    )
-    audit.record(
-        "patient.created",
-        actor=ctx.actor,
-        action=AuditAction.CREATE,
-        patient_id=patient.pk,
-        subject=patient,
-        purpose=AuditPurpose.TREATMENT,
-        details={"via": "fhir"},
-    )
+    """Register a patient sent by an API client: the register's own steps, and the client's
+    organisation becomes a contributor (treating organisation) of the patient."""
+    patient = patient_services.register_patient(ctx.actor, data=data, via="fhir")
     contribute(ctx, patient)
     return patient
 

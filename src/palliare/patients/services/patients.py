@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -40,15 +40,22 @@ def register_patient(
     data: dict[str, Any],
     consents: list[ConsentScope] | None = None,
     care_team_role: CareTeamRole | None = None,
+    via: str = "",
 ) -> Patient:
     """Register a patient. A professional from outside the patient's GP practice joins the care
-    team (in ``care_team_role``); consent scopes the patient gave at registration are recorded."""
+    team (in ``care_team_role``); consent scopes the patient gave at registration are recorded.
+
+    An API client (an actor without a user) registers through the same steps; its relationship to
+    the patient comes from the channel it used (``via``, e.g. FHIR contributions), not from the
+    care team, and it cannot record consent."""
     ensure(actor, Permission.REGISTER_PATIENT)
     if consents:
         ensure(actor, Permission.MANAGE_CONSENT)
     existing = Patient.objects.filter(bsn=data["bsn"]).first()
     if existing is not None:
         raise DuplicatePatientError(existing)
+    if consents and actor.user is None:
+        raise PermissionDenied
     practice = data["gp_practice"]
     if practice.type != OrganizationType.GP_PRACTICE:
         raise ValidationError({"gp_practice": _("Choose a GP practice.")})
@@ -73,8 +80,11 @@ def register_patient(
         patient_id=patient.pk,
         subject=patient,
         purpose=AuditPurpose.TREATMENT,
+        details={"via": via} if via else None,
     )
-    assert actor.user is not None and actor.organization is not None
+    if actor.user is None:
+        return patient
+    assert actor.organization is not None
     if actor.organization_id != practice.pk:
         CareTeamMember.objects.create(
             patient=patient,
