@@ -75,7 +75,8 @@ def open_acute_summary(
     the log records whether the identity was shown."""
     if not actor.has(Permission.VIEW_ACUTE_SUMMARY):
         raise PermissionDenied
-    patient = Patient.objects.select_related("gp_practice").filter(pk=patient_id).first()
+    patients = Patient.objects.select_related("gp_practice").filter(pk=patient_id)
+    patient = patient_services.with_active_consent(patients, ConsentScope.ACUTE_CARE).first()
     if patient is None:
         raise Http404
     if patient_services.has_active_consent(patient, ConsentScope.ACUTE_CARE):

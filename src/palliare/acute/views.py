@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -39,20 +41,32 @@ def _apply(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-#: Session key: the patients this session found through the acute search (most recent last).
-FOUND_SESSION_KEY = "acute_found_patients"
-FOUND_REMEMBERED = 20
+#: Signing salt and lifetime of the "found through the search" token in the summary's URL.
+FOUND_SALT = "palliare.acute.found"
+FOUND_MAX_AGE_SECONDS = 12 * 3600
 
 
-def _remember_found(request: PalliareRequest, patient_id: int) -> None:
-    found = [pk for pk in request.session.get(FOUND_SESSION_KEY, []) if pk != patient_id]
-    request.session[FOUND_SESSION_KEY] = [*found, patient_id][-FOUND_REMEMBERED:]
+def _found_token(request: PalliareRequest, patient_id: int) -> str:
+    """A token saying this session found the patient through the search.
+
+    It travels in the redirect URL instead of the session, so a search writes nothing but its
+    log row. It is bound to the session key: copied into another session it means nothing."""
+    salt = f"{FOUND_SALT}:{request.session.session_key or ''}"
+    return signing.dumps(patient_id, salt=salt, compress=False)
 
 
 def _was_found(request: PalliareRequest, patient_id: int) -> bool:
     """Whether this session reached the patient through the search (by BSN, or name and date
     of birth): only then may "no shared plan" show the name and date of birth."""
-    return patient_id in request.session.get(FOUND_SESSION_KEY, [])
+    token = request.GET.get("found", "")
+    if not token or not request.session.session_key:
+        return False
+    salt = f"{FOUND_SALT}:{request.session.session_key}"
+    try:
+        found = signing.loads(token, salt=salt, max_age=FOUND_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return False
+    return bool(found == patient_id)
 
 
 @never_cache
@@ -75,8 +89,9 @@ def search(request: PalliareRequest) -> HttpResponse:
             _apply(form, exc)
         else:
             if result.patient is not None:
-                _remember_found(request, result.patient.pk)
-                return redirect("acute:summary", pk=result.patient.pk)
+                url = reverse("acute:summary", args=[result.patient.pk])
+                found = urlencode({"found": _found_token(request, result.patient.pk)})
+                return redirect(f"{url}?{found}")
             if result.ambiguous:
                 ambiguous = True
                 form.add_error(
@@ -116,10 +131,9 @@ def _open(
     """The acute summary through the acute access path (logged), or "no shared plan" with the
     emergency-access form. That page names the patient (name and date of birth, never BSN or
     address) only when this session found the patient through the search."""
+    identified = _was_found(request, pk)
     try:
-        opened = access.open_acute_summary(
-            request.actor, pk, via=via, identified=_was_found(request, pk)
-        )
+        opened = access.open_acute_summary(request.actor, pk, via=via, identified=identified)
     except access.NoSharedPlan as no_plan:
         return render(
             request,
@@ -127,6 +141,7 @@ def _open(
             {
                 "patient": no_plan.patient,
                 "patient_pk": pk,
+                "found": request.GET.get("found", "") if identified else "",
                 "form": form or EmergencyAccessForm(),
                 "hours": EMERGENCY_ACCESS_HOURS,
             },

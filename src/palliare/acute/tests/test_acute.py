@@ -48,7 +48,9 @@ def shared_patient():
 def test_search_by_bsn_opens_summary_with_consent(hap, shared_patient, client_for):
     client = client_for(hap)
     response = client.post(reverse("acute:search"), {"bsn": shared_patient.bsn})
-    assert response["Location"] == reverse("acute:summary", args=[shared_patient.pk])
+    assert response["Location"].startswith(
+        reverse("acute:summary", args=[shared_patient.pk]) + "?found="
+    )
     page = client.get(response["Location"]).content.decode()
     assert "Reanimatie" in page and "nee, niet doen" in page
     assert "Versie 1 van" in page
@@ -69,7 +71,7 @@ def test_name_search_never_guesses(hap, client_for):
     assert response.status_code == 200
     assert "Meer patiënten hebben deze naam en geboortedatum" in response.content.decode()
     response = client.post(reverse("acute:search"), data | {"postcode": "9401AA"})
-    assert response["Location"] == reverse("acute:summary", args=[a.pk])
+    assert response["Location"].startswith(reverse("acute:summary", args=[a.pk]) + "?found=")
 
 
 def test_search_without_enough_detail_and_unknown(hap, client_for):
@@ -290,6 +292,41 @@ def test_no_shared_plan_after_search_shows_name_and_birth_date_only(
         assert identity[what] not in page, what
     event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
     assert event.details["identity_shown"] is True
+
+
+def test_found_token_works_only_in_its_own_session_and_for_its_patient(
+    hap, unshared_patient, client_for
+):
+    """The search marks the patient as found with a signed token in the redirect URL (no
+    session write); the token identifies nothing in another session or for another patient."""
+    client = client_for(hap)
+    found = client.post(reverse("acute:search"), {"bsn": unshared_patient.bsn})
+    assert client.session.get("acute_found_patients") is None
+    token = found["Location"].split("?found=", 1)[1]
+    name = _identity(unshared_patient)["name"]
+    other_session = client_for(hap)
+    assert name not in other_session.get(found["Location"]).content.decode()
+    other = CarePlanFactory(
+        patient__given_name="Berendina", patient__family_name="Oosterhuis"
+    ).patient
+    url = reverse("acute:summary", args=[other.pk]) + "?found=" + token
+    assert _identity(other)["name"] not in client.get(url).content.decode()
+    tampered = reverse("acute:summary", args=[unshared_patient.pk]) + "?found=x" + token
+    assert name not in client.get(tampered).content.decode()
+    assert name in client.get(found["Location"]).content.decode()
+
+
+def test_invalid_emergency_request_after_search_keeps_the_identity(
+    hap, unshared_patient, client_for
+):
+    client = client_for(hap)
+    found = client.post(reverse("acute:search"), {"bsn": unshared_patient.bsn})
+    page = client.get(found["Location"]).content.decode()
+    token = found["Location"].split("?found=", 1)[1]
+    assert f"?found={token}" in page  # the emergency form posts the token back
+    url = reverse("acute:emergency", args=[unshared_patient.pk]) + "?found=" + token
+    response = client.post(url, {"reason_code": ""})
+    assert _identity(unshared_patient)["name"] in response.content.decode()
 
 
 def test_invalid_emergency_request_is_logged_and_shows_nothing(hap, unshared_patient, client_for):

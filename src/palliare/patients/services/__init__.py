@@ -13,7 +13,7 @@ from .careteam import (
     set_central_contact,
 )
 from .common import ConflictError, DuplicatePatientError
-from .consent import has_active_consent, record_consent, withdraw_consent
+from .consent import has_active_consent, record_consent, with_active_consent, withdraw_consent
 from .death import register_death
 from .marking import mark_patient, record_screening, set_urgency, unmark_patient
 from .patients import register_patient, update_patient
@@ -41,5 +41,6 @@ __all__ = [
     "set_urgency",
     "unmark_patient",
     "update_patient",
+    "with_active_consent",
     "withdraw_consent",
 ]
