@@ -390,3 +390,24 @@ def test_service_refuses_a_meeting_outside_2000_2100(world):
     with pytest.raises(ValidationError) as refused:
         services.plan_meeting(world.coordinator, world.team, starts_at=far)
     assert "starts_at" in refused.value.message_dict
+
+
+def test_meeting_list_pages_through_earlier_meetings_and_counts_later_ones(world, client_for):
+    """More than a page of earlier meetings: paged, none lost; upcoming meetings beyond the
+    first 20 are counted, never listed among the earlier ones."""
+    from palliare.meetings.views.meetings import PAST_PER_PAGE, UPCOMING_SHOWN
+
+    client = client_for(world.coordinator)
+    for _ in range(UPCOMING_SHOWN + 3):
+        MeetingFactory(core_team=world.team)
+    held = [MeetingFactory(core_team=world.team, held=True) for _ in range(PAST_PER_PAGE + 5)]
+    first = client.get(reverse("meetings:list"))
+    second = client.get(reverse("meetings:list") + "?page=2")
+    assert len(first.context["upcoming"]) == UPCOMING_SHOWN
+    assert first.context["more_upcoming"] == 3
+    assert 'data-testid="more-upcoming"' in first.content.decode()
+    shown = [m.pk for m in first.context["past"]] + [m.pk for m in second.context["past"]]
+    assert sorted(shown) == sorted(m.pk for m in held)
+    assert "?page=2" in first.content.decode()
+    bad = client.get(reverse("meetings:list") + "?page=abc")
+    assert bad.status_code == 200

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,10 @@ from ..models import Attendee, CoreTeam, Meeting
 from .common import apply_errors, back, parse_id
 from .presenting import build_agenda
 
+#: The list shows the next meetings first, then earlier (and cancelled) ones page by page.
+UPCOMING_SHOWN = 20
+PAST_PER_PAGE = 20
+
 
 @require_permission(Permission.VIEW_PATIENT)
 def meeting_list(request: PalliareRequest) -> HttpResponse:
@@ -34,9 +39,13 @@ def meeting_list(request: PalliareRequest) -> HttpResponse:
         .select_related("core_team")
         .annotate(patients=Count("agenda_items", filter=Q(agenda_items__removed_at__isnull=True)))
     )
-    upcoming = list(meetings.upcoming().order_by("starts_at")[:20])
-    upcoming_ids = [m.pk for m in upcoming]
-    past = list(meetings.exclude(pk__in=upcoming_ids).order_by("-starts_at")[:20])
+    upcoming_all = meetings.upcoming().order_by("starts_at", "pk")
+    upcoming = list(upcoming_all[:UPCOMING_SHOWN])
+    more_upcoming = upcoming_all.count() - len(upcoming) if len(upcoming) == UPCOMING_SHOWN else 0
+    earlier = meetings.exclude(pk__in=Meeting.objects.upcoming().values("pk"))
+    page = Paginator(earlier.order_by("-starts_at", "-pk"), PAST_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     teams = (
         list(CoreTeam.objects.managed_by(actor).active())
         if actor.has(Permission.MANAGE_MEETINGS)
@@ -45,7 +54,13 @@ def meeting_list(request: PalliareRequest) -> HttpResponse:
     return render(
         request,
         "meetings/meeting_list.html",
-        {"upcoming": upcoming, "past": past, "teams": teams},
+        {
+            "upcoming": upcoming,
+            "more_upcoming": more_upcoming,
+            "past": list(page.object_list),
+            "page": page,
+            "teams": teams,
+        },
     )
 
 
