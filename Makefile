@@ -35,10 +35,9 @@ $(VENV)/.compiled: $(PO_FILES) | $(VENV)/.synced
 	$(MANAGE) i18n compile
 	@touch $@
 
+# Migrate, load reference data if missing, load the demo region: one process (prepare_demo).
 setup-db: install
-	DEMO_MODE=true $(MANAGE) migrate --no-input -v0
-	DEMO_MODE=true $(MANAGE) import_reference_data --skip-if-loaded
-	DEMO_MODE=true $(MANAGE) load_demo
+	DEMO_MODE=true $(MANAGE) prepare_demo
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -88,6 +88,34 @@ def test_production_settings_require_secret_key():
     assert "Set the environment variable SECRET_KEY" in out.stderr
 
 
+def test_prepare_demo_refuses_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE"):
+        call_command("prepare_demo")
+
+
+def test_prepare_demo_skips_loaded_reference_data_and_loads_the_demo(settings):
+    """`make run`'s set-up step: with reference data present it imports nothing again and
+    loads the demo region (idempotently)."""
+    settings.DEMO_MODE = True
+    from io import StringIO
+
+    from palliare.organizations.demo import ORGANIZATIONS
+    from palliare.organizations.models import Organization, PostcodeArea
+
+    for pc4 in {spec.postcode[:4] for spec in ORGANIZATIONS}:
+        PostcodeArea.objects.create(pc4=pc4, latitude=53.0, longitude=6.56)
+    areas = PostcodeArea.objects.count()
+    out = StringIO()
+    call_command("prepare_demo", stdout=out)
+    assert "Reference data already loaded." in out.getvalue()
+    assert PostcodeArea.objects.count() == areas
+    count = Organization.objects.filter(is_demo=True).count()
+    assert count > 0
+    call_command("prepare_demo", stdout=StringIO())
+    assert Organization.objects.filter(is_demo=True).count() == count
+
+
 def test_configuration_reference_is_current():
     call_command("envvar_docs", check=True)
 
