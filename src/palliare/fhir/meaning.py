@@ -250,6 +250,10 @@ def consent(r: dict[str, Any]) -> Projection:
             "comment": _ext(r, "ext-Comment"),
             "dateTime": _day(r.get("dateTime")),
             "actor": _refs(provision.get("actor"), "reference"),
+            # An ended directive: its status, when it ended and why (zib ReasonForEnding).
+            "status": r.get("status"),
+            "periodEnd": _day((provision.get("period") or {}).get("end")),
+            "reasonForEnding": _ext(provision, "ext-TreatmentDirective2.ReasonForEnding"),
         }
     )
 

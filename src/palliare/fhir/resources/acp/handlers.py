@@ -100,12 +100,25 @@ class ConsentHandler(PlanHandler):
         "scope": _param("scope", "token", "Consent.scope"),
         "category": _param("category", "token", "Consent.category"),
         "action": _param("action", "token", "Consent.provision.code"),
+        "status": _param(
+            "status",
+            "token",
+            "Consent.status",
+            "active (current agreements) or inactive (ended treatment directives); "
+            "without it a search returns both",
+        ),
     }
-    token_paths = {"scope": "scope", "category": "category", "action": "provision.code"}
+    token_paths = {
+        "scope": "scope",
+        "category": "category",
+        "action": "provision.code",
+        "status": "status",
+    }
     includes = ("Consent:actor",)
     include_paths = {"actor": "provision.actor.reference"}
     documentation = (
-        "ACP-TreatmentDirective (treatment limits, ICD deactivation) and "
+        "ACP-TreatmentDirective (treatment limits, ICD deactivation; ended ones with status "
+        "inactive) and "
         "ACP-AdvanceDirective (euthanasia request, earlier directives)."
     )
 
