@@ -3,8 +3,10 @@ under its own id, in an order in which references resolve, and reads back equal 
 (``palliare.fhir.meaning``), in JSON and in XML; the IG's seven searches and the form query
 return the expected resources for the example patients.
 
-The ended treatment directive (Consent ``inactive``) reads back with its status, end date
-and reason for ending."""
+None is refused: the ended treatment directive (Consent ``inactive``) reads back with its
+status, end date and reason for ending, and the hospital stay without a patient
+(nl-core-Encounter-01) as a care contact with its class, status, period, participant,
+location and admission codes."""
 
 from __future__ import annotations
 
@@ -52,9 +54,8 @@ MISSING_PRACTITIONERS = [
         "name": [{"use": "official", "family": "Wolters", "given": ["Desirée"]}],
     },
 ]
-REFUSED: dict[str, str] = {
-    "nl-core-Encounter-01.xml": "patient-required",
-}
+#: Examples refused on purpose (none: every published example can be loaded).
+REFUSED: dict[str, str] = {}
 
 
 def _examples() -> list[tuple[str, dict, bytes | None]]:
