@@ -22,6 +22,11 @@ Structure (``SCHEMA`` = 1)::
                      organ_donation_registered: AcpYesNoUnknown | "", what_matters}
     earlier         {exist: AcpYesNoUnknown | "", note, differ: AcpYesNoUnknown | ""}
     sharing         {patient_informed: AcpYesNoUnknown | "", agreement: ShareAgreement | ""}
+    ended_limits    [{treatment: Treatment, text, decision: TreatmentDecision, specification,
+                      note, date: ISO date | "" (agreed on), actors: [{kind: ActorKind, name,
+                      professional_id?, membership_id?}],
+                      ended_on: ISO date, reason_for_ending}]  -- history: limits that no
+                      longer apply, newest end first; never the current decision
     goals           [{dimension: Dimension, goal, action, responsible_id, responsible_name,
                       status: GoalStatus}]
     medication      {present: AcpYesNoUnknown | "", location, note}
@@ -77,6 +82,10 @@ CONTACT_KEYS = (
 )
 CONVERSATION_KEYS = ("date", "held_by", "function", "patient_present", "participants")
 LIMIT_KEYS = ("treatment", "text", "decision", "specification", "note")
+ENDED_LIMIT_KEYS = (*LIMIT_KEYS, "date", "actors", "ended_on", "reason_for_ending")
+#: Who agreed an ended limit: the patient, a contact person (by name) or a professional (by
+#: name; the FHIR export refers to the directory's entry of that name).
+ACTOR_KINDS = ("patient", "contact", "professional")
 GOAL_KEYS = ("dimension", "goal", "action", "responsible_id", "responsible_name", "status")
 
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -147,6 +156,10 @@ LABELS: dict[str, str | Promise] = {
     "limit.specification": _("conditions"),
     "limit.note": _("note"),
     "limit.text": _("treatment"),
+    "ended.date": _("agreed on"),
+    "ended.actors": _("agreed by"),
+    "ended.ended_on": _("ended on"),
+    "ended.reason_for_ending": _("reason for ending"),
     "goal_item.dimension": _("dimension"),
     "goal_item.goal": _("goal"),
     "goal_item.action": _("action"),
@@ -175,6 +188,7 @@ CHOICES: dict[str, type[models.TextChoices]] = {
     "conversation.function": PractitionerFunction,
     "limit.decision": TreatmentDecision,
     "limit.treatment": Treatment,
+    "ended.decision": TreatmentDecision,
     "goal_item.dimension": Dimension,
     "goal_item.status": GoalStatus,
 }
@@ -191,6 +205,7 @@ def empty() -> Content:
         {"treatment": str(t), "text": "", "decision": "", "specification": "", "note": ""}
         for t in CODED_TREATMENTS
     ]
+    content["ended_limits"] = []
     content["goals"] = []
     content["review_date"] = ""
     return content
@@ -231,11 +246,60 @@ def normalise(raw: Content) -> Content:
         by_code.get(str(t)) or row
         for t, row in zip(CODED_TREATMENTS, result["treatment_limits"], strict=True)
     ] + others
+    result["ended_limits"] = sorted(
+        (_ended_row(row) for row in raw.get("ended_limits") or [] if isinstance(row, dict)),
+        key=lambda row: (str(row["ended_on"]), str(row["treatment"]), str(row["text"])),
+        reverse=True,
+    )
     result["goals"] = [
         {k: _clean(row.get(k, "")) for k in GOAL_KEYS} for row in raw.get("goals") or []
     ]
     result["review_date"] = _clean(raw.get("review_date", ""))
     return result
+
+
+def _ended_row(row: dict[str, Any]) -> dict[str, Any]:
+    clean = {k: _clean(row.get(k, "")) for k in ENDED_LIMIT_KEYS if k != "actors"}
+    actors = []
+    for actor in row.get("actors") or []:
+        if isinstance(actor, dict) and actor.get("kind") in ACTOR_KINDS:
+            name = _clean(actor.get("name", ""))
+            item: dict[str, Any] = {
+                "kind": actor["kind"],
+                "name": name if isinstance(name, str) else "",
+            }
+            # The directory's professional (and membership) when known: ids, as goals keep
+            # the responsible care-team member.
+            for key in ("professional_id", "membership_id"):
+                if isinstance(actor.get(key), int) and not isinstance(actor.get(key), bool):
+                    item[key] = actor[key]
+            actors.append(item)
+    clean["actors"] = actors
+    return clean
+
+
+def agreement_date(content: Content) -> str:
+    """The date of the plan's agreements: its most recent ACP conversation ("" without one)."""
+    conversations = content.get("conversations") or []
+    return str(conversations[0].get("date") or "") if conversations else ""
+
+
+def ended_limit(
+    row: dict[str, Any],
+    *,
+    ended_on: str,
+    reason: str,
+    date: str = "",
+    actors: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """An ended treatment limit made from a current one (``row`` of ``treatment_limits``)."""
+    return {
+        **{k: row.get(k, "") for k in LIMIT_KEYS},
+        "date": date,
+        "actors": list(actors or []),
+        "ended_on": ended_on,
+        "reason_for_ending": reason,
+    }
 
 
 def _clean(value: Any) -> Any:
@@ -282,6 +346,8 @@ def validate(content: Content) -> None:
                 gettext("Describe the conditions for %(treatment)s.")
                 % {"treatment": limit_name(row)},
             )
+    for i, row in enumerate(content.get("ended_limits") or []):
+        _validate_ended(row, f"ended_limits.{i}", add, today)
     for i, row in enumerate(content["contacts"]):
         if not row["name"]:
             add(
@@ -318,6 +384,48 @@ def validate(content: Content) -> None:
         raise ValidationError(errors)
 
 
+def _validate_ended(row: dict[str, Any], key: str, add: Any, today: dt.date) -> None:
+    """An ended limit: a known treatment with the decision that applied, and an end date that
+    is valid, not in the future and not before the date it was agreed."""
+    if row["treatment"] not in Treatment.values:
+        add(f"{key}.treatment", gettext("Choose a treatment from the list."))
+        return
+    if row["treatment"] == Treatment.OTHER and not row["text"]:
+        add(f"{key}.text", gettext("Name the treatment this limit is about."))
+    if row["decision"] not in TreatmentDecision.values:
+        add(
+            f"{key}.decision",
+            gettext("Choose the decision that applied for %(treatment)s.")
+            % {"treatment": limit_name(row)},
+        )
+    elif row["decision"] == TreatmentDecision.CONDITIONAL and not row["specification"]:
+        add(
+            f"{key}.specification",
+            gettext("Describe the conditions for %(treatment)s.") % {"treatment": limit_name(row)},
+        )
+    agreed = parse_date(str(row["date"]))
+    if row["date"] and agreed is None:
+        add(f"{key}.date", gettext("Enter a valid date."))
+    elif agreed is not None and agreed > today:
+        add(f"{key}.date", gettext("An agreement that was made cannot be in the future."))
+    ended = parse_date(str(row["ended_on"]))
+    if ended is None:
+        add(
+            f"{key}.ended_on",
+            gettext("Enter the date the treatment limit ended.")
+            if not row["ended_on"]
+            else gettext("Enter a valid date."),
+        )
+    elif ended > today:
+        add(f"{key}.ended_on", gettext("A treatment limit cannot end in the future."))
+    elif agreed is not None and ended < agreed:
+        add(
+            f"{key}.ended_on",
+            gettext("A treatment limit cannot end before it was agreed (%(date)s).")
+            % {"date": agreed.strftime("%d-%m-%Y")},
+        )
+
+
 def limit_name(row: dict[str, Any]) -> str:
     if row["treatment"] == Treatment.OTHER:
         return str(row["text"] or Treatment.OTHER.label)
@@ -333,7 +441,7 @@ def display(key: str, value: Any) -> str:
     choices = CHOICES.get(key)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
-    if key in ("review_date", "conversation.date"):
+    if key in ("review_date", "conversation.date", "ended.date", "ended.ended_on"):
         day = parse_date(str(value))
         return day.strftime("%d-%m-%Y") if day else str(value)
     return str(value)
@@ -383,6 +491,7 @@ def lines(content: Content) -> Iterator[Line]:
                 "field": LABELS[f"limit.{key}"],
             }
             yield Line(f"limits.{ident}.{key}", label, display(f"limit.{key}", row[key]))
+    yield from ended_lines(content)
     for i, row in enumerate(content["goals"], start=1):
         for key in ("dimension", "goal", "action", "responsible_name", "status"):
             label = gettext("Goal %(n)s: %(field)s") % {"n": i, "field": LABELS[f"goal_item.{key}"]}
@@ -390,6 +499,60 @@ def lines(content: Content) -> Iterator[Line]:
     yield Line(
         "review_date", str(LABELS["review_date"]), display("review_date", content["review_date"])
     )
+
+
+ENDED_PREFIX = "ended_limits."
+
+
+def actor_names(actors: list[dict[str, Any]], patient_label: str | None = None) -> str:
+    """The people who agreed an ended limit, readable ("the patient, Piet van Putten")."""
+    return ", ".join(
+        (patient_label or gettext("the patient")) if a["kind"] == "patient" else a["name"]
+        for a in actors
+        if a["kind"] == "patient" or a["name"]
+    )
+
+
+def ended_lines(content: Content) -> Iterator[Line]:
+    """The ended treatment limits as readable lines (keys start with ``ended_limits.``)."""
+    seen: dict[str, int] = {}
+    fields = {
+        "decision": "limit.decision",
+        "specification": "limit.specification",
+        "note": "limit.note",
+        "date": "ended.date",
+        "actors": "ended.actors",
+        "ended_on": "ended.ended_on",
+        "reason_for_ending": "ended.reason_for_ending",
+    }
+    for row in content.get("ended_limits") or []:
+        name = limit_name(row)
+        code = row["treatment"]
+        if code == Treatment.OTHER:
+            code = f"OTH-{name.strip().lower()}"
+        ident = f"{code}@{row['ended_on']}"
+        seen[ident] = seen.get(ident, 0) + 1
+        if seen[ident] > 1:
+            ident = f"{ident}#{seen[ident]}"
+        ended = display("ended.ended_on", row["ended_on"])
+        for key, label_key in fields.items():
+            label = gettext("Ended treatment limit %(treatment)s (ended %(date)s): %(field)s") % {
+                "treatment": name,
+                "date": ended,
+                "field": LABELS[label_key],
+            }
+            if key == "actors":
+                value = actor_names(row["actors"])
+            else:
+                value = display("ended.decision" if key == "decision" else label_key, row[key])
+            yield Line(f"{ENDED_PREFIX}{ident}.{key}", label, value)
+
+
+def split_ended(changes: list[Change]) -> tuple[list[Change], list[Change]]:
+    """(changes to the current plan, changes to its ended treatment limits)."""
+    current = [c for c in changes if not c.key.startswith(ENDED_PREFIX)]
+    ended = [c for c in changes if c.key.startswith(ENDED_PREFIX)]
+    return current, ended
 
 
 @dataclass(frozen=True)
@@ -434,7 +597,7 @@ def merge(base: Content, mine: Content, current: Content) -> Content:
         for key in keys:
             if mine[section][key] != base[section][key]:
                 result[section][key] = mine[section][key]
-    for name in ("contacts", "conversations", "goals"):
+    for name in ("contacts", "conversations", "goals", "ended_limits"):
         if mine[name] != base[name]:
             result[name] = mine[name]
     coded = len(CODED_TREATMENTS)

@@ -53,6 +53,21 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class EndedLimit:
+    """A treatment limit that no longer applies: history, never the current decision."""
+
+    code: str
+    name: str
+    decision_label: str
+    specification: str
+    note: str
+    agreed_on: str
+    agreed_by: str
+    ended_on: str
+    reason_for_ending: str
+
+
+@dataclass(frozen=True)
 class Contact:
     name: str
     role: str
@@ -78,6 +93,9 @@ class PlanDisplay:
     contacts: list[Contact]
     conversations: list[dict[str, str]]
     goals: list[tuple[str, list[dict[str, str]]]] = field(default_factory=list)
+    #: Limits that ended (shown on the plan page and in "what changed", never in the acute
+    #: view or the printed copy, and never as the current decision).
+    ended_limits: list[EndedLimit] = field(default_factory=list)
 
     @property
     def labels(self) -> dict[str, dict[str, str]]:
@@ -189,7 +207,23 @@ def present(content: dict[str, Any]) -> PlanDisplay:
         ]
         if rows:
             goals.append((str(dimension.label), rows))
-    return PlanDisplay(values, review_date, content, limits, contacts, conversations, goals)
+    ended = [
+        EndedLimit(
+            code=row["treatment"],
+            name=plan_content.limit_name(row),
+            decision_label=plan_content.display("ended.decision", row["decision"]),
+            specification=row["specification"],
+            note=row["note"],
+            agreed_on=plan_content.display("ended.date", row["date"]),
+            agreed_by=plan_content.actor_names(row["actors"]),
+            ended_on=plan_content.display("ended.ended_on", row["ended_on"]),
+            reason_for_ending=row["reason_for_ending"],
+        )
+        for row in plan_content.normalise({"ended_limits": content.get("ended_limits") or []})[
+            "ended_limits"
+        ]
+    ]
+    return PlanDisplay(values, review_date, content, limits, contacts, conversations, goals, ended)
 
 
 def nested_labels() -> dict[str, dict[str, str]]:

@@ -94,8 +94,29 @@ def acp_content(**sections: Any) -> dict[str, Any]:
     return plan_content.normalise(content)
 
 
+def ended_limit(**fields: Any) -> dict[str, Any]:
+    """An ended treatment limit: ICU admission was agreed ("yes") and ended after recovery."""
+    row: dict[str, Any] = {
+        "treatment": Treatment.ICU_ADMISSION.value,
+        "text": "",
+        "decision": TreatmentDecision.YES.value,
+        "specification": "",
+        "note": "Na overleg met de longarts",
+        "date": (timezone.localdate() - dt.timedelta(days=60)).isoformat(),
+        "actors": [
+            {"kind": "patient", "name": ""},
+            {"kind": "professional", "name": "Dokter Test"},
+        ],
+        "ended_on": (timezone.localdate() - dt.timedelta(days=30)).isoformat(),
+        "reason_for_ending": "Hersteld en ontslagen",
+    }
+    row.update(fields)
+    return row
+
+
 class CarePlanFactory(factory.django.DjangoModelFactory):
-    """A plan with one current version (written directly, without notifications)."""
+    """A plan with one current version (written directly, without notifications);
+    ``version__content`` replaces the standard content."""
 
     class Meta:
         model = CarePlan
@@ -110,7 +131,7 @@ class CarePlanFactory(factory.django.DjangoModelFactory):
     def version(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if not create:
             return
-        content = acp_content()
+        content = kwargs.get("content") or acp_content()
         if self.review_due_on:
             content["review_date"] = self.review_due_on.isoformat()
         author = kwargs.get("author") or UserFactory()

@@ -5,7 +5,8 @@ goals and actions). ``PlanEditor`` ties them together and turns them into conten
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -127,8 +128,17 @@ class PlanForm(forms.Form):
         help_text=_("Optional. Shown in the list of versions."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        base_limits: list[dict[str, Any]] | None = None,
+        agreed_on: dt.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        #: The limits as they were when the editor opened the plan (what "ended" ends).
+        self.base_limits = {row["treatment"]: row for row in base_limits or []}
+        self.agreed_on = agreed_on
         for treatment in CODED_TREATMENTS:
             code = treatment.value
             self.fields[f"limit_{code}_decision"] = forms.ChoiceField(
@@ -144,6 +154,17 @@ class PlanForm(forms.Form):
                 _("Conditions"), help_text=_("Required for “yes, with conditions”.")
             )
             self.fields[f"limit_{code}_note"] = _text(_("Note"))
+            self.fields[f"limit_{code}_ended_on"] = forms.DateField(
+                label=_("Ended on"),
+                required=False,
+                widget=DateInput(),
+                help_text=_(
+                    "Only when this agreement no longer applies. It moves to the ended "
+                    "treatment limits; the current decision becomes “not discussed” unless "
+                    "you choose a new one."
+                ),
+            )
+            self.fields[f"limit_{code}_reason_for_ending"] = _text(_("Reason for ending"))
 
     def clean_review_date(self) -> dt.date | None:
         """A new review date lies ahead; an old one may stay (the plan is then due)."""
@@ -151,6 +172,34 @@ class PlanForm(forms.Form):
         if value and value < timezone.localdate() and "review_date" in self.changed_data:
             raise ValidationError(_("Choose a review date today or later."))
         return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for treatment in CODED_TREATMENTS:
+            code = treatment.value
+            ended_on = data.get(f"limit_{code}_ended_on")
+            reason = data.get(f"limit_{code}_reason_for_ending")
+            if not ended_on:
+                if reason:
+                    self.add_error(
+                        f"limit_{code}_ended_on", _("Enter the date the treatment limit ended.")
+                    )
+                continue
+            error = ended_date_error(ended_on, self.agreed_on)
+            if error:
+                self.add_error(f"limit_{code}_ended_on", error)
+            if not reason:
+                self.add_error(
+                    f"limit_{code}_reason_for_ending",
+                    _("Give the reason the treatment limit ended."),
+                )
+            base = self.base_limits.get(code)
+            if base is None or base["decision"] in ("", TreatmentDecision.NOT_DISCUSSED):
+                self.add_error(
+                    f"limit_{code}_ended_on",
+                    _("Only an agreed treatment limit can end; this one was not agreed."),
+                )
+        return data
 
     def section(self, *names: str) -> list[forms.BoundField]:
         return [self[name] for name in names]
@@ -163,6 +212,8 @@ class PlanForm(forms.Form):
                     self[f"limit_{t.value}_decision"],
                     self[f"limit_{t.value}_specification"],
                     self[f"limit_{t.value}_note"],
+                    self[f"limit_{t.value}_ended_on"],
+                    self[f"limit_{t.value}_reason_for_ending"],
                 ],
             )
             for t in CODED_TREATMENTS
@@ -242,6 +293,84 @@ class OtherLimitForm(_RowForm):
         return data
 
 
+def ended_date_error(ended_on: dt.date, agreed_on: dt.date | None) -> Any:
+    """Why an end date cannot be right (None when it can): not in the future, not before the
+    limit was agreed."""
+    if ended_on > timezone.localdate():
+        return _("A treatment limit cannot end in the future.")
+    if agreed_on is not None and ended_on < agreed_on:
+        return _("A treatment limit cannot end before it was agreed (%(date)s).") % {
+            "date": agreed_on.strftime("%d-%m-%Y")
+        }
+    return None
+
+
+class EndedLimitForm(_RowForm):
+    """A treatment limit that no longer applies (history). Existing ones are shown filled in,
+    so saving the plan keeps them; a row can also be added."""
+
+    treatment = _select(Treatment.choices, _("Treatment"))
+    text = forms.CharField(label=_("Other treatment"), required=False, max_length=200)
+    decision = _select(TreatmentDecision.choices, _("Decision that applied"))
+    specification = forms.CharField(label=_("Conditions"), required=False, max_length=500)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    date = forms.DateField(label=_("Agreed on"), required=False, widget=DateInput())
+    ended_on = forms.DateField(label=_("Ended on"), required=False, widget=DateInput())
+    reason_for_ending = forms.CharField(
+        label=_("Reason for ending"), required=False, max_length=500
+    )
+    #: Who agreed it (kept as it was; not edited here).
+    actors = forms.CharField(required=False, widget=forms.HiddenInput, max_length=4000)
+
+    def clean_actors(self) -> list[dict[str, str]]:
+        raw = self.cleaned_data.get("actors") or ""
+        try:
+            value = json.loads(raw) if raw else []
+        except ValueError:
+            return []
+        return (
+            [
+                {"kind": str(a.get("kind", "")), "name": str(a.get("name", ""))[:200]}
+                for a in value
+                if isinstance(a, dict) and a.get("kind") in plan_content.ACTOR_KINDS
+            ][:10]
+            if isinstance(value, list)
+            else []
+        )
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(v for k, v in data.items() if k not in ("DELETE", "actors"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_blank():
+            return data
+        treatment = data.get("treatment")
+        if not treatment:
+            self.add_error("treatment", _("Choose a treatment from the list."))
+        elif treatment == Treatment.OTHER and not data.get("text"):
+            self.add_error("text", _("Name the treatment this limit is about."))
+        if not data.get("decision"):
+            self.add_error("decision", _("Choose the decision that applied."))
+        elif data["decision"] == TreatmentDecision.CONDITIONAL and not data.get("specification"):
+            self.add_error("specification", _("Describe the conditions."))
+        agreed = data.get("date")
+        if agreed and agreed > timezone.localdate():
+            self.add_error("date", _("An agreement that was made cannot be in the future."))
+            agreed = None
+        ended = data.get("ended_on")
+        if not ended:
+            self.add_error("ended_on", _("Enter the date the treatment limit ended."))
+        else:
+            error = ended_date_error(ended, agreed)
+            if error:
+                self.add_error("ended_on", error)
+        if not data.get("reason_for_ending"):
+            self.add_error("reason_for_ending", _("Give the reason the treatment limit ended."))
+        return data
+
+
 class GoalForm(_RowForm):
     dimension = _select(Dimension.choices, _("Dimension"))
     goal = forms.CharField(label=_("Goal"), required=False, max_length=500)
@@ -280,6 +409,7 @@ ContactFormSet = _formset(ContactForm, 2)
 ConversationFormSet = _formset(ConversationForm, 1)
 OtherLimitFormSet = _formset(OtherLimitForm, 2)
 GoalFormSet = _formset(GoalForm, 2)
+EndedLimitFormSet = _formset(EndedLimitForm, 1)
 
 
 def _initial(content: dict[str, Any]) -> dict[str, Any]:
@@ -305,6 +435,11 @@ class PlanEditor:
     other_limits: forms.BaseFormSet  # type: ignore[type-arg]
     goals: forms.BaseFormSet  # type: ignore[type-arg]
     team: dict[str, str]
+    ended_limits: forms.BaseFormSet  # type: ignore[type-arg]
+    #: The content the editor started from and who agreed its limits (for ending one).
+    base: dict[str, Any] = field(default_factory=dict)
+    agreed_on: dt.date | None = None
+    agreed_by: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -316,6 +451,7 @@ class PlanEditor:
         draft_id: int | None = None,
         team: list[CareTeamMember] | None = None,
     ) -> PlanEditor:
+        content = plan_content.normalise(content)
         team_choices = {str(m.pk): m.display_name for m in team or []}
         for row in content["goals"]:
             if row["responsible_id"] and str(row["responsible_id"]) not in team_choices:
@@ -340,8 +476,28 @@ class PlanEditor:
             dict(row, date=plan_content.parse_date(str(row["date"])))
             for row in content["conversations"]
         ]
+        ended = [
+            dict(
+                row,
+                date=plan_content.parse_date(str(row["date"])),
+                ended_on=plan_content.parse_date(str(row["ended_on"])),
+                actors=json.dumps(row["actors"]),
+            )
+            for row in content["ended_limits"]
+        ]
+        agreed_on = plan_content.parse_date(plan_content.agreement_date(content))
+        agreed_by: list[dict[str, Any]] = [{"kind": "patient", "name": ""}]
+        if content["conversations"] and content["conversations"][0]["held_by"]:
+            agreed_by.append(
+                {"kind": "professional", "name": str(content["conversations"][0]["held_by"])}
+            )
         return cls(
-            form=PlanForm(data, initial=initial),
+            form=PlanForm(
+                data,
+                initial=initial,
+                base_limits=content["treatment_limits"],
+                agreed_on=agreed_on,
+            ),
             contacts=ContactFormSet(data, initial=content["contacts"], prefix="contacts"),
             conversations=ConversationFormSet(data, initial=conversations, prefix="conversations"),
             other_limits=OtherLimitFormSet(data, initial=others, prefix="limits"),
@@ -352,11 +508,15 @@ class PlanEditor:
                 form_kwargs={"team": list(team_choices.items())},
             ),
             team=team_choices,
+            ended_limits=EndedLimitFormSet(data, initial=ended, prefix="ended"),
+            base=content,
+            agreed_on=agreed_on,
+            agreed_by=agreed_by,
         )
 
     @property
     def formsets(self) -> list[forms.BaseFormSet]:  # type: ignore[type-arg]
-        return [self.contacts, self.conversations, self.other_limits, self.goals]
+        return [self.contacts, self.conversations, self.other_limits, self.goals, self.ended_limits]
 
     def is_valid(self) -> bool:
         results = [self.form.is_valid()] + [fs.is_valid() for fs in self.formsets]
@@ -391,7 +551,37 @@ class PlanEditor:
         limits += [
             dict(row, treatment=Treatment.OTHER.value) for row in self._rows(self.other_limits)
         ]
+        ended = [
+            {
+                **{k: row.get(k) or "" for k in plan_content.LIMIT_KEYS},
+                "date": row["date"].isoformat() if row.get("date") else "",
+                "actors": row.get("actors") or [],
+                "ended_on": row["ended_on"].isoformat() if row.get("ended_on") else "",
+                "reason_for_ending": row.get("reason_for_ending") or "",
+            }
+            for row in self._rows(self.ended_limits)
+        ]
+        base_limits = {row["treatment"]: row for row in self.base.get("treatment_limits", [])}
+        for row in limits[: len(CODED_TREATMENTS)]:
+            code = row["treatment"]
+            ended_on = data.get(f"limit_{code}_ended_on")
+            if not ended_on or code not in base_limits:
+                continue
+            before = base_limits[code]
+            ended.append(
+                plan_content.ended_limit(
+                    before,
+                    ended_on=ended_on.isoformat(),
+                    reason=data.get(f"limit_{code}_reason_for_ending") or "",
+                    date=self.agreed_on.isoformat() if self.agreed_on else "",
+                    actors=self.agreed_by,
+                )
+            )
+            if all(row[k] == before[k] for k in ("decision", "specification", "note")):
+                # Ended without a new agreement: nothing applies now.
+                row.update(decision=TreatmentDecision.NOT_DISCUSSED, specification="", note="")
         result["treatment_limits"] = limits
+        result["ended_limits"] = ended
         result["contacts"] = self._rows(self.contacts)
         result["conversations"] = self._rows(self.conversations)
         result["goals"] = [

@@ -222,6 +222,9 @@ def compare(request: PalliareRequest, pk: int) -> HttpResponse:
     if a not in found or b not in found:
         raise Http404
     older, newer = found[a], found[b]
+    changes, ended_changes = plan_content.split_ended(
+        plan_content.diff(older.content, newer.content)
+    )
     return render(
         request,
         "careplans/compare.html",
@@ -230,7 +233,8 @@ def compare(request: PalliareRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "older": older,
             "newer": newer,
-            "changes": plan_content.diff(older.content, newer.content),
+            "changes": changes,
+            "ended_changes": ended_changes,
             "versions": _versions(plan),
         },
     )

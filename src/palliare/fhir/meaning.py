@@ -221,12 +221,20 @@ def procedure(r: dict[str, Any]) -> Projection:
 
 
 def encounter(r: dict[str, Any]) -> Projection:
+    klass = r.get("class") if isinstance(r.get("class"), dict) else {}
+    hospitalization = r.get("hospitalization") or {}
     return _clean(
         {
             "subject": ref(r.get("subject")),
+            "status": r.get("status"),
+            "class": f"{klass.get('system', '')}|{klass.get('code')}" if klass else "",
             "period": _day((r.get("period") or {}).get("start")),
+            "periodEnd": _day((r.get("period") or {}).get("end")),
             "participant": _refs(r.get("participant"), "individual"),
             "reasonReference": _refs(r.get("reasonReference")),
+            "location": _refs(r.get("location"), "location"),
+            "admitSource": codes(hospitalization.get("admitSource")),
+            "dischargeDisposition": codes(hospitalization.get("dischargeDisposition")),
         }
     )
 
@@ -250,6 +258,10 @@ def consent(r: dict[str, Any]) -> Projection:
             "comment": _ext(r, "ext-Comment"),
             "dateTime": _day(r.get("dateTime")),
             "actor": _refs(provision.get("actor"), "reference"),
+            # An ended directive: its status, when it ended and why (zib ReasonForEnding).
+            "status": r.get("status"),
+            "periodEnd": _day((provision.get("period") or {}).get("end")),
+            "reasonForEnding": _ext(provision, "ext-TreatmentDirective2.ReasonForEnding"),
         }
     )
 

@@ -165,3 +165,33 @@ class YesNoUnknown(models.TextChoices):
 BURDEN_CHECK_INTERVAL_DAYS = 28
 #: Scores of the burden check (0 = no burden, 10 = cannot go on) from which help is needed.
 BURDEN_OVERLOADED_FROM = 7
+
+
+class ContactClass(models.TextChoices):
+    """The kind of a care contact (zib Contact, ContactType as HL7 v3 ActEncounterCode)."""
+
+    AMBULATORY = "AMB", _("outpatient visit")
+    EMERGENCY = "EMER", _("emergency visit")
+    FIELD = "FLD", _("field visit")
+    HOME_HEALTH = "HH", _("home visit")
+    INPATIENT = "IMP", _("hospital admission")
+    ACUTE_INPATIENT = "ACUTE", _("acute admission")
+    NON_ACUTE_INPATIENT = "NONAC", _("non-acute admission")
+    OBSERVATION = "OBSENC", _("observation stay")
+    PRE_ADMISSION = "PRENC", _("pre-admission")
+    SHORT_STAY = "SS", _("short stay")
+    VIRTUAL = "VR", _("remote contact")
+
+
+class ContactStatus(models.TextChoices):
+    """The state of a care contact (FHIR R4 encounter-status)."""
+
+    PLANNED = "planned", _("planned")
+    ARRIVED = "arrived", _("arrived")
+    TRIAGED = "triaged", _("triaged")
+    IN_PROGRESS = "in-progress", _("in progress")
+    ON_LEAVE = "onleave", _("on leave")
+    FINISHED = "finished", _("finished")
+    CANCELLED = "cancelled", _("cancelled")
+    ENTERED_IN_ERROR = "entered-in-error", _("entered in error")
+    UNKNOWN = "unknown", _("unknown")

@@ -3,9 +3,10 @@ under its own id, in an order in which references resolve, and reads back equal 
 (``palliare.fhir.meaning``), in JSON and in XML; the IG's seven searches and the form query
 return the expected resources for the example patients.
 
-Two Nictiz examples are refused on purpose, each with a precise OperationOutcome: an
-Encounter without a patient (a hospital stay, not an ACP conversation) and an ended
-treatment directive (the care plan keeps the agreements that apply now)."""
+None is refused: the ended treatment directive (Consent ``inactive``) reads back with its
+status, end date and reason for ending, and the hospital stay without a patient
+(nl-core-Encounter-01) as a care contact with its class, status, period, participant,
+location and admission codes."""
 
 from __future__ import annotations
 
@@ -53,10 +54,8 @@ MISSING_PRACTITIONERS = [
         "name": [{"use": "official", "family": "Wolters", "given": ["Desirée"]}],
     },
 ]
-REFUSED = {
-    "nl-core-Encounter-01.xml": "patient-required",
-    "nl-core-TreatmentDirective2-01.xml": "directive-not-active",
-}
+#: Examples refused on purpose (none: every published example can be loaded).
+REFUSED: dict[str, str] = {}
 
 
 def _examples() -> list[tuple[str, dict, bytes | None]]:
@@ -347,17 +346,22 @@ ACP_TYPES = [
 def test_a_plan_made_in_the_web_application_exports_valid_acp_resources(api, practice):
     """Export side: every resource built from a plan saved through the care-plan pages is R4
     (fhirclient, strict), conforms to its own profile rules, and renders as XML."""
-    from palliare.careplans.factories import CarePlanFactory
+    from palliare.careplans.factories import CarePlanFactory, acp_content, ended_limit
     from palliare.fhir.validation.rules import profile_issues
     from palliare.patients.factories import PatientFactory
 
-    plan = CarePlanFactory(patient=PatientFactory(gp_practice=practice, marked=True))
+    plan = CarePlanFactory(
+        patient=PatientFactory(gp_practice=practice, marked=True),
+        version__content=acp_content(ended_limits=[ended_limit()]),
+    )
     seen = set()
+    statuses = set()
     for rtype in ACP_TYPES:
         body = json.loads(api.get(f"{rtype}?patient=Patient/{plan.patient_id}").content)
         for entry in body.get("entry", []):
             resource = entry["resource"]
             seen.add(rtype)
+            statuses.add((rtype, resource.get("status")))
             FHIRElementFactory.instantiate(rtype, resource)
             errors = [i.text("en") for i in profile_issues(resource) if i.severity == "error"]
             assert errors == [], (rtype, errors)
@@ -374,6 +378,7 @@ def test_a_plan_made_in_the_web_application_exports_valid_acp_resources(api, pra
         "QuestionnaireResponse",
         "Condition",
     }
+    assert {("Consent", "active"), ("Consent", "inactive")} <= statuses
 
 
 def test_patient_search_does_not_query_per_patient(api, practice):

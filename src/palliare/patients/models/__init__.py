@@ -3,6 +3,7 @@
 from .caregivers import BurdenCheck, InformalCaregiver, VolunteerDeployment
 from .careteam import CareTeamMember
 from .consent import Consent
+from .contacts import CareContact, CareContactVersion
 from .death import DeathRegistration
 from .marking import IndicatorScreening, Marking, UrgencyAssessment
 from .patient import Patient, PatientRevision
@@ -10,6 +11,8 @@ from .signals import Signal
 
 __all__ = [
     "BurdenCheck",
+    "CareContact",
+    "CareContactVersion",
     "CareTeamMember",
     "Consent",
     "DeathRegistration",

@@ -267,6 +267,9 @@ class PlanHandler(Handler):
                 resource = built[ref]
                 if all(self.matches(ctx, resource, crit, built) for crit in query.criteria):
                     found.append(resource)
+        for resource in self.extra_matches(ctx, patients):
+            if all(self.matches(ctx, resource, crit, built) for crit in query.criteria):
+                found.append(resource)
         patient_access.record_list_view(ctx.actor, "fhir.search", patients)
         total = len(found)
         return found[query.offset : query.offset + query.count], total
@@ -286,6 +289,10 @@ class PlanHandler(Handler):
         return _fetch(ctx, refs)
 
     include_paths: ClassVar[dict[str, str]] = {}
+
+    def extra_matches(self, ctx: FhirContext, patients: list[Patient]) -> list[dict[str, Any]]:
+        """Resources of these patients that are not built from the plan (care contacts)."""
+        return []
 
     # -- write ---------------------------------------------------------------------------
     def write(

@@ -25,6 +25,7 @@ EXT_LEGALLY_CAPABLE = ACP_BASE + "ext-LegallyCapable-MedicalTreatmentDecisions"
 EXT_RELATED_PERSON = "http://hl7.org/fhir/StructureDefinition/patient-relatedPerson"
 EXT_SPECIFICATION_OTHER = NL_CORE_BASE + "ext-TreatmentDirective2.SpecificationOther"
 EXT_COMMENT = NL_CORE_BASE + "ext-Comment"
+EXT_REASON_FOR_ENDING = NL_CORE_BASE + "ext-TreatmentDirective2.ReasonForEnding"
 EXT_ENCOUNTER_REFERENCE = ACP_BASE + "ext-EncounterReference"
 
 ACP_PROCEDURE = "713603004"

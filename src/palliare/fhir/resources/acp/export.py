@@ -13,6 +13,7 @@ from palliare.careplans.constants import (
     Treatment,
     TreatmentDecision,
 )
+from palliare.organizations.models import Professional
 
 from ...search import instant
 from ..base import reference_to
@@ -22,6 +23,7 @@ from .plan import (
     Element,
     PlanState,
     author,
+    directory_reference,
     elements,
     practitioner_reference,
 )
@@ -193,10 +195,47 @@ def _actors(state: PlanState, role: str) -> list[dict[str, Any]]:
     return actors
 
 
+def _ended_actors(state: PlanState, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Who agreed an ended limit, as recorded: the patient, contact persons (their
+    RelatedPerson), professionals (the directory's PractitionerRole of that name)."""
+    role_cc = concept(c.ROLE_CODE, "CONSENTER")
+    contacts = _contact_ids(state)
+    actors = []
+    for actor in row["actors"]:
+        if actor["kind"] == "patient":
+            ref = _patient_ref(state)
+        elif actor["kind"] == "contact" and actor["name"] in contacts:
+            ref = reference_to("RelatedPerson", contacts[actor["name"]], actor["name"])
+        elif actor["kind"] == "professional" and actor.get("professional_id"):
+            pro = Professional.objects.filter(pk=actor["professional_id"]).first()
+            ref = directory_reference(pro, actor.get("membership_id"), actor["name"]) or {
+                "display": actor["name"]
+            }
+        elif actor["kind"] == "professional":
+            ref = practitioner_reference(state, actor["name"]) or {"display": actor["name"]}
+        else:
+            ref = {"display": actor["name"]}
+        actors.append({"role": role_cc, "reference": ref})
+    return actors or [{"role": role_cc, "reference": _patient_ref(state)}]
+
+
 def treatment_directive(state: PlanState, element: Element) -> dict[str, Any]:
     res = _consent_base(state, element, "treatment")
     res["policy"] = [{"uri": "https://wetten.overheid.nl/"}]
     provision: dict[str, Any] = {"actor": _actors(state, "CONSENTER")}
+    if element.key.startswith("ended:"):
+        # An ended limit: history. Its own agreement date, who agreed it, when and why it ended.
+        row = element.data
+        res["status"] = "inactive"
+        res.pop("dateTime", None)
+        if row["date"]:
+            res["dateTime"] = row["date"]
+        provision["actor"] = _ended_actors(state, row)
+        provision["period"] = {"end": row["ended_on"]}
+        if row["reason_for_ending"]:
+            provision["extension"] = [
+                {"url": c.EXT_REASON_FOR_ENDING, "valueString": row["reason_for_ending"]}
+            ]
     if element.key == "icd-deactivation":
         icd = element.data
         decision = icd["deactivation"]

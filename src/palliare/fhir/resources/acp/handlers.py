@@ -14,6 +14,7 @@ from ...context import FhirContext
 from ...models import ResourceIdentity
 from ...outcome import FhirError, Issue
 from ...search import Criterion
+from .. import contacts
 from ..base import register, resolve_reference, split_reference
 from . import codes as c
 from .base import (
@@ -68,7 +69,44 @@ class EncounterHandler(PlanHandler):
     }
     includes = ("Encounter:reason-reference",)
     include_paths = {"reason-reference": "reasonReference"}
-    documentation = "ACP-Encounter: the ACP conversations of the care plan as encounters."
+    other_profiles = (contacts.PROFILE,)
+    documentation = (
+        "ACP-Encounter: the ACP conversations of the care plan as encounters; any other "
+        "Encounter (nl-core-Encounter) is a care contact, with or without the patient "
+        "(without one: read by the sending organisation only, never in a patient search)."
+    )
+
+    # Care contacts (``patients.CareContact``) share the type with ACP conversations: an id
+    # that names a care contact is handled by ``resources.contacts``.
+    def locate(self, ctx: FhirContext, logical_id: str) -> tuple[int, str] | None:
+        if contacts.contact_row(logical_id) is not None:
+            return None
+        return super().locate(ctx, logical_id)
+
+    def resolve(self, ctx: FhirContext, logical_id: str) -> Any:
+        row = contacts.contact_row(logical_id)
+        if row is not None:
+            return contacts.resolve(ctx, row)
+        return super().resolve(ctx, logical_id)
+
+    def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
+        row = contacts.contact_row(logical_id)
+        if row is not None:
+            return contacts.read(ctx, row)
+        return super().read(ctx, logical_id)
+
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        if contacts.contact_row(logical_id) is not None:
+            return contacts.write(ctx, logical_id, data)
+        existing = identity.find("Encounter", logical_id) if logical_id else None
+        if existing is None and contacts.is_care_contact(data):
+            return contacts.write(ctx, logical_id, data)
+        return super().write(ctx, logical_id, data)
+
+    def extra_matches(self, ctx: FhirContext, patients: list[Patient]) -> list[dict[str, Any]]:
+        return contacts.for_patients(patients)
 
     def matches(
         self,
@@ -100,12 +138,25 @@ class ConsentHandler(PlanHandler):
         "scope": _param("scope", "token", "Consent.scope"),
         "category": _param("category", "token", "Consent.category"),
         "action": _param("action", "token", "Consent.provision.code"),
+        "status": _param(
+            "status",
+            "token",
+            "Consent.status",
+            "active (current agreements) or inactive (ended treatment directives); "
+            "without it a search returns both",
+        ),
     }
-    token_paths = {"scope": "scope", "category": "category", "action": "provision.code"}
+    token_paths = {
+        "scope": "scope",
+        "category": "category",
+        "action": "provision.code",
+        "status": "status",
+    }
     includes = ("Consent:actor",)
     include_paths = {"actor": "provision.actor.reference"}
     documentation = (
-        "ACP-TreatmentDirective (treatment limits, ICD deactivation) and "
+        "ACP-TreatmentDirective (treatment limits, ICD deactivation; ended ones with status "
+        "inactive) and "
         "ACP-AdvanceDirective (euthanasia request, earlier directives)."
     )
 

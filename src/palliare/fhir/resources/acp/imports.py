@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palliare.careplans.constants import (
@@ -311,15 +312,17 @@ def apply_consent(
     kind = provision.get("type")
     spec = _specification(data)
     comment = _comment(data)
-    if data.get("status") not in (None, "active", "draft", "proposed"):
+    ending = _ending(data, provision)
+    if ending is not None:
+        return _apply_ended(ctx, data, state, old_key, pairs, text, ending)
+    if old_key and old_key.startswith("ended:"):
         raise unprocessable(
             _(
-                "The care plan keeps the agreements that apply now; an ended "
-                "treatment directive (status %(status)s) is not stored."
+                "This treatment directive has ended and stays history; send a new "
+                "agreement as a new directive (another id)."
             ),
             "Consent.status",
-            "directive-not-active",
-            status=str(data.get("status"))[:20],
+            "directive-ended",
         )
     if (c.SNOMED, c.ICD_DEACTIVATION) in pairs or c.ICD_DEACTIVATION in text:
         icd = state.content["icd"]
@@ -363,6 +366,210 @@ def apply_consent(
             }
             limits.append(row)
         row["text"] = text
+    _decision(row, kind, spec)
+    row["note"] = comment
+    return key
+
+
+def _ending(data: dict[str, Any], provision: dict[str, Any]) -> tuple[str, str] | None:
+    """(end date, reason) when the directive has ended (status ``inactive``, or an end date
+    in ``provision.period``); None when it applies now. Inconsistent endings are a 422."""
+    status = data.get("status")
+    if status not in (None, "active", "draft", "proposed", "inactive"):
+        raise unprocessable(
+            _(
+                "A treatment directive with status %(status)s is not an agreement; Palliare "
+                "keeps directives that apply (active) or have ended (inactive)."
+            ),
+            "Consent.status",
+            "directive-not-active",
+            status=str(status)[:20],
+        )
+    period = provision.get("period") if isinstance(provision.get("period"), dict) else {}
+    raw_end = period.get("end") if period else None
+    reason = _text(ext_value(provision, c.EXT_REASON_FOR_ENDING))
+    end = _date(raw_end)
+    if raw_end is not None and not end:
+        raise unprocessable(
+            _("provision.period.end must be a date (YYYY-MM-DD)."),
+            "Consent.provision.period.end",
+            "ending-date-invalid",
+        )
+    if status != "inactive" and not end:
+        if reason:
+            raise unprocessable(
+                _("A reason for ending needs the date the directive ended (provision.period.end)."),
+                "Consent.provision.period.end",
+                "ending-date-required",
+            )
+        return None
+    if not end:
+        raise unprocessable(
+            _(
+                "An ended treatment directive (status inactive) needs its end date "
+                "(provision.period.end)."
+            ),
+            "Consent.provision.period.end",
+            "ending-date-required",
+        )
+    if dt.date.fromisoformat(end) > timezone.localdate():
+        raise unprocessable(
+            _(
+                "Palliare records the end of a treatment directive once it has ended; "
+                "provision.period.end lies in the future."
+            ),
+            "Consent.provision.period.end",
+            "ending-date-future",
+        )
+    agreed = _date(data.get("dateTime"))
+    if agreed and end < agreed:
+        raise unprocessable(
+            _(
+                "A treatment directive cannot end (provision.period.end %(end)s) before it "
+                "was agreed (dateTime %(date)s)."
+            ),
+            "Consent.provision.period.end",
+            "ending-before-start",
+            end=end,
+            date=agreed,
+        )
+    start = _date(period.get("start")) if period else ""
+    if start and end < start:
+        raise unprocessable(
+            _("provision.period.end (%(end)s) lies before provision.period.start (%(date)s)."),
+            "Consent.provision.period.end",
+            "ending-before-start",
+            end=end,
+            date=start,
+        )
+    return end, reason
+
+
+def _ended_actors(
+    ctx: FhirContext, provision: dict[str, Any], state: PlanState
+) -> list[dict[str, Any]]:
+    """Who agreed an ended directive: the patient, contact persons, professionals."""
+    actors = []
+    for i, actor in enumerate(provision.get("actor") or []):
+        if not isinstance(actor, dict) or not isinstance(actor.get("reference"), dict):
+            continue
+        ref = actor["reference"]
+        path = f"Consent.provision.actor[{i}].reference"
+        if "reference" not in ref:
+            name = _text(ref.get("display"))
+            if name:
+                actors.append({"kind": "professional", "name": name[:200]})
+            continue
+        rtype, target = resolve_reference(
+            ctx, ref, ("Patient", "RelatedPerson", "PractitionerRole", "Practitioner"), path
+        )
+        if rtype == "Patient":
+            if target != state.patient:
+                raise unprocessable(
+                    _("%(path)s must be the patient of the directive."),
+                    path,
+                    "other-patient",
+                    path=path,
+                )
+            actors.append({"kind": "patient", "name": ""})
+        elif rtype == "RelatedPerson":
+            _patient, key = target
+            contact = next(
+                (x for x in state.content["contacts"] if f"contact:{short_hash(x['name'])}" == key),
+                None,
+            )
+            if contact is None or _patient != state.patient:
+                raise unprocessable(
+                    _("%(path)s must be a contact person of the directive's patient."),
+                    path,
+                    "other-patient",
+                    path=path,
+                )
+            actors.append({"kind": "contact", "name": contact["name"]})
+        else:
+            pro = target.professional if isinstance(target, Membership) else target
+            assert isinstance(pro, Professional)
+            actor_row: dict[str, Any] = {
+                "kind": "professional",
+                "name": pro.full_name,
+                "professional_id": pro.pk,
+            }
+            if isinstance(target, Membership):
+                actor_row["membership_id"] = target.pk
+            actors.append(actor_row)
+    return actors
+
+
+def _apply_ended(
+    ctx: FhirContext,
+    data: dict[str, Any],
+    state: PlanState,
+    old_key: str | None,
+    pairs: list[tuple[str, str]],
+    text: str,
+    ending: tuple[str, str],
+) -> str:
+    """An ended treatment directive becomes an ended limit of the plan (history). When the
+    client ends a directive it sent as current (same id), the current limit is ended: it
+    leaves the treatment limits and the ended one takes its place."""
+    from palliare.careplans import content as plan_content
+
+    from .plan import ended_key
+
+    provision = data.get("provision") or {}
+    snomed = [code for s, code in pairs if s == c.SNOMED and code in Treatment.values]
+    if (c.SNOMED, c.ICD_DEACTIVATION) in pairs or c.ICD_DEACTIVATION in text:
+        treatment, text = Treatment.OTHER.value, c.ICD_DEACTIVATION_TEXT
+    elif snomed:
+        treatment, text = snomed[0], ""
+    elif text:
+        treatment = Treatment.OTHER.value
+    else:
+        raise unprocessable(
+            _("Another treatment (code OTH) needs its name in provision.code.text."),
+            "Consent.provision.code[0].text",
+            "treatment-text-required",
+        )
+    row: dict[str, Any] = {"treatment": treatment, "text": text[:200]}
+    _decision(row, provision.get("type"), _specification(data))
+    row["note"] = _comment(data)
+    end, reason = ending
+    ended = plan_content.ended_limit(
+        row,
+        ended_on=end,
+        reason=reason[:500],
+        date=_date(data.get("dateTime")),
+        actors=_ended_actors(ctx, provision, state),
+    )
+    rows: list[dict[str, Any]] = state.content.setdefault("ended_limits", [])
+    key = ended_key(ended)
+    rows[:] = [r for r in rows if ended_key(r) not in (key, old_key)]
+    rows.append(ended)
+    if old_key and (old_key.startswith("limit:") or old_key == "icd-deactivation"):
+        _end_current(state, old_key)
+    return key
+
+
+def _end_current(state: PlanState, old_key: str) -> None:
+    """The current limit ``old_key`` ended: nothing is agreed about that treatment now."""
+    if old_key == "icd-deactivation":
+        state.content["icd"].update(deactivation="", deactivation_note="")
+        return
+    limits = state.content["treatment_limits"]
+    code = old_key.split(":", 1)[1]
+    if code.startswith("OTH:"):
+        limits[:] = [
+            r
+            for r in limits
+            if not (r["treatment"] == Treatment.OTHER and f"OTH:{short_hash(r['text'])}" == code)
+        ]
+        return
+    for row in limits:
+        if row["treatment"] == code:
+            row.update(decision="", specification="", note="")
+
+
+def _decision(row: dict[str, Any], kind: Any, spec: str | None) -> None:
     if kind == "permit":
         row["decision"], row["specification"] = TreatmentDecision.YES, spec or ""
     elif kind == "deny":
@@ -371,8 +578,6 @@ def apply_consent(
         row["decision"], row["specification"] = TreatmentDecision.CONDITIONAL, spec
     else:
         row["decision"], row["specification"] = TreatmentDecision.NOT_DISCUSSED, spec or ""
-    row["note"] = comment
-    return key
 
 
 def _apply_advance(

@@ -162,6 +162,7 @@ def elements(state: PlanState) -> list[Element]:
             found.append(
                 Element("Consent", f"limit:{row['treatment']}", f"limit-{row['treatment']}", row)
             )
+    found += ended_elements(content)
     icd = content["icd"]
     if icd["deactivation"]:
         found.append(Element("Consent", "icd-deactivation", "limit-icd-off", icd))
@@ -194,6 +195,32 @@ def elements(state: PlanState) -> list[Element]:
     return found
 
 
+def ended_code(row: dict[str, Any]) -> str:
+    """``305351004`` or ``OTH:<hash of the text>``: the treatment part of an ended limit's key."""
+    if row["treatment"] == Treatment.OTHER:
+        return f"OTH:{short_hash(row['text'])}"
+    return str(row["treatment"])
+
+
+def ended_key(row: dict[str, Any]) -> str:
+    """The plan element of an ended treatment limit: ``ended:<treatment>@<end date>``."""
+    return f"ended:{ended_code(row)}@{row['ended_on']}"
+
+
+def ended_elements(content: dict[str, Any]) -> list[Element]:
+    """One Consent (status inactive) per ended treatment limit."""
+    found = []
+    seen: dict[str, int] = {}
+    for row in content.get("ended_limits") or []:
+        key = ended_key(row)
+        seen[key] = seen.get(key, 0) + 1
+        suffix = f"-{seen[key]}" if seen[key] > 1 else ""
+        code = ended_code(row).replace(":", "-").lower()
+        slug = f"ended-{code}-{str(row['ended_on']).replace('-', '')}{suffix}"
+        found.append(Element("Consent", key + suffix, slug, row))
+    return found
+
+
 # --- the professional who held a conversation ----------------------------------------------------
 
 
@@ -217,27 +244,33 @@ def practitioner_reference(state: PlanState, name: str) -> dict[str, Any] | None
         return None
     if name not in state.people:
         pro = professional_named(name)
-        ref: dict[str, Any] | None = None
-        if pro is not None:
-            row = (
-                ResourceIdentity.objects.filter(
-                    resource_type="PractitionerRole",
-                    target_type="organizations.professional",
-                    target_id=pro.pk,
-                ).first()
-                or ResourceIdentity.objects.filter(
-                    resource_type="PractitionerRole",
-                    target_type="organizations.membership",
-                    target_id__in=Membership.objects.filter(professional=pro).values("pk"),
-                ).first()
-            )
-            if row is not None:
-                ref = reference_to("PractitionerRole", row.logical_id, name)
-            else:
-                ref = reference_to("Practitioner", identity.logical_id("Practitioner", pro), name)
-        state.people[name] = ref
+        state.people[name] = directory_reference(pro, None, name) if pro is not None else None
     found = state.people[name]
     return dict(found) if found else {"display": name}
+
+
+def directory_reference(
+    pro: Professional | None, membership_id: int | None, name: str
+) -> dict[str, Any] | None:
+    """The PractitionerRole that stands for a membership (or for the professional), else the
+    professional's Practitioner; None without a professional."""
+    rows = ResourceIdentity.objects.filter(resource_type="PractitionerRole")
+    row = None
+    if membership_id is not None:
+        row = rows.filter(target_type="organizations.membership", target_id=membership_id).first()
+    if row is None and pro is not None:
+        row = (
+            rows.filter(target_type="organizations.professional", target_id=pro.pk).first()
+            or rows.filter(
+                target_type="organizations.membership",
+                target_id__in=Membership.objects.filter(professional=pro).values("pk"),
+            ).first()
+        )
+    if row is not None:
+        return reference_to("PractitionerRole", row.logical_id, name)
+    if pro is None:
+        return None
+    return reference_to("Practitioner", identity.logical_id("Practitioner", pro), name)
 
 
 def author(state: PlanState) -> dict[str, Any] | None:
