@@ -66,8 +66,17 @@ def test_gp_records_edits_and_prints_plan(page):
     page.get_by_role("link", name="Plan wijzigen").click()
     page.check('input[name="wishes__place_of_death"][value="284546000"]')
     page.fill('input[name="note"]', "Wil naar het hospice")
+    # More goals than the blank rows offered: "add another" adds rows without saving first.
+    add_goal = page.get_by_role("button", name="Nog een doel toevoegen")
+    add_goal.click()
+    add_goal.click()
+    page.select_option('select[name="goals-3-dimension"]', "spiritual")
+    page.fill('input[name="goals-3-goal"]', "Afscheid nemen van de kleinkinderen")
+    assert page.locator('[data-row="goals-3"] legend').inner_text() == "Doel 4"
     page.get_by_role("button", name="Opslaan als versie 2").click()
     page.get_by_text("Opgeslagen als versie 2.").wait_for()
+    goals = CarePlan.objects.get(patient=patient).current_version.content["goals"]
+    assert [g["goal"] for g in goals] == ["Afscheid nemen van de kleinkinderen"]
     page.get_by_role("link", name="wat is er veranderd").first.click()
     assert page.get_by_test_id("changes").get_by_text("Gewenste plaats van overlijden").is_visible()
     assert_accessible(page)

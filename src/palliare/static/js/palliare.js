@@ -6,4 +6,34 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!menu.contains(event.target)) menu.removeAttribute("open");
     });
   });
+
+  // Formsets: "add another row" clones the empty form (without JavaScript the form always
+  // offers blank rows, and saving offers new ones).
+  document.querySelectorAll("[data-formset-add]").forEach((button) => {
+    const prefix = button.dataset.formsetAdd;
+    const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+    const max = document.getElementById(`id_${prefix}-MAX_NUM_FORMS`);
+    const template = document.querySelector(`template[data-formset-template="${prefix}"]`);
+    const rows = document.querySelector(`[data-formset-rows="${prefix}"]`);
+    if (!total || !template || !rows) return;
+    const limit = max ? parseInt(max.value, 10) : 1000;
+    const update = () => {
+      button.disabled = parseInt(total.value, 10) >= limit;
+    };
+    button.hidden = false;
+    update();
+    button.addEventListener("click", () => {
+      const index = parseInt(total.value, 10);
+      if (index >= limit) return;
+      const html = template.innerHTML
+        .replace(/__prefix__/g, String(index))
+        .replace(/__number__/g, String(index + 1));
+      rows.insertAdjacentHTML("beforeend", html);
+      total.value = String(index + 1);
+      update();
+      const added = rows.lastElementChild;
+      const first = added && added.querySelector("input, select, textarea");
+      if (first) first.focus();
+    });
+  });
 });
