@@ -427,8 +427,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--levels", default="1,8,32")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/palliare_bench"
