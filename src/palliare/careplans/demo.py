@@ -31,6 +31,7 @@ from .constants import (
     PlaceOfDeath,
     PractitionerFunction,
     ShareAgreement,
+    Treatment,
     TreatmentDecision,
 )
 from .content import Content, empty, normalise
@@ -48,6 +49,7 @@ PATIENTS: list[dict[str, Any]] = [
         "city": "Assen",
         "phone": "0592 700 112",
         "consents": [ConsentScope.CARE_TEAM, ConsentScope.ACUTE_CARE],
+        "ended_limit": True,
         "decisions": ["2", "2", "2", "1", "0", "UNK"],
         "place": PlaceOfDeath.HOME,
         "contact": ("Marian Lamberts", ContactRelationship.DAUGHTER, "06 1111 2233"),
@@ -136,6 +138,19 @@ def _content(spec: dict[str, Any]) -> Content:
             "status": "planned",
         },
     ]
+    if spec.get("ended_limit"):
+        # An earlier agreement that no longer applies: history, never the current decision.
+        content["ended_limits"] = [
+            {
+                "treatment": Treatment.ICU_ADMISSION.value,
+                "decision": TreatmentDecision.YES.value,
+                "note": "Afgesproken voor de operatie.",
+                "date": (timezone.localdate() - dt.timedelta(days=400)).isoformat(),
+                "actors": [{"kind": "patient", "name": "Gerda Lamberts"}],
+                "ended_on": (timezone.localdate() - dt.timedelta(days=21)).isoformat(),
+                "reason_for_ending": "Vervangen door de afspraken van het ACP-gesprek.",
+            }
+        ]
     content["review_date"] = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     return normalise(content)
 
