@@ -22,6 +22,7 @@ from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
+from palliare.careplans.services import PLAN_WITH_PATIENT
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
 from palliare.patients.models import Patient
@@ -75,7 +76,11 @@ def open_acute_summary(
     the log records whether the identity was shown."""
     if not actor.has(Permission.VIEW_ACUTE_SUMMARY):
         raise PermissionDenied
-    patients = Patient.objects.select_related("gp_practice").filter(pk=patient_id)
+    # The plan comes with the patient (one query); it is shown only on the consent or
+    # emergency path below.
+    patients = Patient.objects.select_related("gp_practice", PLAN_WITH_PATIENT).filter(
+        pk=patient_id
+    )
     patient = patient_services.with_active_consent(patients, ConsentScope.ACUTE_CARE).first()
     if patient is None:
         raise Http404

@@ -34,8 +34,19 @@ class PlanConflict(Exception):
         self.current = current
 
 
+#: For queries that fetch the patient together with the plan (``select_related``): then
+#: :func:`current_plan` answers without a query of its own.
+PLAN_WITH_PATIENT = "care_plan__current_version"
+
+
 def current_plan(patient: Patient) -> CarePlan | None:
-    """The patient's plan with its current version (one query), or None."""
+    """The patient's plan with its current version (one query, or none when the patient was
+    fetched with :data:`PLAN_WITH_PATIENT`), or None."""
+    if Patient.care_plan.is_cached(patient):
+        try:
+            return patient.care_plan
+        except CarePlan.DoesNotExist:
+            return None
     return CarePlan.objects.select_related("current_version").filter(patient_id=patient.pk).first()
 
 

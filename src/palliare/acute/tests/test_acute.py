@@ -412,3 +412,24 @@ def test_double_review_is_refused_with_a_message(make_actor, client_for, monkeyp
     with pytest.raises(ValidationError):
         services.review_emergency_access(privacy, grant, conclusion=ReviewConclusion.JUSTIFIED)
     assert AuditEvent.objects.filter(event_type="acute.emergency_access_reviewed").count() == 1
+
+
+def test_summary_reads_patient_consent_and_plan_in_one_query(hap, shared_patient, client_for):
+    """The 3 a.m. path: the patient, the consent check and the current plan version come in one
+    query; the care team in one more; the count does not grow with the team."""
+    from palliare.patients.factories import CareTeamMemberFactory
+
+    client = client_for(hap)
+    url = reverse("acute:summary", args=[shared_patient.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    patient_queries = [q["sql"] for q in small if 'FROM "patients_patient"' in q["sql"]]
+    assert len(patient_queries) == 1
+    assert "careplans_careplanversion" in patient_queries[0]
+    assert "patients_consent" in patient_queries[0]
+    assert not [q for q in small if q["sql"].startswith('SELECT "careplans_careplan"')]
+    CareTeamMemberFactory.create_batch(4, patient=shared_patient)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)
