@@ -114,12 +114,18 @@ def record_care_contact(
         )
     else:
         contact = CareContact.objects.select_for_update().get(pk=contact.pk)
+        if contact.patient_id is not None and patient is None:
+            raise ValidationError(
+                {
+                    "patient": [
+                        _("This contact belongs to a patient: name the patient to change it.")
+                    ]
+                }
+            )
         if contact.patient_id not in (None, patient.pk if patient else None):
             raise ValidationError(
                 {"patient": [_("This contact belongs to another patient.")]},
             )
-        if contact.patient_id is not None and patient is None:
-            patient = contact.patient
     previous = contact.current_version
     if data.same_as(previous) and contact.patient_id == (patient.pk if patient else None):
         return contact

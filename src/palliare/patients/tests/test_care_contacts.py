@@ -84,3 +84,22 @@ def test_bad_input_names_the_field(make_actor, hospital):
         "end_date",
         "discharge_disposition",
     }
+
+
+def test_changing_a_patients_contact_needs_the_patient_and_access(make_actor):
+    """A change that leaves the patient out is refused with a clear message (the contact is not
+    silently detached or kept); naming the patient, the access policy decides: a sender that
+    lost its relationship cannot change it."""
+    gp_practice = OrganizationFactory(type=OrganizationType.GP_PRACTICE)
+    gp = make_actor(RoleCode.GP, organization=gp_practice)
+    patient = PatientFactory(gp_practice=gp_practice, marked=True)
+    contact = record_care_contact(gp, patient=patient, data=STAY)
+    changed = ContactData(**{**STAY.__dict__, "status": "cancelled"})
+    with pytest.raises(ValidationError, match="noem de patiënt"):
+        record_care_contact(gp, patient=None, data=changed, contact=contact)
+    patient.gp_practice = OrganizationFactory(type=OrganizationType.GP_PRACTICE)
+    patient.save()
+    with pytest.raises(PermissionDenied):
+        record_care_contact(gp, patient=patient, data=changed, contact=contact)
+    contact.refresh_from_db()
+    assert contact.current_number == 1
