@@ -46,13 +46,16 @@ FOUND_SALT = "palliare.acute.found"
 FOUND_MAX_AGE_SECONDS = 12 * 3600
 
 
+def _found_salt(request: PalliareRequest) -> str:
+    return f"{FOUND_SALT}:{request.session.session_key or ''}"
+
+
 def _found_token(request: PalliareRequest, patient_id: int) -> str:
     """A token saying this session found the patient through the search.
 
     It travels in the redirect URL instead of the session, so a search writes nothing but its
     log row. It is bound to the session key: copied into another session it means nothing."""
-    salt = f"{FOUND_SALT}:{request.session.session_key or ''}"
-    return signing.dumps(patient_id, salt=salt, compress=False)
+    return signing.dumps(patient_id, salt=_found_salt(request), compress=False)
 
 
 def _was_found(request: PalliareRequest, patient_id: int) -> bool:
@@ -61,9 +64,8 @@ def _was_found(request: PalliareRequest, patient_id: int) -> bool:
     token = request.GET.get("found", "")
     if not token or not request.session.session_key:
         return False
-    salt = f"{FOUND_SALT}:{request.session.session_key}"
     try:
-        found = signing.loads(token, salt=salt, max_age=FOUND_MAX_AGE_SECONDS)
+        found = signing.loads(token, salt=_found_salt(request), max_age=FOUND_MAX_AGE_SECONDS)
     except signing.BadSignature:
         return False
     return bool(found == patient_id)

@@ -416,14 +416,24 @@ def _validate_ended(row: dict[str, Any], key: str, add: Any, today: dt.date) -> 
             if not row["ended_on"]
             else gettext("Enter a valid date."),
         )
-    elif ended > today:
-        add(f"{key}.ended_on", gettext("A treatment limit cannot end in the future."))
-    elif agreed is not None and ended < agreed:
-        add(
-            f"{key}.ended_on",
-            gettext("A treatment limit cannot end before it was agreed (%(date)s).")
-            % {"date": agreed.strftime("%d-%m-%Y")},
-        )
+    else:
+        error = ended_date_error(ended, agreed, today)
+        if error:
+            add(f"{key}.ended_on", error)
+
+
+def ended_date_error(
+    ended_on: dt.date, agreed_on: dt.date | None, today: dt.date | None = None
+) -> str | None:
+    """Why an end date cannot be right (None when it can): not in the future, not before the
+    limit was agreed. Shared by the content rules and the plan form."""
+    if ended_on > (today or timezone.localdate()):
+        return gettext("A treatment limit cannot end in the future.")
+    if agreed_on is not None and ended_on < agreed_on:
+        return gettext("A treatment limit cannot end before it was agreed (%(date)s).") % {
+            "date": agreed_on.strftime("%d-%m-%Y")
+        }
+    return None
 
 
 def limit_name(row: dict[str, Any]) -> str:

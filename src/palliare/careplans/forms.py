@@ -185,7 +185,7 @@ class PlanForm(forms.Form):
                         f"limit_{code}_ended_on", _("Enter the date the treatment limit ended.")
                     )
                 continue
-            error = ended_date_error(ended_on, self.agreed_on)
+            error = plan_content.ended_date_error(ended_on, self.agreed_on)
             if error:
                 self.add_error(f"limit_{code}_ended_on", error)
             if not reason:
@@ -293,18 +293,6 @@ class OtherLimitForm(_RowForm):
         return data
 
 
-def ended_date_error(ended_on: dt.date, agreed_on: dt.date | None) -> Any:
-    """Why an end date cannot be right (None when it can): not in the future, not before the
-    limit was agreed."""
-    if ended_on > timezone.localdate():
-        return _("A treatment limit cannot end in the future.")
-    if agreed_on is not None and ended_on < agreed_on:
-        return _("A treatment limit cannot end before it was agreed (%(date)s).") % {
-            "date": agreed_on.strftime("%d-%m-%Y")
-        }
-    return None
-
-
 class EndedLimitForm(_RowForm):
     """A treatment limit that no longer applies (history). Existing ones are shown filled in,
     so saving the plan keeps them; a row can also be added."""
@@ -363,7 +351,7 @@ class EndedLimitForm(_RowForm):
         if not ended:
             self.add_error("ended_on", _("Enter the date the treatment limit ended."))
         else:
-            error = ended_date_error(ended, agreed)
+            error = plan_content.ended_date_error(ended, agreed)
             if error:
                 self.add_error("ended_on", error)
         if not data.get("reason_for_ending"):
