@@ -1,11 +1,10 @@
 """Writes of the FHIR boundary. Each function checks permission, changes the domain and writes
 the access log in one transaction.
 
-Patients are updated through ``patients.services.update_patient``. Creating one cannot use
-``patients.services.register_patient`` (it requires a person's account and puts the
-registering organisation in the care team with a consent requirement); ``create_patient``
-does the same registration steps for an API client and records the client's organisation as
-a contributing (treating) organisation instead (decision record 0018-fhir-boundary).
+Patients are registered through ``patients.services.register_patient`` (``via="fhir"``, which
+takes an API client's actor too and records the client's organisation as a contributing,
+treating organisation; decision record 0018-fhir-boundary) and updated through
+``patients.services.update_patient``.
 """
 
 from __future__ import annotations

@@ -40,6 +40,19 @@ def _error_response(request: HttpRequest, exc: FhirError) -> HttpResponse:
     return render(request, operation_outcome(exc.issues), exc.status, headers)
 
 
+def _has_nul(params: Any) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists())
+
+
+def _has_nul_in_form(request: HttpRequest) -> bool:
+    """Search parameters posted as a form (POST [type]/_search) are checked like the URL's."""
+    return (
+        request.method == "POST"
+        and request.content_type == "application/x-www-form-urlencoded"
+        and _has_nul(request.POST)
+    )
+
+
 def fhir_endpoint(methods: tuple[str, ...]) -> Callable[[View], View]:
     """Public (bearer auth inside), CSRF-exempt, FHIR errors as OperationOutcome."""
 
@@ -58,10 +71,7 @@ def fhir_endpoint(methods: tuple[str, ...]) -> Callable[[View], View]:
                         ),
                         {"Allow": ", ".join(methods)},
                     )
-                if "\x00" in request.path or any(
-                    "\x00" in key or any("\x00" in v for v in values)
-                    for key, values in request.GET.lists()
-                ):
+                if "\x00" in request.path or _has_nul(request.GET) or _has_nul_in_form(request):
                     raise FhirError(
                         400,
                         Issue(
@@ -286,10 +296,6 @@ def _search(
     request: HttpRequest, ctx: FhirContext, resource_type: str, params: Any
 ) -> HttpResponse:
     handler = handler_for(resource_type)
-    if any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()):
-        raise FhirError(
-            400, Issue("invalid", _("The URL contains a NUL character."), key="nul-character")
-        )
     try:
         query = parse_query(
             resource_type, params, handler.params, handler.includes, _strict(request)

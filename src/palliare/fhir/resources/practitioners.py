@@ -21,7 +21,7 @@ from ..context import FhirContext
 from ..models import ResourceIdentity
 from ..outcome import Issue
 from ..search import SearchParam
-from .base import not_found, reference_to, register, resolve_reference, unprocessable
+from .base import reference_to, register, resolve_reference, unprocessable
 from .datatypes import (
     codings,
     concept,
@@ -212,12 +212,6 @@ class PractitionerRoleHandler(DirectoryHandler):
         if row.target_type == "organizations.professional":
             return Professional.objects.filter(pk=row.target_id).first()
         return None
-
-    def resolve(self, ctx: FhirContext, logical_id: str) -> Any:
-        obj, _row = self.find_row(logical_id)
-        if obj is None:
-            raise not_found(self.resource_type, logical_id)
-        return obj
 
     def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
         obj, row = self.find_row(logical_id)

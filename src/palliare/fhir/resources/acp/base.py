@@ -19,7 +19,6 @@ from palliare.patients.models import Patient
 
 from ... import identity, services
 from ...context import FhirContext
-from ...models import ResourceIdentity
 from ...outcome import FhirError, Issue
 from ...search import Criterion, Query, SearchParam, parse_token, token_matches
 from ...validation.definitions import expand
@@ -29,7 +28,7 @@ from ..patient import patient_pk
 from ..patient import to_fhir as patient_to_fhir
 from .export import build
 from .imports import APPLY
-from .plan import Element, PlanState, elements, load
+from .plan import Element, PlanState, elements, load, load_many
 
 _GENERATED = re.compile(r"^acp-(?P<pk>\d{1,18})-(?P<slug>[a-z0-9\-]+)$")
 PATIENT_TARGET = "patients.patient"
@@ -254,8 +253,7 @@ class PlanHandler(Handler):
         patients = self._patients(ctx, query)
         found: list[dict[str, Any]] = []
         built: Built = ctx.extra.setdefault("built", Built())
-        for patient in patients:
-            state = load(patient)
+        for patient, state in zip(patients, load_many(patients), strict=True):
             ctx.extra.setdefault("states", {})[patient.pk] = state
             mine = []
             for element in elements(state):
@@ -325,7 +323,7 @@ class PlanHandler(Handler):
         )
         created = old is None and not (generated and old_key)
         if logical_id and not generated:
-            identity.remember(
+            state.rows[(self.resource_type, key)] = identity.remember(
                 self.resource_type,
                 logical_id,
                 patient,
@@ -337,9 +335,6 @@ class PlanHandler(Handler):
                     if isinstance(i, dict)
                 ],
                 created_by_id=ctx.actor.organization_id,
-            )
-            state.rows[(self.resource_type, key)] = ResourceIdentity.objects.get(
-                resource_type=self.resource_type, logical_id=logical_id
             )
         services.contribute(ctx, patient)
         if not ctx.extra.get("in_bundle"):
