@@ -26,20 +26,12 @@ from palliare.careplans import services as careplan_services
 from palliare.careplans.display import present
 from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
+from palliare.ui.forms import apply_errors
 
 from . import access, report, services
 from .constants import EMERGENCY_ACCESS_HOURS, EmergencyReason, ReviewConclusion
 from .forms import AcuteSearchForm, EmergencyAccessForm, ReportFindForm, ReviewForm
 from .models import EmergencyAccess
-
-
-def _apply(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 #: Signing salt and lifetime of the "found through the search" token in the summary's URL.
 FOUND_SALT = "palliare.acute.found"
@@ -88,7 +80,7 @@ def search(request: PalliareRequest) -> HttpResponse:
                 postcode=data.get("postcode") or "",
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             if result.patient is not None:
                 url = reverse("acute:summary", args=[result.patient.pk])
@@ -190,7 +182,7 @@ def emergency(request: PalliareRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("acute:summary", pk=patient.pk)
     # The form again, with its errors: through the acute access path, so it is logged.
@@ -246,7 +238,7 @@ def review(request: PalliareRequest, access_pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Marked as reviewed."))
             return redirect("acute:review_queue")

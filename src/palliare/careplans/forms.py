@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.patients.constants import Dimension
 from palliare.patients.models import CareTeamMember
+from palliare.ui.forms import DateInput
 
 from . import content as plan_content
 from .constants import (
@@ -37,13 +38,6 @@ from .constants import (
 )
 
 BLANK = [("", "—")]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _radio(choices: Any, label: Any, **kwargs: Any) -> forms.ChoiceField:

@@ -22,6 +22,7 @@ from palliare.patients import access
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
 from palliare.patients.models import Patient
+from palliare.ui.forms import parse_id
 
 from . import content as plan_content
 from . import printing, services
@@ -92,7 +93,7 @@ def plan_edit(request: PalliareRequest, pk: int) -> HttpResponse:
     version = plan.current_version if plan else None
     current_number = plan.current_number if plan else 0
     draft = None
-    draft_id = _positive_int(request.GET.get("draft") or request.POST.get("draft"))
+    draft_id = parse_id(request.GET.get("draft") or request.POST.get("draft"))
     if draft_id is not None and plan is not None and actor.user is not None:
         draft = CarePlanDraft.objects.filter(
             pk=draft_id, plan=plan, author=actor.user, status=DraftStatus.OPEN
@@ -184,28 +185,12 @@ def version_detail(request: PalliareRequest, pk: int, number: int) -> HttpRespon
     )
 
 
-#: The largest database id (BigAutoField).
-MAX_ID = 2**63 - 1
-
-
-def _positive_int(value: object, maximum: int = MAX_ID) -> int | None:
-    """``value`` (from the query string or a form) as a number in 1..maximum, else None.
-
-    Only ASCII digits count: ``str.isdigit`` also accepts "²", which ``int`` refuses, and a
-    number too large for the database must not reach a query."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
-        return None
-    number = int(text)
-    return number if 1 <= number <= maximum else None
-
-
 def _number(value: str | None, default: int, *, current: int) -> int:
     """A version number from the query string: ``default`` when absent or not a number,
     Http404 when it names no version (outside 1..current)."""
     if not value or not (value.isascii() and value.isdigit()):
         return default
-    number = _positive_int(value, current)
+    number = parse_id(value, current)
     if number is None:
         raise Http404
     return number

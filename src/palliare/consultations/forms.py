@@ -15,6 +15,7 @@ from palliare.accounts.permissions import RoleCode
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Organization, Professional, Region, Subregion
 from palliare.patients.models import Patient
+from palliare.ui.forms import DateInput, parse_id
 
 from . import services
 from .constants import (
@@ -33,20 +34,6 @@ HOLIDAY_CHOICE = "holidays"
 QUESTION_MAX_LENGTH = 4000
 #: "Who do I call?" answers for moments up to this far back or ahead (the rota's horizon).
 WHO_TO_CALL_WINDOW = dt.timedelta(days=366)
-#: The largest database id (BigAutoField).
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value: object) -> int | None:
-    """A database id from a query string or form value, else None.
-
-    Only ASCII digits count: ``str.isdigit`` also accepts "²", which ``int`` refuses, and a
-    number too large for the database must not reach a query."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
-        return None
-    number = int(text)
-    return number if 1 <= number <= MAX_ID else None
 
 
 class TimeInput(forms.TimeInput):
@@ -54,13 +41,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%H:%M")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _date_field(label: Any, **kwargs: Any) -> forms.DateField:

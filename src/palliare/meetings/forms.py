@@ -12,17 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.organizations.models import Organization, Professional
 from palliare.patients.constants import CareTeamRole, Dimension, PlaceOfDeath, YesNoUnknown
+from palliare.ui.forms import DateInput
 
 from . import agenda
 from .constants import OTHER_SECTION, AttendanceMode, MeetingKind
 from .validators import validate_meeting_start
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Organization, PostcodeArea, Professional
+from palliare.ui.forms import DateInput
 
 from .constants import (
     CareTeamRole,
@@ -29,13 +30,6 @@ from .constants import (
 )
 from .models import DeathRegistration, Patient
 from .validators import normalize_bsn, validate_bsn
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _past_or_today(value: dt.date | None) -> None:

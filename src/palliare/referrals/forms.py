@@ -11,15 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.capacity.models import Facility
 from palliare.organizations.models import Organization
+from palliare.ui.forms import DateInput
 
 from .constants import RECEIVING_TYPES, MissingItem, PlanQuality, ReferralUrgency
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class ReferralForm(forms.Form):

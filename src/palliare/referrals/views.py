@@ -20,20 +20,13 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.careplans.display import present
 from palliare.careplans.services import current_plan
 from palliare.patients import access as patient_access
+from palliare.ui.forms import apply_errors
 
 from . import services
 from .access import open_referral
 from .constants import MissingItem, PlanQuality, ReferralStatus, ReferralUrgency
 from .forms import AdmissionForm, FeedbackForm, NoteForm, ReasonForm, ReferralForm
 from .models import Referral, ReferralFeedback
-
-
-def _errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_permission(Permission.SEND_REFERRAL)
@@ -60,7 +53,7 @@ def create(request: PalliareRequest, patient_pk: int) -> HttpResponse:
                 referrer_phone=data["referrer_phone"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("referrals:detail", referral.pk)

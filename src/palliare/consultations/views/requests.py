@@ -18,10 +18,11 @@ from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
 from palliare.patients.access import get_patient_for
 from palliare.patients.models import Patient
+from palliare.ui.forms import parse_id
 
 from .. import access, services
 from ..constants import OPEN_STATUSES, URGENCY_RANK, ConsultationStatus, DiagnosisGroup
-from ..forms import AdviceForm, ConsultationRequestForm, parse_id
+from ..forms import AdviceForm, ConsultationRequestForm
 from ..models import ConsultationRequest, InvalidTransition
 
 PAGE_SIZE = 25

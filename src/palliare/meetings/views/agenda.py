@@ -22,11 +22,11 @@ from palliare.patients import access as patient_access
 from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
 from palliare.patients.validators import normalize_bsn
+from palliare.ui.forms import apply_errors, parse_id
 
 from .. import access, agenda, services
 from ..forms import ActionItemForm, AddPatientForm, MinutesForm, PatientSearchForm
 from ..models import AgendaItem, CoreTeamMember, Meeting, MinutesVersion
-from .common import apply_errors, parse_id
 from .meetings import _managed_meeting, _meeting_context
 
 

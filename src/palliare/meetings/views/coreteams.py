@@ -16,12 +16,12 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Professional
 from palliare.patients.constants import CareTeamRole
+from palliare.ui.forms import apply_errors
 
 from .. import access, services
 from ..constants import MeetingKind
 from ..forms import CoreTeamForm, CoreTeamMemberForm
 from ..models import CoreTeam, CoreTeamMember
-from .common import apply_errors
 
 
 def _coordinators(org_ids: list[int]) -> QuerySet[Professional]:

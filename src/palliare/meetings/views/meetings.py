@@ -17,12 +17,13 @@ from django.views.decorators.http import require_POST
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
+from palliare.ui.forms import apply_errors, parse_id
 
 from .. import access, services
 from ..constants import AttendanceMode
 from ..forms import AttendeeForm, CancelMeetingForm, MeetingForm
 from ..models import Attendee, CoreTeam, Meeting
-from .common import apply_errors, back, parse_id
+from .common import back
 from .presenting import build_agenda
 
 #: The list shows the next meetings first, then earlier (and cancelled) ones page by page.

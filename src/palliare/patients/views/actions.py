@@ -20,6 +20,7 @@ from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.ui.forms import apply_errors
 
 from .. import access, services
 from ..constants import (
@@ -47,7 +48,7 @@ from ..forms import (
     WithdrawConsentForm,
 )
 from ..models import CareTeamMember, Consent, InformalCaregiver, Marking, Patient
-from .common import apply_errors, back_to
+from .common import back_to
 
 Perform = Callable[[Actor, Patient, dict[str, Any]], object]
 

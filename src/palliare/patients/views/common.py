@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from ..models import CareTeamMember, Patient
-
-
-def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def central_contacts() -> Prefetch[str, QuerySet[CareTeamMember], str]:

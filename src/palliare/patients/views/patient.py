@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
+from palliare.ui.forms import apply_errors
 
 from .. import access, extensions, services
 from ..constants import BURDEN_CHECK_INTERVAL_DAYS, ConsentScope
 from ..forms import PatientForm
 from ..models import BurdenCheck, Consent, InformalCaregiver, Marking, Signal
-from .common import apply_errors, back_to
+from .common import back_to
 
 
 @require_permission(Permission.VIEW_PATIENT)

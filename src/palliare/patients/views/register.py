@@ -19,13 +19,14 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome
 from palliare.organizations.constants import OrganizationType
+from palliare.ui.forms import apply_errors
 
 from .. import access, services
 from ..constants import CareTeamRole, ConsentScope
 from ..forms import PatientSearchForm, RegisterPatientForm
 from ..models import Patient
 from ..validators import normalize_bsn
-from .common import apply_errors, with_register_data
+from .common import with_register_data
 
 
 @require_permission(Permission.VIEW_PATIENT)
