@@ -4,6 +4,7 @@ of the membership (organisation and role) to act under."""
 from __future__ import annotations
 
 import base64
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -24,7 +25,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.ui import qrcodes
 
-from .actors import actor_for, current_memberships
+from .actors import actor_for
 from .decorators import any_professional, otp_exempt, public
 from .forms import LoginForm, MembershipChoiceForm, TokenForm
 from .middleware import MEMBERSHIP_SESSION_KEY
@@ -186,7 +187,8 @@ def switch_membership_view(request: HttpRequest) -> HttpResponse:
     form = MembershipChoiceForm(request.POST)
     if form.is_valid():
         wanted = form.cleaned_data["membership"]
-        mine = {m.pk: m for m in current_memberships(request.user)}  # type: ignore[arg-type]
+        actor = cast(PalliareRequest, request).actor
+        mine = {m.pk: m for m in actor.available_memberships}
         if wanted in mine:
             request.session[MEMBERSHIP_SESSION_KEY] = wanted
             messages.success(
@@ -203,7 +205,8 @@ def switch_membership_view(request: HttpRequest) -> HttpResponse:
 @any_professional
 def account_view(request: HttpRequest) -> HttpResponse:
     """The professional's own account: memberships, password, logout."""
-    memberships = current_memberships(request.user)  # type: ignore[arg-type]
+    # The actor (built once per request, also for the layout) holds today's memberships.
+    memberships = cast(PalliareRequest, request).actor.available_memberships
     return render(request, "accounts/account.html", {"memberships": memberships})
 
 

@@ -5,8 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 #: How long emergency access ("break the glass") lasts.
 EMERGENCY_ACCESS_HOURS = 4
-#: A name + date-of-birth search shows at most this many matches before asking for more detail.
-MAX_MATCHES = 1
 
 
 class EmergencyReason(models.TextChoices):

@@ -26,12 +26,8 @@ def care_team(patient: Patient) -> list[User]:
     """The care team's users who may read the plan: everyone in the GP practice's part of the
     team, the other organisations only while consent to share with the care team is active."""
     users = practice_users(patient.gp_practice_id, Permission.VIEW_CARE_PLAN)
-    team = care_team_users(patient)
     if patient_services.has_active_consent(patient, ConsentScope.CARE_TEAM):
-        users += team
-    else:
-        practice_ids = {u.pk for u in users}
-        users += [u for u in team if u.pk in practice_ids]
+        users += care_team_users(patient)
     return users
 
 

@@ -73,16 +73,6 @@ def can_see_patient(actor: Actor, request: ConsultationRequest) -> bool:
     return Patient.objects.visible_to(actor).filter(pk=request.patient_id).exists()
 
 
-def can_view(actor: Actor, request: ConsultationRequest) -> bool:
-    if not actor.permissions:
-        return False
-    return (
-        is_requester(actor, request)
-        or can_answer(actor, request)
-        or can_see_patient(actor, request)
-    )
-
-
 def can_close(actor: Actor, request: ConsultationRequest) -> bool:
     return is_requester(actor, request) or can_answer(actor, request)
 

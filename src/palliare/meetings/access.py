@@ -50,12 +50,6 @@ def ensure_manages(actor: Actor, core_team: CoreTeam) -> None:
         raise PermissionDenied
 
 
-def can_view_meeting(actor: Actor, meeting: Meeting) -> bool:
-    if not actor.has(Permission.VIEW_PATIENT):
-        return False
-    return Meeting.objects.for_actor(actor).filter(pk=meeting.pk).exists()
-
-
 def get_meeting_for(actor: Actor, pk: int) -> Meeting:
     """Open a meeting for ``actor``: 404 when it is missing or not theirs."""
     if not actor.has(Permission.VIEW_PATIENT):

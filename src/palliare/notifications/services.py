@@ -55,10 +55,6 @@ def mark_read(actor: Actor, notification_ids: Iterable[int] | None = None) -> in
     return unread.update(read_at=timezone.now())
 
 
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
 def attach_patient_names(actor: Actor, notifications: Sequence[Notification]) -> None:
     """Show the patient a notification is about, but only to someone who may see that patient
     now (titles never carry names: access can end after the notification was made). The names

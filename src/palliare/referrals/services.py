@@ -20,7 +20,7 @@ from palliare.notifications.services import notify
 from palliare.organizations.models import Organization
 from palliare.patients import access as patient_access
 from palliare.patients.models import Patient
-from palliare.patients.services.common import practice_users
+from palliare.patients.services.common import not_in_future, practice_users
 
 from .constants import RECEIVING_TYPES, MissingItem, PlanQuality, ReferralStatus, ReferralUrgency
 from .models import Referral, ReferralEvent, ReferralFeedback
@@ -173,8 +173,7 @@ def decline_referral(actor: Actor, referral: Referral, *, reason: str) -> Referr
 
 @transaction.atomic
 def record_admission(actor: Actor, referral: Referral, *, admitted_on: dt.date) -> Referral:
-    if admitted_on > timezone.localdate():
-        raise ValidationError({"admitted_on": _("This date lies in the future.")})
+    not_in_future(admitted_on, "admitted_on")
     if admitted_on < referral.created_at.date():
         raise ValidationError({"admitted_on": _("Admission cannot be before the referral.")})
     referral = _as_receiver(actor, referral)

@@ -199,24 +199,6 @@ class WeeklySlot(Slot):
     def __str__(self) -> str:
         return f"{self.days_label()} {self.time_range_label()} · {self.team}"
 
-    @property
-    def weekdays(self) -> frozenset[int]:
-        return frozenset(d for d in range(7) if self.days & (1 << d))
-
-    @property
-    def on_holidays(self) -> bool:
-        return bool(self.days & HOLIDAY_BIT)
-
-    def applies_on(self, date: dt.date, *, is_holiday: bool) -> bool:
-        """Whether this slot applies on ``date`` (ignoring its time range)."""
-        if self.valid_from is not None and date < self.valid_from:
-            return False
-        if self.valid_until is not None and date > self.valid_until:
-            return False
-        if is_holiday:
-            return self.on_holidays
-        return bool(self.days & (1 << date.weekday()))
-
     def days_label(self) -> str:
         """ "Mon–Fri", "Sat, Sun, public holidays", …"""
         return days_label(self.days)

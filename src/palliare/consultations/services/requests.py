@@ -13,15 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palliare.accounts.actors import Actor
-from palliare.accounts.models import RolePermission, User
+from palliare.accounts.models import User
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.notifications import services as notifications
-from palliare.organizations.models import Membership, Subregion
+from palliare.organizations.models import Subregion
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
 from palliare.patients.models import Patient
+from palliare.patients.services.common import practice_users
 
 from .. import access, schedule, tasks
 from ..constants import ConsultationStatus, age_group_for
@@ -140,29 +141,10 @@ def request_consultation(
     return request
 
 
-def _team_users(team_id: int) -> list[User]:
-    """Users working for the team now whose role may answer consultation requests."""
-    allowed = RolePermission.objects.filter(permission=Permission.ANSWER_CONSULTATION).values(
-        "role_id"
-    )
-    return [
-        m.professional.user
-        for m in Membership.objects.current()
-        .filter(
-            organization_id=team_id,
-            role_id__in=allowed,
-            professional__is_active=True,
-            professional__user__is_active=True,
-        )
-        .select_related("professional__user")
-        if m.professional.user is not None
-    ]
-
-
 def _notify_team(request: ConsultationRequest) -> None:
     """In the app: every member of the receiving team who may answer (no patient name)."""
     notifications.notify(
-        _team_users(request.team_id),
+        practice_users(request.team_id, Permission.ANSWER_CONSULTATION),
         kind="consultation.requested",
         title=_("New consultation request %(reference)s (urgency: %(urgency)s)")
         % {"reference": request.reference, "urgency": request.get_urgency_display()},

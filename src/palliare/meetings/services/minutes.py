@@ -4,7 +4,6 @@ action items that land on their owner's start page until done."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -230,8 +229,3 @@ def reopen_action_item(actor: Actor, action: ActionItem, *, note: str = "") -> A
     )
     log("meeting.action_reopened", actor, AuditAction.UPDATE, locked, patient_id=locked.patient_id)
     return locked
-
-
-def minutes_data(version: MinutesVersion | None) -> dict[str, Any]:
-    """Initial form data from the current version."""
-    return version.content() if version is not None else {}

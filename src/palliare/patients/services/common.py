@@ -55,27 +55,21 @@ def not_in_future(day: dt.date, field: str) -> None:
 
 
 def practice_users(organization_id: int, permission: Permission | None = None) -> list[User]:
-    """Users working at an organisation now (optionally only those holding ``permission``)."""
-    memberships = (
-        Membership.objects.current()
-        .filter(
-            organization_id=organization_id,
-            professional__user__isnull=False,
-            professional__user__is_active=True,
-        )
-        .select_related("professional__user", "role")
-        .prefetch_related("role__permissions")
+    """Active users working at an organisation now (optionally only those whose role holds
+    ``permission``)."""
+    memberships = Membership.objects.current().filter(
+        organization_id=organization_id,
+        professional__is_active=True,
+        professional__user__isnull=False,
+        professional__user__is_active=True,
     )
-    users = []
-    for membership in memberships:
-        if permission is not None:
-            granted = {p.permission for p in membership.role.permissions.all()}
-            if permission.value not in granted:
-                continue
-        user = membership.professional.user
-        if user is not None:
-            users.append(user)
-    return users
+    if permission is not None:
+        memberships = memberships.filter(role__permissions__permission=permission.value)
+    return [
+        m.professional.user
+        for m in memberships.select_related("professional__user")
+        if m.professional.user is not None
+    ]
 
 
 def care_team_users(patient: Patient) -> list[User]:
@@ -83,14 +77,15 @@ def care_team_users(patient: Patient) -> list[User]:
     patient: those of the GP practice always, the other organisations' only while the patient's
     consent to share with the care team is active (the access policy's rule)."""
     from ..constants import ConsentScope
-    from ..models import CareTeamMember, Consent
+    from ..models import CareTeamMember
+    from .consent import has_active_consent
 
     members = (
         CareTeamMember.objects.current()
         .filter(patient=patient, professional__user__isnull=False)
         .select_related("professional__user")
     )
-    if not Consent.objects.active().filter(patient=patient, scope=ConsentScope.CARE_TEAM).exists():
+    if not has_active_consent(patient, ConsentScope.CARE_TEAM):
         members = members.filter(organization_id=patient.gp_practice_id)
     return [
         m.professional.user

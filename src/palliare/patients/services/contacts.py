@@ -84,13 +84,20 @@ def validate_contact(data: ContactData) -> None:
         raise ValidationError(errors)
 
 
-def _ensure_can_record(actor: Actor, patient: Patient | None, contact: CareContact | None) -> None:
+def _ensure_can_record(
+    actor: Actor, patient: Patient | None, contact: CareContact | None
+) -> AuditPurpose:
+    """The legal ground of the write; PermissionDenied when there is none."""
     if actor.organization_id is None or not actor.has(Permission.EDIT_CARE_PLAN):
         raise PermissionDenied
     if contact is not None and contact.sender_organization_id != actor.organization_id:
         raise PermissionDenied
-    if patient is not None and access.access_purpose(actor, patient) is None:
+    if patient is None:
+        return AuditPurpose.TREATMENT
+    purpose = access.access_purpose(actor, patient)
+    if purpose is None:
         raise PermissionDenied
+    return purpose
 
 
 @transaction.atomic
@@ -103,7 +110,7 @@ def record_care_contact(
 ) -> CareContact:
     """Record a new contact, or a new version of ``contact`` (nothing is overwritten; an
     unchanged contact gets no new version)."""
-    _ensure_can_record(actor, patient, contact)
+    purpose = _ensure_can_record(actor, patient, contact)
     validate_contact(data)
     if contact is None:
         assert actor.organization_id is not None
@@ -157,8 +164,7 @@ def record_care_contact(
         action=AuditAction.CREATE if version.number == 1 else AuditAction.UPDATE,
         patient_id=patient.pk if patient else None,
         subject=version,
-        purpose=(access.access_purpose(actor, patient) if patient else None)
-        or AuditPurpose.TREATMENT,
+        purpose=purpose,
         details={"version": version.number, "with_patient": patient is not None},
     )
     return contact

@@ -15,10 +15,8 @@ from django.views.decorators.http import require_POST
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditPurpose
 
-from .. import services
+from .. import access, services
 from ..constants import SignalStatus
 from ..forms import SignalResponseForm
 from ..models import CareTeamMember, Patient, Signal
@@ -42,14 +40,9 @@ def inbox(request: PalliareRequest) -> HttpResponse:
         s: Signal.objects.filter(recipient_id=request.actor.organization_id, status=s).count()
         for s in (SignalStatus.NEW, SignalStatus.ACKNOWLEDGED)
     }
-    if page.object_list:
-        audit.record(
-            "signals.inbox_viewed",
-            actor=request.actor,
-            action=AuditAction.READ,
-            patient_ids=[s.patient_id for s in page.object_list],
-            purpose=AuditPurpose.TREATMENT,
-        )
+    access.record_list_view(
+        request.actor, "signals.inbox_viewed", [s.patient for s in page.object_list]
+    )
     return render(
         request,
         "patients/signal_inbox.html",
@@ -109,14 +102,9 @@ def sent(request: PalliareRequest) -> HttpResponse:
         .order_by("-created_at")
     )
     page = Paginator(signals, 30).get_page(request.GET.get("page"))
-    if page.object_list:
-        audit.record(
-            "signals.sent_viewed",
-            actor=request.actor,
-            action=AuditAction.READ,
-            patient_ids=[s.patient_id for s in page.object_list],
-            purpose=AuditPurpose.TREATMENT,
-        )
+    access.record_list_view(
+        request.actor, "signals.sent_viewed", [s.patient for s in page.object_list]
+    )
     return render(request, "patients/signals_sent.html", {"page": page})
 
 
@@ -131,12 +119,5 @@ def choose_patient(request: PalliareRequest) -> HttpResponse:
         .select_related("gp_practice")
         .order_by("family_name")[:200]
     )
-    if patients:
-        audit.record(
-            "signals.patients_listed",
-            actor=request.actor,
-            action=AuditAction.READ,
-            patient_ids=[p.pk for p in patients],
-            purpose=AuditPurpose.TREATMENT,
-        )
+    access.record_list_view(request.actor, "signals.patients_listed", patients)
     return render(request, "patients/signal_choose.html", {"patients": patients})
