@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -165,10 +166,24 @@ def test_overlap_is_reported_with_both_teams():
     assert [a.team_name for a in duty.others] == ["Team Extra"]
 
 
+@pytest.mark.django_db
 def test_other_subregions_slots_are_not_given_to_the_engine_but_region_wide_ones_are():
-    # The caller filters by scope; the engine treats every given rule as applying.
-    rules = standard_rota()
-    assert {r.assignment.subregion_id for r in rules} == {SUB, None}
+    """The engine treats every rule it gets as applying: the rota loader gives it the
+    subregion's own slots and the region-wide ones, never another subregion's."""
+    from palliare.consultations.factories import WeeklySlotFactory
+    from palliare.consultations.services.rota import load_rota
+    from palliare.organizations.factories import SubregionFactory
+
+    mine = SubregionFactory()
+    other = SubregionFactory(region=mine.region)
+    own = WeeklySlotFactory(subregion=mine, office_hours=True)
+    WeeklySlotFactory(subregion=other, office_hours=True)
+    wide = WeeklySlotFactory(subregion=None, region=mine.region, nights=True)
+    rota = load_rota(mine.region_id, dt.date(2026, 3, 9), dt.date(2026, 3, 16))
+    subregions = {r.assignment.subregion_id for r in rota.rules_for(mine.pk)}
+    assert subregions == {mine.pk, None}
+    teams = {r.assignment.team_id for r in rota.rules_for(mine.pk)}
+    assert teams == {own.team_id, wide.team_id}
 
 
 def test_empty_rota_is_one_gap():
