@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palliare.organizations.models import Location, Organization, PostcodeArea
+from palliare.organizations.validators import parse_pc4
 
 from .constants import QualityStatus
 from .models import DistrictNursingService, Facility
@@ -37,7 +37,6 @@ from .quality import status_from
 from .querysets import FacilityQuerySet
 
 EARTH_RADIUS_KM = 6371.0088
-_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
 
 
 class UnknownPostcodeError(ValueError):
@@ -46,12 +45,6 @@ class UnknownPostcodeError(ValueError):
     def __init__(self, message: str, *, malformed: bool) -> None:
         super().__init__(message)
         self.malformed = malformed
-
-
-def parse_pc4(text: str) -> str | None:
-    """The four digits of a Dutch postcode ("9401", "9401 AB", "9401ab"), or None."""
-    match = _POSTCODE.match(text or "")
-    return match.group(1) if match else None
 
 
 def resolve_postcode(text: str) -> PostcodeArea:

@@ -283,7 +283,7 @@ def plan_list(request: PalliareRequest) -> HttpResponse:
     patients = (
         Patient.objects.visible_to(actor)
         .marked()
-        .select_related("care_plan", "care_plan__current_version")
+        .select_related("care_plan")  # the rows show number, date and review date, not content
         .annotate(has_plan=Exists(CarePlan.objects.with_version().filter(patient=OuterRef("pk"))))
     )
     if view == "due":

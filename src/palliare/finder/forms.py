@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from palliare.capacity.search import parse_pc4
 from palliare.organizations.models import PostcodeArea
+from palliare.organizations.validators import parse_pc4
 
 
 class PostcodeForm(forms.Form):

@@ -13,6 +13,14 @@ _BIG = re.compile(r"^\d{11}$")
 _PC4 = re.compile(r"^[1-9]\d{3}$")
 _POSTCODE = re.compile(r"^([1-9]\d{3}) ?([A-Z]{2})$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{8,20}$")
+#: A postcode as people type it: "9401", "9401 AB", "9401ab" (search input, not storage).
+_POSTCODE_INPUT = re.compile(r"^\s*([1-9][0-9]{3})\s*([A-Za-z]{2})?\s*$")
+
+
+def parse_pc4(text: str) -> str | None:
+    """The four digits of a Dutch postcode as typed ("9401", "9401 AB", "9401ab"), or None."""
+    match = _POSTCODE_INPUT.match(text or "")
+    return match.group(1) if match else None
 
 
 def validate_agb_code(value: str) -> None:

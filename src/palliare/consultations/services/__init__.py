@@ -7,6 +7,8 @@ starts notifications after commit): :func:`save_slot`, :func:`remove_slot`,
 :func:`close_request`.
 """
 
+from palliare.organizations.validators import parse_pc4
+
 from .requests import (
     NobodyOnDuty,
     NoConsentToShare,
@@ -36,7 +38,6 @@ from .rota import (
     load_rota,
     local_timezone,
     on_duty,
-    parse_pc4,
     remove_slot,
     save_slot,
     teams_by_subregion,

@@ -4,7 +4,6 @@ coverage warnings, the teams per subregion, and changes to the rota."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -181,15 +180,6 @@ class OutsideNetwork(Exception):
     def __init__(self, area: PostcodeArea) -> None:
         super().__init__(area.pc4)
         self.area = area
-
-
-_PC4_IN = re.compile(r"^\s*([1-9]\d{3})\s*(?:[A-Za-z]{2})?\s*$")
-
-
-def parse_pc4(text: str) -> str | None:
-    """The four digits of a Dutch postcode ("9401", "9401 AB", "9401ab"), else None."""
-    match = _PC4_IN.match(text or "")
-    return match.group(1) if match else None
 
 
 def find_postcode_area(pc4: str) -> tuple[PostcodeArea, Subregion]:
