@@ -24,7 +24,13 @@ from .cards import intake_cards
 from .constants import Channel, IntakeStatus, QualityStatus
 from .forms import AssessmentForm, IntakeForm, RequirementForm, ServiceAreaForm
 from .models import DistrictNursingService, IntakeStatusChange, QualityRequirement
-from .quality import ItemInput, quality_of, record_assessment, save_requirement, status_from
+from .quality import (
+    ItemInput,
+    quality_of,
+    record_assessment,
+    save_requirement,
+    status_of_annotated,
+)
 
 
 def _service_or_404(pk: int) -> DistrictNursingService:
@@ -57,15 +63,9 @@ def nursing_list(request: PalliareRequest) -> HttpResponse:
     else:
         municipality_id = ""
     rows = []
-    for service in services_qs[:500]:
-        quality = status_from(
-            assessed_on=service.latest_assessed_on,  # type: ignore[attr-defined]
-            valid_until=service.latest_valid_until,  # type: ignore[attr-defined]
-            met=service.requirements_met,  # type: ignore[attr-defined]
-            active=service.requirements_active,  # type: ignore[attr-defined]
-            today=today,
-        )
-        rows.append((intake_cards([service])[0], quality))
+    shown = list(services_qs[:500])
+    for card, service in zip(intake_cards(shown), shown, strict=True):
+        rows.append((card, status_of_annotated(service, today)))
     return render(
         request,
         "capacity/nursing_list.html",

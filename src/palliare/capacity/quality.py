@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +42,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def default_valid_until(assessed_on: dt.date) -> dt.date:
     """Valid for two years: up to the day before the second anniversary."""
     return add_months(assessed_on, DEFAULT_VALIDITY_MONTHS) - dt.timedelta(days=1)
+
+
+def status_of_annotated(service: Any, today: dt.date) -> QualityStatus:
+    """The quality status of a service from ``DistrictNursingQuerySet.with_quality``."""
+    return status_from(
+        assessed_on=getattr(service, "latest_assessed_on", None),
+        valid_until=getattr(service, "latest_valid_until", None),
+        met=getattr(service, "requirements_met", 0),
+        active=getattr(service, "requirements_active", 0),
+        today=today,
+    )
 
 
 def status_from(

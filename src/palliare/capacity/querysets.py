@@ -117,11 +117,15 @@ class DistrictNursingQuerySet(models.QuerySet["DistrictNursingService"]):
             requirements_active=Coalesce(Subquery(active_requirements), 0),
         )
 
+    def meeting_requirements(self, day: dt.date) -> DistrictNursingQuerySet:
+        """Filter a ``with_quality(day)`` queryset to those meeting every active requirement in
+        an assessment valid on ``day``."""
+        return self.filter(
+            Q(latest_valid_until__gte=day),
+            Q(requirements_met__gte=models.F("requirements_active")),
+        )
+
     def qualified(self, today: dt.date | None = None) -> DistrictNursingQuerySet:
         """Meeting every active requirement in an assessment that is valid ``today``."""
         day = today or timezone.localdate()
-        return (
-            self.with_quality(day)
-            .filter(Q(latest_valid_until__gte=day))
-            .filter(Q(requirements_met__gte=models.F("requirements_active")))
-        )
+        return self.with_quality(day).meeting_requirements(day)

@@ -21,7 +21,6 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
-    Q,
     Subquery,
     Value,
 )
@@ -33,7 +32,7 @@ from palliare.organizations.validators import parse_pc4
 
 from .constants import QualityStatus
 from .models import DistrictNursingService, Facility
-from .quality import status_from
+from .quality import status_of_annotated
 from .querysets import FacilityQuerySet
 
 EARTH_RADIUS_KM = 6371.0088
@@ -172,9 +171,7 @@ def nursing_near(
     if only_taking_clients:
         queryset = queryset.taking_clients()
     if only_qualified:
-        queryset = queryset.filter(
-            Q(latest_valid_until__gte=day), Q(requirements_met__gte=F("requirements_active"))
-        )
+        queryset = queryset.meeting_requirements(day)
     hits = []
     for service in queryset.order_by(F("d2").asc(nulls_last=True), "pk")[:limit]:
         lat, lon = getattr(service, "lat", None), getattr(service, "lon", None)
@@ -183,13 +180,7 @@ def nursing_near(
             if lat is not None and lon is not None
             else None
         )
-        quality = status_from(
-            assessed_on=service.latest_assessed_on,  # type: ignore[attr-defined]
-            valid_until=service.latest_valid_until,  # type: ignore[attr-defined]
-            met=service.requirements_met,  # type: ignore[attr-defined]
-            active=service.requirements_active,  # type: ignore[attr-defined]
-            today=day,
-        )
+        quality = status_of_annotated(service, day)
         intake = service.current_intake
         hits.append(
             NursingHit(service, distance, quality, intake is None or intake.is_stale(moment))

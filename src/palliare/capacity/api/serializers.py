@@ -28,7 +28,7 @@ from ..models import (
     IntakeStatusChange,
     QualityRequirement,
 )
-from ..quality import status_from
+from ..quality import status_of_annotated
 
 
 class OrganizationRefSerializer(serializers.ModelSerializer[Organization]):
@@ -207,9 +207,7 @@ class DistrictNursingSerializer(serializers.ModelSerializer[DistrictNursingServi
         valid_until: dt.date | None = getattr(service, "latest_valid_until", None)
         met: int = getattr(service, "requirements_met", 0)
         active: int = getattr(service, "requirements_active", 0)
-        status = status_from(
-            assessed_on=assessed_on, valid_until=valid_until, met=met, active=active, today=today
-        )
+        status = status_of_annotated(service, today)
         return {
             "quality_status": status.value,
             "assessed_on": assessed_on,

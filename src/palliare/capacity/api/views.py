@@ -191,7 +191,7 @@ class DistrictNursingList(PalliareAPIView):
         if data.get("taking_clients") is True:
             queryset = queryset.taking_clients()
         if data.get("qualified") is True:
-            queryset = queryset.qualified(today)
+            queryset = queryset.meeting_requirements(today)
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(page, many=True, context={"today": today})
         return self.get_paginated_response(serializer.data)
