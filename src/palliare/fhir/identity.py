@@ -9,7 +9,9 @@ reserved prefix ``acp-`` (generated ids of care-plan elements).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
@@ -79,10 +81,45 @@ def ids_for(
     return {row.target_id: row for row in rows}
 
 
+#: Identity rows fetched ahead for a page of search results (see :func:`batch`).
+_prefetched: ContextVar[dict[tuple[str, str, str, int], ResourceIdentity | None] | None] = (
+    ContextVar("fhir_identity_prefetched", default=None)
+)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Within the block, :func:`logical_id` answers from rows fetched with :func:`prefetch`
+    (one query per resource type for a whole page instead of one per reference)."""
+    token = _prefetched.set({})
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
+
+
+def prefetch(resource_type: str, objs: Iterable[models.Model], element: str = "") -> None:
+    """Fetch the identity rows of ``objs`` (all of one model) for :func:`logical_id`."""
+    cache = _prefetched.get()
+    objs = [o for o in objs if o is not None]
+    if cache is None or not objs:
+        return
+    target = label(objs[0])
+    pks = {int(o.pk) for o in objs}
+    found = ids_for(resource_type, target, pks, element)
+    for pk in pks:
+        cache[(resource_type, target, element, pk)] = found.get(pk)
+
+
 def logical_id(
     resource_type: str, obj: models.Model, element: str = "", default: str | None = None
 ) -> str:
-    row = ids_for(resource_type, label(obj), [int(obj.pk)], element).get(int(obj.pk))
+    cache = _prefetched.get()
+    key = (resource_type, label(obj), element, int(obj.pk))
+    if cache is not None and key in cache:
+        row = cache[key]
+    else:
+        row = ids_for(resource_type, label(obj), [int(obj.pk)], element).get(int(obj.pk))
     if row is not None:
         return row.logical_id
     return default if default is not None else str(obj.pk)

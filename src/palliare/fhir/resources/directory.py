@@ -181,7 +181,18 @@ class DirectoryHandler(Handler):
             purpose=AuditPurpose.ADMINISTRATION,
             details={"type": self.resource_type, "count": len(page)},
         )
-        return [self.to_fhir(o, rows.get(o.pk)) for o in page], total
+        with identity.batch():
+            by_type: dict[str, list[Any]] = {}
+            for obj in page:
+                for resource_type, target in self.references(obj):
+                    by_type.setdefault(resource_type, []).append(target)
+            for resource_type, targets in by_type.items():
+                identity.prefetch(resource_type, targets)
+            return [self.to_fhir(o, rows.get(o.pk)) for o in page], total
+
+    def references(self, obj: Any) -> list[tuple[str, Any]]:
+        """The directory objects ``to_fhir`` refers to (fetched ahead for a search page)."""
+        return []
 
     def identifier_q(self, system: str | None, code: str) -> Q:
         return Q(pk__in=[])
@@ -284,6 +295,12 @@ class OrganizationHandler(DirectoryHandler):
         "type": SearchParam("type", "token", "Organization.type"),
     }
     documentation = "nl-core-HealthcareProvider-Organization over the regional directory."
+
+    def base_queryset(self) -> QuerySet[Any]:
+        return Organization.objects.select_related("parent")
+
+    def references(self, obj: Any) -> list[tuple[str, Any]]:
+        return [("Organization", obj.parent)] if obj.parent_id else []
 
     def to_fhir(self, org: Organization, row: ResourceIdentity | None) -> dict[str, Any]:
         res: dict[str, Any] = {
@@ -399,6 +416,9 @@ class LocationHandler(DirectoryHandler):
 
     def base_queryset(self) -> QuerySet[Any]:
         return Location.objects.select_related("organization")
+
+    def references(self, obj: Any) -> list[tuple[str, Any]]:
+        return [("Organization", obj.organization)]
 
     def special(self, row: ResourceIdentity) -> Any:
         if row.target_type == "organizations.organization":

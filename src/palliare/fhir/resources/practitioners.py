@@ -208,6 +208,9 @@ class PractitionerRoleHandler(DirectoryHandler):
     def base_queryset(self) -> QuerySet[Any]:
         return Membership.objects.select_related("professional", "organization")
 
+    def references(self, obj: Any) -> list[tuple[str, Any]]:
+        return [("Practitioner", obj.professional), ("Organization", obj.organization)]
+
     def special(self, row: ResourceIdentity) -> Any:
         if row.target_type == "organizations.professional":
             return Professional.objects.filter(pk=row.target_id).first()

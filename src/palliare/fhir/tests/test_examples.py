@@ -400,3 +400,36 @@ def test_patient_search_does_not_query_per_patient(api, practice):
     for _ in range(6):
         CarePlanFactory(patient=PatientFactory(gp_practice=practice, marked=True))
     assert queries() == few
+
+
+@pytest.mark.parametrize("resource_type", ["Organization", "Location", "PractitionerRole"])
+def test_directory_search_does_not_query_per_result(api, resource_type):
+    """References in a page of directory resources (partOf, managingOrganization,
+    practitioner, organization) are resolved to logical ids for the whole page at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from palliare.organizations.factories import (
+        LocationFactory,
+        MembershipFactory,
+        OrganizationFactory,
+    )
+
+    parent = OrganizationFactory()
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            org = OrganizationFactory(parent=parent)
+            LocationFactory(organization=org)
+            MembershipFactory(organization=org)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(f"{resource_type}?_count=100")
+            assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    add(2)
+    few = queries()
+    add(6)
+    assert queries() == few
