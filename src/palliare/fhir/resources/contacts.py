@@ -96,14 +96,14 @@ def to_fhir(contact: CareContact, row: ResourceIdentity | None) -> dict[str, Any
         res["subject"] = reference_to("Patient", _reference_id("Patient", patient))
     participants = [
         {"individual": reference_to("PractitionerRole", _reference_id("PractitionerRole", m))}
-        for m in version.participant_memberships.order_by("pk")
+        for m in sorted(version.participant_memberships.all(), key=lambda o: o.pk)
     ] + [
         {
             "individual": reference_to(
                 "PractitionerRole", _reference_id("PractitionerRole", p, "role")
             )
         }
-        for p in version.participant_professionals.order_by("pk")
+        for p in sorted(version.participant_professionals.all(), key=lambda o: o.pk)
     ]
     if participants:
         res["participant"] = participants
@@ -165,7 +165,24 @@ def for_patients(patients: list[Patient]) -> list[dict[str, Any]]:
     """The care contacts of patients a search already opened (access checked and logged)."""
     contacts = contact_services.care_contacts_of(patients)
     rows = identity.ids_for("Encounter", TARGET, [c.pk for c in contacts])
-    return [to_fhir(c, rows.get(c.pk)) for c in contacts]
+    versions = [c.current_version for c in contacts if c.current_version is not None]
+    with identity.batch():  # the references of all contacts in one query per kind
+        identity.prefetch("Patient", [c.patient for c in contacts if c.patient is not None])
+        identity.prefetch(
+            "PractitionerRole", [m for v in versions for m in v.participant_memberships.all()]
+        )
+        identity.prefetch(
+            "PractitionerRole",
+            [p for v in versions for p in v.participant_professionals.all()],
+            "role",
+        )
+        identity.prefetch("Location", [v.location for v in versions if v.location is not None])
+        identity.prefetch(
+            "Location",
+            [v.location_organization for v in versions if v.location_organization is not None],
+            "location",
+        )
+        return [to_fhir(c, rows.get(c.pk)) for c in contacts]
 
 
 # --- writing -----------------------------------------------------------------------------------

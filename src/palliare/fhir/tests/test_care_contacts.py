@@ -200,3 +200,47 @@ def test_bad_input_is_refused_with_the_element_named(directory):
     missing_patient = copy.deepcopy(base)
     missing_patient["subject"] = {"reference": "Patient/nobody"}
     _refused(directory, missing_patient, "reference-not-found", "Encounter.subject")
+
+
+def test_encounter_search_does_not_query_per_contact(
+    api: Any, practice: Any, make_actor: Any
+) -> None:
+    """A page of care contacts: patient, participants and location references are resolved
+    for all contacts at once."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from palliare.accounts.permissions import RoleCode
+    from palliare.organizations.factories import LocationFactory, MembershipFactory
+    from palliare.patients.factories import PatientFactory
+    from palliare.patients.services.contacts import ContactData, record_care_contact
+
+    gp = make_actor(RoleCode.GP, organization=practice)
+    patient = PatientFactory(gp_practice=practice, marked=True)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            data = ContactData(
+                contact_class="AMB",
+                status="finished",
+                start_date=dt.date(2024, 3, 1),
+                memberships=[MembershipFactory(organization=practice)],
+                location=LocationFactory(organization=practice),
+            )
+            record_care_contact(gp, patient=patient, data=data)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(f"Encounter?patient=Patient/{patient.pk}")
+            assert response.status_code == 200
+        shown.append(len(response.json().get("entry", [])))
+        return len(captured.captured_queries)
+
+    shown: list[int] = []
+    add(2)
+    few = queries()
+    add(5)
+    assert queries() == few
+    assert shown == [2, 7]

@@ -223,6 +223,14 @@ def care_contacts_of(patients: list[Patient]) -> list[CareContact]:
         return []
     return list(
         CareContact.objects.filter(patient__in=patients, current_version__isnull=False)
-        .select_related("current_version")
+        .select_related(
+            "patient",
+            "current_version__location",
+            "current_version__location_organization",
+        )
+        .prefetch_related(
+            "current_version__participant_memberships",
+            "current_version__participant_professionals",
+        )
         .order_by("patient_id", "pk")
     )
