@@ -11,48 +11,16 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import Role
+from palliare.audit import labels as audit_labels
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.audit.models import AuditEvent
 from palliare.capacity.directory_csv import spreadsheet_cell
 from palliare.patients.models import Patient
-
-#: What an event means, in words a patient understands. Unknown events show their code.
-EVENT_LABELS: dict[str, str | Promise] = {
-    "patient.read": _("opened the patient record"),
-    "patient.timeline_read": _("opened the timeline"),
-    "patient.created": _("registered the patient"),
-    "patient.updated": _("changed registration data"),
-    "patient.access_denied": _("tried to open the record (refused)"),
-    "consent.recorded": _("recorded consent"),
-    "consent.withdrawn": _("recorded withdrawal of consent"),
-    "careplans.plan_read": _("opened the care plan"),
-    "careplans.plan_edit_read": _("opened the care plan to change it"),
-    "careplans.version_read": _("opened an earlier version of the care plan"),
-    "careplans.versions_compared": _("compared versions of the care plan"),
-    "careplans.version_created": _("saved a new version of the care plan"),
-    "careplans.save_conflict": _("tried to save the care plan (kept as draft)"),
-    "careplans.draft_read": _("looked at a kept draft of the care plan"),
-    "careplans.draft_discarded": _("discarded a draft of the care plan"),
-    "careplans.print_read": _("opened the care plan for printing"),
-    "careplans.printed": _("printed the care plan"),
-    "careplans.list_read": _("saw the patient in the list of care plans"),
-    "careplans.worklist_viewed": _("saw the patient in the list of care plans"),
-    "acute.search": _("searched for the patient in the acute view"),
-    "acute.summary_read": _("opened the acute summary"),
-    "acute.no_shared_plan": _("looked for the acute summary (not shared)"),
-    "acute.emergency_access_started": _("used emergency access"),
-    "acute.review_read": _("opened an emergency access to review it"),
-    "acute.emergency_access_reviewed": _("reviewed an emergency access"),
-    "acute.access_report_read": _("viewed this access report"),
-    "acute.access_report_exported": _("downloaded this access report"),
-}
 
 PURPOSE_LABELS = dict(AuditPurpose.choices)
 
@@ -82,8 +50,7 @@ def _role_labels() -> dict[str, str]:
 
 
 def _what(event: AuditEvent, patient_id: int) -> str:
-    label = EVENT_LABELS.get(event.event_type)
-    text = str(label) if label is not None else event.event_type
+    text = audit_labels.label(event.event_type, event.action)
     version = (event.details or {}).get("version")
     if version:
         text = gettext("%(what)s (version %(n)s)") % {"what": text, "n": version}

@@ -23,4 +23,8 @@ class AuditConfig(AppConfig):
     verbose_name = _("Access log (NEN 7513)")
 
     def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
         post_migrate.connect(_ensure_triggers, sender=self)
+        # Each app labels its own events for the patient's access report (audit_labels.py).
+        autodiscover_modules("audit_labels")
