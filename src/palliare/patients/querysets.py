@@ -13,6 +13,18 @@ if TYPE_CHECKING:
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
+    def matching(self, text: str) -> PatientQuerySet:
+        """Patients matching what was typed in a search box: a BSN (nine digits, spaces and
+        dots allowed) exactly, anything else as part of the family or given name."""
+        from .validators import normalize_bsn
+
+        bsn = normalize_bsn(text)
+        if bsn.isdigit() and len(bsn) == 9:
+            return self.filter(bsn=bsn)
+        return self.filter(
+            models.Q(family_name__icontains=text) | models.Q(given_name__icontains=text)
+        )
+
     def visible_to(self, actor: Actor) -> PatientQuerySet:
         """The patients ``actor`` may see: through the treating GP practice, a care-team
         membership with consent, or another registered relationship (see patients.access)."""

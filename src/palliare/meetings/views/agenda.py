@@ -21,7 +21,6 @@ from palliare.organizations.models import Organization, Professional
 from palliare.patients import access as patient_access
 from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
-from palliare.patients.validators import normalize_bsn
 from palliare.ui.forms import apply_errors, parse_id
 
 from .. import access, agenda, services
@@ -48,14 +47,11 @@ def agenda_add(request: PalliareRequest, pk: int) -> HttpResponse:
     results: list[Patient] = []
     if search.is_valid() and search.cleaned_data["q"].strip():
         q = search.cleaned_data["q"].strip()
-        candidates = Patient.objects.visible_to(actor).filter(
-            gp_practice_id__in=access.practice_ids(meeting.core_team)
+        candidates = (
+            Patient.objects.visible_to(actor)
+            .filter(gp_practice_id__in=access.practice_ids(meeting.core_team))
+            .matching(q)
         )
-        bsn = normalize_bsn(q)
-        if bsn.isdigit() and len(bsn) == 9:
-            candidates = candidates.filter(bsn=bsn)
-        else:
-            candidates = candidates.filter(Q(family_name__icontains=q) | Q(given_name__icontains=q))
         on_agenda = AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
         results = list(
             candidates.exclude(pk__in=on_agenda.values("patient_id")).order_by(

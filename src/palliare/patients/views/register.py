@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,6 @@ from .. import access, services
 from ..constants import CareTeamRole, ConsentScope
 from ..forms import PatientSearchForm, RegisterPatientForm
 from ..models import Patient
-from ..validators import normalize_bsn
 from .common import with_register_data
 
 
@@ -39,11 +38,7 @@ def register(request: PalliareRequest) -> HttpResponse:
         view = form.cleaned_data["view"] or "palliative"
         q = form.cleaned_data["q"].strip()
         if q:
-            bsn = normalize_bsn(q)
-            if bsn.isdigit() and len(bsn) == 9:
-                patients = patients.filter(bsn=bsn)
-            else:
-                patients = patients.filter(Q(family_name__icontains=q) | Q(given_name__icontains=q))
+            patients = patients.matching(q)
         if form.cleaned_data["born"]:
             patients = patients.filter(date_of_birth=form.cleaned_data["born"])
         searching = bool(q or form.cleaned_data["born"])
