@@ -5,15 +5,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
-from palliare.patients.extensions import KIND_LABELS, TimelineEntry, register_timeline
+from palliare.patients.extensions import TimelineEntry, register_timeline
 from palliare.patients.models import Patient
 
 from .models import EmergencyAccess
 
-KIND_LABELS.setdefault("emergency_access", _("emergency access"))
 
-
-@register_timeline("emergency_access")
+@register_timeline("emergency_access", kinds={"emergency_access": _("emergency access")})
 def emergency_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
     return [
         TimelineEntry(

@@ -40,7 +40,7 @@ def care_plan_panel(actor: Actor, patient: Patient) -> Panel | None:
     )
 
 
-@register_timeline("care_plan")
+@register_timeline("care_plan", kinds={"care_plan": _("care plan")})
 def care_plan_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
     if not actor.has(Permission.VIEW_CARE_PLAN):
         return []

@@ -48,7 +48,7 @@ def consultations_panel(actor: Actor, patient: Patient) -> Panel | None:
     )
 
 
-@register_timeline("consultations")
+@register_timeline("consultations", kinds={"consultation": _("consultations")})
 def consultation_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for request in _requests(patient):

@@ -59,7 +59,7 @@ def meetings_panel(actor: Actor, patient: Patient) -> Panel | None:
     )
 
 
-@register_timeline("meetings")
+@register_timeline("meetings", kinds={"meeting": _("meetings")})
 def meeting_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
     items = list(
         AgendaItem.objects.filter(patient=patient, removed_at__isnull=True)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from .models import Patient
 
 
-#: Readable names of the kinds of timeline entries (apps may add their own).
+#: Readable names of the kinds of timeline entries; other apps add theirs when they register
+#: a timeline provider (``register_timeline(key, kinds={...})``).
 KIND_LABELS: dict[str, str | Promise] = {
     "registration": _("registration"),
     "consent": _("consent"),
@@ -28,10 +29,6 @@ KIND_LABELS: dict[str, str | Promise] = {
     "caregiver": _("caregivers"),
     "volunteers": _("volunteers"),
     "death": _("death"),
-    "meeting": _("meetings"),
-    "care_plan": _("care plan"),
-    "consultation": _("consultations"),
-    "referral": _("referrals"),
 }
 
 
@@ -79,9 +76,14 @@ _TIMELINE: dict[str, TimelineProvider] = {}
 _PANELS: dict[str, PanelProvider] = {}
 
 
-def register_timeline(key: str) -> Callable[[TimelineProvider], TimelineProvider]:
+def register_timeline(
+    key: str, *, kinds: dict[str, str | Promise] | None = None
+) -> Callable[[TimelineProvider], TimelineProvider]:
+    """Add a provider of timeline entries, with the readable names of the kinds it adds."""
+
     def decorator(provider: TimelineProvider) -> TimelineProvider:
         _TIMELINE[key] = provider
+        KIND_LABELS.update(kinds or {})
         return provider
 
     return decorator

@@ -36,7 +36,7 @@ def referrals_panel(actor: Actor, patient: Patient) -> Panel | None:
     )
 
 
-@register_timeline("referrals")
+@register_timeline("referrals", kinds={"referral": _("referrals")})
 def referral_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
     events = ReferralEvent.objects.filter(referral__patient=patient).select_related(
         "referral__receiving_organization"
