@@ -207,6 +207,47 @@ def load(n: int) -> None:
     print(f"loaded {count} patients with consent and plan in {time.perf_counter() - start:.1f} s")
 
 
+def add_care_teams() -> None:
+    """Give every benchmark patient without a care team the two members the summary names:
+    their GP as lead practitioner and a district nurse as central contact (with a phone)."""
+    from django.db import connection
+
+    from palliare.organizations.constants import Discipline, OrganizationType
+    from palliare.organizations.models import Organization, Professional
+
+    practice = Organization.objects.get(name="Benchmarkpraktijk")
+    nursing, _ = Organization.objects.get_or_create(
+        name="Benchmark-thuiszorg",
+        type=OrganizationType.DISTRICT_NURSING,
+        defaults={"phone": "030 123 45 67"},
+    )
+    gp, _ = Professional.objects.get_or_create(
+        family_name="Huisarts-Bench", defaults={"discipline": Discipline.PHYSICIAN}
+    )
+    nurse, _ = Professional.objects.get_or_create(
+        family_name="Wijkverpleging-Bench", defaults={"discipline": Discipline.NURSE}
+    )
+    start = time.perf_counter()
+    with connection.cursor() as cur:
+        for org, professional, role, central, lead, phone in (
+            (practice, gp, "gp", False, True, ""),
+            (nursing, nurse, "district_nurse", True, False, "06 1234 5678"),
+        ):
+            cur.execute(
+                "INSERT INTO patients_careteammember (patient_id, organization_id, "
+                "professional_id, role, is_central_contact, is_lead_practitioner, phone, note, "
+                "started_at, added_by_name, ended_by_name, end_reason) "
+                "SELECT p.id, %s, %s, %s, %s, %s, %s, '', now(), 'bench', '', '' "
+                "FROM patients_patient p WHERE p.is_synthetic AND NOT EXISTS (SELECT 1 FROM "
+                "patients_careteammember m WHERE m.patient_id = p.id AND m.role = %s)",
+                [org.pk, professional.pk, role, central, lead, phone, role],
+            )
+            added = cur.rowcount
+        if added:
+            cur.execute("ANALYZE patients_careteammember")
+            print(f"added care teams in {time.perf_counter() - start:.1f} s")
+
+
 def session_for_bench_user() -> tuple[str, str, list[str]]:
     """An authenticated, OTP-verified session for an out-of-hours GP; CSRF secret; BSNs."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -438,6 +479,7 @@ def main() -> None:
     ensure_database(args.database_url)
     setup_django(args.database_url)
     load(args.patients)
+    add_care_teams()
     session_key, csrf, bsns = session_for_bench_user()
     from django.conf import settings
 

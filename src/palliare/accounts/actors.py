@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from .permissions import Permission, parse
 
@@ -61,6 +63,9 @@ class Actor:
             return self.client_permissions
         if self.membership is None or not self.membership.is_current:
             return frozenset()
+        loaded: str | None = getattr(self.membership, PERMISSION_CODES, None)
+        if loaded is not None:  # loaded with the membership (current_memberships)
+            return parse({code for code in loaded.split(",") if code})
         codes = self.membership.role.permissions.values_list("permission", flat=True)
         return parse(set(codes))
 
@@ -111,14 +116,40 @@ class Actor:
 ANONYMOUS = Actor(user=None)
 
 
+#: The membership annotation holding its role's permission codes, comma-separated.
+PERMISSION_CODES = "role_permission_codes"
+
+
+class _CommaJoined(Aggregate):
+    """The values of a group joined by commas (PostgreSQL's STRING_AGG, SQLite's GROUP_CONCAT)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
 def current_memberships(user: User) -> list[Membership]:
-    """The memberships a user can act under today, best first."""
+    """The memberships a user can act under today, best first, each with its role's permissions
+    (every request builds an actor: one query, not two)."""
     from palliare.organizations.models import Membership
 
+    from .models import RolePermission
+
+    codes = (
+        RolePermission.objects.filter(role=OuterRef("role"))
+        .order_by()
+        .values("role")
+        .annotate(codes=_CommaJoined("permission"))
+        .values("codes")
+    )
     return list(
         Membership.objects.current()
         .filter(professional__user=user, professional__is_active=True, organization__is_active=True)
         .select_related("organization", "role", "professional")
+        .annotate(**{PERMISSION_CODES: Coalesce(Subquery(codes), Value(""))})
         .order_by("valid_from", "pk")
     )
 

@@ -78,8 +78,10 @@ def open_acute_summary(
         raise PermissionDenied
     # The plan comes with the patient (one query); it is shown only on the consent or
     # emergency path below.
-    patients = Patient.objects.select_related("gp_practice", PLAN_WITH_PATIENT).filter(
-        pk=patient_id
+    patients = (
+        Patient.objects.select_related("gp_practice", PLAN_WITH_PATIENT)
+        .filter(pk=patient_id)
+        .order_by()
     )
     patient = patient_services.with_active_consent(patients, ConsentScope.ACUTE_CARE).first()
     if patient is None:

@@ -108,14 +108,14 @@ def search(request: PalliareRequest) -> HttpResponse:
 def _summary_context(patient: Patient) -> dict[str, Any]:
     plan = careplan_services.current_plan(patient)
     version = plan.current_version if plan else None
-    team = list(patient_services.current_care_team(patient))
+    contacts = patient_services.key_contacts(patient)
     return {
         "patient": patient,
         "plan": plan,
         "version": version,
         "plan_display": present(version.content) if version else None,
-        "central_contact": next((m for m in team if m.is_central_contact), None),
-        "lead_practitioner": next((m for m in team if m.is_lead_practitioner), None),
+        "central_contact": contacts.central_contact,
+        "lead_practitioner": contacts.lead_practitioner,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from . import context
@@ -115,9 +117,10 @@ def record(
     ctx = context.current()
     subject_type, subject_id = _subject_label(subject)
     with transaction.atomic():
-        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        connection = connections[router.db_for_write(AuditEvent) or DEFAULT_DB_ALIAS]
+        sequence, prev_hash = _advance_head(connection)
         values: dict[str, Any] = {
-            "sequence": head.last_sequence + 1,
+            "sequence": sequence,
             "occurred_at": timezone.now(),
             "event_type": event_type,
             "action": str(action),
@@ -140,13 +143,72 @@ def record(
             "client_ip": ctx.client_ip,
             "user_agent": ctx.user_agent,
             "details": details or {},
-            "prev_hash": head.last_hash,
+            "prev_hash": prev_hash,
         }
         values["hash"] = compute_hash(values)
-        event = AuditEvent.objects.create(**values)
-        AuditChainHead.objects.filter(pk=1).update(
-            last_sequence=values["sequence"], last_hash=values["hash"]
-        )
+        event = _insert(connection, values)
+    return event
+
+
+# The access log is written on every read of patient data, so its write path is two plain
+# statements on PostgreSQL (advance the head; insert and store the new hash) instead of the ORM's
+# get_or_create, create and update (docs/performance.md). Values still pass through each field's
+# own conversion, so the row is exactly what ``AuditEvent.objects.create`` would store.
+_INSERTED = tuple(f for f in AuditEvent._meta.concrete_fields if not f.primary_key)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    advance: str
+    insert: str
+    store_hash: str
+
+    @property
+    def insert_and_store_hash(self) -> str:
+        """PostgreSQL: both in one statement (one round trip)."""
+        return f"WITH event AS ({self.insert}), head AS ({self.store_hash}) SELECT id FROM event"  # noqa: S608
+
+
+@functools.cache
+def _statements(alias: str) -> _Statements:
+    quote = connections[alias].ops.quote_name
+    event, head = quote(AuditEvent._meta.db_table), quote(AuditChainHead._meta.db_table)
+    columns = ", ".join(quote(str(f.column)) for f in _INSERTED)
+    marks = ", ".join(["%s"] * len(_INSERTED))
+    return _Statements(
+        advance=f"UPDATE {head} SET last_sequence = last_sequence + 1 WHERE id = 1 "  # noqa: S608
+        "RETURNING last_sequence, last_hash",
+        insert=f"INSERT INTO {event} ({columns}) VALUES ({marks}) RETURNING id",  # noqa: S608
+        store_hash=f"UPDATE {head} SET last_hash = %s WHERE id = 1",  # noqa: S608
+    )
+
+
+def _advance_head(connection: BaseDatabaseWrapper) -> tuple[int, str]:
+    """Lock the chain head (the row lock orders concurrent writers until commit), take the next
+    sequence number and return it with the previous row's hash."""
+    with connection.cursor() as cursor:
+        cursor.execute(_statements(connection.alias).advance)
+        row = cursor.fetchone()
+    if row is None:  # a new database: the head is created with the first event
+        AuditChainHead.objects.get_or_create(pk=1)
+        return _advance_head(connection)
+    return int(row[0]), str(row[1])
+
+
+def _insert(connection: BaseDatabaseWrapper, values: dict[str, Any]) -> AuditEvent:
+    sql = _statements(connection.alias)
+    params = [f.get_db_prep_save(values[f.attname], connection) for f in _INSERTED]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.insert_and_store_hash, [*params, values["hash"]])
+            (event_id,) = cursor.fetchone()
+        else:
+            cursor.execute(sql.insert, params)
+            (event_id,) = cursor.fetchone()
+            cursor.execute(sql.store_hash, [values["hash"]])
+    event = AuditEvent(id=event_id, **values)
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
 
 

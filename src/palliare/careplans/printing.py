@@ -21,7 +21,7 @@ def render_plan_pdf(
     """The PDF of ``version`` (always in Dutch: it hangs on the wall at home)."""
     from weasyprint import HTML
 
-    team = list(patient_services.current_care_team(patient))
+    contacts = patient_services.key_contacts(patient)
     with translation.override("nl"):
         html = render_to_string(
             "careplans/print.html",
@@ -30,8 +30,8 @@ def render_plan_pdf(
                 "plan": plan,
                 "version": version,
                 "plan_display": present(version.content),
-                "central_contact": next((m for m in team if m.is_central_contact), None),
-                "lead_practitioner": next((m for m in team if m.is_lead_practitioner), None),
+                "central_contact": contacts.central_contact,
+                "lead_practitioner": contacts.lead_practitioner,
                 "qr_svg": mark_safe(qrcodes.svg(acute_url, box_size=4)),  # noqa: S308 (our SVG)
                 "acute_url": acute_url,
             },

@@ -197,3 +197,26 @@ def test_role_permission_change_is_logged(make_actor):
     assert "patients.view" in event.details["removed"]
     with pytest.raises(Exception):  # noqa: B017, PT011
         services.set_role_permissions(gp, set(), actor=make_actor(RoleCode.GP))
+
+
+def test_permissions_come_with_the_membership_and_follow_changes(make_actor):
+    """Every request builds an actor: its role's permissions are loaded with the membership
+    (no second query), and a change to the role counts from the next request on."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from palliare.accounts import services
+
+    gp_actor = make_actor(RoleCode.GP)
+    coordinator = make_actor(RoleCode.NETWORK_COORDINATOR)
+    with CaptureQueriesContext(connection) as queries:
+        actor = actor_for(gp_actor.user, gp_actor.membership.pk)
+        assert actor.has(Permission.VIEW_PATIENT)
+        assert not actor.has(Permission.VIEW_ACCESS_LOG)
+    assert len(queries) == 1
+    assert actor.permissions == DEFAULT_ROLE_PERMISSIONS[RoleCode.GP]
+    services.set_role_permissions(role(RoleCode.GP), {Permission.VIEW_DIRECTORY}, actor=coordinator)
+    after = actor_for(gp_actor.user, gp_actor.membership.pk)
+    assert after.permissions == {Permission.VIEW_DIRECTORY}
+    services.set_role_permissions(role(RoleCode.GP), set(), actor=coordinator)
+    assert actor_for(gp_actor.user, gp_actor.membership.pk).permissions == frozenset()

@@ -27,12 +27,28 @@ def database_settings(data_dir: Path) -> dict[str, Any]:
         help_text="Seconds a database connection stays open between requests (0: close each time).",
         group="Database",
     )
+    prepared_statements = config(
+        "DB_PREPARED_STATEMENTS",
+        True,
+        help_text=(
+            "PostgreSQL: bind parameters on the server and prepare repeated statements. "
+            "Set false behind a transaction-pooling PgBouncer older than 1.21."
+        ),
+        group="Database",
+    )
     if url:
         db = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
         if db["ENGINE"] == "django.db.backends.postgresql":
             # JIT compilation costs ~10 ms per query plan and never pays off for OLTP pages.
             options = db.setdefault("OPTIONS", {})
             options.setdefault("options", "-c jit=off")
+            # Server-side parameters let psycopg prepare a statement it has seen twice on this
+            # connection: PostgreSQL then skips parsing and planning (about a third of a
+            # short query's time, docs/performance.md). Switch off behind a transaction-pooling
+            # PgBouncer older than 1.21, which cannot keep prepared statements.
+            if prepared_statements:
+                options.setdefault("server_side_binding", True)
+                options.setdefault("prepare_threshold", 2)
         return dict(db)
     data_dir.mkdir(parents=True, exist_ok=True)
     return {

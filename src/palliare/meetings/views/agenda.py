@@ -149,7 +149,6 @@ def _item_context(request: PalliareRequest, item: AgendaItem, patient: Patient) 
         .values_list("pk", flat=True)
     )
     index = siblings.index(item.pk) if item.pk in siblings else -1
-    care_team = list(patient_services.current_care_team(patient))
     section = agenda.section(item.section)
     return {
         "meeting": meeting,
@@ -164,7 +163,7 @@ def _item_context(request: PalliareRequest, item: AgendaItem, patient: Patient) 
             .prefetch_related("events")
             .order_by("done_at", "due_on")
         ),
-        "central_contact": next((m for m in care_team if m.is_central_contact), None),
+        "central_contact": patient_services.key_contacts(patient).central_contact,
         "open_signals": list(
             patient.signals.exclude(status="handled").order_by("-created_at")[:10]
         ),

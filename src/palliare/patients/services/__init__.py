@@ -4,10 +4,12 @@ functions, which check access, change state and write the access log in one tran
 Other apps import from here (``from palliare.patients import services``)."""
 
 from .careteam import (
+    KeyContacts,
     add_care_team_member,
     add_caregiver,
     current_care_team,
     end_care_team_member,
+    key_contacts,
     record_burden_check,
     record_volunteer_step,
     set_central_contact,
@@ -22,6 +24,7 @@ from .signals import acknowledge_signal, handle_signal, send_signal
 __all__ = [
     "ConflictError",
     "DuplicatePatientError",
+    "KeyContacts",
     "acknowledge_signal",
     "add_care_team_member",
     "add_caregiver",
@@ -29,6 +32,7 @@ __all__ = [
     "end_care_team_member",
     "handle_signal",
     "has_active_consent",
+    "key_contacts",
     "mark_patient",
     "record_burden_check",
     "record_consent",

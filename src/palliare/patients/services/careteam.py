@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,32 @@ def current_care_team(patient: Patient) -> QuerySet[CareTeamMember]:
         CareTeamMember.objects.current()
         .filter(patient=patient)
         .select_related("organization", "professional")
+    )
+
+
+@dataclass(frozen=True)
+class KeyContacts:
+    """The two care-team members every summary names: the central contact and the lead
+    practitioner (the same member may be both; either may be missing)."""
+
+    central_contact: CareTeamMember | None
+    lead_practitioner: CareTeamMember | None
+
+    @classmethod
+    def of(cls, team: Iterable[CareTeamMember]) -> KeyContacts:
+        members = list(team)
+        return cls(
+            next((m for m in members if m.is_central_contact), None),
+            next((m for m in members if m.is_lead_practitioner), None),
+        )
+
+
+def key_contacts(patient: Patient) -> KeyContacts:
+    """The central contact and lead practitioner, without loading the rest of the team."""
+    return KeyContacts.of(
+        current_care_team(patient)
+        .filter(Q(is_central_contact=True) | Q(is_lead_practitioner=True))
+        .order_by()
     )
 
 

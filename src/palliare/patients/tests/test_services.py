@@ -251,6 +251,23 @@ def test_one_central_contact(gp):
     first.refresh_from_db()
     assert first.ended_at is not None  # history kept: the old row ended
     assert CareTeamMember.objects.filter(patient=patient).count() == 4
+    contacts = services.key_contacts(patient)
+    assert contacts.central_contact is not None and contacts.central_contact.pk == new.pk
+
+
+def test_key_contacts_are_the_current_central_contact_and_lead_practitioner():
+    patient = PatientFactory()
+    assert services.key_contacts(patient) == services.KeyContacts(None, None)
+    CareTeamMemberFactory(patient=patient, is_central_contact=True, ended_at=timezone.now())
+    CareTeamMemberFactory.create_batch(3, patient=patient)
+    lead = CareTeamMemberFactory(patient=patient, role=CareTeamRole.GP, is_lead_practitioner=True)
+    central = CareTeamMemberFactory(patient=patient, is_central_contact=True)
+    CareTeamMemberFactory(patient=PatientFactory(), is_central_contact=True)
+    contacts = services.key_contacts(patient)
+    assert (contacts.central_contact, contacts.lead_practitioner) == (central, lead)
+    both = PatientFactory()
+    one = CareTeamMemberFactory(patient=both, is_central_contact=True, is_lead_practitioner=True)
+    assert services.key_contacts(both) == services.KeyContacts(one, one)
 
 
 def test_death_registration_versions_and_bad_dates(gp):

@@ -28,6 +28,7 @@ def patient_detail(request: PalliareRequest, pk: int) -> HttpResponse:
     actor = request.actor
     patient = access.get_patient_for(actor, pk)
     care_team = list(services.current_care_team(patient))
+    key = services.KeyContacts.of(care_team)
     caregivers = list(
         InformalCaregiver.objects.filter(patient=patient, is_active=True).prefetch_related(
             Prefetch(
@@ -51,8 +52,8 @@ def patient_detail(request: PalliareRequest, pk: int) -> HttpResponse:
     context = {
         "patient": patient,
         "care_team": care_team,
-        "central_contact": next((m for m in care_team if m.is_central_contact), None),
-        "lead_practitioner": next((m for m in care_team if m.is_lead_practitioner), None),
+        "central_contact": key.central_contact,
+        "lead_practitioner": key.lead_practitioner,
         "marking": Marking.objects.filter(patient=patient, ended_at__isnull=True).first(),
         "open_signals": list(
             Signal.objects.filter(patient=patient).exclude(status="handled").order_by("-created_at")
