@@ -4,15 +4,18 @@
         [--database-url postgres://postgres@127.0.0.1:5432/palliare_bench]
 
 1. Creates/migrates the database and bulk-loads N fictional patients, each with consent to share
-   with acute care and a care plan with one version (COPY, not the ORM row by row). Skipped when
-   the database already holds N patients.
+   with acute care, a care plan with one version (COPY, not the ORM row by row) and a care team
+   of two (GP as lead practitioner, district nurse as central contact). Skipped when the database
+   already holds N patients.
 2. Creates a benchmark user (out-of-hours GP) and an authenticated, second-factor-verified
    session directly in the session table, plus a CSRF token: the load client logs in once.
 3. Starts gunicorn (gthread workers) with production settings on 127.0.0.1.
 4. A bounded async HTTP/1.1 client (stdlib asyncio, keep-alive) runs "search-and-open" — POST the
    BSN to the search, follow the redirect to the summary — at concurrency 1, 8 and 32, for the
    acute view and for the floor (a minimal view doing the same indexed lookups through the same
-   middleware), and prints operations/s, requests/s, p50 and p99 latency and the ratio.
+   middleware), and prints operations/s, requests/s, p50 and p99 latency and the ratio. Each
+   level is measured in alternating slices (acute view, floor, acute view, …; --slices), so that
+   both see the same machine.
 
 Numbers depend on the machine; docs/performance.md records a run and its conditions.
 """
@@ -26,10 +29,10 @@ import json
 import os
 import random
 import secrets
-import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -351,6 +354,40 @@ class Connection:
         return status, headers, data
 
 
+@dataclass
+class Samples:
+    """Latencies (seconds) of operations and of single requests, over measured seconds."""
+
+    ops: list[float] = field(default_factory=list)
+    requests: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    errors: int = 0
+
+    def add(self, other: Samples) -> None:
+        self.ops += other.ops
+        self.requests += other.requests
+        self.seconds += other.seconds
+        self.errors += other.errors
+
+    def summary(self) -> dict[str, float]:
+        ops, requests = sorted(self.ops), sorted(self.requests)
+
+        def pct(values: list[float], q: float) -> float:
+            return 1000 * values[int(q * (len(values) - 1))] if values else float("nan")
+
+        rate = len(ops) / self.seconds if self.seconds else 0.0
+        return {
+            "ops": rate,
+            "rps": 2 * rate,
+            "p50": pct(ops, 0.5),
+            "p99": pct(ops, 0.99),
+            "req_p50": pct(requests, 0.5),
+            "req_p99": pct(requests, 0.99),
+            "n": len(ops),
+            "errors": self.errors,
+        }
+
+
 async def run_level(
     host: str,
     port: int,
@@ -360,16 +397,13 @@ async def run_level(
     search_path: str,
     concurrency: int,
     duration: float,
-    warmup: float,
-) -> dict[str, float]:
-    latencies: list[float] = []
-    request_latencies: list[float] = []
-    errors = 0
-    stop_at = time.perf_counter() + warmup + duration
-    measure_from = time.perf_counter() + warmup
+    seed: int = 0,
+) -> Samples:
+    """``concurrency`` clients run search-and-open back to back for ``duration`` seconds."""
+    samples = Samples()
+    stop_at = time.perf_counter() + duration
 
     async def worker(seed: int) -> None:
-        nonlocal errors
         rng = random.Random(seed)
         conn = Connection(host, port, cookies)
         while time.perf_counter() < stop_at:
@@ -379,44 +413,26 @@ async def run_level(
             try:
                 status, headers, _ = await conn.request("POST", search_path, body)
                 if status not in (302, 303):
-                    errors += 1
+                    samples.errors += 1
                     continue
                 t1 = time.perf_counter()
                 location = headers["location"]
                 status, _, _page = await conn.request("GET", location)
                 if status != 200:
-                    errors += 1
+                    samples.errors += 1
                     continue
                 t2 = time.perf_counter()
             except (OSError, asyncio.IncompleteReadError, ValueError):
-                errors += 1
+                samples.errors += 1
                 conn = Connection(host, port, cookies)
                 continue
-            if t0 >= measure_from:
-                latencies.append(t2 - t0)
-                request_latencies.extend((t1 - t0, t2 - t1))
+            samples.ops.append(t2 - t0)
+            samples.requests.extend((t1 - t0, t2 - t1))
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker(i) for i in range(concurrency)))
-    elapsed = time.perf_counter() - max(started + warmup, started)
-    latencies.sort()
-    request_latencies.sort()
-    measured = max(elapsed - 0, duration)
-    ops = len(latencies) / measured
-    return {
-        "ops": ops,
-        "rps": 2 * ops,
-        "p50": 1000 * statistics.median(latencies) if latencies else float("nan"),
-        "p99": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan"),
-        "req_p50": 1000 * statistics.median(request_latencies) if latencies else float("nan"),
-        "req_p99": (
-            1000 * request_latencies[int(0.99 * (len(request_latencies) - 1))]
-            if latencies
-            else float("nan")
-        ),
-        "n": len(latencies),
-        "errors": errors,
-    }
+    await asyncio.gather(*(worker(seed * 1000 + i) for i in range(concurrency)))
+    samples.seconds = time.perf_counter() - started
+    return samples
 
 
 def start_server(
@@ -467,6 +483,12 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=150_000)
     parser.add_argument("--duration", type=float, default=15.0)
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument(
+        "--slices",
+        type=int,
+        default=5,
+        help="measure each level in this many alternating slices of acute view and floor",
+    )
     parser.add_argument("--levels", default="1,8,32")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -488,24 +510,26 @@ def main() -> None:
 
     connections.close_all()
     server = start_server(args.port, args.database_url, args.workers, args.threads)
-    results: dict[tuple[str, int], dict[str, float]] = {}
+    results: dict[tuple[str, int], Samples] = {}
+    client = ("127.0.0.1", args.port, cookies, csrf, bsns)
     try:
+        targets = (("acute view", "/acute/"), ("floor", "/bench/floor/search/"))
         for level in [int(x) for x in args.levels.split(",")]:
-            for name, path in (("acute view", "/acute/"), ("floor", "/bench/floor/search/")):
-                results[(name, level)] = asyncio.run(
-                    run_level(
-                        "127.0.0.1",
-                        args.port,
-                        cookies,
-                        csrf,
-                        bsns,
-                        path,
-                        level,
-                        args.duration,
-                        args.warmup,
+            # Warm up both, then alternate short slices of each so that both see the same
+            # machine: a shared virtual machine's speed drifts from minute to minute.
+            for _name, path in targets:
+                asyncio.run(run_level(*client, path, level, args.warmup))
+            for name, _path in targets:
+                results[(name, level)] = Samples()
+            for piece in range(args.slices):
+                for name, path in targets:
+                    results[(name, level)].add(
+                        asyncio.run(
+                            run_level(*client, path, level, args.duration / args.slices, piece)
+                        )
                     )
-                )
-                r = results[(name, level)]
+            for name, _path in targets:
+                r = results[(name, level)].summary()
                 print(
                     f"  {name:10s} c={level:<3d} {r['ops']:8.1f} ops/s  p50 {r['p50']:6.1f} ms"
                     f"  p99 {r['p99']:6.1f} ms  ({int(r['n'])} ops, {int(r['errors'])} errors)",
@@ -527,7 +551,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for level in [int(x) for x in args.levels.split(",")]:
-        a, f = results[("acute view", level)], results[("floor", level)]
+        a, f = results[("acute view", level)].summary(), results[("floor", level)].summary()
         print(
             f"| {level} | {a['ops']:.0f} | {a['rps']:.0f} | {a['p50']:.1f} | {a['p99']:.1f} | "
             f"{f['ops']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} | "
@@ -542,7 +566,7 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|")
     for level in [int(x) for x in args.levels.split(",")]:
-        a, f = results[("acute view", level)], results[("floor", level)]
+        a, f = results[("acute view", level)].summary(), results[("floor", level)].summary()
         print(
             f"| {level} | {a['rps']:.0f} | {a['req_p50']:.1f} | {a['req_p99']:.1f} | "
             f"{f['rps']:.0f} | {f['req_p50']:.1f} | {f['req_p99']:.1f} | "
