@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 PO_FILES := $(wildcard src/palliare/*/locale/*/LC_MESSAGES/django.po)
 MANAGE := $(PY) manage.py
 
-.PHONY: run test install serve setup-db lint format typecheck i18n i18n-check migrations-check check docs-check api-schema api-schema-check clean bench
+.PHONY: run test coverage install serve setup-db lint imports-check format typecheck i18n i18n-check migrations-check check docs-check api-schema api-schema-check clean bench
 
 run: install setup-db serve ## install, migrate, load reference and demo data, serve on $(PORT)
 
@@ -42,6 +42,11 @@ setup-db: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The suite under coverage, then the ratchet: fails below .ci/coverage-floor, raises it if higher.
+coverage: install
+	$(PY) -m coverage run -m pytest $(PYTEST_ARGS)
+	$(PY) .ci/coverage_ratchet.py --update
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -62,7 +67,10 @@ i18n: install
 i18n-check: install
 	$(MANAGE) i18n check
 
-check: lint typecheck migrations-check i18n-check docs-check api-schema-check
+check: lint imports-check typecheck migrations-check i18n-check docs-check api-schema-check
+
+imports-check: install ## architecture contracts (pyproject.toml [tool.importlinter])
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 
 docs-check: install
 	$(MANAGE) envvar_docs --check

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from palliare.organizations.validators import validate_postcode
-from palliare.patients.forms import BsnField
+from palliare.patients.fields import BsnField
 from palliare.ui.forms import DateInput
 
 from .constants import EmergencyReason, ReviewConclusion

@@ -28,27 +28,13 @@ from .constants import (
     VolunteerStatus,
     YesNoUnknown,
 )
+from .fields import BsnField
 from .models import DeathRegistration, Patient
-from .validators import normalize_bsn, validate_bsn
 
 
 def _past_or_today(value: dt.date | None) -> None:
     if value and value > timezone.localdate():
         raise forms.ValidationError(_("This date lies in the future."))
-
-
-class BsnField(forms.CharField):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(
-            label=_("BSN"),
-            max_length=12,
-            validators=[validate_bsn],
-            help_text=_("Citizen service number: 9 digits."),
-            **kwargs,
-        )
-
-    def to_python(self, value: Any) -> str:
-        return normalize_bsn(super().to_python(value) or "")
 
 
 class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
