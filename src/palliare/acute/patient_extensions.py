@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
-from palliare.patients.extensions import TimelineEntry, register_timeline
+from palliare.patients.extensions import TimelineEntry, newest, register_timeline
 from palliare.patients.models import Patient
 
 from .models import EmergencyAccess
 
 
 @register_timeline("emergency_access", kinds={"emergency_access": _("emergency access")})
-def emergency_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
+def emergency_entries(actor: Actor, patient: Patient, limit: int | None) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             grant.started_at,
@@ -21,5 +21,5 @@ def emergency_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
             f"{grant.get_reason_code_display()}: {grant.reason}",
             grant.user_name,
         )
-        for grant in EmergencyAccess.objects.filter(patient=patient)
+        for grant in newest(EmergencyAccess.objects.filter(patient=patient), limit, "started_at")
     ]

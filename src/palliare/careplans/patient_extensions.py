@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
-from palliare.patients.extensions import Panel, TimelineEntry, register_panel, register_timeline
+from palliare.patients.extensions import (
+    Panel,
+    TimelineEntry,
+    newest,
+    register_panel,
+    register_timeline,
+)
 from palliare.patients.models import Patient
 
 from . import services
@@ -41,7 +47,7 @@ def care_plan_panel(actor: Actor, patient: Patient) -> Panel | None:
 
 
 @register_timeline("care_plan", kinds={"care_plan": _("care plan")})
-def care_plan_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
+def care_plan_entries(actor: Actor, patient: Patient, limit: int | None) -> list[TimelineEntry]:
     if not actor.has(Permission.VIEW_CARE_PLAN):
         return []
     versions = CarePlanVersion.objects.filter(plan__patient=patient).only(
@@ -58,5 +64,5 @@ def care_plan_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
             v.author_name,
             reverse("careplans:version", args=[patient.pk, v.number]),
         )
-        for v in versions
+        for v in newest(versions, limit, "created_at")
     ]

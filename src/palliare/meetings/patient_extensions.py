@@ -9,7 +9,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
-from palliare.patients.extensions import Panel, TimelineEntry, register_panel, register_timeline
+from palliare.patients.extensions import (
+    Panel,
+    TimelineEntry,
+    newest,
+    register_panel,
+    register_timeline,
+)
 from palliare.patients.models import Patient
 
 from .constants import ActionEventKind, MeetingStatus
@@ -60,17 +66,21 @@ def meetings_panel(actor: Actor, patient: Patient) -> Panel | None:
 
 
 @register_timeline("meetings", kinds={"meeting": _("meetings")})
-def meeting_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
+def meeting_entries(actor: Actor, patient: Patient, limit: int | None) -> list[TimelineEntry]:
     items = list(
-        AgendaItem.objects.filter(patient=patient, removed_at__isnull=True)
-        .exclude(meeting__status=MeetingStatus.CANCELLED)
-        .select_related("meeting__core_team")
+        newest(
+            AgendaItem.objects.filter(patient=patient, removed_at__isnull=True)
+            .exclude(meeting__status=MeetingStatus.CANCELLED)
+            .select_related("meeting__core_team"),
+            limit,
+            "meeting__starts_at",
+        )
     )
     visible = _visible_meetings(actor, [i.meeting_id for i in items])
-    decisions = {
-        v.agenda_item_id: v.decisions
-        for v in MinutesVersion.objects.filter(agenda_item__patient=patient).order_by("version")
-    }
+    minutes = MinutesVersion.objects.filter(agenda_item__patient=patient)
+    if limit is not None:
+        minutes = minutes.filter(agenda_item__in=[i.pk for i in items])
+    decisions = {v.agenda_item_id: v.decisions for v in minutes.order_by("version")}
     entries: list[TimelineEntry] = []
     for item in items:
         meeting = item.meeting
@@ -97,7 +107,7 @@ def meeting_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
     events = ActionItemEvent.objects.filter(action_item__patient=patient).select_related(
         "action_item__owner", "action_item__owner_organization"
     )
-    for event in events:
+    for event in newest(events, limit, "at"):
         action = event.action_item
         if event.kind == ActionEventKind.CREATED:
             title = _("Action agreed: %(what)s") % {"what": action.description}
@@ -112,4 +122,4 @@ def meeting_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
             title = _("Action reopened: %(what)s") % {"what": action.description}
             detail = event.note
         entries.append(TimelineEntry(event.at, "meeting", title, str(detail), event.by_name))
-    return entries
+    return sorted(entries, key=lambda e: e.sort_key, reverse=True)[:limit]

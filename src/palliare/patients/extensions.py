@@ -1,13 +1,24 @@
 """How other apps add to the patient page and the patient timeline without this app importing
-them: an app registers a panel and/or a timeline provider in its ``patient_extensions.py``."""
+them: an app registers a panel and/or a timeline provider in its ``patient_extensions.py``.
+
+A timeline provider is called as ``provider(actor, patient, limit)``. With ``limit=None`` it
+returns all its entries (the timeline page); with a number it returns at most its ``limit``
+newest entries (the patient page shows only the newest few), loading no more rows than those
+need (:func:`newest`). The patient is already opened through the access policy (and that read
+logged) when providers and panels run.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db.models import F, Model, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -69,7 +80,9 @@ class Panel:
     order: int = 100
 
 
-TimelineProvider = Callable[["Actor", "Patient"], list[TimelineEntry]]
+#: ``provider(actor, patient, limit)``: all entries (``limit=None``) or at most the ``limit``
+#: newest ones, in any order.
+TimelineProvider = Callable[["Actor", "Patient", int | None], list[TimelineEntry]]
 PanelProvider = Callable[["Actor", "Patient"], Panel | None]
 
 _TIMELINE: dict[str, TimelineProvider] = {}
@@ -97,9 +110,63 @@ def register_panel(key: str) -> Callable[[PanelProvider], PanelProvider]:
     return decorator
 
 
-def timeline_for(actor: Actor, patient: Patient) -> list[TimelineEntry]:
-    entries = [entry for provider in _TIMELINE.values() for entry in provider(actor, patient)]
-    return sorted(entries, key=lambda e: e.sort_key, reverse=True)
+def timeline_for(
+    actor: Actor, patient: Patient, *, limit: int | None = None
+) -> list[TimelineEntry]:
+    """The patient's timeline, newest first: all of it, or only the ``limit`` newest entries
+    (each provider is asked for at most that many)."""
+    entries = [
+        entry for provider in _TIMELINE.values() for entry in provider(actor, patient, limit)
+    ]
+    entries.sort(key=lambda e: e.sort_key, reverse=True)
+    return entries if limit is None else entries[:limit]
+
+
+M = TypeVar("M", bound=Model)
+
+
+def newest(queryset: QuerySet[M], limit: int | None, *fields: str) -> QuerySet[M]:
+    """The rows behind the ``limit`` newest timeline entries of one source (all rows when
+    ``limit`` is None). A row gives one entry per field in ``fields``: the first is always set
+    (e.g. ``created_at``), later ones may be empty (e.g. ``ended_at``). Rows are ranked by their
+    latest date, so a row created long ago but ended yesterday is among them."""
+    if limit is None:
+        return queryset
+    first, *later = fields
+    if later:
+        latest = Greatest(F(first), *(Coalesce(F(f), F(first)) for f in later))
+        return queryset.order_by(latest.desc(), "-pk")[:limit]
+    return queryset.order_by(F(first).desc(), "-pk")[:limit]
+
+
+T = TypeVar("T")
+
+_PAGE_READS: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar(
+    "patient_page_reads", default=None
+)
+
+
+@contextmanager
+def one_page() -> Iterator[None]:
+    """Within this block (one rendering of the patient page), a panel and a timeline provider
+    of the same app that need the same rows read them once, through :func:`read_once`."""
+    token = _PAGE_READS.set({})
+    try:
+        yield
+    finally:
+        _PAGE_READS.reset(token)
+
+
+def read_once(key: str, patient: Patient, load: Callable[[], T]) -> T:
+    """``load()``, or what it returned earlier for this key and patient in the same
+    :func:`one_page` block. Outside such a block it simply loads."""
+    reads = _PAGE_READS.get()
+    if reads is None:
+        return load()
+    if (key, patient.pk) not in reads:
+        reads[key, patient.pk] = load()
+    result: T = reads[key, patient.pk]
+    return result
 
 
 def panels_for(actor: Actor, patient: Patient) -> list[Panel]:

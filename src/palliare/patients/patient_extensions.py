@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 
-from .extensions import TimelineEntry, register_timeline
+from .extensions import TimelineEntry, newest, register_timeline
 from .models import (
     BurdenCheck,
     CareTeamMember,
@@ -23,9 +23,10 @@ from .models import (
 
 
 @register_timeline("register")
-def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
+def register_entries(actor: Actor, patient: Patient, limit: int | None) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    for revision in PatientRevision.objects.filter(patient=patient).select_related("changed_by"):
+    revisions = PatientRevision.objects.filter(patient=patient).select_related("changed_by")
+    for revision in newest(revisions, limit, "changed_at"):
         title = _("Registered") if revision.version == 1 else _("Registration data changed")
         entries.append(
             TimelineEntry(
@@ -36,7 +37,9 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
                 str(revision.changed_by or ""),
             )
         )
-    for consent in Consent.objects.filter(patient=patient):
+    for consent in newest(
+        Consent.objects.filter(patient=patient), limit, "recorded_at", "withdrawn_at"
+    ):
         entries.append(
             TimelineEntry(
                 consent.recorded_at,
@@ -56,7 +59,7 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
                     consent.withdrawal_note,
                 )
             )
-    for marking in Marking.objects.filter(patient=patient):
+    for marking in newest(Marking.objects.filter(patient=patient), limit, "created_at", "ended_at"):
         entries.append(
             TimelineEntry(
                 marking.created_at,
@@ -70,7 +73,8 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(marking.ended_at, "marking", _("Marking ended"), marking.end_reason)
             )
-    for screening in IndicatorScreening.objects.filter(patient=patient):
+    screenings = IndicatorScreening.objects.filter(patient=patient)
+    for screening in newest(screenings, limit, "created_at"):
         entries.append(
             TimelineEntry(
                 screening.created_at,
@@ -80,7 +84,8 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
                 screening.screened_by_name,
             )
         )
-    for assessment in UrgencyAssessment.objects.filter(patient=patient):
+    assessments = UrgencyAssessment.objects.filter(patient=patient)
+    for assessment in newest(assessments, limit, "created_at"):
         entries.append(
             TimelineEntry(
                 assessment.created_at,
@@ -90,7 +95,7 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
                 assessment.assessed_by_name,
             )
         )
-    for signal in Signal.objects.filter(patient=patient):
+    for signal in newest(Signal.objects.filter(patient=patient), limit, "created_at", "handled_at"):
         entries.append(
             TimelineEntry(
                 signal.created_at,
@@ -113,7 +118,7 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
     members = CareTeamMember.objects.filter(patient=patient).select_related(
         "organization", "professional"
     )
-    for member in members:
+    for member in newest(members, limit, "started_at", "ended_at"):
         entries.append(
             TimelineEntry(
                 member.started_at,
@@ -135,7 +140,7 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
                 )
             )
     checks = BurdenCheck.objects.filter(caregiver__patient=patient).select_related("caregiver")
-    for check in checks:
+    for check in newest(checks, limit, "created_at"):
         entries.append(
             TimelineEntry(
                 check.created_at,
@@ -145,7 +150,8 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
                 check.checked_by_name,
             )
         )
-    for step in VolunteerDeployment.objects.filter(patient=patient):
+    steps = VolunteerDeployment.objects.filter(patient=patient)
+    for step in newest(steps, limit, "created_at"):
         entries.append(
             TimelineEntry(
                 step.created_at,
@@ -155,7 +161,8 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
                 step.recorded_by_name,
             )
         )
-    for death in DeathRegistration.objects.filter(patient=patient):
+    deaths = DeathRegistration.objects.filter(patient=patient)
+    for death in newest(deaths, limit, "recorded_at"):
         entries.append(
             TimelineEntry(
                 death.recorded_at,
@@ -165,4 +172,4 @@ def register_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
                 death.recorded_by_name,
             )
         )
-    return entries
+    return sorted(entries, key=lambda e: e.sort_key, reverse=True)[:limit]

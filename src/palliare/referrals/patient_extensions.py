@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
-from palliare.patients.extensions import Panel, TimelineEntry, register_panel, register_timeline
+from palliare.patients.extensions import (
+    Panel,
+    TimelineEntry,
+    newest,
+    register_panel,
+    register_timeline,
+)
 from palliare.patients.models import Patient
 
 from .models import Referral, ReferralEvent
@@ -37,7 +43,7 @@ def referrals_panel(actor: Actor, patient: Patient) -> Panel | None:
 
 
 @register_timeline("referrals", kinds={"referral": _("referrals")})
-def referral_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
+def referral_entries(actor: Actor, patient: Patient, limit: int | None) -> list[TimelineEntry]:
     events = ReferralEvent.objects.filter(referral__patient=patient).select_related(
         "referral__receiving_organization"
     )
@@ -54,5 +60,5 @@ def referral_entries(actor: Actor, patient: Patient) -> list[TimelineEntry]:
             event.by_name,
             reverse("referrals:detail", args=[event.referral_id]),
         )
-        for event in events
+        for event in newest(events, limit, "at")
     ]

@@ -21,6 +21,9 @@ from ..forms import PatientForm
 from ..models import BurdenCheck, Consent, InformalCaregiver, Marking, Signal
 from .common import back_to
 
+#: How many of the newest timeline entries the patient page shows.
+RECENT_ENTRIES = 8
+
 
 @require_permission(Permission.VIEW_PATIENT)
 def patient_detail(request: PalliareRequest, pk: int) -> HttpResponse:
@@ -49,6 +52,9 @@ def patient_detail(request: PalliareRequest, pk: int) -> HttpResponse:
         )
     consents = list(Consent.objects.filter(patient=patient).order_by("-recorded_at"))
     active_scopes = {c.scope for c in consents if c.is_active}
+    with extensions.one_page():
+        panels = extensions.panels_for(actor, patient)
+        recent = extensions.timeline_for(actor, patient, limit=RECENT_ENTRIES)
     context = {
         "patient": patient,
         "care_team": care_team,
@@ -63,8 +69,8 @@ def patient_detail(request: PalliareRequest, pk: int) -> HttpResponse:
         "consents": consents,
         "consent_scopes": [(scope, scope in active_scopes) for scope in ConsentScope],
         "death": patient.death_registrations.first(),
-        "panels": extensions.panels_for(actor, patient),
-        "recent": extensions.timeline_for(actor, patient)[:8],
+        "panels": panels,
+        "recent": recent,
         "is_gp_practice": actor.organization_id == patient.gp_practice_id,
     }
     return render(request, "patients/patient_detail.html", context)
