@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import NEXT_STATUS, MissingItem, PlanQuality, ReferralStatus, ReferralUrgency
+from .querysets import ReferralFeedbackQuerySet
 
 
 class Referral(models.Model):
@@ -131,6 +132,8 @@ class ReferralFeedback(models.Model):
     )
     recorded_by_name = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReferralFeedbackQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("feedback on a referral")

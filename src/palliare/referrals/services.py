@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -257,3 +263,67 @@ def record_feedback(
     )
     _notify_referrer(referral, gettext("Feedback on your referral"))
     return feedback
+
+
+# --- the network coordinator's overview of feedback -----------------------------------------
+
+#: How many of the most recent feedback rows the overview lists.
+RECENT_FEEDBACK = 20
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """Counts over the feedback that counts (the newest row per referral), without patient
+    details, and the most recent of those rows."""
+
+    total: int
+    #: plan quality code → referrals
+    quality: dict[str, int]
+    #: missing-item code → referrals whose feedback names it
+    missing: dict[str, int]
+    #: referring organisation's name → plan quality code → referrals
+    by_referrer: dict[str, dict[str, int]]
+    #: newest first, with both organisations loaded
+    recent: list[ReferralFeedback]
+
+
+def feedback_summary() -> FeedbackSummary:
+    """The figures of the feedback overview, counted by the database (2 queries, whatever the
+    number of feedback rows): one grouped count per referring organisation and plan quality, and
+    the most recent rows."""
+    latest = ReferralFeedback.objects.latest_per_referral()
+    # ``missing`` is a JSON list of MissingItem codes. Counting the lists that hold a code works
+    # alike on SQLite and PostgreSQL on the list's JSON text: a code is a plain identifier, so
+    # as JSON it is the code in double quotes, and no other code's JSON text contains that. A
+    # list that names a code twice counts once (the page counts referrals).
+    per_item = {
+        f"missing_{code}": Count("pk", filter=Q(missing_text__contains=f'"{code}"'))
+        for code in MissingItem.values
+    }
+    groups = (
+        latest.annotate(missing_text=Cast("missing", TextField()))
+        .values("referral__referring_organization__name", "plan_quality")
+        .annotate(referrals=Count("pk"), **per_item)
+        .order_by()
+    )
+    quality: Counter[str] = Counter()
+    missing: Counter[str] = Counter()
+    by_referrer: dict[str, dict[str, int]] = {}
+    for group in cast(Iterable[dict[str, Any]], groups):
+        name, code = group["referral__referring_organization__name"], group["plan_quality"]
+        quality[code] += group["referrals"]
+        by_referrer.setdefault(name, {})[code] = group["referrals"]
+        for item in MissingItem.values:
+            missing[item] += group[f"missing_{item}"]
+    recent = list(
+        latest.select_related(
+            "referral__referring_organization", "referral__receiving_organization"
+        ).order_by("-recorded_at", "referral_id")[:RECENT_FEEDBACK]
+    )
+    return FeedbackSummary(
+        total=quality.total(),
+        quality=dict(quality),
+        missing={code: n for code, n in missing.items() if n},
+        by_referrer=by_referrer,
+        recent=recent,
+    )

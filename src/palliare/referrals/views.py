@@ -3,8 +3,6 @@ course and feedback, and the network coordinator's overview of feedback."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,7 +24,7 @@ from . import services
 from .access import open_referral
 from .constants import MissingItem, PlanQuality, ReferralStatus, ReferralUrgency
 from .forms import AdmissionForm, FeedbackForm, NoteForm, ReasonForm, ReferralForm
-from .models import Referral, ReferralFeedback
+from .models import Referral
 
 
 @require_permission(Permission.SEND_REFERRAL)
@@ -216,37 +214,27 @@ def feedback(request: PalliareRequest, pk: int) -> HttpResponse:
 def feedback_overview(request: PalliareRequest) -> HttpResponse:
     """For the network coordinator: how complete care plans are when patients arrive, and what
     is missing most — per referring organisation, without patient details."""
-    latest: dict[int, ReferralFeedback] = {}
-    rows = ReferralFeedback.objects.select_related(
-        "referral__referring_organization", "referral__receiving_organization"
-    ).order_by("referral_id", "-recorded_at")
-    for row in rows:
-        latest.setdefault(row.referral_id, row)
-    quality = Counter(f.plan_quality for f in latest.values())
-    missing = Counter(m for f in latest.values() for m in f.missing)
-    by_referrer: dict[str, Counter[str]] = {}
-    for f in latest.values():
-        by_referrer.setdefault(f.referral.referring_organization.name, Counter())[
-            f.plan_quality
-        ] += 1
+    summary = services.feedback_summary()
     return render(
         request,
         "referrals/feedback_overview.html",
         {
-            "total": len(latest),
-            "quality": [(label, quality.get(code, 0)) for code, label in PlanQuality.choices],
+            "total": summary.total,
+            "quality": [
+                (label, summary.quality.get(code, 0)) for code, label in PlanQuality.choices
+            ],
             "missing": [
-                (label, missing.get(code, 0))
+                (label, summary.missing.get(code, 0))
                 for code, label in MissingItem.choices
-                if missing.get(code)
+                if summary.missing.get(code)
             ],
             "by_referrer": sorted(
                 (
                     (name, [counts.get(code, 0) for code, _label in PlanQuality.choices])
-                    for name, counts in by_referrer.items()
+                    for name, counts in summary.by_referrer.items()
                 )
             ),
             "quality_labels": [label for _code, label in PlanQuality.choices],
-            "recent": sorted(latest.values(), key=lambda f: f.recorded_at, reverse=True)[:20],
+            "recent": summary.recent,
         },
     )

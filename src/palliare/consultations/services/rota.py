@@ -61,6 +61,12 @@ class RotaData:
     weekly: list[WeeklySlot]
     dated: list[DatedSlot]
     member_phones: dict[tuple[int, int], str] = field(default_factory=dict)
+    # The rules are built from the slots on first use and kept: callers ask per subregion, and a
+    # region's coverage check asks for every subregion. The slots are not changed after loading.
+    _rules: list[schedule.Rule] | None = field(default=None, init=False, repr=False, compare=False)
+    _rules_by_subregion: dict[int, list[schedule.Rule]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def phone_for(self, slot: Slot) -> str:
         """The slot's own number, else the specialist's direct number in the team, else the
@@ -89,6 +95,26 @@ class RotaData:
         )
 
     def rules(self) -> list[schedule.Rule]:
+        """Every rule of the loaded slots. Built once per instance; each call gets its own list."""
+        return list(self._all_rules())
+
+    def rules_for(self, subregion_id: int) -> list[schedule.Rule]:
+        """The rules that apply in one subregion: its own and the region-wide ones. Built once
+        per subregion per instance; each call gets its own list."""
+        found = self._rules_by_subregion.get(subregion_id)
+        if found is None:
+            found = [
+                r for r in self._all_rules() if r.assignment.subregion_id in (None, subregion_id)
+            ]
+            self._rules_by_subregion[subregion_id] = found
+        return list(found)
+
+    def _all_rules(self) -> list[schedule.Rule]:
+        if self._rules is None:
+            self._rules = self._build_rules()
+        return self._rules
+
+    def _build_rules(self) -> list[schedule.Rule]:
         found: list[schedule.Rule] = []
         for w in self.weekly:
             found.append(
@@ -104,10 +130,6 @@ class RotaData:
         for d in self.dated:
             found.append(schedule.Rule(self.assignment(d), d.start_time, d.end_time, date=d.date))
         return found
-
-    def rules_for(self, subregion_id: int) -> list[schedule.Rule]:
-        """The rules that apply in one subregion: its own and the region-wide ones."""
-        return [r for r in self.rules() if r.assignment.subregion_id in (None, subregion_id)]
 
 
 def load_rota(region_id: int, start: dt.date, end: dt.date) -> RotaData:

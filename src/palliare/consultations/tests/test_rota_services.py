@@ -18,7 +18,8 @@ from palliare.consultations.factories import (
     DatedSlotFactory,
     WeeklySlotFactory,
 )
-from palliare.consultations.models import WeeklySlot
+from palliare.consultations.models import DatedSlot, Slot, WeeklySlot
+from palliare.consultations.services.rota import RotaData, load_rota
 from palliare.organizations.factories import (
     MunicipalityFactory,
     PostcodeAreaFactory,
@@ -141,6 +142,44 @@ def test_coverage_reports_gap_and_overlap_per_subregion(rota):
 def test_coverage_weeks_are_bounded(rota):
     [region] = services.coverage(local("2026-03-09"), weeks=99)
     assert region.end - region.start == dt.timedelta(weeks=services.MAX_COVERAGE_WEEKS)
+
+
+def test_each_slot_becomes_a_rule_once_per_load_whatever_the_number_of_subregions(
+    rota, monkeypatch
+):
+    """The coverage check asks the loaded rota for the rules of every subregion; each slot is
+    turned into a rule once, not once per subregion, and every subregion gets the rules a fresh
+    load would give it."""
+    region = rota.subregion.region
+    for _ in range(3):
+        other = SubregionFactory(region=region)
+        WeeklySlotFactory(subregion=other, office_hours=True)
+        DatedSlotFactory(subregion=other, date=dt.date(2026, 3, 11))
+    built: list[tuple[str, int]] = []
+    assignment = RotaData.assignment
+
+    def counting(self: RotaData, slot: Slot) -> object:
+        built.append((type(slot).__name__, slot.pk))
+        return assignment(self, slot)
+
+    monkeypatch.setattr(RotaData, "assignment", counting)
+    [result] = services.coverage(local("2026-03-09"), weeks=1, region=region)
+    assert len(result.subregions) == region.subregions.count() >= 4
+    weekly = WeeklySlot.objects.filter(region=region).values_list("pk", flat=True)
+    dated = DatedSlot.objects.filter(region=region).values_list("pk", flat=True)
+    slots = [("WeeklySlot", pk) for pk in weekly] + [("DatedSlot", pk) for pk in dated]
+    assert sorted(built) == sorted(slots)
+
+    data = load_rota(region.pk, dt.date(2026, 3, 9), dt.date(2026, 3, 16))
+    for sub in region.subregions.all():
+        fresh = RotaData(data.weekly, data.dated, data.member_phones)
+        rules = data.rules_for(sub.pk)
+        assert rules == fresh.rules_for(sub.pk)
+        subregions = {r.assignment.subregion_id for r in rules}
+        assert None in subregions and subregions <= {sub.pk, None}
+        rules.clear()  # a caller's list is its own
+        assert data.rules_for(sub.pk) == fresh.rules_for(sub.pk)
+    assert data.rules() == RotaData(data.weekly, data.dated, data.member_phones).rules()
 
 
 def test_save_slot_needs_manage_rota_and_is_logged(rota, make_actor):
