@@ -17,6 +17,8 @@ from pathlib import Path
 import coverage
 
 FLOOR_FILE = Path(__file__).with_name("coverage-floor")
+#: Run-to-run variation the check forgives (property-based tests draw other inputs each run).
+TOLERANCE = 0.1
 
 
 def main() -> int:
@@ -28,7 +30,7 @@ def main() -> int:
     total = cov.report(file=open("/dev/null", "w"))  # noqa: SIM115 (only the total is needed)
     floor = float(FLOOR_FILE.read_text().strip()) if FLOOR_FILE.exists() else 0.0
     print(f"line coverage {total:.2f} %, floor {floor:.1f} %")
-    if total + 1e-9 < floor:
+    if total + TOLERANCE < floor:
         print(
             f"coverage fell below the floor by {floor - total:.2f} points: add tests for the "
             "new or changed code",
