@@ -13,6 +13,8 @@ from django.test import Client
 from palliare.accounts.actors import Actor, actor_for
 from palliare.accounts.factories import role
 from palliare.accounts.models import User
+from palliare.accounts.permissions import RoleCode
+from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import MembershipFactory, OrganizationFactory
 from palliare.organizations.models import Organization
 
@@ -63,6 +65,18 @@ def make_actor(db: Any) -> Callable[..., Actor]:
         return actor_for(membership.professional.user, membership.pk)
 
     return factory
+
+
+@pytest.fixture
+def practice(db: Any) -> Organization:
+    """A GP practice."""
+    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
+
+
+@pytest.fixture
+def gp(make_actor: Callable[..., Actor], practice: Organization) -> Actor:
+    """A GP of ``practice``."""
+    return make_actor(RoleCode.GP, organization=practice)
 
 
 @pytest.fixture

@@ -33,16 +33,6 @@ REASON = "Hersteld en ontslagen"
 
 
 @pytest.fixture
-def practice():
-    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
-
-
-@pytest.fixture
-def gp(make_actor, practice):
-    return make_actor(RoleCode.GP, organization=practice)
-
-
-@pytest.fixture
 def plan(practice):
     """ICU admission is refused now; an earlier "yes" to ICU ended a month ago."""
     patient = PatientFactory(gp_practice=practice, marked=True)

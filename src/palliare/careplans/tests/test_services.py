@@ -37,16 +37,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def practice():
-    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
-
-
-@pytest.fixture
-def gp(make_actor, practice):
-    return make_actor(RoleCode.GP, organization=practice)
-
-
-@pytest.fixture
 def patient(practice):
     return PatientFactory(gp_practice=practice, marked=True)
 

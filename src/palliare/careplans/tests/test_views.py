@@ -20,8 +20,6 @@ from palliare.audit.models import AuditEvent
 from palliare.careplans.factories import CarePlanFactory, acp_content
 from palliare.careplans.forms import PlanEditor
 from palliare.careplans.models import CarePlan, CarePlanDraft
-from palliare.organizations.constants import OrganizationType
-from palliare.organizations.factories import OrganizationFactory
 from palliare.patients.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,16 +40,6 @@ def form_data(content, based_on, **changes):
             data[field.html_name] = field.value()
     data.update(changes)
     return data
-
-
-@pytest.fixture
-def practice():
-    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
-
-
-@pytest.fixture
-def gp(make_actor, practice):
-    return make_actor(RoleCode.GP, organization=practice)
 
 
 @pytest.fixture

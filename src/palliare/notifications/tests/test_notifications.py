@@ -38,16 +38,6 @@ MARK_ALL_URL = reverse("notifications:mark_all_read")
 
 
 @pytest.fixture
-def practice():
-    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
-
-
-@pytest.fixture
-def gp(make_actor, practice):
-    return make_actor(RoleCode.GP, organization=practice)
-
-
-@pytest.fixture
 def nurse(make_actor):
     return make_actor(RoleCode.DISTRICT_NURSE, type=OrganizationType.DISTRICT_NURSING)
 

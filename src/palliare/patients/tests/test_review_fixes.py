@@ -25,16 +25,6 @@ from palliare.patients.factories import CareTeamMemberFactory, ConsentFactory, P
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def practice():
-    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
-
-
-@pytest.fixture
-def gp(make_actor, practice):
-    return make_actor(RoleCode.GP, organization=practice)
-
-
 def _mark(gp, patient):
     return services.mark_patient(
         gp,

@@ -33,16 +33,6 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today
 
 
-@pytest.fixture
-def practice():
-    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
-
-
-@pytest.fixture
-def gp(make_actor, practice):
-    return make_actor(RoleCode.GP, organization=practice)
-
-
 def _data(practice, **over):
     data = {
         "bsn": make_bsn(55_000_000),

@@ -27,16 +27,6 @@ from palliare.patients.models import BurdenCheck, InformalCaregiver, Patient
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def practice():
-    return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
-
-
-@pytest.fixture
-def gp(make_actor, practice):
-    return make_actor(RoleCode.GP, organization=practice)
-
-
 def _count(client, url):
     client.get(url)  # warm up: the first request may create session and log-chain rows
     with CaptureQueriesContext(connection) as ctx:
