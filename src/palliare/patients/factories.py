@@ -93,3 +93,20 @@ class SignalFactory(factory.django.DjangoModelFactory):
     sender_organization = factory.SubFactory(
         OrganizationFactory, type=OrganizationType.DISTRICT_NURSING
     )
+
+
+def marking_data(**overrides: object) -> dict[str, object]:
+    """Valid input for ``services.mark_patient`` (marked today, cancer, surprise question "no");
+    ``overrides`` replace single items."""
+    data: dict[str, object] = {
+        "marked_on": dt.date.today(),
+        "diagnosis_group": "cancer",
+        "diagnosis": "",
+        "note": "",
+        "surprise_question": "no",
+        "double_surprise_question": "yes",
+        "spict_general": [],
+        "spict_disease": [],
+    }
+    data.update(overrides)
+    return data

@@ -29,7 +29,12 @@ from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import MembershipFactory, OrganizationFactory
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
-from palliare.patients.factories import CareTeamMemberFactory, ConsentFactory, PatientFactory
+from palliare.patients.factories import (
+    CareTeamMemberFactory,
+    ConsentFactory,
+    PatientFactory,
+    marking_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,20 +132,7 @@ def test_marking_notifies_the_care_team_and_the_email_names_no_patient(
     )
     ConsentFactory(patient=patient, scope=ConsentScope.CARE_TEAM)
     with django_capture_on_commit_callbacks(execute=True):
-        patient_services.mark_patient(
-            gp,
-            patient,
-            data={
-                "marked_on": dt.date.today(),
-                "diagnosis_group": "cancer",
-                "diagnosis": "",
-                "note": "",
-                "surprise_question": "no",
-                "double_surprise_question": "yes",
-                "spict_general": [],
-                "spict_disease": [],
-            },
-        )
+        patient_services.mark_patient(gp, patient, data=marking_data())
     nurse_user = nursing.professional.user
     note = Notification.objects.get(recipient=nurse_user, kind="patient.marked")
     assert note.patient_id == patient.pk

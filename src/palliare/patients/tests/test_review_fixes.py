@@ -20,26 +20,18 @@ from palliare.organizations.factories import MembershipFactory, OrganizationFact
 from palliare.patients import services
 from palliare.patients.access import record_list_view
 from palliare.patients.constants import ConsentScope
-from palliare.patients.factories import CareTeamMemberFactory, ConsentFactory, PatientFactory
+from palliare.patients.factories import (
+    CareTeamMemberFactory,
+    ConsentFactory,
+    PatientFactory,
+    marking_data,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _mark(gp, patient):
-    return services.mark_patient(
-        gp,
-        patient,
-        data={
-            "marked_on": dt.date.today(),
-            "diagnosis_group": "cancer",
-            "diagnosis": "",
-            "note": "",
-            "surprise_question": "no",
-            "double_surprise_question": "yes",
-            "spict_general": [],
-            "spict_disease": [],
-        },
-    )
+    return services.mark_patient(gp, patient, data=marking_data())
 
 
 def test_marking_notifies_outside_members_only_with_consent(gp, practice):

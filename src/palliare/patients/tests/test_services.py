@@ -25,7 +25,12 @@ from palliare.patients.constants import (
     SignalStatus,
     SignalSuggestion,
 )
-from palliare.patients.factories import CareTeamMemberFactory, ConsentFactory, PatientFactory
+from palliare.patients.factories import (
+    CareTeamMemberFactory,
+    ConsentFactory,
+    PatientFactory,
+    marking_data,
+)
 from palliare.patients.models import CareTeamMember, Marking, Patient, Signal
 from palliare.patients.validators import is_valid_bsn, make_bsn, validate_bsn
 
@@ -128,18 +133,7 @@ def test_consent_needs_representative_name_and_no_future(gp):
 
 
 def _mark_data(**over):
-    data = {
-        "marked_on": TODAY(),
-        "diagnosis_group": "cancer",
-        "diagnosis": "",
-        "note": "",
-        "surprise_question": "no",
-        "double_surprise_question": "yes",
-        "spict_general": ["weight_loss"],
-        "spict_disease": ["cancer"],
-    }
-    data.update(over)
-    return data
+    return marking_data(spict_general=["weight_loss"], spict_disease=["cancer"], **over)
 
 
 def test_marking_makes_gp_lead_and_notifies(gp, make_actor):
