@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 
+from .constants import ContactStatus
 from .extensions import TimelineEntry, newest, register_timeline
 from .models import (
     BurdenCheck,
+    CareContact,
+    CareContactVersion,
     CareTeamMember,
     Consent,
     DeathRegistration,
@@ -173,3 +179,38 @@ def register_entries(actor: Actor, patient: Patient, limit: int | None) -> list[
             )
         )
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)[:limit]
+
+
+def _contact_detail(version: CareContactVersion) -> str:
+    """'12-3-2026 – 20-3-2026 · Ziekenhuis X · afgerond' (the parts that are known)."""
+    period = " – ".join(
+        formats.date_format(day, "j-n-Y") for day in (version.start_date, version.end_date) if day
+    )
+    place = version.location_organization.name if version.location_organization else ""
+    return " · ".join(part for part in (period, place, version.get_status_display()) if part)
+
+
+@register_timeline("care_contacts", kinds={"care_contact": _("care contacts")})
+def care_contact_entries(actor: Actor, patient: Patient, limit: int | None) -> list[TimelineEntry]:
+    """Care contacts other systems sent (zib Contact): on the day they began, or were received
+    when no start is known. Contacts entered in error are left out."""
+    contacts = (
+        CareContact.objects.filter(patient=patient, current_version__isnull=False)
+        .exclude(current_version__status=ContactStatus.ENTERED_IN_ERROR)
+        .select_related("sender_organization", "current_version__location_organization")
+        .annotate(began=Coalesce("current_version__start_date", TruncDate("created_at")))
+    )
+    entries = []
+    for contact in newest(contacts, limit, "began"):
+        version = contact.current_version
+        assert version is not None  # filtered above
+        entries.append(
+            TimelineEntry(
+                version.start_date or contact.created_at,
+                "care_contact",
+                capfirst(version.get_contact_class_display()),
+                _contact_detail(version),
+                contact.sender_organization.name,
+            )
+        )
+    return entries

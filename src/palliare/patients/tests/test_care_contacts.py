@@ -103,3 +103,49 @@ def test_changing_a_patients_contact_needs_the_patient_and_access(make_actor):
         record_care_contact(gp, patient=patient, data=changed, contact=contact)
     contact.refresh_from_db()
     assert contact.current_number == 1
+
+
+def test_a_patients_contacts_are_on_the_timeline_and_the_patient_page(
+    make_actor, hospital, client_for
+):
+    """The timeline lists a patient's care contacts on the day they began (their latest
+    version), not contacts entered in error or contacts of other patients."""
+    import dataclasses
+
+    from django.urls import reverse
+
+    from palliare.patients.extensions import timeline_for
+
+    gp_practice = OrganizationFactory(type=OrganizationType.GP_PRACTICE)
+    gp = make_actor(RoleCode.GP, organization=gp_practice)
+    patient = PatientFactory(gp_practice=gp_practice, marked=True)
+    stay = record_care_contact(gp, patient=patient, data=STAY)
+    record_care_contact(
+        gp,
+        patient=patient,
+        data=dataclasses.replace(
+            STAY, end_date=dt.date(2024, 3, 6), location_organization=hospital
+        ),
+        contact=stay,
+    )
+    wrong = record_care_contact(
+        gp, patient=patient, data=dataclasses.replace(STAY, start_date=None)
+    )
+    record_care_contact(
+        gp,
+        patient=patient,
+        data=dataclasses.replace(STAY, status="entered-in-error", start_date=None),
+        contact=wrong,
+    )
+    record_care_contact(gp, patient=PatientFactory(gp_practice=gp_practice, marked=True), data=STAY)
+
+    entries = [e for e in timeline_for(gp, patient) if e.kind == "care_contact"]
+    assert len(entries) == 1
+    (entry,) = entries
+    assert entry.when == dt.date(2024, 3, 1)
+    assert str(entry.title) == "Klinische opname"
+    assert entry.detail == f"1-3-2024 – 6-3-2024 · {hospital.name} · afgerond"
+    assert entry.by == gp_practice.name
+    assert [e.kind for e in timeline_for(gp, patient, limit=50)].count("care_contact") == 1
+    page = client_for(gp).get(reverse("patients:timeline", args=[patient.pk]))
+    assert "6-3-2024" in page.content.decode()
