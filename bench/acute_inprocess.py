@@ -47,11 +47,13 @@ def main() -> None:
     acute_view.setup_django(args.database_url)
 
     from django.conf import settings
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     from palliare.patients.models import Patient
 
+    call_command("migrate", verbosity=0)
     session_key, _csrf, bsns = acute_view.session_for_bench_user()
     client = Client(HTTP_HOST="127.0.0.1")
     client.cookies[settings.SESSION_COOKIE_NAME] = session_key

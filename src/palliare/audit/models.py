@@ -101,6 +101,9 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    #: The hash before the newest row's: the single-statement append (PostgreSQL) returns it as
+    #: that row's ``prev_hash``.
+    previous_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
         verbose_name = _("access-log chain head")

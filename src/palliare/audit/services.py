@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,11 +77,27 @@ def _canonical(value: Any) -> Any:
     return value
 
 
+def _canonical_json(values: dict[str, Any]) -> str:
+    payload = {name: _canonical(values[name]) for name in HASHED_FIELDS}
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def compute_hash(values: dict[str, Any]) -> str:
     """SHA-256 over the canonical JSON of the hashed fields."""
-    payload = {name: _canonical(values[name]) for name in HASHED_FIELDS}
-    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical_json(values).encode("utf-8")).hexdigest()
+
+
+def _hash_input_around_chain(values: dict[str, Any]) -> tuple[str, str, str]:
+    """The canonical JSON of ``values`` cut where the previous hash and the sequence number go,
+    so the database can complete and hash it while it holds the chain head:
+    ``before + prev_hash + middle + str(sequence) + after`` is what :func:`compute_hash`
+    hashes. The keys are sorted, so ``prev_hash`` comes before ``sequence``; the markers are
+    random, so no logged text can imitate them."""
+    marker = secrets.token_hex(16)
+    encoded = _canonical_json(values | {"prev_hash": f"p{marker}", "sequence": f"s{marker}"})
+    before, rest = encoded.split(f"p{marker}")
+    middle, after = rest.split(f'"s{marker}"')
+    return before, middle, after
 
 
 def _subject_label(subject: models.Model | None) -> tuple[str, str]:
@@ -116,45 +133,50 @@ def record(
     """
     ctx = context.current()
     subject_type, subject_id = _subject_label(subject)
-    with transaction.atomic():
-        connection = connections[router.db_for_write(AuditEvent) or DEFAULT_DB_ALIAS]
+    values: dict[str, Any] = {
+        "occurred_at": timezone.now(),
+        "event_type": event_type,
+        "action": str(action),
+        "outcome": str(outcome),
+        "patient_id": patient_id,
+        "patient_ids": _id_list(patient_ids),
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "actor_user_id": actor.audit_user_id if actor else None,
+        "actor_name": (actor.audit_name if actor else actor_name)[:200],
+        "actor_client_id": actor.audit_client_id if actor else "",
+        "on_behalf_of_user_id": actor.audit_on_behalf_of_id if actor else None,
+        "on_behalf_of_name": (actor.audit_on_behalf_of_name if actor else "")[:200],
+        "organization_id": actor.audit_organization_id if actor else None,
+        "organization_name": (actor.audit_organization_name if actor else "")[:200],
+        "role": actor.audit_role if actor else "",
+        "purpose": str(purpose),
+        "reason": reason,
+        "request_id": ctx.request_id,
+        "client_ip": ctx.client_ip,
+        "user_agent": ctx.user_agent,
+        "details": details or {},
+    }
+    connection = connections[router.db_for_write(AuditEvent) or DEFAULT_DB_ALIAS]
+    if connection.vendor == "postgresql":
+        return _append_in_one_statement(connection, values)
+    with transaction.atomic(using=connection.alias):
         sequence, prev_hash = _advance_head(connection)
-        values: dict[str, Any] = {
-            "sequence": sequence,
-            "occurred_at": timezone.now(),
-            "event_type": event_type,
-            "action": str(action),
-            "outcome": str(outcome),
-            "patient_id": patient_id,
-            "patient_ids": _id_list(patient_ids),
-            "subject_type": subject_type,
-            "subject_id": subject_id,
-            "actor_user_id": actor.audit_user_id if actor else None,
-            "actor_name": (actor.audit_name if actor else actor_name)[:200],
-            "actor_client_id": actor.audit_client_id if actor else "",
-            "on_behalf_of_user_id": actor.audit_on_behalf_of_id if actor else None,
-            "on_behalf_of_name": (actor.audit_on_behalf_of_name if actor else "")[:200],
-            "organization_id": actor.audit_organization_id if actor else None,
-            "organization_name": (actor.audit_organization_name if actor else "")[:200],
-            "role": actor.audit_role if actor else "",
-            "purpose": str(purpose),
-            "reason": reason,
-            "request_id": ctx.request_id,
-            "client_ip": ctx.client_ip,
-            "user_agent": ctx.user_agent,
-            "details": details or {},
-            "prev_hash": prev_hash,
-        }
+        values |= {"sequence": sequence, "prev_hash": prev_hash}
         values["hash"] = compute_hash(values)
-        event = _insert(connection, values)
-    return event
+        return _insert(connection, values)
 
 
-# The access log is written on every read of patient data, so its write path is two plain
-# statements on PostgreSQL (advance the head; insert and store the new hash) instead of the ORM's
-# get_or_create, create and update (docs/performance.md). Values still pass through each field's
-# own conversion, so the row is exactly what ``AuditEvent.objects.create`` would store.
+# The access log is written on every read of patient data. On PostgreSQL one statement (one
+# round trip, no transaction of its own) locks the chain head, takes the next number, hashes the
+# row in the database and inserts it: the head's lock, which orders all writers, is held only
+# while the server runs that statement, not across round trips (decision 0020). On SQLite
+# (one writer at a time anyway) three statements in a transaction do the same with the hash
+# computed here. Values pass through each field's own conversion, so the row is what
+# ``AuditEvent.objects.create`` would store, and ``verify_chain`` checks both alike.
 _INSERTED = tuple(f for f in AuditEvent._meta.concrete_fields if not f.primary_key)
+_CHAIN = ("sequence", "prev_hash", "hash")
+_CONTENT = tuple(f for f in _INSERTED if f.attname not in _CHAIN)
 
 
 @dataclass(frozen=True)
@@ -162,24 +184,50 @@ class _Statements:
     advance: str
     insert: str
     store_hash: str
-
-    @property
-    def insert_and_store_hash(self) -> str:
-        """PostgreSQL: both in one statement (one round trip)."""
-        return f"WITH event AS ({self.insert}), head AS ({self.store_hash}) SELECT id FROM event"  # noqa: S608
+    append: str
 
 
 @functools.cache
 def _statements(alias: str) -> _Statements:
-    quote = connections[alias].ops.quote_name
+    connection = connections[alias]
+    quote = connection.ops.quote_name
     event, head = quote(AuditEvent._meta.db_table), quote(AuditChainHead._meta.db_table)
     columns = ", ".join(quote(str(f.column)) for f in _INSERTED)
+    content = ", ".join(quote(str(f.column)) for f in _CONTENT)
+    # The SELECT below gives its parameters no column types: cast each to its column's.
+    typed = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in _CONTENT)
     marks = ", ".join(["%s"] * len(_INSERTED))
     return _Statements(
         advance=f"UPDATE {head} SET last_sequence = last_sequence + 1 WHERE id = 1 "  # noqa: S608
         "RETURNING last_sequence, last_hash",
         insert=f"INSERT INTO {event} ({columns}) VALUES ({marks}) RETURNING id",  # noqa: S608
         store_hash=f"UPDATE {head} SET last_hash = %s WHERE id = 1",  # noqa: S608
+        append=(
+            f"WITH head AS (UPDATE {head} SET last_sequence = last_sequence + 1, "  # noqa: S608
+            "previous_hash = last_hash, last_hash = encode(sha256(convert_to("
+            "CAST(%s AS text) || last_hash || CAST(%s AS text) "
+            "|| CAST(last_sequence + 1 AS text) || CAST(%s AS text), 'UTF8')), 'hex') "
+            "WHERE id = 1 RETURNING last_sequence, previous_hash, last_hash) "
+            f"INSERT INTO {event} ({content}, sequence, prev_hash, hash) "
+            f"SELECT {typed}, head.last_sequence, head.previous_hash, head.last_hash FROM head "
+            "RETURNING id, sequence, prev_hash, hash"
+        ),
+    )
+
+
+def _append_in_one_statement(connection: BaseDatabaseWrapper, values: dict[str, Any]) -> AuditEvent:
+    """PostgreSQL: the whole append as one statement (see above)."""
+    params = [*_hash_input_around_chain(values)]
+    params += [f.get_db_prep_save(values[f.attname], connection) for f in _CONTENT]
+    with connection.cursor() as cursor:
+        cursor.execute(_statements(connection.alias).append, params)
+        row = cursor.fetchone()
+    if row is None:  # a new database: the head is created with the first event
+        AuditChainHead.objects.get_or_create(pk=1)
+        return _append_in_one_statement(connection, values)
+    event_id, sequence, prev_hash, hash_ = row
+    return _event(
+        connection, event_id, values | {"sequence": sequence, "prev_hash": prev_hash, "hash": hash_}
     )
 
 
@@ -199,13 +247,13 @@ def _insert(connection: BaseDatabaseWrapper, values: dict[str, Any]) -> AuditEve
     sql = _statements(connection.alias)
     params = [f.get_db_prep_save(values[f.attname], connection) for f in _INSERTED]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(sql.insert_and_store_hash, [*params, values["hash"]])
-            (event_id,) = cursor.fetchone()
-        else:
-            cursor.execute(sql.insert, params)
-            (event_id,) = cursor.fetchone()
-            cursor.execute(sql.store_hash, [values["hash"]])
+        cursor.execute(sql.insert, params)
+        (event_id,) = cursor.fetchone()
+        cursor.execute(sql.store_hash, [values["hash"]])
+    return _event(connection, event_id, values)
+
+
+def _event(connection: BaseDatabaseWrapper, event_id: int, values: dict[str, Any]) -> AuditEvent:
     event = AuditEvent(id=event_id, **values)
     event._state.adding = False
     event._state.db = connection.alias

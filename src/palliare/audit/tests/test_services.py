@@ -146,3 +146,66 @@ def test_verify_command_succeeds_on_intact_log(capsys):
     _write(3)
     call_command("verify_audit_log")
     assert "intact: 3 events" in capsys.readouterr().out
+
+
+def test_stored_rows_equal_what_record_returned_and_verify():
+    """Every field of the written row (hash and chain included, whether the database or this
+    process computed the hash) is what ``record`` returned; text that looks like JSON, quotes,
+    non-ASCII and an IP address survive the hashing."""
+    token = context.activate(context.RequestContext("req-1", "2001:db8::1", 'agent "x" ë'))
+    try:
+        written = [
+            services.record(
+                "test.values",
+                actor=None,
+                actor_name='na"me',
+                action=AuditAction.READ,
+                patient_ids=[3, 1, 2],
+                reason='{"prev_hash":"0","sequence":1}',
+                details={"nested": {"list": [1, "twee"]}, "ü": None},
+            )
+            for _ in range(3)
+        ]
+    finally:
+        context.deactivate(token)
+    for event in written:
+        stored = AuditEvent.objects.get(pk=event.pk)
+        for name in (*services.HASHED_FIELDS, "hash"):
+            assert getattr(stored, name) == getattr(event, name), name
+        assert (
+            services.compute_hash({name: getattr(stored, name) for name in services.HASHED_FIELDS})
+            == stored.hash
+        )
+    assert [e.sequence for e in written] == [1, 2, 3]
+    assert written[1].prev_hash == written[0].hash
+    assert services.verify_chain().ok
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need a server")
+def test_concurrent_writers_keep_one_gapless_chain():
+    """Writers in parallel (as gunicorn threads and processes are) never share a number or a
+    link: the chain head's lock orders them."""
+    import threading
+
+    from django.db import connections
+
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(n):
+                services.record(f"test.parallel{i}", actor=None, action=AuditAction.READ)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(15,)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEvent.objects.count() == 90
+    report = services.verify_chain()
+    assert report.ok and report.checked == 90
