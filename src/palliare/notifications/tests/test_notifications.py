@@ -462,3 +462,17 @@ def test_queries_do_not_grow_with_the_number_of_notifications(gp, practice, clie
     small = _count(client, url)
     _fill(gp, practice, 20)
     assert _count(client, url) == small
+
+
+def test_notifications_made_at_the_same_moment_keep_one_order_across_pages(gp, client_for):
+    """One change notifies in one transaction, so many notifications share their time: the
+    newest-first order breaks ties by id, so a page never repeats or skips one."""
+    same_moment = timezone.now()
+    made = NotificationFactory.create_batch(35, recipient=gp.user, created_at=same_moment)
+    client = client_for(gp)
+    shown = [
+        note.pk
+        for number in (1, 2)
+        for note in client.get(LIST_URL, {"page": number}).context["page"].object_list
+    ]
+    assert shown == sorted((n.pk for n in made), reverse=True)
