@@ -3,11 +3,9 @@ shown only to actors holding its permission, so each role sees only its own navi
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -33,14 +31,7 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return _url(self.url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-
-
-@functools.lru_cache(maxsize=256)
-def _url(url_name: str, urlconf: str, script_prefix: str) -> str:
-    """The menu's addresses take no arguments: resolve each once per URL configuration, not
-    twice per entry on every page."""
-    return reverse(url_name, urlconf=urlconf)
+        return reverse(self.url_name)
 
 
 _REGISTRY: dict[str, NavItem] = {}
