@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -61,12 +62,6 @@ class RotaData:
     weekly: list[WeeklySlot]
     dated: list[DatedSlot]
     member_phones: dict[tuple[int, int], str] = field(default_factory=dict)
-    # The rules are built from the slots on first use and kept: callers ask per subregion, and a
-    # region's coverage check asks for every subregion. The slots are not changed after loading.
-    _rules: list[schedule.Rule] | None = field(default=None, init=False, repr=False, compare=False)
-    _rules_by_subregion: dict[int, list[schedule.Rule]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
 
     def phone_for(self, slot: Slot) -> str:
         """The slot's own number, else the specialist's direct number in the team, else the
@@ -95,24 +90,18 @@ class RotaData:
         )
 
     def rules(self) -> list[schedule.Rule]:
-        """Every rule of the loaded slots. Built once per instance; each call gets its own list."""
-        return list(self._all_rules())
+        """Every rule of the loaded slots; each call gets its own list."""
+        return list(self._rules)
 
     def rules_for(self, subregion_id: int) -> list[schedule.Rule]:
-        """The rules that apply in one subregion: its own and the region-wide ones. Built once
-        per subregion per instance; each call gets its own list."""
-        found = self._rules_by_subregion.get(subregion_id)
-        if found is None:
-            found = [
-                r for r in self._all_rules() if r.assignment.subregion_id in (None, subregion_id)
-            ]
-            self._rules_by_subregion[subregion_id] = found
-        return list(found)
+        """The rules that apply in one subregion: its own and the region-wide ones."""
+        return [r for r in self._rules if r.assignment.subregion_id in (None, subregion_id)]
 
-    def _all_rules(self) -> list[schedule.Rule]:
-        if self._rules is None:
-            self._rules = self._build_rules()
-        return self._rules
+    @cached_property
+    def _rules(self) -> list[schedule.Rule]:
+        """Built from the slots once, on first use: a region's coverage check asks for every
+        subregion. The slots are not changed after loading."""
+        return self._build_rules()
 
     def _build_rules(self) -> list[schedule.Rule]:
         found: list[schedule.Rule] = []
