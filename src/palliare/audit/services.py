@@ -219,13 +219,9 @@ def _append_in_one_statement(connection: BaseDatabaseWrapper, values: dict[str, 
     """PostgreSQL: the whole append as one statement (see above)."""
     params = [*_hash_input_around_chain(values)]
     params += [f.get_db_prep_save(values[f.attname], connection) for f in _CONTENT]
-    with connection.cursor() as cursor:
-        cursor.execute(_statements(connection.alias).append, params)
-        row = cursor.fetchone()
-    if row is None:  # a new database: the head is created with the first event
-        AuditChainHead.objects.get_or_create(pk=1)
-        return _append_in_one_statement(connection, values)
-    event_id, sequence, prev_hash, hash_ = row
+    event_id, sequence, prev_hash, hash_ = _on_head(
+        connection, _statements(connection.alias).append, params
+    )
     return _event(
         connection, event_id, values | {"sequence": sequence, "prev_hash": prev_hash, "hash": hash_}
     )
@@ -234,13 +230,21 @@ def _append_in_one_statement(connection: BaseDatabaseWrapper, values: dict[str, 
 def _advance_head(connection: BaseDatabaseWrapper) -> tuple[int, str]:
     """Lock the chain head (the row lock orders concurrent writers until commit), take the next
     sequence number and return it with the previous row's hash."""
-    with connection.cursor() as cursor:
-        cursor.execute(_statements(connection.alias).advance)
-        row = cursor.fetchone()
-    if row is None:  # a new database: the head is created with the first event
+    sequence, prev_hash = _on_head(connection, _statements(connection.alias).advance, [])
+    return int(sequence), str(prev_hash)
+
+
+def _on_head(connection: BaseDatabaseWrapper, sql: str, params: list[Any]) -> tuple[Any, ...]:
+    """Run a statement that updates the chain head and returns one row. A new database has no
+    head yet: it is created with the first event, and the statement runs again."""
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is not None:
+            return tuple(row)
         AuditChainHead.objects.get_or_create(pk=1)
-        return _advance_head(connection)
-    return int(row[0]), str(row[1])
+    raise RuntimeError("the access-log chain head could not be created")
 
 
 def _insert(connection: BaseDatabaseWrapper, values: dict[str, Any]) -> AuditEvent:
