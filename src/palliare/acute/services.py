@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -19,6 +19,7 @@ from palliare.accounts.models import User
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.db.precompiled import PrecompiledQuery
 from palliare.notifications.services import notify
 from palliare.organizations.models import Membership
 from palliare.organizations.validators import normalize_postcode
@@ -46,6 +47,15 @@ def _name_matches(patient: Patient, family_name: str) -> bool:
     return wanted in (full, patient.family_name.lower())
 
 
+def _by_bsn(bsn: str) -> QuerySet[Patient]:
+    # At most two: one opens the summary, two means something is wrong and is reported.
+    return Patient.objects.filter(bsn=bsn).only("pk").order_by()[:2]
+
+
+#: Compiled once per process (decision 0021).
+BY_BSN = PrecompiledQuery(_by_bsn, bsn=str)
+
+
 def search(
     actor: Actor,
     *,
@@ -59,7 +69,7 @@ def search(
     if not actor.has(Permission.VIEW_ACUTE_SUMMARY):
         raise PermissionDenied
     if bsn:
-        matches = list(Patient.objects.filter(bsn=bsn)[:2])
+        matches = BY_BSN.fetch(bsn=bsn)
         by = "bsn"
     elif family_name and date_of_birth:
         candidates = Patient.objects.filter(date_of_birth=date_of_birth).filter(

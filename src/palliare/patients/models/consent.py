@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -11,9 +13,10 @@ from ..constants import ConsentGivenBy, ConsentScope
 
 
 class ConsentQuerySet(models.QuerySet["Consent"]):
-    def active(self) -> ConsentQuerySet:
-        """Consent given on or before today and not withdrawn (effective immediately)."""
-        today = timezone.localdate()
+    def active(self, on: dt.date | None = None) -> ConsentQuerySet:
+        """Consent given on or before today (or ``on``) and not withdrawn (withdrawal is
+        effective immediately)."""
+        today = on or timezone.localdate()
         return self.filter(given_on__lte=today, withdrawn_at__isnull=True)
 
 

@@ -17,6 +17,7 @@ from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.db.precompiled import PrecompiledQuery
 from palliare.organizations.models import Organization, Professional
 
 from ..constants import BURDEN_OVERLOADED_FROM, CareTeamRole, VolunteerStatus
@@ -49,13 +50,24 @@ class KeyContacts:
         )
 
 
-def key_contacts(patient: Patient) -> KeyContacts:
-    """The central contact and lead practitioner, without loading the rest of the team."""
-    return KeyContacts.of(
-        current_care_team(patient)
+def _key_members(patient_id: int) -> QuerySet[CareTeamMember]:
+    return (
+        CareTeamMember.objects.current()
+        .filter(patient_id=patient_id)
         .filter(Q(is_central_contact=True) | Q(is_lead_practitioner=True))
+        .select_related("organization", "professional")
         .order_by()
     )
+
+
+#: Compiled once per process: every summary, the acute one included, names these two
+#: (decision 0021).
+KEY_MEMBERS = PrecompiledQuery(_key_members, patient_id=int)
+
+
+def key_contacts(patient: Patient) -> KeyContacts:
+    """The central contact and lead practitioner, without loading the rest of the team."""
+    return KeyContacts.of(KEY_MEMBERS.fetch(patient_id=patient.pk))
 
 
 def _log(

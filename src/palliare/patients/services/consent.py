@@ -31,10 +31,13 @@ def _annotation(scope: ConsentScope) -> str:
     return f"has_active_consent_{scope.value}"
 
 
-def with_active_consent(patients: QuerySet[Patient], scope: ConsentScope) -> QuerySet[Patient]:
-    """``patients`` annotated with whether each has active consent for ``scope``, so
-    :func:`has_active_consent` answers from the row it already has (one query, not two)."""
-    active = Consent.objects.active().filter(patient=OuterRef("pk"), scope=scope)
+def with_active_consent(
+    patients: QuerySet[Patient], scope: ConsentScope, *, on: dt.date | None = None
+) -> QuerySet[Patient]:
+    """``patients`` annotated with whether each has active consent for ``scope`` (today, or
+    ``on``), so :func:`has_active_consent` answers from the row it already has (one query, not
+    two)."""
+    active = Consent.objects.active(on).filter(patient=OuterRef("pk"), scope=scope)
     return patients.annotate(**{_annotation(scope): Exists(active)})
 
 

@@ -1,0 +1,196 @@
+"""Querysets compiled to SQL once per process and database, then run with new values.
+
+Django compiles every queryset to SQL on every evaluation. For a query with joins, a subquery
+and sixty columns that costs about a millisecond, several times what the database needs to
+answer it (docs/performance.md). SQLAlchemy caches compiled statements for this reason; Django
+does not, so the few queries on the 24/7 acute path use :class:`PrecompiledQuery`
+(decision 0021):
+
+    def _by_bsn(bsn: str) -> QuerySet[Patient]:
+        return Patient.objects.filter(bsn=bsn).only("pk")[:2]
+
+    BY_BSN = PrecompiledQuery(_by_bsn, bsn=str)
+    patients = BY_BSN.fetch(bsn="999999990")
+
+The queryset is still built by ordinary ORM code (the access rules stay in their querysets); it
+is built and compiled once, with placeholder values, and every later call binds the caller's
+values into the same SQL and lets Django's own iterable turn the rows into model instances
+(``select_related`` and annotations included).
+
+That is only correct when each parameter reaches the SQL unchanged, as a bound value, and
+nothing else in the SQL depends on the moment or the values it was built with. Preparing checks
+this instead of trusting it: the queryset is built and compiled twice, with two different sets of
+placeholders, and preparing fails (:class:`ImproperlyConfigured`) when
+
+- the SQL text differs between the two (it depends on the values, e.g. ``None`` or a list);
+- a parameter's placeholder does not appear among the bound values (a lookup transformed it,
+  e.g. ``__startswith`` or ``__iexact``);
+- any other bound value differs between the two, or is a date or time: a ``timezone.now()`` or
+  ``localdate()`` inside the queryset would be frozen at first use. Pass it as a parameter.
+
+Calls check that every parameter is given, with the declared type and not None. The result is a
+list, never a queryset: a queryset could be filtered further, and the extra filter would be
+silently dropped from the cached SQL.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+
+#: The parameter types a precompiled query accepts (bool is refused: it is an int, and a
+#: database may compile ``= true`` and ``= false`` differently).
+SUPPORTED_TYPES: tuple[type, ...] = (int, str, dt.date)
+
+
+def _placeholder(kind: type, name: str, round_: int, index: int) -> Any:
+    """A value of ``kind`` that no real query uses and that differs per parameter and round."""
+    if kind is int:
+        return -(7_340_000_000 + 1000 * round_ + index)
+    if kind is str:
+        return f"~precompiled:{name}:{round_}~"
+    if kind is dt.date:
+        return dt.date(1111, 1 + round_, 1 + index)
+    raise ImproperlyConfigured(f"Precompiled query parameter {name!r}: unsupported type {kind}.")
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a parameter goes among the bound values, and how the backend adapted it there
+    (SQLite, for example, binds a date as its ISO text)."""
+
+    index: int
+    name: str
+    as_text: bool
+
+
+@dataclass(frozen=True)
+class _Plan(Generic[M]):
+    queryset: QuerySet[M]
+    compiler: SQLCompiler
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[_Slot, ...]
+
+
+def _find(params: Sequence[Any], value: Any) -> list[tuple[int, bool]]:
+    text = value.isoformat() if isinstance(value, dt.date) else None
+    found = []
+    for index, param in enumerate(params):
+        if type(param) is type(value) and param == value:
+            found.append((index, False))
+        elif text is not None and param == text:
+            found.append((index, True))
+    return found
+
+
+class PrecompiledQuery(Generic[M]):
+    """A queryset built by ``build(**params)`` and compiled once per database alias.
+
+    ``types`` declares each parameter's type (int, str or datetime.date)."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]], **types: type) -> None:
+        if not types:
+            raise ImproperlyConfigured("A precompiled query needs at least one parameter.")
+        for name, kind in types.items():
+            if kind not in SUPPORTED_TYPES:
+                raise ImproperlyConfigured(
+                    f"Precompiled query parameter {name!r}: unsupported type {kind}."
+                )
+        self._build = build
+        self._types = types
+        self._plans: dict[str, _Plan[M]] = {}
+        self._lock = threading.Lock()
+
+    def _placeholders(self, round_: int) -> dict[str, Any]:
+        return {
+            name: _placeholder(kind, name, round_, index)
+            for index, (name, kind) in enumerate(self._types.items())
+        }
+
+    def _prepare(self, using: str | None) -> _Plan[M]:
+        rounds = []
+        for round_ in (1, 2):
+            values = self._placeholders(round_)
+            queryset = self._build(**values)
+            alias = using or queryset.db
+            compiler = queryset.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+            rounds.append((values, queryset, compiler, sql, tuple(params)))
+        (first, queryset, compiler, sql, params), (second, _qs, _c, sql2, params2) = rounds
+        where = getattr(self._build, "__qualname__", repr(self._build))
+        if sql != sql2 or len(params) != len(params2):
+            raise ImproperlyConfigured(f"{where}: the SQL depends on the parameter values.")
+        slots: list[_Slot] = []
+        for name in self._types:
+            found = _find(params, first[name])
+            if not found or [i for i, _t in found] != [i for i, _t in _find(params2, second[name])]:
+                raise ImproperlyConfigured(
+                    f"{where}: parameter {name!r} does not reach the SQL unchanged (use an "
+                    "exact lookup, or leave this query to the ORM)."
+                )
+            slots += [_Slot(index, name, as_text) for index, as_text in found]
+        taken = {slot.index for slot in slots}
+        for index, (one, two) in enumerate(zip(params, params2, strict=True)):
+            if index in taken:
+                continue
+            if one != two or isinstance(one, (dt.date, dt.time)):
+                raise ImproperlyConfigured(
+                    f"{where}: bound value {one!r} would be frozen into the cached SQL (a date, "
+                    "time or other value computed while building); pass it as a parameter."
+                )
+        return _Plan(queryset, compiler, sql, params, tuple(slots))
+
+    def _plan(self, using: str | None) -> _Plan[M]:
+        key = using or ""
+        plan = self._plans.get(key)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.get(key)
+                if plan is None:
+                    plan = self._plans[key] = self._prepare(using)
+        return plan
+
+    def _bind(self, plan: _Plan[M], values: dict[str, Any]) -> tuple[Any, ...]:
+        if set(values) != set(self._types):
+            raise TypeError(f"Expected the parameters {sorted(self._types)}, got {sorted(values)}.")
+        for name, kind in self._types.items():
+            value = values[name]
+            if value is None or isinstance(value, bool) or not isinstance(value, kind):
+                raise TypeError(f"Parameter {name!r} must be a {kind.__name__}, not {value!r}.")
+            if kind is dt.date and isinstance(value, dt.datetime):
+                raise TypeError(f"Parameter {name!r} must be a date, not a datetime.")
+        params = list(plan.params)
+        for slot in plan.slots:
+            value = values[slot.name]
+            params[slot.index] = value.isoformat() if slot.as_text else value
+        return tuple(params)
+
+    def fetch(self, *, using: str | None = None, **values: Any) -> list[M]:
+        """Run the query with ``values`` and return its rows as the queryset would."""
+        plan = self._plan(using)
+        params = self._bind(plan, values)
+        compiler = copy.copy(plan.compiler)
+        # This thread's connection (Django's connections are per thread), and the cached SQL
+        # instead of compiling again; everything else (selected columns, related models,
+        # annotations, converters) is what the compiler worked out when the plan was made.
+        compiler.connection = connections[plan.compiler.using]
+        compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)  # type: ignore[method-assign]
+        queryset = plan.queryset._chain()  # type: ignore[attr-defined]
+        queryset.query.get_compiler = lambda *args, **kwargs: compiler
+        return list(queryset)
+
+    def first(self, *, using: str | None = None, **values: Any) -> M | None:
+        """The first row, or None (the queryset decides order and limit)."""
+        return next(iter(self.fetch(using=using, **values)), None)
