@@ -7,13 +7,17 @@ is built from the client. An actor without a current membership has no permissio
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from palliare.db.precompiled import PrecompiledQuery
 
 from .permissions import Permission, parse
 
@@ -131,9 +135,7 @@ class _CommaJoined(Aggregate):
         return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
-def current_memberships(user: User) -> list[Membership]:
-    """The memberships a user can act under today, best first, each with its role's permissions
-    (every request builds an actor: one query, not two)."""
+def _memberships(user_id: int, today: dt.date) -> QuerySet[Membership]:
     from palliare.organizations.models import Membership
 
     from .models import RolePermission
@@ -145,13 +147,27 @@ def current_memberships(user: User) -> list[Membership]:
         .annotate(codes=_CommaJoined("permission"))
         .values("codes")
     )
-    return list(
-        Membership.objects.current()
-        .filter(professional__user=user, professional__is_active=True, organization__is_active=True)
+    return (
+        Membership.objects.current(today)
+        .filter(
+            professional__user_id=user_id,
+            professional__is_active=True,
+            organization__is_active=True,
+        )
         .select_related("organization", "role", "professional")
         .annotate(**{PERMISSION_CODES: Coalesce(Subquery(codes), Value(""))})
         .order_by("valid_from", "pk")
     )
+
+
+#: Every request builds an actor: compiled once per process (decision 0021).
+MEMBERSHIPS = PrecompiledQuery(_memberships, user_id=int, today=dt.date)
+
+
+def current_memberships(user: User) -> list[Membership]:
+    """The memberships a user can act under today, best first, each with its role's permissions
+    (every request builds an actor: one query, not two)."""
+    return MEMBERSHIPS.fetch(user_id=user.pk, today=timezone.localdate())
 
 
 def actor_for(user: User | AnonymousUser | None, membership_id: int | None = None) -> Actor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -20,8 +21,9 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def current(self) -> MembershipQuerySet:
-        today = timezone.localdate()
+    def current(self, on: dt.date | None = None) -> MembershipQuerySet:
+        """Memberships valid today (or on ``on``)."""
+        today = on or timezone.localdate()
         return self.filter(valid_from__lte=today).filter(
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today)
         )
