@@ -49,6 +49,6 @@ class UsernameOrEmailBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
         """The session's user, if still allowed to log in (as ModelBackend decides)."""
         if not isinstance(user_id, int) or isinstance(user_id, bool):
-            return super().get_user(user_id)  # type: ignore[no-any-return]
+            return super().get_user(user_id)
         user = USER_BY_ID.first(pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -449,8 +449,12 @@ def display(key: str, value: Any) -> str:
     if value in ("", None):
         return ""
     choices = CHOICES.get(key)
-    if choices is not None and value in choices.values:
-        return str(choices(value).label)
+    if choices is not None:
+        try:
+            # The enum's own value lookup: a dict, where ``choices.values`` builds a list.
+            return str(choices(value).label)
+        except (ValueError, TypeError):
+            pass
     if key in ("review_date", "conversation.date", "ended.date", "ended.ended_on"):
         day = parse_date(str(value))
         return day.strftime("%d-%m-%Y") if day else str(value)

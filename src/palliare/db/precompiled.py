@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -55,14 +56,26 @@ SUPPORTED_TYPES: tuple[type, ...] = (int, str, dt.date)
 
 
 def _placeholder(kind: type, name: str, round_: int, index: int) -> Any:
-    """A value of ``kind`` that no real query uses and that differs per parameter and round."""
+    """A value of ``kind`` that no real query uses, different per parameter, and different
+    between the two rounds in sign, parity, length and case, so that SQL built differently for
+    different values shows up as a difference between the rounds."""
     if kind is int:
-        return -(7_340_000_000 + 1000 * round_ + index)
+        return -7_340_000_001 - 2 * index if round_ == 1 else 7_340_000_002 + 2 * index
     if kind is str:
-        return f"~precompiled:{name}:{round_}~"
+        return f"~precompiled:{name}~" if round_ == 1 else f"~PRECOMPILED-{name}-2~"
     if kind is dt.date:
-        return dt.date(1111, 1 + round_, 1 + index)
+        return dt.date(1111, 1, 1 + index) if round_ == 1 else dt.date(2999, 12, 28 - index)
     raise ImproperlyConfigured(f"Precompiled query parameter {name!r}: unsupported type {kind}.")
+
+
+#: A bound value that is a date or time as text (SQLite binds dates and times as ISO text).
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}.*)?$|^\d{2}:\d{2}(:\d{2}.*)?$")
+
+
+def _is_moment(value: Any) -> bool:
+    return isinstance(value, (dt.date, dt.time)) or (
+        isinstance(value, str) and _DATE_TEXT.match(value) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class _Slot:
 
 @dataclass(frozen=True)
 class _Plan(Generic[M]):
+    alias: str
     queryset: QuerySet[M]
     compiler: SQLCompiler
     sql: str
@@ -125,10 +139,12 @@ class PrecompiledQuery(Generic[M]):
             values = self._placeholders(round_)
             queryset = self._build(**values)
             alias = using or queryset.db
+            queryset = queryset.using(alias)
             compiler = queryset.query.get_compiler(using=alias)
             sql, params = compiler.as_sql()
             rounds.append((values, queryset, compiler, sql, tuple(params)))
         (first, queryset, compiler, sql, params), (second, _qs, _c, sql2, params2) = rounds
+        alias = queryset.db
         where = getattr(self._build, "__qualname__", repr(self._build))
         if sql != sql2 or len(params) != len(params2):
             raise ImproperlyConfigured(f"{where}: the SQL depends on the parameter values.")
@@ -145,12 +161,12 @@ class PrecompiledQuery(Generic[M]):
         for index, (one, two) in enumerate(zip(params, params2, strict=True)):
             if index in taken:
                 continue
-            if one != two or isinstance(one, (dt.date, dt.time)):
+            if one != two or _is_moment(one):
                 raise ImproperlyConfigured(
                     f"{where}: bound value {one!r} would be frozen into the cached SQL (a date, "
                     "time or other value computed while building); pass it as a parameter."
                 )
-        return _Plan(queryset, compiler, sql, params, tuple(slots))
+        return _Plan(alias, queryset, compiler, sql, params, tuple(slots))
 
     def _plan(self, using: str | None) -> _Plan[M]:
         key = using or ""
@@ -185,7 +201,7 @@ class PrecompiledQuery(Generic[M]):
         # This thread's connection (Django's connections are per thread), and the cached SQL
         # instead of compiling again; everything else (selected columns, related models,
         # annotations, converters) is what the compiler worked out when the plan was made.
-        compiler.connection = connections[plan.compiler.using]
+        compiler.connection = connections[plan.alias]
         compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)  # type: ignore[method-assign]
         queryset = plan.queryset._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: compiler

@@ -4,8 +4,9 @@ shown only to actors holding its permission, so each role sees only its own navi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +32,14 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _address(self.url_name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=512)
+def _address(url_name: str, prefix: str, urlconf: str | None) -> str:
+    """A menu entry's address, per script prefix and URLconf (both can differ per request);
+    every page renders the menu, so reversing each entry on each page adds up."""
+    return reverse(url_name, urlconf=urlconf)
 
 
 _REGISTRY: dict[str, NavItem] = {}

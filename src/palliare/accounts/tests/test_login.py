@@ -199,3 +199,17 @@ def test_bootstrap_coordinator(capsys):
     user = User.objects.get(username="nc")
     assert user.check_password(password)
     assert actor_for(user).has(Permission.MANAGE_DIRECTORY)
+
+
+def test_deactivated_user_is_logged_out_on_the_next_request(client):
+    """The session's user is loaded on every request (a precompiled query, decision 0021) and
+    must still be allowed to log in: a deactivated account's open session ends at once."""
+    from conftest import login_verified
+
+    user = UserFactory(with_device=True)
+    login_verified(client, user)
+    assert client.get(reverse("accounts:account")).status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = client.get(reverse("accounts:account"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
