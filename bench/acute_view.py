@@ -14,8 +14,9 @@
    BSN to the search, follow the redirect to the summary — at concurrency 1, 8 and 32, for the
    acute view and for the floor (a minimal view doing the same indexed lookups through the same
    middleware), and prints operations/s, requests/s, p50 and p99 latency and the ratio. Each
-   level is measured in alternating slices (acute view, floor, acute view, …; --slices), so that
-   both see the same machine.
+   level is measured in alternating rounds (acute view, floor, floor, acute view, …; --rounds),
+   so that both see the same machine, and the median of the rounds' own throughput ratios is
+   printed next to the pooled figures.
 
 Numbers depend on the machine; docs/performance.md records a run and its conditions.
 """
@@ -29,6 +30,7 @@ import json
 import os
 import random
 import secrets
+import statistics
 import subprocess
 import sys
 import time
@@ -481,17 +483,19 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--patients", type=int, default=150_000)
-    parser.add_argument("--duration", type=float, default=15.0)
+    parser.add_argument(
+        "--duration", type=float, default=30.0, help="seconds per level, for each of the two"
+    )
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument(
-        "--slices",
+        "--rounds",
         type=int,
-        default=5,
-        help="measure each level in this many alternating slices of acute view and floor",
+        default=10,
+        help="measure each level in this many alternating rounds of acute view and floor",
     )
     parser.add_argument("--levels", default="1,8,32")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/palliare_bench"
@@ -512,22 +516,29 @@ def main() -> None:
     server = start_server(args.port, args.database_url, args.workers, args.threads)
     results: dict[tuple[str, int], Samples] = {}
     client = ("127.0.0.1", args.port, cookies, csrf, bsns)
+    ratios: dict[int, list[float]] = {}
     try:
         targets = (("acute view", "/acute/"), ("floor", "/bench/floor/search/"))
         for level in [int(x) for x in args.levels.split(",")]:
-            # Warm up both, then alternate short slices of each so that both see the same
-            # machine: a shared virtual machine's speed drifts from minute to minute.
+            # Warm up both, then alternate short rounds of each (acute, floor, floor, acute, …)
+            # so that both see the same machine: a shared virtual machine's speed drifts from
+            # second to second, and each round's keep-alive connections land on the workers
+            # differently. Each round gives a throughput ratio of its own.
             for _name, path in targets:
                 asyncio.run(run_level(*client, path, level, args.warmup))
             for name, _path in targets:
                 results[(name, level)] = Samples()
-            for piece in range(args.slices):
-                for name, path in targets:
-                    results[(name, level)].add(
-                        asyncio.run(
-                            run_level(*client, path, level, args.duration / args.slices, piece)
-                        )
+            ratios[level] = []
+            for piece in range(args.rounds):
+                rates = {}
+                order = targets if piece % 2 == 0 else targets[::-1]
+                for name, path in order:
+                    samples = asyncio.run(
+                        run_level(*client, path, level, args.duration / args.rounds, piece)
                     )
+                    results[(name, level)].add(samples)
+                    rates[name] = len(samples.ops) / max(samples.seconds, 1e-9)
+                ratios[level].append(rates["floor"] / max(rates["acute view"], 1e-9))
             for name, _path in targets:
                 r = results[(name, level)].summary()
                 print(
@@ -535,6 +546,12 @@ def main() -> None:
                     f"  p99 {r['p99']:6.1f} ms  ({int(r['n'])} ops, {int(r['errors'])} errors)",
                     flush=True,
                 )
+            q = statistics.quantiles(ratios[level], n=4)
+            print(
+                f"  throughput ratio per round: median {statistics.median(ratios[level]):.2f}×"
+                f" (quartiles {q[0]:.2f}–{q[2]:.2f}×, {args.rounds} rounds)",
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -547,16 +564,17 @@ def main() -> None:
     print("Per operation (two requests: search, then summary):")
     print(
         "| concurrency | acute ops/s | acute req/s | acute p50 ms | acute p99 ms | floor ops/s "
-        "| floor p50 ms | floor p99 ms | p99 ratio | throughput ratio |"
+        "| floor p50 ms | floor p99 ms | p99 ratio | throughput ratio | ratio per round |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for level in [int(x) for x in args.levels.split(",")]:
         a, f = results[("acute view", level)].summary(), results[("floor", level)].summary()
         print(
             f"| {level} | {a['ops']:.0f} | {a['rps']:.0f} | {a['p50']:.1f} | {a['p99']:.1f} | "
             f"{f['ops']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} | "
             f"{a['p99'] / max(f['p99'], 1e-9):.2f}× | "
-            f"{f['ops'] / max(a['ops'], 1e-9):.2f}× |"
+            f"{f['ops'] / max(a['ops'], 1e-9):.2f}× | "
+            f"{statistics.median(ratios[level]):.2f}× |"
         )
     print()
     print("Per request (search and summary requests together):")
