@@ -24,9 +24,13 @@ placeholders, and preparing fails (:class:`ImproperlyConfigured`) when
 
 - the SQL text differs between the two (it depends on the values, e.g. ``None`` or a list);
 - a parameter's placeholder does not appear among the bound values (a lookup transformed it,
-  e.g. ``__startswith`` or ``__iexact``);
-- any other bound value differs between the two, or is a date or time: a ``timezone.now()`` or
-  ``localdate()`` inside the queryset would be frozen at first use. Pass it as a parameter.
+  e.g. ``__startswith``, or ``__iexact`` on SQLite, which escapes it for LIKE);
+- any other bound value differs between the two (the second round is built in English and in
+  UTC, so a translated text or a time-zone name shows up), or is a date or time: a
+  ``timezone.now()`` or ``localdate()`` inside the queryset would be frozen at first use. Pass
+  it as a parameter;
+- the queryset has parts that do not run through its compiled SQL: ``prefetch_related``, a
+  related manager's known objects, ``select_for_update``.
 
 Calls check that every parameter is given, with the declared type and not None. The result is a
 list, never a queryset: a queryset could be filtered further, and the extra filter would be
@@ -47,6 +51,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone, translation
 
 M = TypeVar("M", bound=Model)
 
@@ -58,14 +63,20 @@ SUPPORTED_TYPES: tuple[type, ...] = (int, str, dt.date)
 def _placeholder(kind: type, name: str, round_: int, index: int) -> Any:
     """A value of ``kind`` that no real query uses, different per parameter, and different
     between the two rounds in sign, parity, length and case, so that SQL built differently for
-    different values shows up as a difference between the rounds."""
+    different values shows up as a difference between the rounds. Integers stay within the
+    range of a 32-bit column; text carries the characters a LIKE pattern escapes (``%``, ``_``,
+    ``\\``) and a space, so a lookup that escapes or trims its value is caught."""
     if kind is int:
-        return -7_340_000_001 - 2 * index if round_ == 1 else 7_340_000_002 + 2 * index
+        return -2_000_000_001 - 2 * index if round_ == 1 else 2_000_000_002 + 2 * index
     if kind is str:
-        return f"~precompiled:{name}~" if round_ == 1 else f"~PRECOMPILED-{name}-2~"
+        return f"~pre%_\\ {name}~" if round_ == 1 else f" ~PRE%_\\-{name}-2~"
     if kind is dt.date:
         return dt.date(1111, 1, 1 + index) if round_ == 1 else dt.date(2999, 12, 28 - index)
     raise ImproperlyConfigured(f"Precompiled query parameter {name!r}: unsupported type {kind}.")
+
+
+#: Integers a database column can hold (larger ones match no row, as in Django's own lookups).
+_INT_RANGE = range(-(2**63), 2**63)
 
 
 #: A bound value that is a date or time as text (SQLite binds dates and times as ISO text).
@@ -109,6 +120,21 @@ def _find(params: Sequence[Any], value: Any) -> list[tuple[int, bool]]:
     return found
 
 
+def _refuse_uncompiled_parts(queryset: QuerySet[Any], where: str) -> None:
+    """Parts of a queryset that run outside its compiled SQL would keep the placeholder values
+    (prefetch querysets, objects known from a related manager) or lose a check made while
+    compiling (SELECT … FOR UPDATE outside a transaction)."""
+    if (
+        queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        or queryset._known_related_objects  # type: ignore[attr-defined]
+        or queryset.query.select_for_update
+    ):
+        raise ImproperlyConfigured(
+            f"{where}: prefetch_related, querysets of a related manager and select_for_update "
+            "are not supported by precompiled queries."
+        )
+
+
 class PrecompiledQuery(Generic[M]):
     """A queryset built by ``build(**params)`` and compiled once per database alias.
 
@@ -134,18 +160,25 @@ class PrecompiledQuery(Generic[M]):
         }
 
     def _prepare(self, using: str | None) -> _Plan[M]:
+        where = getattr(self._build, "__qualname__", repr(self._build))
         rounds = []
-        for round_ in (1, 2):
+        # The second round runs in another language and time zone, so that SQL carrying a
+        # translated text or the time zone's name differs between the rounds.
+        for round_, language, zone in ((1, "nl", None), (2, "en", dt.UTC)):
             values = self._placeholders(round_)
-            queryset = self._build(**values)
-            alias = using or queryset.db
-            queryset = queryset.using(alias)
-            compiler = queryset.query.get_compiler(using=alias)
-            sql, params = compiler.as_sql()
+            with (
+                translation.override(language),
+                timezone.override(zone or timezone.get_default_timezone()),
+            ):
+                queryset = self._build(**values)
+                alias = using or queryset.db
+                queryset = queryset.using(alias)
+                _refuse_uncompiled_parts(queryset, where)
+                compiler = queryset.query.get_compiler(using=alias)
+                sql, params = compiler.as_sql()
             rounds.append((values, queryset, compiler, sql, tuple(params)))
         (first, queryset, compiler, sql, params), (second, _qs, _c, sql2, params2) = rounds
         alias = queryset.db
-        where = getattr(self._build, "__qualname__", repr(self._build))
         if sql != sql2 or len(params) != len(params2):
             raise ImproperlyConfigured(f"{where}: the SQL depends on the parameter values.")
         slots: list[_Slot] = []
@@ -194,9 +227,14 @@ class PrecompiledQuery(Generic[M]):
         return tuple(params)
 
     def fetch(self, *, using: str | None = None, **values: Any) -> list[M]:
-        """Run the query with ``values`` and return its rows as the queryset would."""
+        """Run the query with ``values`` and return its rows as the queryset would.
+
+        Integer parameters are ids compared for equality: one no column can hold matches no
+        row (Django's own exact lookup says the same instead of failing in the driver)."""
         plan = self._plan(using)
         params = self._bind(plan, values)
+        if any(type(v) is int and v not in _INT_RANGE for v in values.values()):
+            return []
         compiler = copy.copy(plan.compiler)
         # This thread's connection (Django's connections are per thread), and the cached SQL
         # instead of compiling again; everything else (selected columns, related models,

@@ -1,9 +1,11 @@
 """Precompiled queries (decision 0021): built and compiled once, then run with new values, they
 return what the ORM returns for the same queryset (related models and annotations included);
-preparing refuses querysets whose SQL would be wrong with other values (a transformed
-parameter, SQL that depends on the values, a date frozen in); calls refuse missing, extra,
-None and wrongly typed values; and each call runs one query on the calling thread's
-connection."""
+preparing refuses querysets whose SQL would be wrong with other values (a transformed or
+escaped parameter, SQL that depends on the values, a date or a translated text frozen in) and
+querysets with parts outside their SQL (prefetches, related managers, select_for_update); calls
+refuse missing, extra, None and wrongly typed values, and an id no column can hold matches
+nothing; the membership and consent rules' "today" is a parameter; and each call runs one query
+on the calling thread's connection."""
 
 from __future__ import annotations
 
@@ -175,8 +177,10 @@ def test_other_threads_use_their_own_connection():
 
     def work() -> None:
         try:
-            results.append([p.pk for p in query.fetch(name="Draad")])
-            results.append(connections["default"] is not connection)
+            own = connections["default"]
+            with CaptureQueriesContext(own) as queries:
+                results.append([p.pk for p in query.fetch(name="Draad")])
+            results.append(own is not connection and len(queries) == 1)
         except Exception as exc:  # pragma: no cover - reported by the assertion below
             results.append(exc)
         finally:
@@ -186,3 +190,86 @@ def test_other_threads_use_their_own_connection():
     thread.start()
     thread.join()
     assert results == [[patient.pk], True]
+
+
+def test_lookups_that_escape_the_value_are_refused_where_they_do():
+    """``__iexact`` is ``LIKE … ESCAPE`` on SQLite (the value is escaped, so a caller's % or _
+    would become a wildcard if it were bound unescaped): refused there. On PostgreSQL it is
+    ``UPPER(x) = UPPER(%s)`` with the value as given, and the cached SQL is right."""
+    query = PrecompiledQuery(
+        lambda name: Patient.objects.filter(family_name__iexact=name), name=str
+    )
+    patient = PatientFactory(family_name="Hoofdletter")
+    if connection.vendor == "sqlite":
+        with pytest.raises(ImproperlyConfigured, match="unchanged"):
+            query.fetch(name="hoofdletter")
+    else:
+        assert query.fetch(name="hoofdletter") == [patient]
+        assert query.fetch(name="%") == []
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pk: Patient.objects.filter(pk=pk).prefetch_related("consents"),
+        lambda pk: Patient.objects.filter(pk=pk).select_for_update(),
+        lambda pk: Patient(pk=pk).consents.all(),
+    ],
+)
+def test_parts_outside_the_compiled_sql_are_refused(build: Any):
+    with pytest.raises(ImproperlyConfigured, match="not supported"):
+        PrecompiledQuery(build, pk=int).fetch(pk=1)
+
+
+def test_a_translated_value_in_the_sql_is_refused():
+    """Built in Dutch and in English, a translated text differs between the two rounds."""
+    from django.db.models import CharField, Value
+    from django.utils.translation import gettext
+
+    query = PrecompiledQuery(
+        lambda pk: Patient.objects.filter(pk=pk).annotate(
+            label=Value(gettext("given name"), output_field=CharField())
+        ),
+        pk=int,
+    )
+    with pytest.raises(ImproperlyConfigured, match="frozen"):
+        query.fetch(pk=1)
+
+
+def test_an_id_no_column_can_hold_matches_nothing(client_for, make_actor):
+    """Like Django's own exact lookup; the acute summary answers 404, not a driver error."""
+    from palliare.accounts.permissions import RoleCode
+    from palliare.organizations.constants import OrganizationType
+    from palliare.organizations.factories import OrganizationFactory
+
+    assert PATIENT_WITH_PLAN.fetch(pk=2**70, today=timezone.localdate()) == []
+    hap = make_actor(
+        RoleCode.OUT_OF_HOURS_GP,
+        organization=OrganizationFactory(type=OrganizationType.OUT_OF_HOURS_GP_POST),
+    )
+    response = client_for(hap).get(f"/acute/patients/{2**70}/")
+    assert response.status_code == 404
+
+
+def test_memberships_follow_the_date_parameter(make_actor):
+    """The membership rule's "today" is a parameter too: one that ended yesterday is gone,
+    one that starts tomorrow appears tomorrow."""
+    from palliare.accounts.actors import MEMBERSHIPS, current_memberships
+    from palliare.accounts.permissions import RoleCode
+    from palliare.organizations.factories import MembershipFactory
+
+    actor = make_actor(RoleCode.GP)
+    user = actor.user
+    today = timezone.localdate()
+    ended = MembershipFactory(
+        professional=actor.membership.professional,
+        valid_from=today - dt.timedelta(days=30),
+        valid_until=today - dt.timedelta(days=1),
+    )
+    starting = MembershipFactory(
+        professional=actor.membership.professional, valid_from=today + dt.timedelta(days=1)
+    )
+    now = {m.pk for m in current_memberships(user)}
+    assert actor.membership.pk in now and ended.pk not in now and starting.pk not in now
+    tomorrow = {m.pk for m in MEMBERSHIPS.fetch(user_id=user.pk, today=today + dt.timedelta(1))}
+    assert starting.pk in tomorrow and ended.pk not in tomorrow
