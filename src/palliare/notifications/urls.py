@@ -7,4 +7,5 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.mark_all_read, name="mark_all_read"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
 ]

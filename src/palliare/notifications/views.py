@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from palliare.accounts.decorators import any_professional
@@ -28,4 +29,18 @@ def notification_list(request: PalliareRequest) -> HttpResponse:
 @require_POST
 def mark_all_read(request: PalliareRequest) -> HttpResponse:
     services.mark_read(request.actor)
+    return redirect("notifications:list")
+
+
+@any_professional
+def open_notification(request: PalliareRequest, pk: int) -> HttpResponse:
+    """Follow one of my notifications: it counts as read, and I land where it points (a page of
+    this application; anything else goes to the list)."""
+    notification = get_object_or_404(Notification, pk=pk, recipient_id=request.user.pk)
+    services.mark_read(request.actor, [notification.pk])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
     return redirect("notifications:list")

@@ -3,7 +3,7 @@ one who acted) and, where the caller asks for it, an e-mail after commit that sa
 there is news in Palliare — no title, no patient name, no citizen service number, no link to the
 patient. The e-mail task is idempotent, skips users without an address or with a deactivated
 account, and one refused address does not hold back the others. A user sees and marks read only
-their own notifications; a patient's name is shown only to someone who may see that patient now,
+their own notifications, and opening one marks it read; a patient's name is shown only to someone who may see that patient now,
 and showing it is logged. The list page and the start-page section issue the same number of
 queries for 3 notifications as for 40."""
 
@@ -339,7 +339,8 @@ def test_list_shows_newest_first_marks_unread_and_names_visible_patients(gp, pra
     titles = [n.title for n in response.context["page"].object_list]
     assert titles == ["Nieuw over patiënt", "Over een ander", "Oud en gelezen"]
     html = response.content.decode()
-    assert 'href="/ergens/"' in html
+    newest = response.context["page"].object_list[0]
+    assert f'href="{reverse("notifications:open", args=[newest.pk])}"' in html
     assert "Zichtbaarveld" in html
     assert "Onzichtbaarveld" not in html
     assert html.count('class="unread"') == 2
@@ -376,6 +377,30 @@ def test_mark_all_read_marks_only_mine(gp, nurse, client_for):
     assert response["Location"] == LIST_URL
     assert not Notification.objects.filter(pk__in=[n.pk for n in mine], read_at=None).exists()
     assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+def test_opening_a_notification_marks_it_read_and_goes_where_it_points(gp, client_for):
+    note = NotificationFactory(recipient=gp.user, url="/patients/12/")
+    other = NotificationFactory(recipient=gp.user)
+    response = client_for(gp).get(reverse("notifications:open", args=[note.pk]))
+    assert response.status_code == 302 and response["Location"] == "/patients/12/"
+    assert Notification.objects.get(pk=note.pk).read_at is not None
+    assert Notification.objects.get(pk=other.pk).read_at is None  # only the one opened
+
+
+def test_opening_someone_elses_notification_is_404_and_changes_nothing(gp, nurse, client_for):
+    theirs = NotificationFactory(recipient=nurse.user, url="/patients/12/")
+    response = client_for(gp).get(reverse("notifications:open", args=[theirs.pk]))
+    assert response.status_code == 404
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+@pytest.mark.parametrize("url", ["", "https://elders.example/pad", "//elders.example/pad"])
+def test_a_notification_without_a_local_address_opens_the_list(gp, client_for, url):
+    note = NotificationFactory(recipient=gp.user, url=url)
+    response = client_for(gp).get(reverse("notifications:open", args=[note.pk]))
+    assert response.status_code == 302 and response["Location"] == LIST_URL
+    assert Notification.objects.get(pk=note.pk).read_at is not None
 
 
 def test_mark_all_read_needs_post(gp, client_for):
