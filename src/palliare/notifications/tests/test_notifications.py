@@ -3,9 +3,9 @@ one who acted) and, where the caller asks for it, an e-mail after commit that sa
 there is news in Palliare — no title, no patient name, no citizen service number, no link to the
 patient. The e-mail task is idempotent, skips users without an address or with a deactivated
 account, and one refused address does not hold back the others. A user sees and marks read only
-their own notifications, and opening one marks it read; a patient's name is shown only to someone who may see that patient now,
-and showing it is logged. The list page and the start-page section issue the same number of
-queries for 3 notifications as for 40."""
+their own notifications, and opening one marks it read; a patient's name is shown only to
+someone who may see that patient now, and showing it is logged. The list page and the
+start-page section issue the same number of queries for 3 notifications as for 40."""
 
 from __future__ import annotations
 
