@@ -26,9 +26,13 @@ from .common import actor_name, ensure, ensure_can_view, not_in_future
 
 
 def current_care_team(patient: Patient) -> QuerySet[CareTeamMember]:
+    return _current_team(patient.pk)
+
+
+def _current_team(patient_id: int) -> QuerySet[CareTeamMember]:
     return (
         CareTeamMember.objects.current()
-        .filter(patient=patient)
+        .filter(patient_id=patient_id)
         .select_related("organization", "professional")
     )
 
@@ -52,10 +56,8 @@ class KeyContacts:
 
 def _key_members(patient_id: int) -> QuerySet[CareTeamMember]:
     return (
-        CareTeamMember.objects.current()
-        .filter(patient_id=patient_id)
+        _current_team(patient_id)
         .filter(Q(is_central_contact=True) | Q(is_lead_practitioner=True))
-        .select_related("organization", "professional")
         .order_by()
     )
 
