@@ -101,7 +101,6 @@ class _Slot:
 
 @dataclass(frozen=True)
 class _Plan(Generic[M]):
-    alias: str
     queryset: QuerySet[M]
     compiler: SQLCompiler
     sql: str
@@ -178,7 +177,6 @@ class PrecompiledQuery(Generic[M]):
                 sql, params = compiler.as_sql()
             rounds.append((values, queryset, compiler, sql, tuple(params)))
         (first, queryset, compiler, sql, params), (second, _qs, _c, sql2, params2) = rounds
-        alias = queryset.db
         if sql != sql2 or len(params) != len(params2):
             raise ImproperlyConfigured(f"{where}: the SQL depends on the parameter values.")
         slots: list[_Slot] = []
@@ -199,7 +197,7 @@ class PrecompiledQuery(Generic[M]):
                     f"{where}: bound value {one!r} would be frozen into the cached SQL (a date, "
                     "time or other value computed while building); pass it as a parameter."
                 )
-        return _Plan(alias, queryset, compiler, sql, params, tuple(slots))
+        return _Plan(queryset, compiler, sql, params, tuple(slots))
 
     def _plan(self, using: str | None) -> _Plan[M]:
         key = using or ""
@@ -239,7 +237,7 @@ class PrecompiledQuery(Generic[M]):
         # This thread's connection (Django's connections are per thread), and the cached SQL
         # instead of compiling again; everything else (selected columns, related models,
         # annotations, converters) is what the compiler worked out when the plan was made.
-        compiler.connection = connections[plan.alias]
+        compiler.connection = connections[plan.queryset.db]
         compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)  # type: ignore[method-assign]
         queryset = plan.queryset._chain()  # type: ignore[attr-defined]
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
