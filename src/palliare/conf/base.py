@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "palliare.accounts.otp.VerifiedDeviceMiddleware",
     "palliare.accounts.middleware.SessionActivityMiddleware",
     "palliare.accounts.middleware.ActorMiddleware",
     "palliare.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -159,6 +159,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Database sessions, loaded with a precompiled query (accounts/sessions.py, decision 0021).
+SESSION_ENGINE = "palliare.accounts.sessions"
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = False  # SessionActivityMiddleware restarts the idle timer
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
