@@ -9,7 +9,6 @@ the device must belong to the session's user and be confirmed (``_finalize_devic
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.apps import apps
@@ -19,14 +18,22 @@ from django_otp.models import Device
 
 from palliare.db.precompiled import PrecompiledQuery
 
+_QUERIES: dict[str, PrecompiledQuery[Any]] = {}
 
-@functools.cache
-def _device_query(model: type[Device]) -> PrecompiledQuery[Any]:
-    def by_id(pk: int) -> QuerySet[Any]:
-        return model._default_manager.filter(pk=pk).order_by()[:1]
 
-    by_id.__qualname__ = f"device_by_id[{model._meta.label}]"
-    return PrecompiledQuery(by_id, pk=int)
+def _device_query(model: Any) -> PrecompiledQuery[Any]:
+    """The precompiled query by id for one device model (a dict: a race builds it twice)."""
+    label = model._meta.label
+    query = _QUERIES.get(label)
+    if query is None:
+
+        def by_id(pk: int) -> QuerySet[Any]:
+            devices: QuerySet[Any] = model._default_manager.filter(pk=pk).order_by()[:1]
+            return devices
+
+        by_id.__qualname__ = f"device_by_id[{label}]"
+        query = _QUERIES[label] = PrecompiledQuery(by_id, pk=int)
+    return query
 
 
 def device_from_persistent_id(persistent_id: str) -> Device | None:
@@ -44,7 +51,7 @@ def device_from_persistent_id(persistent_id: str) -> Device | None:
     return found
 
 
-class VerifiedDeviceMiddleware(OTPMiddleware):
+class VerifiedDeviceMiddleware(OTPMiddleware):  # type: ignore[misc]
     """``request.user.otp_device``: the device that verified this session's user, or None."""
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:

@@ -16,5 +16,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests serve static files from the apps (StaticFilesStorage); a STATIC_ROOT filled by
+# collectstatic (make run, the benchmarks) would be scanned by WhiteNoise for every test client.
+STATIC_ROOT = DATA_DIR / "static"  # noqa: F405
 LOGGING = logging_config(level="WARNING", json=False)
 OTP_TOTP_THROTTLE_FACTOR = 0  # tests enter wrong codes on purpose; throttling has its own test
