@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.db.models import QuerySet
 from django_otp.middleware import OTPMiddleware
@@ -56,3 +57,8 @@ class VerifiedDeviceMiddleware(OTPMiddleware):  # type: ignore[misc]
 
     def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
         return device_from_persistent_id(self._normalize_persistent_id(persistent_id))
+
+    async def _adevice_from_persistent_id(self, persistent_id: str) -> Device | None:
+        return await sync_to_async(device_from_persistent_id)(
+            self._normalize_persistent_id(persistent_id)
+        )

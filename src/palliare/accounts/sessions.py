@@ -9,6 +9,7 @@ expired sessions) is Django's.
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
@@ -35,3 +36,6 @@ class SessionStore(DatabaseSessionStore):
             self._session_key = None
             return None
         return found
+
+    async def _aget_session_from_db(self) -> Session | None:
+        return await sync_to_async(self._get_session_from_db)()

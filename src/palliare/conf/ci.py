@@ -6,6 +6,9 @@ os.environ.setdefault("SECRET_KEY", "ci-only-insecure-key")
 os.environ.setdefault("DEMO_MODE", "false")
 os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("DATA_DIR", os.path.join(os.getcwd(), "var", "test"))
+# Tests serve static files from the apps (StaticFilesStorage); a STATIC_ROOT filled by
+# collectstatic (make run, the benchmarks) would be scanned by WhiteNoise for every test client.
+os.environ.setdefault("STATIC_ROOT", os.path.join(os.environ["DATA_DIR"], "static"))
 
 from .base import *  # noqa: F403
 from .includes.logging import logging_config
@@ -16,8 +19,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tests serve static files from the apps (StaticFilesStorage); a STATIC_ROOT filled by
-# collectstatic (make run, the benchmarks) would be scanned by WhiteNoise for every test client.
-STATIC_ROOT = DATA_DIR / "static"  # noqa: F405
 LOGGING = logging_config(level="WARNING", json=False)
 OTP_TOTP_THROTTLE_FACTOR = 0  # tests enter wrong codes on purpose; throttling has its own test

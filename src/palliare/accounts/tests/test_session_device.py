@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from asgiref.sync import async_to_sync
 from conftest import login_verified
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -15,17 +17,26 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palliare.accounts.factories import UserFactory
-from palliare.accounts.otp import device_from_persistent_id
-from palliare.accounts.sessions import SessionStore
+from palliare.accounts.otp import VerifiedDeviceMiddleware, device_from_persistent_id
+from palliare.accounts.sessions import SESSION_BY_KEY, SessionStore
 
 pytestmark = pytest.mark.django_db
 
 
-def test_session_round_trip():
+def test_the_precompiled_session_engine_and_device_middleware_are_installed():
+    assert settings.SESSION_ENGINE == "palliare.accounts.sessions"
+    assert "palliare.accounts.otp.VerifiedDeviceMiddleware" in settings.MIDDLEWARE
+    assert "django_otp.middleware.OTPMiddleware" not in settings.MIDDLEWARE
+
+
+def test_session_round_trip_through_the_precompiled_query():
     store = SessionStore()
     store["answer"] = 42
     store.save()
+    SESSION_BY_KEY._plans.clear()
     assert SessionStore(store.session_key).load() == {"answer": 42}
+    assert SESSION_BY_KEY._plans  # loaded through the precompiled query
+    assert async_to_sync(SessionStore(store.session_key).aload)() == {"answer": 42}
 
 
 def test_unknown_and_expired_sessions_load_empty_and_get_a_new_key():
@@ -56,6 +67,8 @@ def test_device_from_persistent_id_answers_as_django_otp():
     device = TOTPDevice.objects.create(user=UserFactory(), name="phone", confirmed=True)
     assert device_from_persistent_id(device.persistent_id) == device
     assert Device.from_persistent_id(device.persistent_id) == device
+    middleware = VerifiedDeviceMiddleware(lambda request: None)
+    assert async_to_sync(middleware._adevice_from_persistent_id)(device.persistent_id) == device
     for wrong in (
         f"otp_totp.totpdevice/{device.pk + 1000}",  # no such device
         f"otp_totp.totpdevice/{2**70}",  # an id no column holds
