@@ -10,6 +10,19 @@ from .models import Role, User
 TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
 
 
+class PlainNameFaker(factory.Faker):
+    """A Dutch name from Faker without the characters HTML escapes (``'s Gravensande``
+    appears as ``&#x27;s Gravensande`` in a page), so that tests may look for a name in the
+    HTML as it was generated. Tests of escaping use names written out."""
+
+    def evaluate(self, instance, step, extra):  # type: ignore[no-untyped-def]
+        for _attempt in range(100):
+            value = super().evaluate(instance, step, dict(extra))
+            if not any(char in value for char in "'\"&<>"):
+                return value
+        raise RuntimeError("Faker gave only names with characters HTML escapes")
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -17,8 +30,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="nl_NL")
-    last_name = factory.Faker("last_name", locale="nl_NL")
+    first_name = PlainNameFaker("first_name", locale="nl_NL")
+    last_name = PlainNameFaker("last_name", locale="nl_NL")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 

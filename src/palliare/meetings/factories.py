@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from palliare.accounts.factories import UserFactory
+from palliare.accounts.factories import PlainNameFaker, UserFactory
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import OrganizationFactory
 from palliare.patients.constants import CareTeamRole
@@ -70,7 +70,7 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
         model = Attendee
 
     meeting = factory.SubFactory(MeetingFactory)
-    name = factory.Faker("name", locale="nl_NL")
+    name = PlainNameFaker("name", locale="nl_NL")
     email = factory.Sequence(lambda n: f"deelnemer{n}@example.invalid")
 
 

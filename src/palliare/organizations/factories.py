@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import factory
 
-from palliare.accounts.factories import UserFactory, role
+from palliare.accounts.factories import PlainNameFaker, UserFactory, role
 
 from .constants import Discipline, OrganizationType
 from .models import (
@@ -95,8 +95,8 @@ class ProfessionalFactory(factory.django.DjangoModelFactory):
         model = Professional
 
     user = factory.SubFactory(UserFactory, with_device=True)
-    given_name = factory.Faker("first_name", locale="nl_NL")
-    family_name = factory.Faker("last_name", locale="nl_NL")
+    given_name = PlainNameFaker("first_name", locale="nl_NL")
+    family_name = PlainNameFaker("last_name", locale="nl_NL")
     discipline = Discipline.GENERAL_PRACTITIONER
     big_number = factory.Sequence(lambda n: f"{19000000000 + n}")
     phone = "0592 654 321"

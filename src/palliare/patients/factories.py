@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from palliare.accounts.factories import UserFactory
+from palliare.accounts.factories import PlainNameFaker, UserFactory
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import OrganizationFactory
 
@@ -28,8 +28,8 @@ class PatientFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     bsn = factory.Sequence(lambda n: make_bsn(10_000_000 + n * 7))
-    given_name = factory.Faker("first_name", locale="nl_NL")
-    family_name = factory.Faker("last_name", locale="nl_NL")
+    given_name = PlainNameFaker("first_name", locale="nl_NL")
+    family_name = PlainNameFaker("last_name", locale="nl_NL")
     date_of_birth = factory.LazyFunction(lambda: dt.date(1942, 3, 14))
     sex = "F"
     gp_practice = factory.SubFactory(OrganizationFactory, type=OrganizationType.GP_PRACTICE)
