@@ -13,7 +13,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import get_script_prefix, get_urlconf
 
 from palliare.accounts.requests import is_verified
 
@@ -37,11 +37,13 @@ ASSETS = {
 }
 
 
-@lru_cache(maxsize=64)
-def _links(prefix: str, urlconf: str | None) -> Mapping[str, str]:
-    """Reversed once per script prefix and URLconf instead of by ``{% url %}`` on every page
+def _links() -> Mapping[str, str]:
+    """The layout's links, from the menu's address cache instead of ``{% url %}`` on every page
     (with the static assets below, 0.25 ms of the layout's 1.5 ms; docs/performance.md)."""
-    return MappingProxyType({key: reverse(name, urlconf=urlconf) for key, name in LINKS.items()})
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    return MappingProxyType(
+        {key: navigation.reverse_once(name, prefix, urlconf) for key, name in LINKS.items()}
+    )
 
 
 @lru_cache(maxsize=8)
@@ -52,11 +54,9 @@ def _assets(static_url: str) -> Mapping[str, str]:
 
 
 @receiver(setting_changed)
-def _forget_addresses(setting: str, **kwargs: Any) -> None:
-    """Tests that change the URLs or static storage get fresh addresses (as Django's own
-    caches do)."""
-    if setting in ("ROOT_URLCONF", "STATIC_URL", "STORAGES", "FORCE_SCRIPT_NAME"):
-        _links.cache_clear()
+def _forget_assets(setting: str, **kwargs: Any) -> None:
+    """Tests that change the static storage get fresh addresses (as Django's own caches do)."""
+    if setting in ("STATIC_URL", "STORAGES"):
         _assets.cache_clear()
 
 
@@ -70,7 +70,7 @@ def layout(request: HttpRequest) -> dict[str, Any]:
         "nav_items": [],
         "actor_memberships": [],
         "actor": actor,
-        "layout_links": _links(get_script_prefix(), get_urlconf()),
+        "layout_links": _links(),
         "layout_assets": _assets(settings.STATIC_URL),
     }
     if verified and actor is not None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -32,14 +35,22 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return _address(self.url_name, get_script_prefix(), get_urlconf())
+        return reverse_once(self.url_name, get_script_prefix(), get_urlconf())
 
 
 @lru_cache(maxsize=512)
-def _address(url_name: str, prefix: str, urlconf: str | None) -> str:
-    """A menu entry's address, per script prefix and URLconf (both can differ per request);
-    every page renders the menu, so reversing each entry on each page adds up."""
+def reverse_once(url_name: str, prefix: str, urlconf: str | None) -> str:
+    """The address of a page without arguments, per script prefix and URLconf (both can differ
+    per request): every page renders the menu and the layout's links, so reversing each on
+    each page adds up."""
     return reverse(url_name, urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_addresses(setting: str, **kwargs: Any) -> None:
+    """Tests that change the URLs get fresh addresses (as Django's own URL caches do)."""
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        reverse_once.cache_clear()
 
 
 _REGISTRY: dict[str, NavItem] = {}
