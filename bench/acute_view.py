@@ -17,6 +17,12 @@
    level is measured in alternating rounds (acute view, floor, floor, acute view, …; --rounds),
    so that both see the same machine, and the median of the rounds' own throughput ratios is
    printed next to the pooled figures.
+5. Counts the CPU time the server's processes, the database's server processes (when on this
+   machine) and the client itself spent in each round, per operation: a ratio of work that
+   does not depend on how the rounds' latencies happened to queue.
+6. Ends with a verdict on the issue's aim at concurrency 8 (p99 under 50 ms, within 1.5× of
+   the floor), and says when the floor's own p99 is already above 50 ms: then this machine
+   cannot show the absolute aim for any view that does more than the floor.
 
 Numbers depend on the machine; docs/performance.md records a run and its conditions.
 """
@@ -356,20 +362,82 @@ class Connection:
         return status, headers, data
 
 
+# --- CPU time per process group (Linux /proc) ------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it is gone or /proc is missing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return [int(child) for child in children.read().split()]
+    except OSError:
+        return []
+
+
+def _database_pids() -> list[int]:
+    """PostgreSQL's processes on this machine ("postgres: …" in their command line)."""
+    pids = []
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except OSError:
+            continue
+        if command.startswith((b"postgres", b"/usr/lib/postgresql")):
+            pids.append(int(entry))
+    return pids
+
+
+@dataclass
+class CpuClock:
+    """CPU seconds spent by the server (gunicorn and its workers), the database and this
+    client, read before and after a round."""
+
+    server_pid: int
+
+    def read(self) -> dict[str, float]:
+        server = [self.server_pid, *_children(self.server_pid)]
+        return {
+            "server": sum(_process_cpu(pid) for pid in server),
+            "database": sum(_process_cpu(pid) for pid in _database_pids()),
+            "client": sum(os.times()[:2]),
+        }
+
+
 @dataclass
 class Samples:
-    """Latencies (seconds) of operations and of single requests, over measured seconds."""
+    """Latencies (seconds) of operations and of single requests, over measured seconds, and
+    the CPU seconds each process group spent meanwhile."""
 
     ops: list[float] = field(default_factory=list)
     requests: list[float] = field(default_factory=list)
     seconds: float = 0.0
     errors: int = 0
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def add(self, other: Samples) -> None:
         self.ops += other.ops
         self.requests += other.requests
         self.seconds += other.seconds
         self.errors += other.errors
+        for group, seconds in other.cpu.items():
+            self.cpu[group] = self.cpu.get(group, 0.0) + seconds
+
+    def cpu_ms_per_op(self, group: str) -> float:
+        return 1000 * self.cpu.get(group, 0.0) / len(self.ops) if self.ops else float("nan")
 
     def summary(self) -> dict[str, float]:
         ops, requests = sorted(self.ops), sorted(self.requests)
@@ -517,6 +585,7 @@ def main() -> None:
     results: dict[tuple[str, int], Samples] = {}
     client = ("127.0.0.1", args.port, cookies, csrf, bsns)
     ratios: dict[int, list[float]] = {}
+    clock = CpuClock(server.pid)
     try:
         targets = (("acute view", "/acute/"), ("floor", "/bench/floor/search/"))
         for level in [int(x) for x in args.levels.split(",")]:
@@ -533,9 +602,12 @@ def main() -> None:
                 rates = {}
                 order = targets if piece % 2 == 0 else targets[::-1]
                 for name, path in order:
+                    before = clock.read()
                     samples = asyncio.run(
                         run_level(*client, path, level, args.duration / args.rounds, piece)
                     )
+                    after = clock.read()
+                    samples.cpu = {group: after[group] - before[group] for group in after}
                     results[(name, level)].add(samples)
                     rates[name] = len(samples.ops) / max(samples.seconds, 1e-9)
                 ratios[level].append(rates["floor"] / max(rates["acute view"], 1e-9))
@@ -590,6 +662,68 @@ def main() -> None:
             f"{f['rps']:.0f} | {f['req_p50']:.1f} | {f['req_p99']:.1f} | "
             f"{a['req_p99'] / max(f['req_p99'], 1e-9):.2f}× |"
         )
+    print()
+    print("CPU time per operation (ms; server = gunicorn and its workers, database = PostgreSQL")
+    print("processes on this machine, client = this script):")
+    print(
+        "| concurrency | acute server | floor server | server ratio | acute database "
+        "| floor database | acute client | floor client |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for level in [int(x) for x in args.levels.split(",")]:
+        a_s, f_s = results[("acute view", level)], results[("floor", level)]
+        print(
+            f"| {level} | {a_s.cpu_ms_per_op('server'):.2f} | {f_s.cpu_ms_per_op('server'):.2f} | "
+            f"{a_s.cpu_ms_per_op('server') / max(f_s.cpu_ms_per_op('server'), 1e-9):.2f}× | "
+            f"{a_s.cpu_ms_per_op('database'):.2f} | {f_s.cpu_ms_per_op('database'):.2f} | "
+            f"{a_s.cpu_ms_per_op('client'):.2f} | {f_s.cpu_ms_per_op('client'):.2f} |"
+        )
+    if 8 in results_levels(results):
+        print()
+        for line in verdict(
+            results[("acute view", 8)].summary(),
+            results[("floor", 8)].summary(),
+            statistics.median(ratios[8]),
+        ):
+            print(line)
+
+
+def results_levels(results: dict[tuple[str, int], Samples]) -> set[int]:
+    return {level for _name, level in results}
+
+
+#: The issue's aim at concurrency 8: p99 under this many milliseconds …
+AIM_P99_MS = 50.0
+#: … and within this factor of the floor.
+AIM_RATIO = 1.5
+
+
+def verdict(acute: dict[str, float], floor: dict[str, float], round_ratio: float) -> list[str]:
+    """The aim at concurrency 8, checked per request and per operation, and whether this
+    machine can show the absolute part at all (the floor's own p99 below the aim)."""
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    lines = ["Aim at concurrency 8 (p99 < 50 ms, within 1.5× of the floor):"]
+    for label, p99 in (("per request", "req_p99"), ("per operation", "p99")):
+        ratio = acute[p99] / max(floor[p99], 1e-9)
+        lines.append(
+            f"  {label}: acute p99 {acute[p99]:.1f} ms < {AIM_P99_MS:.0f} ms: "
+            f"{mark(acute[p99] < AIM_P99_MS)}; p99 ratio {ratio:.2f}×: "
+            f"{mark(ratio <= AIM_RATIO)}"
+        )
+        if floor[p99] >= AIM_P99_MS:
+            lines.append(
+                f"    the floor's own p99 {label} is {floor[p99]:.1f} ms: on this machine no view "
+                "that does more than the floor can answer within 50 ms."
+            )
+    throughput = floor["ops"] / max(acute["ops"], 1e-9)
+    lines.append(
+        f"  throughput ratio {throughput:.2f}× (median per round {round_ratio:.2f}×): "
+        f"{mark(throughput <= AIM_RATIO)}"
+    )
+    return lines
 
 
 if __name__ == "__main__":
