@@ -9,6 +9,7 @@ the device must belong to the session's user and be confirmed (``_finalize_devic
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -19,22 +20,18 @@ from django_otp.models import Device
 
 from palliare.db.precompiled import PrecompiledQuery
 
-_QUERIES: dict[str, PrecompiledQuery[Any]] = {}
 
+@functools.cache
+def _device_query(label: str) -> PrecompiledQuery[Any]:
+    """The precompiled query by id for one device model (``app_label.Model``), built once."""
+    model = apps.get_model(label)
 
-def _device_query(model: Any) -> PrecompiledQuery[Any]:
-    """The precompiled query by id for one device model (a dict: a race builds it twice)."""
-    label = model._meta.label
-    query = _QUERIES.get(label)
-    if query is None:
+    def by_id(pk: int) -> QuerySet[Any]:
+        devices: QuerySet[Any] = model._default_manager.filter(pk=pk).order_by()[:1]
+        return devices
 
-        def by_id(pk: int) -> QuerySet[Any]:
-            devices: QuerySet[Any] = model._default_manager.filter(pk=pk).order_by()[:1]
-            return devices
-
-        by_id.__qualname__ = f"device_by_id[{label}]"
-        query = _QUERIES[label] = PrecompiledQuery(by_id, pk=int)
-    return query
+    by_id.__qualname__ = f"device_by_id[{label}]"
+    return PrecompiledQuery(by_id, pk=int)
 
 
 def device_from_persistent_id(persistent_id: str) -> Device | None:
@@ -48,7 +45,7 @@ def device_from_persistent_id(persistent_id: str) -> Device | None:
         return None
     if not issubclass(model, Device):
         return None
-    found: Device | None = _device_query(model).first(pk=pk)
+    found: Device | None = _device_query(model._meta.label).first(pk=pk)
     return found
 
 

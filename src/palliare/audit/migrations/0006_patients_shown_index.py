@@ -1,6 +1,6 @@
 """PostgreSQL: a partial GIN index on the ids of the patients a list view showed, so that a
 patient's access report finds list views without reading the whole log (models.ShownInList,
-whose PATIENTS_SHOWN_PG must stay this expression; audit/tests/test_for_patient.py checks
+whose PATIENTS_SHOWN_PG must stay this expression; acute/tests/test_report_index.py checks
 that the report's query uses this index). Built CONCURRENTLY: the log is written on every read
 of patient data and must not be locked while the index is built on a large table. An invalid
 index left by an interrupted build is dropped and built again."""
