@@ -33,6 +33,7 @@ import argparse
 import asyncio
 import io
 import json
+import math
 import os
 import random
 import secrets
@@ -630,7 +631,8 @@ def main() -> None:
                     samples.cpu = {group: after[group] - before[group] for group in after}
                     results[(name, level)].add(samples)
                     rates[name] = len(samples.ops) / max(samples.seconds, 1e-9)
-                ratios[level].append(rates["floor"] / max(rates["acute view"], 1e-9))
+                if rates["floor"] > 0 and rates["acute view"] > 0:
+                    ratios[level].append(rates["floor"] / rates["acute view"])
             for name, _path in targets:
                 r = results[(name, level)].summary()
                 print(
@@ -638,12 +640,7 @@ def main() -> None:
                     f"  p99 {r['p99']:6.1f} ms  ({int(r['n'])} ops, {int(r['errors'])} errors)",
                     flush=True,
                 )
-            q = statistics.quantiles(ratios[level], n=4)
-            print(
-                f"  throughput ratio per round: median {statistics.median(ratios[level]):.2f}×"
-                f" (quartiles {q[0]:.2f}–{q[2]:.2f}×, {args.rounds} rounds)",
-                flush=True,
-            )
+            print(f"  throughput ratio per round: {round_ratios(ratios[level])}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -664,9 +661,9 @@ def main() -> None:
         print(
             f"| {level} | {a['ops']:.0f} | {a['rps']:.0f} | {a['p50']:.1f} | {a['p99']:.1f} | "
             f"{f['ops']:.0f} | {f['p50']:.1f} | {f['p99']:.1f} | "
-            f"{a['p99'] / max(f['p99'], 1e-9):.2f}× | "
-            f"{f['ops'] / max(a['ops'], 1e-9):.2f}× | "
-            f"{statistics.median(ratios[level]):.2f}× |"
+            f"{times(ratio(a['p99'], f['p99']))} | "
+            f"{times(ratio(f['ops'], a['ops']))} | "
+            f"{times(median(ratios[level]))} |"
         )
     print()
     print("Per request (search and summary requests together):")
@@ -680,7 +677,7 @@ def main() -> None:
         print(
             f"| {level} | {a['rps']:.0f} | {a['req_p50']:.1f} | {a['req_p99']:.1f} | "
             f"{f['rps']:.0f} | {f['req_p50']:.1f} | {f['req_p99']:.1f} | "
-            f"{a['req_p99'] / max(f['req_p99'], 1e-9):.2f}× |"
+            f"{times(ratio(a['req_p99'], f['req_p99']))} |"
         )
     print()
     print("CPU time per completed operation (ms; server = gunicorn and its workers, database =")
@@ -696,7 +693,7 @@ def main() -> None:
         server = acute.cpu_ms_per_op("server"), floor.cpu_ms_per_op("server")
         print(
             f"| {level} | {server[0]:.2f} | {server[1]:.2f} | "
-            f"{server[0] / max(server[1], 1e-9):.2f}× | "
+            f"{times(ratio(*server))} | "
             f"{acute.cpu_ms_per_op('database'):.2f} | {floor.cpu_ms_per_op('database'):.2f} | "
             f"{acute.cpu_ms_per_op('client'):.2f} | {floor.cpu_ms_per_op('client'):.2f} |"
         )
@@ -705,15 +702,49 @@ def main() -> None:
         for line in verdict(
             results[("acute view", 8)].summary(),
             results[("floor", 8)].summary(),
-            statistics.median(ratios[8]),
+            median(ratios[8]),
         ):
             print(line)
+    failed = {key: r.errors for key, r in results.items() if r.errors}
+    if failed:
+        print()
+        print(
+            "Operations failed, so these figures are not a valid measurement: "
+            + ", ".join(f"{name} c={level}: {n}" for (name, level), n in failed.items())
+            + " (the server's log above says why)."
+        )
+        raise SystemExit(1)
 
 
 #: The issue's aim at concurrency 8: p99 under this many milliseconds …
 AIM_P99_MS = 50.0
 #: … and within this factor of the floor.
 AIM_RATIO = 1.5
+
+
+def ratio(a: float, b: float) -> float:
+    """a / b, or NaN when either is missing (NaN) or not positive: a level where one side
+    completed no operations has no ratio."""
+    return a / b if a > 0 and b > 0 else float("nan")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def times(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.2f}×"
+
+
+def round_ratios(values: list[float]) -> str:
+    """The median of the rounds' own throughput ratios, with quartiles when there are enough."""
+    if not values:
+        return "none (no round where both completed operations)"
+    text = f"median {median(values):.2f}×"
+    if len(values) >= 2:
+        q = statistics.quantiles(values, n=4)
+        text += f" (quartiles {q[0]:.2f}–{q[2]:.2f}×, {len(values)} rounds)"
+    return text
 
 
 def verdict(acute: dict[str, float], floor: dict[str, float], round_ratio: float) -> list[str]:
@@ -724,21 +755,29 @@ def verdict(acute: dict[str, float], floor: dict[str, float], round_ratio: float
         return "met" if ok else "NOT met"
 
     lines = [f"Aim at concurrency 8 (p99 < {AIM_P99_MS:.0f} ms, within {AIM_RATIO}× of the floor):"]
+    empty = [name for name, r in (("acute view", acute), ("floor", floor)) if not r["n"]]
+    if empty:
+        lines.append(
+            "  cannot be judged: no completed operations for the "
+            + " and the ".join(empty)
+            + f" ({int(acute['errors'])} and {int(floor['errors'])} errors)."
+        )
+        return lines
     for label, p99 in (("per request", "req_p99"), ("per operation", "p99")):
-        ratio = acute[p99] / max(floor[p99], 1e-9)
+        p99_ratio = ratio(acute[p99], floor[p99])
         lines.append(
             f"  {label}: acute p99 {acute[p99]:.1f} ms < {AIM_P99_MS:.0f} ms: "
-            f"{mark(acute[p99] < AIM_P99_MS)}; p99 ratio {ratio:.2f}×: "
-            f"{mark(ratio <= AIM_RATIO)}"
+            f"{mark(acute[p99] < AIM_P99_MS)}; p99 ratio {p99_ratio:.2f}×: "
+            f"{mark(p99_ratio <= AIM_RATIO)}"
         )
         if floor[p99] >= AIM_P99_MS:
             lines.append(
                 f"    the floor's own p99 {label} is {floor[p99]:.1f} ms: on this machine no view "
                 f"that does more than the floor can answer within {AIM_P99_MS:.0f} ms."
             )
-    throughput = floor["ops"] / max(acute["ops"], 1e-9)
+    throughput = ratio(floor["ops"], acute["ops"])
     lines.append(
-        f"  throughput ratio {throughput:.2f}× (median per round {round_ratio:.2f}×): "
+        f"  throughput ratio {throughput:.2f}× (median per round {times(round_ratio)}): "
         f"{mark(throughput <= AIM_RATIO)}"
     )
     return lines
