@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from bench import acute_view
 
 
@@ -15,25 +16,44 @@ def figures(**values: float) -> dict[str, float]:
     return base | values
 
 
-def test_verdict_met_and_not_met() -> None:
-    lines = acute_view.verdict(
-        figures(ops=100, p99=45, req_p99=40), figures(ops=140, p99=35, req_p99=30), 1.4
-    )
-    text = "\n".join(lines)
-    assert "per request: acute p99 40.0 ms < 50 ms: met; p99 ratio 1.33×: met" in text
-    assert "per operation: acute p99 45.0 ms < 50 ms: met; p99 ratio 1.29×: met" in text
-    assert "throughput ratio 1.40× (median per round 1.40×): met" in text
-    assert "no view" not in text
+MET = (
+    figures(ops=100, p99=45, req_p99=40),
+    figures(ops=140, p99=35, req_p99=30),
+    1.4,
+    [
+        "per request: acute p99 40.0 ms < 50 ms: met; p99 ratio 1.33×: met",
+        "per operation: acute p99 45.0 ms < 50 ms: met; p99 ratio 1.29×: met",
+        "throughput ratio 1.40× (median per round 1.40×): met",
+    ],
+    ["no view"],
+)
+NOT_MET = (
+    figures(ops=100, p99=120, req_p99=60),
+    figures(ops=160, p99=70, req_p99=38),
+    1.55,
+    [
+        "per request: acute p99 60.0 ms < 50 ms: NOT met; p99 ratio 1.58×: NOT met",
+        "throughput ratio 1.60× (median per round 1.55×): NOT met",
+        # The floor's own p99 per operation is above the aim: the machine cannot show it.
+        "the floor's own p99 per operation is 70.0 ms",
+    ],
+    ["the floor's own p99 per request"],
+)
 
-    lines = acute_view.verdict(
-        figures(ops=100, p99=120, req_p99=60), figures(ops=160, p99=70, req_p99=38), 1.55
-    )
-    text = "\n".join(lines)
-    assert "per request: acute p99 60.0 ms < 50 ms: NOT met; p99 ratio 1.58×: NOT met" in text
-    assert "throughput ratio 1.60× (median per round 1.55×): NOT met" in text
-    # The floor's own p99 per operation is above the aim: the machine cannot show it.
-    assert "the floor's own p99 per operation is 70.0 ms" in text
-    assert "the floor's own p99 per request" not in text
+
+@pytest.mark.parametrize(("acute", "floor", "round_ratio", "present", "absent"), [MET, NOT_MET])
+def test_verdict_met_and_not_met(
+    acute: dict[str, float],
+    floor: dict[str, float],
+    round_ratio: float,
+    present: list[str],
+    absent: list[str],
+) -> None:
+    text = "\n".join(acute_view.verdict(acute, floor, round_ratio))
+    for line in present:
+        assert line in text
+    for line in absent:
+        assert line not in text
 
 
 def test_verdict_without_completed_operations_judges_nothing() -> None:
