@@ -10,6 +10,9 @@ labels.register(
         "acute.search": _("searched for the patient in the acute view"),
         "acute.summary_read": _("opened the acute summary"),
         "acute.no_shared_plan": _("looked for the acute summary (not shared)"),
+        "acute.open_refused": _(
+            "tried to open the acute summary without searching (refused, nothing shown)"
+        ),
         "acute.emergency_access_started": _("used emergency access"),
         "acute.review_read": _("opened an emergency access to review it"),
         "acute.emergency_access_reviewed": _("reviewed an emergency access"),

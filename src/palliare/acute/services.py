@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -155,14 +156,11 @@ def start_emergency_access(
     )
     officers = _privacy_officers()
     url = reverse("acute:review_queue")
+    # Stored for officers who read Dutch, whatever the language of the one who broke the glass.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext("Emergency access used: to review")
     transaction.on_commit(
-        lambda: notify(
-            officers,
-            kind="acute.emergency_access",
-            title=gettext("Emergency access used: to review"),
-            url=url,
-            email=True,
-        )
+        lambda: notify(officers, kind="acute.emergency_access", title=title, url=url, email=True)
     )
     return grant
 
@@ -175,9 +173,16 @@ def review_emergency_access(
 
     Once: a second review (a double submit, two officers at once) is refused with a message.
     The emergency access row is locked first, so concurrent reviews wait and then see the
-    first; the one-to-one constraint is the last line, also answered with the message."""
+    first; the one-to-one constraint is the last line, also answered with the message.
+    Never one's own: someone who used emergency access (under another membership) cannot
+    judge it; another privacy officer does."""
     if not actor.has(Permission.REVIEW_EMERGENCY_ACCESS) or actor.user is None:
         raise PermissionDenied
+    if grant.user_id == actor.user.pk:
+        raise ValidationError(
+            _("You used this emergency access yourself: another privacy officer reviews it."),
+            code="own",
+        )
     already = ValidationError(_("This emergency access was already reviewed."), code="reviewed")
     EmergencyAccess.objects.select_for_update().filter(pk=grant.pk).first()
     if EmergencyAccessReview.objects.filter(access=grant).exists():

@@ -21,9 +21,11 @@ from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
 from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.careplans import services as careplan_services
+from palliare.careplans.constants import VERSION_KIND_PREFIX
 from palliare.careplans.display import present
+from palliare.notifications import services as notification_services
 from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
 from palliare.ui.forms import apply_errors
@@ -33,34 +35,87 @@ from .constants import EMERGENCY_ACCESS_HOURS, EmergencyReason, ReviewConclusion
 from .forms import AcuteSearchForm, EmergencyAccessForm, ReportFindForm, ReviewForm
 from .models import EmergencyAccess
 
-#: Signing salt and lifetime of the "found through the search" token in the summary's URL.
+#: Signing salt and lifetime of the "found" token in the summary's URL.
 FOUND_SALT = "palliare.acute.found"
 FOUND_MAX_AGE_SECONDS = 12 * 3600
+
+#: The ways an acute user reaches a patient (logged as ``via`` with every opening). The first
+#: two identify the patient to the user (they searched for them, or hold the printed copy);
+#: a notification about a new plan version does not.
+VIA_SEARCH, VIA_QR, VIA_NOTIFICATION = "search", "qr", "notification"
+IDENTIFYING_ROUTES = (VIA_SEARCH, VIA_QR)
+
+#: Patient ids beyond this cannot exist (a 64-bit key): such an address answers 404.
+MAX_ID = 2**63 - 1
 
 
 def _found_salt(request: PalliareRequest) -> str:
     return f"{FOUND_SALT}:{request.session.session_key or ''}"
 
 
-def _found_token(request: PalliareRequest, patient_id: int) -> str:
-    """A token saying this session found the patient through the search.
+def _found_token(request: PalliareRequest, patient_id: int, via: str) -> str:
+    """A token saying this session reached the patient through its own search or the printed
+    copy's QR code.
 
     It travels in the redirect URL instead of the session, so a search writes nothing but its
     log row. It is bound to the session key: copied into another session it means nothing."""
-    return signing.dumps(patient_id, salt=_found_salt(request), compress=False)
+    return signing.dumps([patient_id, via], salt=_found_salt(request), compress=False)
 
 
-def _was_found(request: PalliareRequest, patient_id: int) -> bool:
-    """Whether this session reached the patient through the search (by BSN, or name and date
-    of birth): only then may "no shared plan" show the name and date of birth."""
+def _found_url(request: PalliareRequest, patient_id: int, via: str) -> str:
+    url = reverse("acute:summary", args=[patient_id])
+    return f"{url}?{urlencode({'found': _found_token(request, patient_id, via)})}"
+
+
+def _route(request: PalliareRequest, patient_id: int) -> str | None:
+    """How this session reached the patient, or None for a typed or copied address.
+
+    Acute roles have no care relationship: they may open a patient they searched for (by BSN,
+    or name and date of birth), whose printed plan they scanned, or about whose plan they were
+    notified, but never walk the register by record number. The route comes from the server
+    (a signed token, or the user's own notification), never from a parameter the user sets."""
     token = request.GET.get("found", "")
-    if not token or not request.session.session_key:
-        return False
-    try:
-        found = signing.loads(token, salt=_found_salt(request), max_age=FOUND_MAX_AGE_SECONDS)
-    except signing.BadSignature:
-        return False
-    return bool(found == patient_id)
+    if token and request.session.session_key:
+        try:
+            found = signing.loads(token, salt=_found_salt(request), max_age=FOUND_MAX_AGE_SECONDS)
+        except signing.BadSignature:
+            found = None
+        if (
+            isinstance(found, list)
+            and found[:1] == [patient_id]
+            and found[1:] in ([VIA_SEARCH], [VIA_QR])
+        ):
+            return str(found[1])
+    if request.GET.get("via") == VIA_NOTIFICATION and notification_services.was_notified(
+        request.actor, patient_id, kind_prefix=VERSION_KIND_PREFIX
+    ):
+        return VIA_NOTIFICATION
+    return None
+
+
+def _route_query(request: PalliareRequest, via: str) -> str:
+    """The query string that keeps the route on the next page (emergency form, summary)."""
+    if via == VIA_NOTIFICATION:
+        return urlencode({"via": VIA_NOTIFICATION})
+    return urlencode({"found": request.GET.get("found", "")})
+
+
+def _refuse(request: PalliareRequest, pk: int, *, opening: str) -> HttpResponse:
+    """A summary or emergency access asked for by address alone: nothing about the patient is
+    read or shown; the attempt is logged (the privacy officer sees walks through the register)
+    and the user is sent to the search."""
+    audit.record(
+        "acute.open_refused",
+        actor=request.actor,
+        action=AuditAction.READ,
+        patient_id=pk,
+        outcome=AuditOutcome.DENIED,
+        details={"opening": opening},
+    )
+    messages.info(
+        request, _("Find the patient through the search: by BSN, or by name and date of birth.")
+    )
+    return redirect("acute:search")
 
 
 @never_cache
@@ -83,9 +138,7 @@ def search(request: PalliareRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             if result.patient is not None:
-                url = reverse("acute:summary", args=[result.patient.pk])
-                found = urlencode({"found": _found_token(request, result.patient.pk)})
-                return redirect(f"{url}?{found}")
+                return redirect(_found_url(request, result.patient.pk, VIA_SEARCH))
             if result.ambiguous:
                 ambiguous = True
                 form.add_error(
@@ -124,8 +177,8 @@ def _open(
 ) -> HttpResponse:
     """The acute summary through the acute access path (logged), or "no shared plan" with the
     emergency-access form. That page names the patient (name and date of birth, never BSN or
-    address) only when this session found the patient through the search."""
-    identified = _was_found(request, pk)
+    address) only when the user searched for the patient or scanned the printed copy."""
+    identified = via in IDENTIFYING_ROUTES
     try:
         opened = access.open_acute_summary(request.actor, pk, via=via, identified=identified)
     except access.NoSharedPlan as no_plan:
@@ -135,7 +188,7 @@ def _open(
             {
                 "patient": no_plan.patient,
                 "patient_pk": pk,
-                "found": request.GET.get("found", "") if identified else "",
+                "route_query": _route_query(request, via),
                 "form": form or EmergencyAccessForm(),
                 "hours": EMERGENCY_ACCESS_HOURS,
             },
@@ -148,7 +201,12 @@ def _open(
 @require_permission(Permission.VIEW_ACUTE_SUMMARY)
 def summary(request: PalliareRequest, pk: int) -> HttpResponse:
     """One screen with what the doctor at 3 a.m. needs: the treatment limits first."""
-    return _open(request, pk, via=request.GET.get("via", "search")[:20])
+    if pk > MAX_ID:
+        raise Http404
+    via = _route(request, pk)
+    if via is None:
+        return _refuse(request, pk, opening="summary")
+    return _open(request, pk, via=via)
 
 
 @require_permission(Permission.VIEW_ACUTE_SUMMARY)
@@ -159,15 +217,21 @@ def plan_code(request: PalliareRequest, identifier: str) -> HttpResponse:
     plan = CarePlan.objects.filter(identifier=identifier.upper()).only("patient_id").first()
     if plan is None:
         raise Http404
-    return redirect(reverse("acute:summary", args=[plan.patient_id]) + "?via=qr")
+    return redirect(_found_url(request, plan.patient_id, VIA_QR))
 
 
 @never_cache
 @require_permission(Permission.VIEW_ACUTE_SUMMARY, Permission.EMERGENCY_ACCESS)
 def emergency(request: PalliareRequest, pk: int) -> HttpResponse:
-    """Break the glass: a reason, then the summary for a limited time."""
+    """Break the glass: a reason, then the summary for a limited time. Only for a patient
+    this session reached through the search, the QR code or a notification (as the summary)."""
+    if pk > MAX_ID:
+        raise Http404
+    via = _route(request, pk)
+    if via is None:
+        return _refuse(request, pk, opening="emergency")
     if request.method != "POST":
-        return redirect("acute:summary", pk=pk)
+        return redirect(f"{reverse('acute:summary', args=[pk])}?{_route_query(request, via)}")
     form = EmergencyAccessForm(request.POST)
     if form.is_valid():
         # Only the service's logged write reads the patient here; nothing about them is shown.
@@ -184,9 +248,9 @@ def emergency(request: PalliareRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return redirect("acute:summary", pk=patient.pk)
+            return redirect(f"{reverse('acute:summary', args=[pk])}?{_route_query(request, via)}")
     # The form again, with its errors: through the acute access path, so it is logged.
-    return _open(request, pk, via="emergency_form", form=form)
+    return _open(request, pk, via=via, form=form)
 
 
 PER_PAGE = 50

@@ -181,3 +181,8 @@ class DraftStatus(models.TextChoices):
 
 #: Plans whose review date falls within this many days appear on the worklist.
 REVIEW_DUE_WITHIN_DAYS = 14
+
+
+#: Notifications about a new plan version are of kind ``careplans.version.<version id>``; the
+#: acute view opens a patient from such a notification for its recipient.
+VERSION_KIND_PREFIX = "careplans.version."

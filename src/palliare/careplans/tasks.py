@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import recipients
+from .constants import VERSION_KIND_PREFIX
 from .models import CarePlanVersion
 
 
@@ -16,7 +18,8 @@ def notify_new_version(version_id: int) -> int:
     """Notify the care team and, with consent to share with acute care, the acute-care
     organisations of the patient's region (in the app, and by e-mail without patient details;
     the title names no patient either).
-    Idempotent per version: a second run finds the notifications already there."""
+    Idempotent per version: all of a version's notifications are made in one transaction, so a
+    second run finds all of them there, or none (after a failure) and makes them all."""
     from palliare.notifications.models import Notification
     from palliare.notifications.services import notify
 
@@ -28,7 +31,7 @@ def notify_new_version(version_id: int) -> int:
     if version is None:
         return 0
     patient = version.plan.patient
-    kind = f"careplans.version.{version.pk}"
+    kind = f"{VERSION_KIND_PREFIX}{version.pk}"
     if Notification.objects.filter(kind=kind).exists():
         return 0
     # Titles name no patient: a notification outlives the recipient's access (consent withdrawn,
@@ -36,22 +39,23 @@ def notify_new_version(version_id: int) -> int:
     with translation.override("nl"):
         team_title = _("Care plan changed: version %(n)s") % {"n": version.number}
         acute_title = _("Shared care plan changed: version %(n)s") % {"n": version.number}
-    created = notify(
-        recipients.care_team(patient),
-        kind=kind,
-        title=team_title,
-        url=reverse("careplans:plan", args=[patient.pk]),
-        patient_id=patient.pk,
-        email=True,
-        exclude=version.author,
-    )
-    acute = notify(
-        recipients.acute_care(patient),
-        kind=kind,
-        title=acute_title,
-        url=reverse("acute:summary", args=[patient.pk]),
-        patient_id=patient.pk,
-        email=True,
-        exclude=version.author,
-    )
+    with transaction.atomic():
+        created = notify(
+            recipients.care_team(patient),
+            kind=kind,
+            title=team_title,
+            url=reverse("careplans:plan", args=[patient.pk]),
+            patient_id=patient.pk,
+            email=True,
+            exclude=version.author,
+        )
+        acute = notify(
+            recipients.acute_care(patient),
+            kind=kind,
+            title=acute_title,
+            url=reverse("acute:summary", args=[patient.pk]) + "?via=notification",
+            patient_id=patient.pk,
+            email=True,
+            exclude=version.author,
+        )
     return len(created) + len(acute)

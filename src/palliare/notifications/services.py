@@ -45,6 +45,16 @@ def notify(
     return created
 
 
+def was_notified(actor: Actor, patient_id: int, *, kind_prefix: str) -> bool:
+    """Whether the actor (as a user) was notified about this patient by a notification whose
+    kind starts with ``kind_prefix``."""
+    if actor.user is None:
+        return False
+    return Notification.objects.filter(
+        recipient=actor.user, patient_id=patient_id, kind__startswith=kind_prefix
+    ).exists()
+
+
 def mark_read(actor: Actor, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the actor's own notifications read (all, or the given ones)."""
     if actor.user is None:

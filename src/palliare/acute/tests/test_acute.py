@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from palliare.accounts.permissions import RoleCode
 from palliare.acute import access, services
@@ -43,6 +44,13 @@ def shared_patient():
     plan = CarePlanFactory()
     ConsentFactory(patient=plan.patient, scope=ConsentScope.ACUTE_CARE)
     return plan.patient
+
+
+def found_url(client, patient) -> str:
+    """The summary's address as the search gives it (with this session's found token)."""
+    response = client.post(reverse("acute:search"), {"bsn": patient.bsn})
+    assert response.status_code == 302
+    return response["Location"]
 
 
 def test_search_by_bsn_opens_summary_with_consent(hap, shared_patient, client_for):
@@ -86,16 +94,18 @@ def test_without_consent_no_shared_plan_then_emergency_access(hap, client_for):
     plan = CarePlanFactory()
     patient = plan.patient
     client = client_for(hap)
-    page = client.get(reverse("acute:summary", args=[patient.pk])).content.decode()
+    summary = found_url(client, patient)
+    page = client.get(summary).content.decode()
     assert "Geen gedeeld plan" in page
     assert "Reanimatie" not in page
     denied = AuditEvent.objects.get(event_type="acute.no_shared_plan")
     assert denied.outcome == "denied"
     # No reason: refused, nothing opened.
-    response = client.post(reverse("acute:emergency", args=[patient.pk]), {"reason_code": ""})
+    emergency = summary.replace("/?found=", "/emergency/?found=")
+    response = client.post(emergency, {"reason_code": ""})
     assert response.status_code == 200 and not EmergencyAccess.objects.exists()
     response = client.post(
-        reverse("acute:emergency", args=[patient.pk]),
+        emergency,
         {
             "reason_code": EmergencyReason.UNABLE_TO_CONSENT,
             "reason": "Bewusteloos aangetroffen, familie onbereikbaar.",
@@ -142,8 +152,13 @@ def test_emergency_access_needs_a_reason(hap):
 
 def test_qr_code_leads_to_summary(hap, shared_patient, client_for):
     plan = shared_patient.care_plan
-    response = client_for(hap).get(reverse("acute:plan_code", args=[plan.identifier]))
-    assert response["Location"].startswith(reverse("acute:summary", args=[shared_patient.pk]))
+    client = client_for(hap)
+    response = client.get(reverse("acute:plan_code", args=[plan.identifier]))
+    assert response["Location"].startswith(
+        reverse("acute:summary", args=[shared_patient.pk]) + "?found="
+    )
+    assert "Reanimatie" in client.get(response["Location"]).content.decode()
+    assert AuditEvent.objects.get(event_type="acute.summary_read").details == {"via": "qr"}
 
 
 def test_privacy_officer_reviews_and_reports(make_actor, client_for):
@@ -262,20 +277,75 @@ def _identity(patient):
     }
 
 
-def test_no_shared_plan_without_search_shows_nothing_about_the_patient(
-    hap, unshared_patient, client_for
-):
-    """Opening /acute/patients/<pk>/ without a search must not let acute roles enumerate the
-    register: no name, date of birth, BSN, address or GP practice."""
-    response = client_for(hap).get(reverse("acute:summary", args=[unshared_patient.pk]))
+@pytest.mark.parametrize("consent", [True, False])
+def test_summary_by_address_alone_is_refused_and_logged(hap, unshared_patient, client_for, consent):
+    """Acute roles must not walk the register by record number: /acute/patients/<pk>/ typed,
+    copied or with a made-up ``via`` opens nothing (with consent it used to show the whole
+    summary, logged as a search), reads nothing and sends the user to the search."""
+    patient = unshared_patient
+    if consent:
+        ConsentFactory(patient=patient, scope=ConsentScope.ACUTE_CARE)
+    client = client_for(hap)
+    for url in (
+        reverse("acute:summary", args=[patient.pk]),
+        reverse("acute:summary", args=[patient.pk]) + "?via=search",
+        reverse("acute:summary", args=[patient.pk]) + "?via=notification",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == reverse("acute:search")
+    page = client.get(reverse("acute:search")).content.decode()
+    assert "Zoek de patiënt" in page
+    for what, value in _identity(patient).items():
+        assert value not in page, what
+    assert not AuditEvent.objects.filter(
+        event_type__in=["acute.summary_read", "acute.no_shared_plan"]
+    ).exists()
+    refused = AuditEvent.objects.filter(event_type="acute.open_refused")
+    assert refused.count() == 3
+    assert {(e.patient_id, e.outcome, e.details["opening"]) for e in refused} == {
+        (patient.pk, "denied", "summary")
+    }
+
+
+def test_emergency_access_by_address_alone_is_refused(hap, unshared_patient, client_for):
+    """Breaking the glass needs the patient found first: a POST to a patient's emergency
+    address opens nothing and shows nothing about the patient."""
+    client = client_for(hap)
+    url = reverse("acute:emergency", args=[unshared_patient.pk])
+    response = client.post(
+        url,
+        {
+            "reason_code": EmergencyReason.UNABLE_TO_CONSENT,
+            "reason": "Bewusteloos aangetroffen, familie onbereikbaar.",
+            "understood": "on",
+        },
+        follow=True,
+    )
+    assert not EmergencyAccess.objects.exists()
     page = response.content.decode()
-    assert response.status_code == 200 and "Geen gedeeld plan" in page
-    assert 'data-testid="no-shared-plan"' in page and "Openen met noodtoegang" in page
     for what, value in _identity(unshared_patient).items():
         assert value not in page, what
-    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
-    assert event.patient_id == unshared_patient.pk and event.outcome == "denied"
-    assert event.details["identity_shown"] is False
+    event = AuditEvent.objects.get(event_type="acute.open_refused")
+    assert event.details == {"opening": "emergency"}
+
+
+def test_notified_user_opens_from_the_notification(hap, shared_patient, client_for):
+    """A new plan version notifies the acute-care organisations of the region; its link opens
+    the summary for the users it was sent to (logged as via the notification), not others."""
+    from palliare.notifications.models import Notification
+
+    url = reverse("acute:summary", args=[shared_patient.pk]) + "?via=notification"
+    Notification.objects.create(
+        recipient=hap.user, kind="careplans.version.1", url=url, patient_id=shared_patient.pk
+    )
+    page = client_for(hap).get(url).content.decode()
+    assert "Reanimatie" in page
+    read = AuditEvent.objects.get(event_type="acute.summary_read")
+    assert read.details == {"via": "notification"}
+    other = CarePlanFactory().patient
+    ConsentFactory(patient=other, scope=ConsentScope.ACUTE_CARE)
+    other_url = reverse("acute:summary", args=[other.pk]) + "?via=notification"
+    assert client_for(hap).get(other_url).status_code == 302
 
 
 def test_no_shared_plan_after_search_shows_name_and_birth_date_only(
@@ -306,14 +376,14 @@ def test_found_token_works_only_in_its_own_session_and_for_its_patient(
     token = found["Location"].split("?found=", 1)[1]
     name = _identity(unshared_patient)["name"]
     other_session = client_for(hap)
-    assert name not in other_session.get(found["Location"]).content.decode()
+    assert other_session.get(found["Location"]).status_code == 302
     other = CarePlanFactory(
         patient__given_name="Berendina", patient__family_name="Oosterhuis"
     ).patient
     url = reverse("acute:summary", args=[other.pk]) + "?found=" + token
-    assert _identity(other)["name"] not in client.get(url).content.decode()
+    assert client.get(url).status_code == 302
     tampered = reverse("acute:summary", args=[unshared_patient.pk]) + "?found=x" + token
-    assert name not in client.get(tampered).content.decode()
+    assert client.get(tampered).status_code == 302
     assert name in client.get(found["Location"]).content.decode()
 
 
@@ -330,23 +400,68 @@ def test_invalid_emergency_request_after_search_keeps_the_identity(
     assert _identity(unshared_patient)["name"] in response.content.decode()
 
 
-def test_invalid_emergency_request_is_logged_and_shows_nothing(hap, unshared_patient, client_for):
-    """An emergency-access POST without a reason used to read the patient without a log entry
-    and show the identity strip."""
+def test_invalid_emergency_request_is_logged(hap, unshared_patient, client_for):
+    """An emergency-access POST without a reason used to read the patient without a log entry;
+    the form comes back with its errors through the logged acute path."""
     client = client_for(hap)
-    url = reverse("acute:emergency", args=[unshared_patient.pk])
+    url = found_url(client, unshared_patient).replace("/?found=", "/emergency/?found=")
     response = client.post(url, {"reason_code": ""})
     page = response.content.decode()
     assert response.status_code == 200 and "Geen gedeeld plan" in page
     assert not EmergencyAccess.objects.exists()
-    for what, value in _identity(unshared_patient).items():
-        assert value not in page, what
-    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
-    assert event.patient_id == unshared_patient.pk and event.outcome == "denied"
-    assert event.details["via"] == "emergency_form"
+    events = AuditEvent.objects.filter(event_type="acute.no_shared_plan")
+    assert events.count() == 1
+    assert events.get().patient_id == unshared_patient.pk and events.get().outcome == "denied"
+    assert events.get().details["via"] == "search"
+    # Another patient's emergency address, without having found them: refused, not read.
     missing = reverse("acute:emergency", args=[unshared_patient.pk + 1000])
-    assert client.post(missing, {"reason_code": ""}).status_code == 404
-    assert client.post(missing, {}).status_code == 404
+    assert client.post(missing, {"reason_code": ""})["Location"] == reverse("acute:search")
+    huge = reverse("acute:emergency", args=[2**70])
+    assert client.post(huge, {}).status_code == 404
+
+
+def test_own_emergency_access_cannot_be_reviewed_by_oneself(make_actor, client_for):
+    """Someone who is both a GP-post doctor and a privacy officer (two memberships) cannot
+    judge their own break-the-glass: the queue says another officer reviews it, and the
+    review is refused with a message."""
+    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
+    grant = EmergencyAccessFactory(user=privacy.user)
+    with pytest.raises(ValidationError) as refused:
+        services.review_emergency_access(
+            privacy, grant, conclusion=ReviewConclusion.JUSTIFIED, note=""
+        )
+    assert refused.value.code == "own"
+    client = client_for(privacy)
+    queue = client.get(reverse("acute:review_queue")).content.decode()
+    assert 'data-testid="own-access"' in queue
+    assert reverse("acute:review", args=[grant.pk]) not in queue
+    response = client.post(
+        reverse("acute:review", args=[grant.pk]), {"conclusion": ReviewConclusion.JUSTIFIED}
+    )
+    assert response.status_code == 200
+    assert "andere privacyfunctionaris" in response.content.decode()
+    assert not hasattr(EmergencyAccess.objects.get(pk=grant.pk), "review")
+
+
+def test_privacy_officer_notification_is_in_dutch_whatever_the_doctor_reads(
+    hap, make_actor, django_capture_on_commit_callbacks
+):
+    """The notification title is stored once for the officers, in the network's language."""
+    from palliare.notifications.models import Notification
+
+    make_actor(RoleCode.PRIVACY_OFFICER)
+    patient = PatientFactory()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.start_emergency_access(
+            hap,
+            patient,
+            reason_code=EmergencyReason.UNABLE_TO_CONSENT,
+            reason="Bewusteloos aangetroffen, familie onbereikbaar.",
+        )
+    titles = set(
+        Notification.objects.filter(kind="acute.emergency_access").values_list("title", flat=True)
+    )
+    assert titles == {"Noodtoegang gebruikt: te beoordelen"}
 
 
 def test_opening_an_emergency_access_to_review_it_is_logged(make_actor, client_for):
@@ -421,7 +536,7 @@ def test_summary_reads_patient_consent_and_plan_in_one_query(hap, shared_patient
     from palliare.patients.factories import CareTeamMemberFactory
 
     client = client_for(hap)
-    url = reverse("acute:summary", args=[shared_patient.pk])
+    url = found_url(client, shared_patient)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
@@ -439,3 +554,23 @@ def test_summary_reads_patient_consent_and_plan_in_one_query(hap, shared_patient
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+def test_notified_user_without_shared_plan_sees_nothing_about_the_patient(
+    hap, unshared_patient, client_for
+):
+    """Consent withdrawn after the notification: "no shared plan", and since the user did not
+    search for the patient, not even the name."""
+    from palliare.notifications.models import Notification
+
+    url = reverse("acute:summary", args=[unshared_patient.pk]) + "?via=notification"
+    Notification.objects.create(
+        recipient=hap.user, kind="careplans.version.7", url=url, patient_id=unshared_patient.pk
+    )
+    page = client_for(hap).get(url).content.decode()
+    assert 'data-testid="no-shared-plan"' in page and "Openen met noodtoegang" in page
+    assert "?via=notification" in page  # the emergency form keeps the route
+    for what, value in _identity(unshared_patient).items():
+        assert value not in page, what
+    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
+    assert event.details == {"via": "notification", "identity_shown": False}

@@ -217,7 +217,7 @@ def test_notifications_reach_team_and_regional_acute_care_only_with_consent(
         assert note.patient_id == patient.pk
     acute_note = Notification.objects.get(recipient=hap_doctor.user)
     assert acute_note.title == "Gedeeld zorgplan gewijzigd: versie 2"
-    assert acute_note.url == reverse("acute:summary", args=[patient.pk])
+    assert acute_note.url == reverse("acute:summary", args=[patient.pk]) + "?via=notification"
 
 
 def test_merge_takes_only_what_the_editor_changed():
