@@ -574,3 +574,36 @@ def test_notified_user_without_shared_plan_sees_nothing_about_the_patient(
         assert value not in page, what
     event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
     assert event.details == {"via": "notification", "identity_shown": False}
+
+
+def test_access_report_pdf_names_the_patient_exactly_on_every_page(make_actor, client_for):
+    """The running header used to carry the name through a JavaScript escape inside a CSS
+    string: "Hart-de Vriés" printed as "Hartu002Dde Vriés"."""
+    from pypdf import PdfReader
+
+    patient = CarePlanFactory(
+        patient__given_name="Anna", patient__family_name="'t Hart-de Vriés"
+    ).patient
+    nurse = make_actor(RoleCode.DISTRICT_NURSE)
+    for _ in range(60):  # enough rows for more than one landscape page
+        audit_record_read(nurse, patient.pk)
+    client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
+    pdf = client.get(reverse("acute:access_report", args=[patient.pk]) + "?format=pdf").content
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Inzageverslag — {patient.full_name}" in text, number
+        assert f"pagina {number} van {len(pages)}" in text, number
+
+
+def audit_record_read(actor, patient_id: int) -> None:
+    from palliare.audit import services as audit
+    from palliare.audit.constants import AuditAction, AuditPurpose
+
+    audit.record(
+        "patients.patient_read",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=patient_id,
+        purpose=AuditPurpose.TREATMENT,
+    )
