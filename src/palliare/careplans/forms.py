@@ -36,8 +36,12 @@ from .constants import (
     Treatment,
     TreatmentDecision,
 )
+from .services import UNKNOWN_BASE_VERSION
 
 BLANK = [("", "—")]
+
+#: The largest version number every database holds (PositiveIntegerField: integer on PostgreSQL).
+MAX_VERSION_NUMBER = 2**31 - 1
 
 
 def _radio(choices: Any, label: Any, **kwargs: Any) -> forms.ChoiceField:
@@ -61,7 +65,16 @@ L = plan_content.LABELS
 class PlanForm(forms.Form):
     """The single-valued parts of the plan, in the order of the ACP conversation."""
 
-    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    #: The version the editor started from (optimistic locking). Hidden, so any error means the
+    #: form was tampered with: one clear message instead of Django's number errors.
+    based_on = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        max_value=MAX_VERSION_NUMBER,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), UNKNOWN_BASE_VERSION
+        ),
+    )
     draft = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     capacity__value = _radio(AcpYesNoUnknown.choices, L["capacity.value"])

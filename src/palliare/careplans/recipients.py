@@ -24,10 +24,11 @@ ACUTE_CARE_TYPES = (
 
 def care_team(patient: Patient) -> list[User]:
     """The care team's users who may read the plan: everyone in the GP practice's part of the
-    team, the other organisations only while consent to share with the care team is active."""
+    team, the other organisations only while consent to share with the care team is active;
+    named members only while they work at their organisation in a role that may read plans."""
     users = practice_users(patient.gp_practice_id, Permission.VIEW_CARE_PLAN)
     if patient_services.has_active_consent(patient, ConsentScope.CARE_TEAM):
-        users += care_team_users(patient)
+        users += care_team_users(patient, Permission.VIEW_CARE_PLAN)
     return users
 
 

@@ -23,6 +23,14 @@ from . import content as plan_content
 from .constants import DraftStatus, Treatment
 from .models import CarePlan, CarePlanDraft, CarePlanVersion
 
+#: ``based_on`` names no saved version of the patient's plan: a form that was tampered with (or a
+#: client that made the number up). Bad input, refused before anything is written; a genuinely
+#: stale number (lower than the current one) is a :class:`PlanConflict` instead.
+UNKNOWN_BASE_VERSION = _(
+    "This form does not belong to a saved version of the care plan. Open the care plan again "
+    "to change its current version; nothing was saved."
+)
+
 
 class PlanConflict(Exception):
     """Someone saved a newer version after this editor opened the plan. The editor's content is
@@ -72,7 +80,9 @@ def save_plan(
 
     ``based_on`` is the version number the editor started from (0 for a new plan). When another
     version was saved in between, the content is stored as a :class:`CarePlanDraft` and
-    :class:`PlanConflict` is raised; nothing is overwritten. When nothing changed, the current
+    :class:`PlanConflict` is raised; nothing is overwritten. A ``based_on`` that names no saved
+    version (negative, beyond the current number, or not 0 while the patient has no plan) is
+    refused with a ValidationError and nothing is stored. When nothing changed, the current
     version is returned and no version is added. ``draft`` marks a re-applied draft as taken up.
     """
     _ensure_can_edit(actor, patient)
@@ -99,8 +109,12 @@ def _save_version(
     note: str,
     draft: CarePlanDraft | None,
 ) -> CarePlanVersion:
+    if based_on < 0:
+        raise ValidationError(UNKNOWN_BASE_VERSION, code="unknown_base_version")
     plan = CarePlan.objects.filter(patient=patient).first()
     if plan is None:
+        if based_on != 0:
+            raise ValidationError(UNKNOWN_BASE_VERSION, code="unknown_base_version")
         try:
             with transaction.atomic():
                 plan = CarePlan.objects.create(patient=patient)
@@ -112,7 +126,12 @@ def _save_version(
         .get(pk=plan.pk)
     )
     previous = plan.current_version
-    if plan.current_number != based_on:
+    if based_on > plan.current_number:
+        raise ValidationError(UNKNOWN_BASE_VERSION, code="unknown_base_version")
+    if based_on < plan.current_number:
+        # A newer version was committed, so the plan row is committed too: the draft may point
+        # at it once this transaction has rolled back. (A plan created just now has number 0,
+        # and only ``based_on`` 0 gets this far for it.)
         raise _Stale(plan.pk, plan.current_number, previous)
     before = previous.content if previous is not None else plan_content.empty()
     changed = plan_content.changed_keys(before, content)

@@ -1,25 +1,56 @@
-"""Start-page section of the care plan: plans due for review in my GP practice. The section
-names patients, so showing it is logged as a list view (NEN 7513)."""
+"""Start-page section of the care plan: plans due for review, on the lead practitioner's
+worklist. The section names patients, so showing it is logged as a list view (NEN 7513)."""
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.patients import access
+from palliare.patients.models import CareTeamMember
 from palliare.ui.worklist import Section, register
 
 from .models import CarePlan
 
 
+def _led_by(actor: Actor, organization_id: int) -> Q:
+    """The plans whose patient the actor leads: the patient's current care team has a lead
+    practitioner row for the actor's organisation that names the actor's professional record,
+    or names nobody (the organisation leads, as marking makes it). For a patient whose current
+    care team has no lead practitioner at all, the patient's GP practice stands in."""
+    leads = CareTeamMember.objects.current().filter(is_lead_practitioner=True)
+    named = Q(professional__isnull=True)
+    if actor.membership is not None:
+        named |= Q(professional_id=actor.membership.professional_id)
+    mine = leads.filter(named, organization_id=organization_id).values("patient_id")
+    no_lead = ~Exists(leads.filter(patient_id=OuterRef("patient_id")))
+    return Q(patient_id__in=mine) | Q(no_lead, patient__gp_practice_id=organization_id)
+
+
 @register("careplans_review_due")
 def plans_due_for_review(actor: Actor) -> Section | None:
-    """For the lead practitioner's practice: plans whose review date has come (or is near)."""
+    """For the lead practitioner: plans whose review date has come (or is near).
+
+    Shown to the patient's current lead practitioner (``CareTeamMember.is_lead_practitioner``):
+    the named professional acting for the organisation they lead for (a medical specialist as
+    well as a GP), or everyone of that organisation with ``EDIT_CARE_PLAN`` when the lead row
+    names no professional. Only when the patient's care team has no current lead practitioner
+    does the patient's GP practice see the plan instead (fallback). Never a patient the actor
+    may not see (access policy). A fixed number of queries, however many plans are due.
+    """
     if not actor.has(Permission.EDIT_CARE_PLAN) or actor.organization_id is None:
         return None
-    due = CarePlan.objects.due_for_review().filter(patient__gp_practice_id=actor.organization_id)
+    visible = access.visible_ids(actor)
+    if visible is None:
+        return None
+    due = (
+        CarePlan.objects.due_for_review()
+        .filter(_led_by(actor, actor.organization_id))
+        .filter(patient_id__in=visible)
+    )
     items = list(due.select_related("patient").order_by("review_due_on")[:6])
     if not items:
         return None

@@ -1,5 +1,6 @@
 """Care-plan services: saving makes immutable numbered versions with author and date; a stale
-save (optimistic locking) keeps the editor's content as a draft and changes nothing else; the
+save (optimistic locking) keeps the editor's content as a draft and changes nothing else, while a
+``based_on`` that names no saved version (tampered form) is refused as bad input; the
 bad-input rules (limit without decision, representative without name, conversation in the
 future) hold for every writer; "what changed" is field by field; notifications reach the care
 team and, with consent, the acute-care organisations of the patient's region only."""
@@ -20,7 +21,7 @@ from palliare.careplans import content as plan_content
 from palliare.careplans import services
 from palliare.careplans.constants import ContactRole, Treatment, TreatmentDecision
 from palliare.careplans.factories import acp_content
-from palliare.careplans.models import CarePlan, CarePlanVersion
+from palliare.careplans.models import CarePlan, CarePlanDraft, CarePlanVersion
 from palliare.notifications.models import Notification
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import (
@@ -99,6 +100,28 @@ def test_stale_save_keeps_draft_and_overwrites_nothing(gp, make_actor, practice,
     draft.refresh_from_db()
     assert third.number == 3 and draft.status == "reapplied"
     assert third.content["goal"]["note"] == "POH's change"
+
+
+@pytest.mark.parametrize("based_on", [2, 2**31, 10**20, -1])
+def test_based_on_no_saved_version_is_refused_and_keeps_no_draft(gp, patient, based_on):
+    services.save_plan(gp, patient, content=acp_content(), based_on=0)
+    changed = acp_content()
+    changed["goal"]["note"] = "anders"
+    with pytest.raises(ValidationError) as caught:
+        services.save_plan(gp, patient, content=changed, based_on=based_on)
+    assert caught.value.messages == [str(services.UNKNOWN_BASE_VERSION)]
+    assert not CarePlanDraft.objects.exists()
+    plan = CarePlan.objects.get(patient=patient)
+    assert plan.current_number == 1 and plan.current_version.content["goal"]["note"] != "anders"
+
+
+@pytest.mark.parametrize("based_on", [1, 10**20])
+def test_based_on_a_version_when_there_is_no_plan_is_refused(gp, patient, based_on):
+    with pytest.raises(ValidationError) as caught:
+        services.save_plan(gp, patient, content=acp_content(), based_on=based_on)
+    assert caught.value.messages == [str(services.UNKNOWN_BASE_VERSION)]
+    assert not CarePlan.objects.exists()
+    assert not CarePlanDraft.objects.exists()
 
 
 def test_limit_without_decision_is_refused(gp, patient):

@@ -1,8 +1,9 @@
 """Care-plan pages: the GP records a plan through the form (a new version on each save), bad
-input is shown on the form with nothing lost, a concurrent save lands on the kept-draft page
-with both changes shown, earlier versions and "what changed" are readable, the printed PDF
-carries the limits and "versie N", the worklist and patient panel show plans due for review,
-and the list page's query count does not grow with the number of patients."""
+input is shown on the form with nothing lost (a tampered "based on" version too, never a 500),
+a concurrent save lands on the kept-draft page with both changes shown, earlier versions and
+"what changed" are readable, the printed PDF carries the limits and "versie N", the worklist
+and patient panel show plans due for review, and the list page's query count does not grow
+with the number of patients."""
 
 from __future__ import annotations
 
@@ -114,6 +115,35 @@ def test_concurrent_save_keeps_draft_and_shows_both(gp, make_actor, practice, pa
         reverse("careplans:edit", args=[patient.pk]) + f"?draft={draft.pk}"
     )
     assert "Change by the GP" in reapply.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("has_plan", "based_on"),
+    [
+        (True, "99999999999999999999"),  # beyond any database integer
+        (False, "99999999999999999999"),
+        (False, "1"),  # a version of a plan that does not exist
+        (True, "2"),  # a version not saved yet
+        (True, "-1"),
+        (True, "een"),
+    ],
+)
+def test_tampered_based_on_is_a_form_error(gp, patient, client_for, has_plan, based_on):
+    if has_plan:
+        CarePlanFactory(patient=patient)
+    client = client_for(gp)
+    client.raise_request_exception = False
+    data = form_data(acp_content(), 1 if has_plan else 0, **{"goal__note": "Mijn wijziging"})
+    data["based_on"] = based_on
+    response = client.post(reverse("careplans:edit", args=[patient.pk]), data)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "hoort niet bij een opgeslagen versie van het zorgplan" in text
+    assert "Mijn wijziging" in text  # the input is still on the form
+    assert not CarePlanDraft.objects.exists()
+    assert CarePlan.objects.filter(patient=patient).count() == (1 if has_plan else 0)
+    if has_plan:
+        assert CarePlan.objects.get(patient=patient).current_number == 1
 
 
 def test_print_pdf_has_limits_and_version(gp, patient, client_for):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,17 +73,38 @@ def practice_users(organization_id: int, permission: Permission | None = None) -
     ]
 
 
-def care_team_users(patient: Patient) -> list[User]:
+def care_team_users(
+    patient: Patient, permission: Permission = Permission.VIEW_PATIENT
+) -> list[User]:
     """The users of the named professionals in the patient's current care team who may see the
     patient: those of the GP practice always, the other organisations' only while the patient's
-    consent to share with the care team is active (the access policy's rule)."""
+    consent to share with the care team is active (the access policy's rule).
+
+    A member counts only while their account and professional record are active and they work
+    at the member's organisation today (a current membership there, the organisation active)
+    in a role holding ``VIEW_PATIENT`` and ``permission`` (for example ``VIEW_CARE_PLAN`` when
+    the news is a new version of the plan). Former members (ended rows) never count."""
     from ..constants import ConsentScope
     from ..models import CareTeamMember
     from .consent import has_active_consent
 
+    works_there = Membership.objects.current().filter(
+        professional_id=OuterRef("professional_id"),
+        organization_id=OuterRef("organization_id"),
+        organization__is_active=True,
+    )
+    for needed in dict.fromkeys((Permission.VIEW_PATIENT, permission)):
+        # One join per permission: the role must hold each of them.
+        works_there = works_there.filter(role__permissions__permission=needed.value)
     members = (
         CareTeamMember.objects.current()
-        .filter(patient=patient, professional__user__isnull=False)
+        .filter(
+            Exists(works_there),
+            patient=patient,
+            professional__is_active=True,
+            professional__user__isnull=False,
+            professional__user__is_active=True,
+        )
         .select_related("professional__user")
     )
     if not has_active_consent(patient, ConsentScope.CARE_TEAM):
