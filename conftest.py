@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from palliare.accounts.actors import Actor, actor_for
 from palliare.accounts.factories import role
@@ -16,7 +18,10 @@ from palliare.accounts.models import User
 from palliare.accounts.permissions import RoleCode
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import MembershipFactory, OrganizationFactory
-from palliare.organizations.models import Organization
+from palliare.organizations.models import Membership, Organization
+from palliare.patients.constants import CareTeamRole, ConsentScope
+from palliare.patients.factories import CareTeamMemberFactory, ConsentFactory, PatientFactory
+from palliare.patients.models import Patient
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test
 # body are still synchronous and safe there.
@@ -71,6 +76,32 @@ def make_actor(db: Any) -> Callable[..., Actor]:
 def practice(db: Any) -> Organization:
     """A GP practice."""
     return OrganizationFactory(type=OrganizationType.GP_PRACTICE)
+
+
+@pytest.fixture
+def care_team_patient(practice: Organization) -> Patient:
+    """A marked patient of ``practice`` who consents to share with the care team."""
+    patient = PatientFactory(gp_practice=practice, marked=True)
+    ConsentFactory(patient=patient, scope=ConsentScope.CARE_TEAM)
+    return patient
+
+
+@pytest.fixture
+def care_team_nurse(care_team_patient: Patient) -> Membership:
+    """A district nurse named in ``care_team_patient``'s care team, working at the member
+    organisation (her membership there is returned)."""
+    membership = MembershipFactory(
+        organization=OrganizationFactory(type=OrganizationType.DISTRICT_NURSING),
+        role=role(RoleCode.DISTRICT_NURSE),
+        valid_from=timezone.localdate() - dt.timedelta(days=100),
+    )
+    CareTeamMemberFactory(
+        patient=care_team_patient,
+        organization=membership.organization,
+        professional=membership.professional,
+        role=CareTeamRole.DISTRICT_NURSE,
+    )
+    return membership
 
 
 @pytest.fixture

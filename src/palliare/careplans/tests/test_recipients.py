@@ -9,53 +9,27 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from palliare.accounts.factories import role
 from palliare.accounts.models import RolePermission
-from palliare.accounts.permissions import Permission, RoleCode
+from palliare.accounts.permissions import Permission
 from palliare.careplans import recipients
-from palliare.organizations.constants import OrganizationType
-from palliare.organizations.factories import MembershipFactory, OrganizationFactory
-from palliare.patients.constants import CareTeamRole, ConsentScope
-from palliare.patients.factories import CareTeamMemberFactory, ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def patient(practice):
-    patient = PatientFactory(gp_practice=practice, marked=True)
-    ConsentFactory(patient=patient, scope=ConsentScope.CARE_TEAM)
-    return patient
+def test_care_team_member_who_may_read_plans_is_told(care_team_patient, care_team_nurse):
+    assert care_team_nurse.professional.user in recipients.care_team(care_team_patient)
 
 
-@pytest.fixture
-def nurse(patient):
-    membership = MembershipFactory(
-        organization=OrganizationFactory(type=OrganizationType.DISTRICT_NURSING),
-        role=role(RoleCode.DISTRICT_NURSE),
-        valid_from=timezone.localdate() - dt.timedelta(days=100),
-    )
-    CareTeamMemberFactory(
-        patient=patient,
-        organization=membership.organization,
-        professional=membership.professional,
-        role=CareTeamRole.DISTRICT_NURSE,
-    )
-    return membership
-
-
-def test_care_team_member_who_may_read_plans_is_told(patient, nurse):
-    assert nurse.professional.user in recipients.care_team(patient)
-
-
-def test_care_team_member_whose_role_may_not_read_plans_is_not_told(patient, nurse):
+def test_care_team_member_whose_role_may_not_read_plans_is_not_told(
+    care_team_patient, care_team_nurse
+):
     RolePermission.objects.filter(
-        role=nurse.role, permission=Permission.VIEW_CARE_PLAN.value
+        role=care_team_nurse.role, permission=Permission.VIEW_CARE_PLAN.value
     ).delete()
-    assert nurse.professional.user not in recipients.care_team(patient)
+    assert care_team_nurse.professional.user not in recipients.care_team(care_team_patient)
 
 
-def test_care_team_member_whose_membership_ended_is_not_told(patient, nurse):
-    nurse.valid_until = timezone.localdate() - dt.timedelta(days=1)
-    nurse.save(update_fields=["valid_until"])
-    assert nurse.professional.user not in recipients.care_team(patient)
+def test_care_team_member_whose_membership_ended_is_not_told(care_team_patient, care_team_nurse):
+    care_team_nurse.valid_until = timezone.localdate() - dt.timedelta(days=1)
+    care_team_nurse.save(update_fields=["valid_until"])
+    assert care_team_nurse.professional.user not in recipients.care_team(care_team_patient)
