@@ -3,6 +3,7 @@ department, ambulance and dispatch; the privacy officer's review queue and acces
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +24,7 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.careplans import services as careplan_services
-from palliare.careplans.constants import VERSION_KIND_PREFIX
+from palliare.careplans.constants import ACUTE_VERSION_KIND_PREFIX
 from palliare.careplans.display import present
 from palliare.notifications import services as notification_services
 from palliare.patients import services as patient_services
@@ -45,12 +46,18 @@ FOUND_MAX_AGE_SECONDS = 12 * 3600
 VIA_SEARCH, VIA_QR, VIA_NOTIFICATION = "search", "qr", "notification"
 IDENTIFYING_ROUTES = (VIA_SEARCH, VIA_QR)
 
+#: How long a notification about a new plan version opens the patient for its recipient.
+NOTIFICATION_ROUTE_DAYS = 14
+
 #: Patient ids beyond this cannot exist (a 64-bit key): such an address answers 404.
 MAX_ID = 2**63 - 1
 
 
 def _found_salt(request: PalliareRequest) -> str:
-    return f"{FOUND_SALT}:{request.session.session_key or ''}"
+    """Bound to the session and the membership the user works under: after a switch to another
+    organisation the user searches again, so the search and the opening are logged alike."""
+    membership = request.actor.membership
+    return f"{FOUND_SALT}:{request.session.session_key or ''}:{membership.pk if membership else ''}"
 
 
 def _found_token(request: PalliareRequest, patient_id: int, via: str) -> str:
@@ -58,7 +65,8 @@ def _found_token(request: PalliareRequest, patient_id: int, via: str) -> str:
     copy's QR code.
 
     It travels in the redirect URL instead of the session, so a search writes nothing but its
-    log row. It is bound to the session key: copied into another session it means nothing."""
+    log row. It is bound to the session key and the membership: copied into another session,
+    or used after switching organisation, it means nothing."""
     return signing.dumps([patient_id, via], salt=_found_salt(request), compress=False)
 
 
@@ -71,9 +79,11 @@ def _route(request: PalliareRequest, patient_id: int) -> str | None:
     """How this session reached the patient, or None for a typed or copied address.
 
     Acute roles have no care relationship: they may open a patient they searched for (by BSN,
-    or name and date of birth), whose printed plan they scanned, or about whose plan they were
-    notified, but never walk the register by record number. The route comes from the server
-    (a signed token, or the user's own notification), never from a parameter the user sets."""
+    or name and date of birth), whose printed plan they scanned, or about whose plan their
+    organisation was notified in the last ``NOTIFICATION_ROUTE_DAYS`` days (the notification sent
+    to this user for acute care), but never walk the register by record number. The route comes
+    from the server (a signed token, or the user's own notification), never from a parameter the
+    user sets."""
     token = request.GET.get("found", "")
     if token and request.session.session_key:
         try:
@@ -87,7 +97,10 @@ def _route(request: PalliareRequest, patient_id: int) -> str | None:
         ):
             return str(found[1])
     if request.GET.get("via") == VIA_NOTIFICATION and notification_services.was_notified(
-        request.actor, patient_id, kind_prefix=VERSION_KIND_PREFIX
+        request.actor,
+        patient_id,
+        kind_prefix=ACUTE_VERSION_KIND_PREFIX,
+        since=timezone.now() - dt.timedelta(days=NOTIFICATION_ROUTE_DAYS),
     ):
         return VIA_NOTIFICATION
     return None
@@ -104,18 +117,46 @@ def _refuse(request: PalliareRequest, pk: int, *, opening: str) -> HttpResponse:
     """A summary or emergency access asked for by address alone: nothing about the patient is
     read or shown; the attempt is logged (the privacy officer sees walks through the register)
     and the user is sent to the search."""
+    expired = _token_expired(request)
     audit.record(
         "acute.open_refused",
         actor=request.actor,
         action=AuditAction.READ,
         patient_id=pk,
         outcome=AuditOutcome.DENIED,
-        details={"opening": opening},
+        details={"opening": opening} | ({"token": "expired"} if expired else {}),
     )
-    messages.info(
-        request, _("Find the patient through the search: by BSN, or by name and date of birth.")
-    )
+    if expired:
+        messages.warning(
+            request,
+            _(
+                "Your search has expired (after %(hours)s hours). Search for the patient "
+                "again; nothing was opened."
+            )
+            % {"hours": FOUND_MAX_AGE_SECONDS // 3600},
+        )
+    else:
+        messages.info(
+            request,
+            _("Find the patient through the search: by BSN, or by name and date of birth."),
+        )
     return redirect("acute:search")
+
+
+def _token_expired(request: PalliareRequest) -> bool:
+    """Whether the request carries this session's found token, too old to count. Only the
+    refusal asks: its message and log say so (a token of another session or membership, or a
+    forged one, is refused like an address alone)."""
+    token = request.GET.get("found", "")
+    if not token:
+        return False
+    try:
+        signing.loads(token, salt=_found_salt(request), max_age=FOUND_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        return True
+    except signing.BadSignature:
+        return False
+    return False
 
 
 @never_cache

@@ -183,6 +183,9 @@ class DraftStatus(models.TextChoices):
 REVIEW_DUE_WITHIN_DAYS = 14
 
 
-#: Notifications about a new plan version are of kind ``careplans.version.<version id>``; the
-#: acute view opens a patient from such a notification for its recipient.
+#: Notifications about a new plan version: the care team's are of kind
+#: ``careplans.version.<version id>``, the acute-care organisations' of kind
+#: ``careplans.acute_version.<version id>``. The acute view opens a patient from a recent
+#: notification of the second kind for its recipient (never from the care team's).
 VERSION_KIND_PREFIX = "careplans.version."
+ACUTE_VERSION_KIND_PREFIX = "careplans.acute_version."

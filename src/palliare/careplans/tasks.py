@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import recipients
-from .constants import VERSION_KIND_PREFIX
+from .constants import ACUTE_VERSION_KIND_PREFIX, VERSION_KIND_PREFIX
 from .models import CarePlanVersion
 
 
@@ -32,7 +32,8 @@ def notify_new_version(version_id: int) -> int:
         return 0
     patient = version.plan.patient
     kind = f"{VERSION_KIND_PREFIX}{version.pk}"
-    if Notification.objects.filter(kind=kind).exists():
+    acute_kind = f"{ACUTE_VERSION_KIND_PREFIX}{version.pk}"
+    if Notification.objects.filter(kind__in=[kind, acute_kind]).exists():
         return 0
     # Titles name no patient: a notification outlives the recipient's access (consent withdrawn,
     # care team left). The link leads through the access policy (careplans) or the acute path.
@@ -51,7 +52,7 @@ def notify_new_version(version_id: int) -> int:
         )
         acute = notify(
             recipients.acute_care(patient),
-            kind=kind,
+            kind=acute_kind,
             title=acute_title,
             url=reverse("acute:summary", args=[patient.pk]) + "?via=notification",
             patient_id=patient.pk,

@@ -3,7 +3,7 @@ worklist. The section names patients, so showing it is logged as a list view (NE
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,17 +17,18 @@ from .models import CarePlan
 
 
 def _led_by(actor: Actor, organization_id: int) -> Q:
-    """The plans whose patient the actor leads: the patient's current care team has a lead
-    practitioner row for the actor's organisation that names the actor's professional record,
-    or names nobody (the organisation leads, as marking makes it). For a patient whose current
-    care team has no lead practitioner at all, the patient's GP practice stands in."""
+    """The plans the actor's worklist holds: those whose patient the actor leads (the patient's
+    current care team has a lead practitioner row for the actor's organisation that names the
+    actor's professional record, or names nobody, as marking makes it), and always those of the
+    GP practice's own patients. The practice never loses a due plan: a lead who cannot act on it
+    (no consent to share with the care team, left the organisation) would otherwise leave it on
+    nobody's list."""
     leads = CareTeamMember.objects.current().filter(is_lead_practitioner=True)
     named = Q(professional__isnull=True)
     if actor.membership is not None:
         named |= Q(professional_id=actor.membership.professional_id)
     mine = leads.filter(named, organization_id=organization_id).values("patient_id")
-    no_lead = ~Exists(leads.filter(patient_id=OuterRef("patient_id")))
-    return Q(patient_id__in=mine) | Q(no_lead, patient__gp_practice_id=organization_id)
+    return Q(patient_id__in=mine) | Q(patient__gp_practice_id=organization_id)
 
 
 @register("careplans_review_due")
@@ -37,9 +38,8 @@ def plans_due_for_review(actor: Actor) -> Section | None:
     Shown to the patient's current lead practitioner (``CareTeamMember.is_lead_practitioner``):
     the named professional acting for the organisation they lead for (a medical specialist as
     well as a GP), or everyone of that organisation with ``EDIT_CARE_PLAN`` when the lead row
-    names no professional. Only when the patient's care team has no current lead practitioner
-    does the patient's GP practice see the plan instead (fallback). Never a patient the actor
-    may not see (access policy). A fixed number of queries, however many plans are due.
+    names no professional; and to the patient's GP practice in every case. Never a patient the
+    actor may not see (access policy). A fixed number of queries, however many plans are due.
     """
     if not actor.has(Permission.EDIT_CARE_PLAN) or actor.organization_id is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -45,13 +46,16 @@ def notify(
     return created
 
 
-def was_notified(actor: Actor, patient_id: int, *, kind_prefix: str) -> bool:
-    """Whether the actor (as a user) was notified about this patient by a notification whose
-    kind starts with ``kind_prefix``."""
+def was_notified(actor: Actor, patient_id: int, *, kind_prefix: str, since: dt.datetime) -> bool:
+    """Whether the actor (as a user) was notified about this patient, since ``since``, by a
+    notification whose kind starts with ``kind_prefix``."""
     if actor.user is None:
         return False
     return Notification.objects.filter(
-        recipient=actor.user, patient_id=patient_id, kind__startswith=kind_prefix
+        recipient=actor.user,
+        patient_id=patient_id,
+        kind__startswith=kind_prefix,
+        created_at__gte=since,
     ).exists()
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from palliare.accounts.permissions import RoleCode
 from palliare.acute import access, services
@@ -336,7 +336,7 @@ def test_notified_user_opens_from_the_notification(hap, shared_patient, client_f
 
     url = reverse("acute:summary", args=[shared_patient.pk]) + "?via=notification"
     Notification.objects.create(
-        recipient=hap.user, kind="careplans.version.1", url=url, patient_id=shared_patient.pk
+        recipient=hap.user, kind="careplans.acute_version.1", url=url, patient_id=shared_patient.pk
     )
     page = client_for(hap).get(url).content.decode()
     assert "Reanimatie" in page
@@ -565,7 +565,10 @@ def test_notified_user_without_shared_plan_sees_nothing_about_the_patient(
 
     url = reverse("acute:summary", args=[unshared_patient.pk]) + "?via=notification"
     Notification.objects.create(
-        recipient=hap.user, kind="careplans.version.7", url=url, patient_id=unshared_patient.pk
+        recipient=hap.user,
+        kind="careplans.acute_version.7",
+        url=url,
+        patient_id=unshared_patient.pk,
     )
     page = client_for(hap).get(url).content.decode()
     assert 'data-testid="no-shared-plan"' in page and "Openen met noodtoegang" in page
@@ -607,3 +610,76 @@ def audit_record_read(actor, patient_id: int) -> None:
         patient_id=patient_id,
         purpose=AuditPurpose.TREATMENT,
     )
+
+
+@pytest.mark.parametrize(
+    "case", ["care team's notification", "another user's", "older than 14 days"]
+)
+def test_notification_route_needs_a_recent_acute_notification_to_this_user(
+    hap, shared_patient, make_actor, client_for, case
+):
+    """Only the acute-care notification sent to this user in the last 14 days opens the
+    patient: not the care team's (same plan version, other kind), not a colleague's."""
+    from palliare.notifications.models import Notification
+
+    url = reverse("acute:summary", args=[shared_patient.pk]) + "?via=notification"
+    note = {"kind": "careplans.acute_version.3", "recipient": hap.user, "url": url}
+    if case == "care team's notification":
+        note["kind"] = "careplans.version.3"
+    elif case == "another user's":
+        note["recipient"] = make_actor(RoleCode.OUT_OF_HOURS_GP).user
+    else:
+        note["created_at"] = timezone.now() - dt.timedelta(days=15)
+    Notification.objects.create(patient_id=shared_patient.pk, **note)
+    response = client_for(hap).get(url)
+    assert response.status_code == 302 and response["Location"] == reverse("acute:search")
+    assert not AuditEvent.objects.filter(event_type="acute.summary_read").exists()
+
+
+def test_expired_search_on_emergency_form_says_so(hap, unshared_patient, client_for, monkeypatch):
+    """The emergency form submitted more than 12 hours after the search: nothing opens, the
+    user is told the search expired (not "search first"), and the log says why."""
+    import time
+
+    from django.core import signing
+
+    class ThirteenHoursAgo:
+        @staticmethod
+        def time() -> float:
+            return time.time() - 13 * 3600
+
+    client = client_for(hap)
+    with monkeypatch.context() as past:
+        past.setattr(signing, "time", ThirteenHoursAgo)  # the search's token is signed then
+        url = found_url(client, unshared_patient).replace("/?found=", "/emergency/?found=")
+    response = client.post(
+        url,
+        {
+            "reason_code": EmergencyReason.UNABLE_TO_CONSENT,
+            "reason": "Bewusteloos aangetroffen, familie onbereikbaar.",
+            "understood": "on",
+        },
+        follow=True,
+    )
+    assert not EmergencyAccess.objects.exists()
+    assert "Uw zoekopdracht is verlopen" in response.content.decode()
+    event = AuditEvent.objects.get(event_type="acute.open_refused")
+    assert event.details == {"opening": "emergency", "token": "expired"}
+
+
+def test_found_token_does_not_survive_a_switch_of_organisation(hap, shared_patient, client_for):
+    """Searched under one organisation, opened under another: the opening would be logged for
+    an organisation that never searched. After a switch, the user searches again."""
+    from palliare.accounts.factories import role
+    from palliare.organizations.factories import MembershipFactory
+
+    other = MembershipFactory(
+        professional=hap.membership.professional,
+        organization=OrganizationFactory(type=OrganizationType.HOSPITAL),
+        role=role(RoleCode.EMERGENCY_PHYSICIAN),
+    )
+    client = client_for(hap)
+    url = found_url(client, shared_patient)
+    client.post(reverse("accounts:switch_membership"), {"membership": other.pk})
+    assert client.get(url)["Location"] == reverse("acute:search")
+    assert not AuditEvent.objects.filter(event_type="acute.summary_read").exists()

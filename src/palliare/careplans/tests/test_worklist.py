@@ -1,7 +1,7 @@
 """The start-page section "care plans due for review" belongs to the patient's lead practitioner:
 the named professional in the organisation they lead for (a medical specialist too), everyone of
-the lead organisation when nobody is named, and the GP practice only for patients whose care
-team has no lead practitioner. It never names a patient the actor may not see, and its query
+the lead organisation when nobody is named, and always the patient's GP practice, so that a due
+plan is never on nobody's list. It never names a patient the actor may not see, and its query
 count does not grow with the number of plans."""
 
 from __future__ import annotations
@@ -59,19 +59,27 @@ def test_specialist_who_is_lead_practitioner_sees_the_due_plan(practice, special
     assert _shown(specialist) == [plan.patient_id]
 
 
-def test_gp_practice_does_not_see_a_plan_led_by_a_specialist(practice, gp, specialist):
+def test_gp_practice_keeps_its_patients_plan_led_by_a_specialist(practice, gp, specialist):
     plan = _due_plan(practice)
     _lead(plan, specialist, role=CareTeamRole.MEDICAL_SPECIALIST)
     ConsentFactory(patient=plan.patient, scope=ConsentScope.CARE_TEAM)
-    assert _shown(gp) == []
-
-
-def test_another_gp_of_the_practice_does_not_see_a_plan_led_by_a_named_gp(practice, gp, make_actor):
-    colleague = make_actor(RoleCode.GP, organization=practice)
-    plan = _due_plan(practice)
-    _lead(plan, gp)
     assert _shown(gp) == [plan.patient_id]
-    assert _shown(colleague) == []
+    other_practice_gp_plan = _due_plan(OrganizationFactory(type=OrganizationType.GP_PRACTICE))
+    assert other_practice_gp_plan.patient_id not in _shown(gp)
+
+
+def test_lead_gp_elsewhere_sees_it_and_so_does_the_patients_practice(practice, gp, make_actor):
+    """A GP of another practice (a locum practice, say) leads: it is on both worklists."""
+    elsewhere = make_actor(
+        RoleCode.GP, organization=OrganizationFactory(type=OrganizationType.GP_PRACTICE)
+    )
+    plan = _due_plan(practice)
+    _lead(plan, elsewhere)
+    ConsentFactory(patient=plan.patient, scope=ConsentScope.CARE_TEAM)
+    assert _shown(elsewhere) == [plan.patient_id]
+    assert _shown(gp) == [plan.patient_id]
+    colleague = make_actor(RoleCode.GP, organization=elsewhere.organization)
+    assert _shown(colleague) == []  # named lead: not the whole other practice
 
 
 def test_everyone_of_the_lead_organisation_sees_it_when_nobody_is_named(practice, gp, make_actor):
@@ -92,10 +100,11 @@ def test_without_a_lead_practitioner_the_gp_practice_sees_the_due_plan(practice,
     assert _shown(gp) == [plan.patient_id]
 
 
-def test_lead_practitioner_does_not_see_a_patient_they_may_not_see(practice, specialist):
+def test_lead_practitioner_does_not_see_a_patient_they_may_not_see(practice, gp, specialist):
     plan = _due_plan(practice)
     _lead(plan, specialist, role=CareTeamRole.MEDICAL_SPECIALIST)  # no consent to share
     assert plans_due_for_review(specialist) is None
+    assert _shown(gp) == [plan.patient_id]  # the plan is not on nobody's list
 
 
 def test_query_count_does_not_grow_with_the_number_of_plans(practice, gp, specialist):
