@@ -32,6 +32,13 @@ from palliare.patients.factories import ConsentFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
+#: A complete emergency-access form: a reason code, a sentence and the confirmation.
+EMERGENCY_FORM = {
+    "reason_code": EmergencyReason.UNABLE_TO_CONSENT,
+    "reason": "Bewusteloos aangetroffen, familie onbereikbaar.",
+    "understood": "on",
+}
+
 
 @pytest.fixture
 def hap(make_actor):
@@ -106,11 +113,7 @@ def test_without_consent_no_shared_plan_then_emergency_access(hap, client_for):
     assert response.status_code == 200 and not EmergencyAccess.objects.exists()
     response = client.post(
         emergency,
-        {
-            "reason_code": EmergencyReason.UNABLE_TO_CONSENT,
-            "reason": "Bewusteloos aangetroffen, familie onbereikbaar.",
-            "understood": "on",
-        },
+        EMERGENCY_FORM,
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -314,11 +317,7 @@ def test_emergency_access_by_address_alone_is_refused(hap, unshared_patient, cli
     url = reverse("acute:emergency", args=[unshared_patient.pk])
     response = client.post(
         url,
-        {
-            "reason_code": EmergencyReason.UNABLE_TO_CONSENT,
-            "reason": "Bewusteloos aangetroffen, familie onbereikbaar.",
-            "understood": "on",
-        },
+        EMERGENCY_FORM,
         follow=True,
     )
     assert not EmergencyAccess.objects.exists()
@@ -654,11 +653,7 @@ def test_expired_search_on_emergency_form_says_so(hap, unshared_patient, client_
         url = found_url(client, unshared_patient).replace("/?found=", "/emergency/?found=")
     response = client.post(
         url,
-        {
-            "reason_code": EmergencyReason.UNABLE_TO_CONSENT,
-            "reason": "Bewusteloos aangetroffen, familie onbereikbaar.",
-            "understood": "on",
-        },
+        EMERGENCY_FORM,
         follow=True,
     )
     assert not EmergencyAccess.objects.exists()
