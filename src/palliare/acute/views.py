@@ -4,6 +4,8 @@ department, ambulance and dispatch; the privacy officer's review queue and acces
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +31,7 @@ from palliare.careplans.display import present
 from palliare.notifications import services as notification_services
 from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
-from palliare.ui.forms import apply_errors
+from palliare.ui.forms import MAX_ID, apply_errors
 
 from . import access, report, services
 from .constants import EMERGENCY_ACCESS_HOURS, EmergencyReason, ReviewConclusion
@@ -49,8 +51,8 @@ IDENTIFYING_ROUTES = (VIA_SEARCH, VIA_QR)
 #: How long a notification about a new plan version opens the patient for its recipient.
 NOTIFICATION_ROUTE_DAYS = 14
 
-#: Patient ids beyond this cannot exist (a 64-bit key): such an address answers 404.
-MAX_ID = 2**63 - 1
+#: What the found token of a request is when it was this session's but is too old.
+EXPIRED = object()
 
 
 def _found_salt(request: PalliareRequest) -> str:
@@ -70,12 +72,29 @@ def _found_token(request: PalliareRequest, patient_id: int, via: str) -> str:
     return signing.dumps([patient_id, via], salt=_found_salt(request), compress=False)
 
 
+def _summary_url(patient_id: int, query: str) -> str:
+    return f"{reverse('acute:summary', args=[patient_id])}?{query}"
+
+
 def _found_url(request: PalliareRequest, patient_id: int, via: str) -> str:
-    url = reverse("acute:summary", args=[patient_id])
-    return f"{url}?{urlencode({'found': _found_token(request, patient_id, via)})}"
+    return _summary_url(patient_id, urlencode({"found": _found_token(request, patient_id, via)}))
 
 
-def _route(request: PalliareRequest, patient_id: int) -> str | None:
+def _load_found(request: PalliareRequest) -> object:
+    """The request's found token as signed (``[patient id, route]``), :data:`EXPIRED` when it
+    is this session's but too old, None when there is none or it is not this session's."""
+    token = request.GET.get("found", "")
+    if not token or not request.session.session_key:
+        return None
+    try:
+        return signing.loads(token, salt=_found_salt(request), max_age=FOUND_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        return EXPIRED
+    except signing.BadSignature:
+        return None
+
+
+def _route(request: PalliareRequest, patient_id: int, found: object) -> str | None:
     """How this session reached the patient, or None for a typed or copied address.
 
     Acute roles have no care relationship: they may open a patient they searched for (by BSN,
@@ -83,19 +102,13 @@ def _route(request: PalliareRequest, patient_id: int) -> str | None:
     organisation was notified in the last ``NOTIFICATION_ROUTE_DAYS`` days (the notification sent
     to this user for acute care), but never walk the register by record number. The route comes
     from the server (a signed token, or the user's own notification), never from a parameter the
-    user sets."""
-    token = request.GET.get("found", "")
-    if token and request.session.session_key:
-        try:
-            found = signing.loads(token, salt=_found_salt(request), max_age=FOUND_MAX_AGE_SECONDS)
-        except signing.BadSignature:
-            found = None
-        if (
-            isinstance(found, list)
-            and found[:1] == [patient_id]
-            and found[1:] in ([VIA_SEARCH], [VIA_QR])
-        ):
-            return str(found[1])
+    user sets. ``found`` is the request's token (:func:`_load_found`)."""
+    if (
+        isinstance(found, list)
+        and found[:1] == [patient_id]
+        and found[1:] in ([VIA_SEARCH], [VIA_QR])
+    ):
+        return str(found[1])
     if request.GET.get("via") == VIA_NOTIFICATION and notification_services.was_notified(
         request.actor,
         patient_id,
@@ -113,11 +126,10 @@ def _route_query(request: PalliareRequest, via: str) -> str:
     return urlencode({"found": request.GET.get("found", "")})
 
 
-def _refuse(request: PalliareRequest, pk: int, *, opening: str) -> HttpResponse:
-    """A summary or emergency access asked for by address alone: nothing about the patient is
-    read or shown; the attempt is logged (the privacy officer sees walks through the register)
-    and the user is sent to the search."""
-    expired = _token_expired(request)
+def _refuse(request: PalliareRequest, pk: int, *, opening: str, expired: bool) -> HttpResponse:
+    """A summary or emergency access asked for by address alone (or with this session's
+    expired search): nothing about the patient is read or shown; the attempt is logged (the
+    privacy officer sees walks through the register) and the user is sent to the search."""
     audit.record(
         "acute.open_refused",
         actor=request.actor,
@@ -143,20 +155,29 @@ def _refuse(request: PalliareRequest, pk: int, *, opening: str) -> HttpResponse:
     return redirect("acute:search")
 
 
-def _token_expired(request: PalliareRequest) -> bool:
-    """Whether the request carries this session's found token, too old to count. Only the
-    refusal asks: its message and log say so (a token of another session or membership, or a
-    forged one, is refused like an address alone)."""
-    token = request.GET.get("found", "")
-    if not token:
-        return False
-    try:
-        signing.loads(token, salt=_found_salt(request), max_age=FOUND_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        return True
-    except signing.BadSignature:
-        return False
-    return False
+def _reached(
+    opening: str,
+) -> Callable[[Callable[[PalliareRequest, int, str], HttpResponse]], Callable[..., HttpResponse]]:
+    """For the acute path's views of one patient (summary, emergency access): an id that
+    cannot exist answers 404; a patient this session did not reach (:func:`_route`) is refused
+    before anything is read (:func:`_refuse`); otherwise the view runs with the route."""
+
+    def decorator(
+        view: Callable[[PalliareRequest, int, str], HttpResponse],
+    ) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapped(request: PalliareRequest, pk: int) -> HttpResponse:
+            if pk > MAX_ID:
+                raise Http404
+            found = _load_found(request)
+            via = _route(request, pk, found)
+            if via is None:
+                return _refuse(request, pk, opening=opening, expired=found is EXPIRED)
+            return view(request, pk, via)
+
+        return wrapped
+
+    return decorator
 
 
 @never_cache
@@ -240,13 +261,9 @@ def _open(
 
 @never_cache
 @require_permission(Permission.VIEW_ACUTE_SUMMARY)
-def summary(request: PalliareRequest, pk: int) -> HttpResponse:
+@_reached("summary")
+def summary(request: PalliareRequest, pk: int, via: str) -> HttpResponse:
     """One screen with what the doctor at 3 a.m. needs: the treatment limits first."""
-    if pk > MAX_ID:
-        raise Http404
-    via = _route(request, pk)
-    if via is None:
-        return _refuse(request, pk, opening="summary")
     return _open(request, pk, via=via)
 
 
@@ -263,16 +280,12 @@ def plan_code(request: PalliareRequest, identifier: str) -> HttpResponse:
 
 @never_cache
 @require_permission(Permission.VIEW_ACUTE_SUMMARY, Permission.EMERGENCY_ACCESS)
-def emergency(request: PalliareRequest, pk: int) -> HttpResponse:
+@_reached("emergency")
+def emergency(request: PalliareRequest, pk: int, via: str) -> HttpResponse:
     """Break the glass: a reason, then the summary for a limited time. Only for a patient
     this session reached through the search, the QR code or a notification (as the summary)."""
-    if pk > MAX_ID:
-        raise Http404
-    via = _route(request, pk)
-    if via is None:
-        return _refuse(request, pk, opening="emergency")
     if request.method != "POST":
-        return redirect(f"{reverse('acute:summary', args=[pk])}?{_route_query(request, via)}")
+        return redirect(_summary_url(pk, _route_query(request, via)))
     form = EmergencyAccessForm(request.POST)
     if form.is_valid():
         # Only the service's logged write reads the patient here; nothing about them is shown.
@@ -289,7 +302,7 @@ def emergency(request: PalliareRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return redirect(f"{reverse('acute:summary', args=[pk])}?{_route_query(request, via)}")
+            return redirect(_summary_url(pk, _route_query(request, via)))
     # The form again, with its errors: through the acute access path, so it is logged.
     return _open(request, pk, via=via, form=form)
 
