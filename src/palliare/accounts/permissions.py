@@ -53,6 +53,25 @@ class Permission(models.TextChoices):
     # Monitoring
     VIEW_REPORTS = "monitoring.view", _("View regional reports")
     DELIVER_FIGURES = "monitoring.deliver", _("Deliver KPI figures")
+    MANAGE_KPIS = "monitoring.manage", _("Maintain the KPI catalogue and data sets")
+    REVIEW_DELIVERIES = "monitoring.review", _("Accept or return organisations' deliveries")
+    SET_TARGETS = "monitoring.targets", _("Set KPI targets (steering group decision)")
+    ISSUE_REPORTS = "monitoring.issue", _("Issue the periodic regional report")
+    # Programme and network
+    VIEW_PROGRAMME = "programme.view", _("View the programme, governance and decisions")
+    MANAGE_PROGRAMME = "programme.manage", _("Maintain the programme, governance and budget")
+    RECORD_DECISIONS = "programme.decide", _("Record decisions of the steering group")
+    EDIT_OWN_WORK_PLAN = (
+        "programme.own_organisation",
+        _("Maintain one's own organisation's work plan, progress and self-evaluation"),
+    )
+    # Training, events and the newsletter
+    REGISTER_TRAINING = "training.register", _("Register for trainings")
+    MANAGE_TRAINING = "training.manage", _("Organise trainings and record attendance")
+    MANAGE_ENGAGEMENT = (
+        "engagement.manage",
+        _("Maintain public events, the newsletter and the network's public pages"),
+    )
 
 
 class RoleCode(models.TextChoices):
@@ -84,6 +103,7 @@ class RoleCode(models.TextChoices):
 P = Permission
 _CARE_TEAM_MEMBER = {
     P.VIEW_DIRECTORY,
+    P.REGISTER_TRAINING,
     P.VIEW_PATIENT,
     P.SEND_SIGNAL,
     P.VIEW_CARE_PLAN,
@@ -136,6 +156,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.UPDATE_FACILITY_CAPACITY,
         P.UPDATE_INTAKE_STATUS,
         P.RECEIVE_REFERRAL,
+        P.REGISTER_TRAINING,
     },
     RoleCode.NETWORK_COORDINATOR: {
         P.VIEW_DIRECTORY,
@@ -145,10 +166,37 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.MANAGE_ROTA,
         P.MANAGE_QUALITY,
         P.VIEW_REPORTS,
+        P.MANAGE_KPIS,
+        P.REVIEW_DELIVERIES,
+        P.ISSUE_REPORTS,
+        P.VIEW_PROGRAMME,
+        P.MANAGE_PROGRAMME,
+        P.MANAGE_TRAINING,
+        P.MANAGE_ENGAGEMENT,
     },
-    RoleCode.PROGRAMME_TEAM: {P.VIEW_DIRECTORY, P.VIEW_REPORTS},
-    RoleCode.BUSINESS_CONTROLLER: {P.VIEW_DIRECTORY, P.DELIVER_FIGURES},
-    RoleCode.STEERING_GROUP: {P.VIEW_DIRECTORY, P.VIEW_REPORTS},
+    RoleCode.PROGRAMME_TEAM: {
+        P.VIEW_DIRECTORY,
+        P.VIEW_REPORTS,
+        P.REVIEW_DELIVERIES,
+        P.ISSUE_REPORTS,
+        P.VIEW_PROGRAMME,
+        P.MANAGE_PROGRAMME,
+        P.MANAGE_TRAINING,
+        P.MANAGE_ENGAGEMENT,
+    },
+    RoleCode.BUSINESS_CONTROLLER: {
+        P.VIEW_DIRECTORY,
+        P.DELIVER_FIGURES,
+        P.VIEW_PROGRAMME,
+        P.EDIT_OWN_WORK_PLAN,
+    },
+    RoleCode.STEERING_GROUP: {
+        P.VIEW_DIRECTORY,
+        P.VIEW_REPORTS,
+        P.SET_TARGETS,
+        P.VIEW_PROGRAMME,
+        P.RECORD_DECISIONS,
+    },
     RoleCode.PRIVACY_OFFICER: {P.VIEW_DIRECTORY, P.VIEW_ACCESS_LOG, P.REVIEW_EMERGENCY_ACCESS},
 }
 
