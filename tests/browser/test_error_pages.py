@@ -51,7 +51,7 @@ def make_run_server(tmp_path: Path) -> Iterator[str]:
         if key not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "STATIC_ROOT", "DATA_DIR")
     }
     env |= {"DEMO_MODE": "true", "DATA_DIR": str(tmp_path)}
-    process = subprocess.Popen(  # noqa: S603 (our own manage.py)
+    process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=REPO,
         env=env,
