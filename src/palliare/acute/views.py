@@ -3,7 +3,6 @@ department, ambulance and dispatch; the privacy officer's review queue and acces
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -26,9 +25,7 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.careplans import services as careplan_services
-from palliare.careplans.constants import ACUTE_VERSION_KIND_PREFIX
 from palliare.careplans.display import present
-from palliare.notifications import services as notification_services
 from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
 from palliare.ui.forms import MAX_ID, apply_errors
@@ -42,14 +39,11 @@ from .models import EmergencyAccess
 FOUND_SALT = "palliare.acute.found"
 FOUND_MAX_AGE_SECONDS = 12 * 3600
 
-#: The ways an acute user reaches a patient (logged as ``via`` with every opening). The first
-#: two identify the patient to the user (they searched for them, or hold the printed copy);
-#: a notification about a new plan version does not.
-VIA_SEARCH, VIA_QR, VIA_NOTIFICATION = "search", "qr", "notification"
+#: The ways an acute user reaches a patient (logged as ``via`` with every opening): both
+#: identify the patient to the user (they searched for them, or hold the printed copy). A
+#: notification is no route: acute care is not notified of plan changes (decision 0011).
+VIA_SEARCH, VIA_QR = "search", "qr"
 IDENTIFYING_ROUTES = (VIA_SEARCH, VIA_QR)
-
-#: How long a notification about a new plan version opens the patient for its recipient.
-NOTIFICATION_ROUTE_DAYS = 14
 
 #: What the found token of a request is when it was this session's but is too old.
 EXPIRED = object()
@@ -98,31 +92,21 @@ def _route(request: PalliareRequest, patient_id: int, found: object) -> str | No
     """How this session reached the patient, or None for a typed or copied address.
 
     Acute roles have no care relationship: they may open a patient they searched for (by BSN,
-    or name and date of birth), whose printed plan they scanned, or about whose plan their
-    organisation was notified in the last ``NOTIFICATION_ROUTE_DAYS`` days (the notification sent
-    to this user for acute care), but never walk the register by record number. The route comes
-    from the server (a signed token, or the user's own notification), never from a parameter the
-    user sets. ``found`` is the request's token (:func:`_load_found`)."""
+    or name and date of birth) or whose printed plan they scanned, while treating them, but
+    never walk the register by record number nor follow a notification. The route comes from
+    the server (a signed token), never from a parameter the user sets. ``found`` is the
+    request's token (:func:`_load_found`)."""
     if (
         isinstance(found, list)
         and found[:1] == [patient_id]
         and found[1:] in ([VIA_SEARCH], [VIA_QR])
     ):
         return str(found[1])
-    if request.GET.get("via") == VIA_NOTIFICATION and notification_services.was_notified(
-        request.actor,
-        patient_id,
-        kind_prefix=ACUTE_VERSION_KIND_PREFIX,
-        since=timezone.now() - dt.timedelta(days=NOTIFICATION_ROUTE_DAYS),
-    ):
-        return VIA_NOTIFICATION
     return None
 
 
-def _route_query(request: PalliareRequest, via: str) -> str:
+def _route_query(request: PalliareRequest) -> str:
     """The query string that keeps the route on the next page (emergency form, summary)."""
-    if via == VIA_NOTIFICATION:
-        return urlencode({"via": VIA_NOTIFICATION})
     return urlencode({"found": request.GET.get("found", "")})
 
 
@@ -250,7 +234,7 @@ def _open(
             {
                 "patient": no_plan.patient,
                 "patient_pk": pk,
-                "route_query": _route_query(request, via),
+                "route_query": _route_query(request),
                 "form": form or EmergencyAccessForm(),
                 "hours": EMERGENCY_ACCESS_HOURS,
             },
@@ -283,9 +267,9 @@ def plan_code(request: PalliareRequest, identifier: str) -> HttpResponse:
 @_reached("emergency")
 def emergency(request: PalliareRequest, pk: int, via: str) -> HttpResponse:
     """Break the glass: a reason, then the summary for a limited time. Only for a patient
-    this session reached through the search, the QR code or a notification (as the summary)."""
+    this session reached through the search or the QR code (as the summary)."""
     if request.method != "POST":
-        return redirect(_summary_url(pk, _route_query(request, via)))
+        return redirect(_summary_url(pk, _route_query(request)))
     form = EmergencyAccessForm(request.POST)
     if form.is_valid():
         # Only the service's logged write reads the patient here; nothing about them is shown.
@@ -302,7 +286,7 @@ def emergency(request: PalliareRequest, pk: int, via: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return redirect(_summary_url(pk, _route_query(request, via)))
+            return redirect(_summary_url(pk, _route_query(request)))
     # The form again, with its errors: through the acute access path, so it is logged.
     return _open(request, pk, via=via, form=form)
 

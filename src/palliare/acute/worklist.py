@@ -1,5 +1,6 @@
-"""Start-page sections: the acute search for acute-care roles (the first thing at 3 a.m.),
-and the emergency accesses waiting for the privacy officer."""
+"""Start-page sections: the acute search for acute-care roles (the first thing at 3 a.m.), how
+many shared plans their area holds (without opening one), and the emergency accesses waiting
+for the privacy officer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.ui.worklist import Section, register
 
+from . import area
 from .forms import AcuteSearchForm
 from .models import EmergencyAccess
 
@@ -23,6 +25,22 @@ def acute_search(actor: Actor) -> Section | None:
         template="acute/partials/worklist_search.html",
         context={"form": AcuteSearchForm()},
         order=1,
+    )
+
+
+@register("acute_area")
+def acute_area(actor: Actor) -> Section | None:
+    """Need-to-know instead of a push per plan change: the organisation sees where in its area
+    shared plans exist; a plan opens only through the search, for a patient being treated."""
+    summary = area.shared_plans(actor)
+    if summary is None:
+        return None
+    return Section(
+        key="acute_area",
+        title=_("Shared plans in your area"),
+        template="acute/partials/worklist_area.html",
+        context={"summary": summary},
+        order=2,
     )
 
 

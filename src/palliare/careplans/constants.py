@@ -185,7 +185,7 @@ REVIEW_DUE_WITHIN_DAYS = 14
 
 #: Notifications about a new plan version: the care team's are of kind
 #: ``careplans.version.<version id>``, the acute-care organisations' of kind
-#: ``careplans.acute_version.<version id>``. The acute view opens a patient from a recent
-#: notification of the second kind for its recipient (never from the care team's).
+#: ``careplans.acute_version.<version id>`` (made until acute care stopped being notified;
+#: kept, linking to the acute search: they open no patient, decision 0011).
 VERSION_KIND_PREFIX = "careplans.version."
 ACUTE_VERSION_KIND_PREFIX = "careplans.acute_version."

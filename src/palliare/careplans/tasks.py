@@ -9,15 +9,19 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from . import recipients
-from .constants import ACUTE_VERSION_KIND_PREFIX, VERSION_KIND_PREFIX
+from .constants import VERSION_KIND_PREFIX
 from .models import CarePlanVersion
 
 
 @task()
 def notify_new_version(version_id: int) -> int:
-    """Notify the care team and, with consent to share with acute care, the acute-care
-    organisations of the patient's region (in the app, and by e-mail without patient details;
-    the title names no patient either).
+    """Notify the care team (in the app, and by e-mail without patient details; the title
+    names no patient either).
+
+    Acute-care organisations are not notified: they have no care relationship, and a push per
+    plan change region-wide told every out-of-hours GP about every patient. They see how many
+    shared plans their area holds (``acute.area``) and open one only through the search, for a
+    patient they treat (decision 0011).
     Idempotent per version: all of a version's notifications are made in one transaction, so a
     second run finds all of them there, or none (after a failure) and makes them all."""
     from palliare.notifications.models import Notification
@@ -32,14 +36,12 @@ def notify_new_version(version_id: int) -> int:
         return 0
     patient = version.plan.patient
     kind = f"{VERSION_KIND_PREFIX}{version.pk}"
-    acute_kind = f"{ACUTE_VERSION_KIND_PREFIX}{version.pk}"
-    if Notification.objects.filter(kind__in=[kind, acute_kind]).exists():
+    if Notification.objects.filter(kind=kind).exists():
         return 0
     # Titles name no patient: a notification outlives the recipient's access (consent withdrawn,
-    # care team left). The link leads through the access policy (careplans) or the acute path.
+    # care team left). The link leads through the access policy.
     with translation.override("nl"):
         team_title = _("Care plan changed: version %(n)s") % {"n": version.number}
-        acute_title = _("Shared care plan changed: version %(n)s") % {"n": version.number}
     with transaction.atomic():
         created = notify(
             recipients.care_team(patient),
@@ -50,13 +52,4 @@ def notify_new_version(version_id: int) -> int:
             email=True,
             exclude=version.author,
         )
-        acute = notify(
-            recipients.acute_care(patient),
-            kind=acute_kind,
-            title=acute_title,
-            url=reverse("acute:summary", args=[patient.pk]) + "?via=notification",
-            patient_id=patient.pk,
-            email=True,
-            exclude=version.author,
-        )
-    return len(created) + len(acute)
+    return len(created)

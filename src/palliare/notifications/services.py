@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -44,19 +43,6 @@ def notify(
         ids = [n.pk for n in created]  # SQLite ≥ 3.35 and PostgreSQL return the new ids
         transaction.on_commit(lambda: tasks.send_notification_emails.enqueue(ids))
     return created
-
-
-def was_notified(actor: Actor, patient_id: int, *, kind_prefix: str, since: dt.datetime) -> bool:
-    """Whether the actor (as a user) was notified about this patient, since ``since``, by a
-    notification whose kind starts with ``kind_prefix``."""
-    if actor.user is None:
-        return False
-    return Notification.objects.filter(
-        recipient=actor.user,
-        patient_id=patient_id,
-        kind__startswith=kind_prefix,
-        created_at__gte=since,
-    ).exists()
 
 
 def mark_read(actor: Actor, notification_ids: Iterable[int] | None = None) -> int:

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from palliare.accounts.permissions import RoleCode
 from palliare.acute import access, services
@@ -328,23 +328,21 @@ def test_emergency_access_by_address_alone_is_refused(hap, unshared_patient, cli
     assert event.details == {"opening": "emergency"}
 
 
-def test_notified_user_opens_from_the_notification(hap, shared_patient, client_for):
-    """A new plan version notifies the acute-care organisations of the region; its link opens
-    the summary for the users it was sent to (logged as via the notification), not others."""
+def test_a_notification_opens_no_patient(hap, shared_patient, client_for):
+    """Acute care is not notified of plan changes any more, and a notification made before
+    (even one sent to this user about this patient, minutes ago) opens nothing: the summary
+    opens only through the search or the printed copy (issue 18 item 2, decision 0011)."""
     from palliare.notifications.models import Notification
 
     url = reverse("acute:summary", args=[shared_patient.pk]) + "?via=notification"
     Notification.objects.create(
         recipient=hap.user, kind="careplans.acute_version.1", url=url, patient_id=shared_patient.pk
     )
-    page = client_for(hap).get(url).content.decode()
-    assert "Reanimatie" in page
-    read = AuditEvent.objects.get(event_type="acute.summary_read")
-    assert read.details == {"via": "notification"}
-    other = CarePlanFactory().patient
-    ConsentFactory(patient=other, scope=ConsentScope.ACUTE_CARE)
-    other_url = reverse("acute:summary", args=[other.pk]) + "?via=notification"
-    assert client_for(hap).get(other_url).status_code == 302
+    response = client_for(hap).get(url)
+    assert response.status_code == 302 and response["Location"] == reverse("acute:search")
+    assert not AuditEvent.objects.filter(event_type="acute.summary_read").exists()
+    refused = AuditEvent.objects.get(event_type="acute.open_refused")
+    assert refused.patient_id == shared_patient.pk
 
 
 def test_no_shared_plan_after_search_shows_name_and_birth_date_only(
@@ -555,29 +553,6 @@ def test_summary_reads_patient_consent_and_plan_in_one_query(hap, shared_patient
     assert len(large) == len(small)
 
 
-def test_notified_user_without_shared_plan_sees_nothing_about_the_patient(
-    hap, unshared_patient, client_for
-):
-    """Consent withdrawn after the notification: "no shared plan", and since the user did not
-    search for the patient, not even the name."""
-    from palliare.notifications.models import Notification
-
-    url = reverse("acute:summary", args=[unshared_patient.pk]) + "?via=notification"
-    Notification.objects.create(
-        recipient=hap.user,
-        kind="careplans.acute_version.7",
-        url=url,
-        patient_id=unshared_patient.pk,
-    )
-    page = client_for(hap).get(url).content.decode()
-    assert 'data-testid="no-shared-plan"' in page and "Openen met noodtoegang" in page
-    assert "?via=notification" in page  # the emergency form keeps the route
-    for what, value in _identity(unshared_patient).items():
-        assert value not in page, what
-    event = AuditEvent.objects.get(event_type="acute.no_shared_plan")
-    assert event.details == {"via": "notification", "identity_shown": False}
-
-
 def test_access_report_pdf_names_the_patient_exactly_on_every_page(make_actor, client_for):
     """The running header used to carry the name through a JavaScript escape inside a CSS
     string: "Hart-de Vriés" printed as "Hartu002Dde Vriés"."""
@@ -609,30 +584,6 @@ def audit_record_read(actor, patient_id: int) -> None:
         patient_id=patient_id,
         purpose=AuditPurpose.TREATMENT,
     )
-
-
-@pytest.mark.parametrize(
-    "case", ["care team's notification", "another user's", "older than 14 days"]
-)
-def test_notification_route_needs_a_recent_acute_notification_to_this_user(
-    hap, shared_patient, make_actor, client_for, case
-):
-    """Only the acute-care notification sent to this user in the last 14 days opens the
-    patient: not the care team's (same plan version, other kind), not a colleague's."""
-    from palliare.notifications.models import Notification
-
-    url = reverse("acute:summary", args=[shared_patient.pk]) + "?via=notification"
-    note = {"kind": "careplans.acute_version.3", "recipient": hap.user, "url": url}
-    if case == "care team's notification":
-        note["kind"] = "careplans.version.3"
-    elif case == "another user's":
-        note["recipient"] = make_actor(RoleCode.OUT_OF_HOURS_GP).user
-    else:
-        note["created_at"] = timezone.now() - dt.timedelta(days=15)
-    Notification.objects.create(patient_id=shared_patient.pk, **note)
-    response = client_for(hap).get(url)
-    assert response.status_code == 302 and response["Location"] == reverse("acute:search")
-    assert not AuditEvent.objects.filter(event_type="acute.summary_read").exists()
 
 
 def test_expired_search_on_emergency_form_says_so(hap, unshared_patient, client_for, monkeypatch):

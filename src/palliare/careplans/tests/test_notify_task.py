@@ -1,6 +1,6 @@
 """The new-version notifications are made all at once or not at all: a run that fails halfway
-(after the care team's, before the acute-care organisations') leaves nothing behind, so the
-retry still tells everyone; a second run after success tells no one twice."""
+leaves nothing behind, so the retry still tells everyone; a second run after success tells no
+one twice. Acute care is never among them (decision 0011)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from palliare.accounts.permissions import RoleCode
 from palliare.careplans import recipients, tasks
 from palliare.careplans.factories import CarePlanFactory
+from palliare.notifications import services as notification_services
 from palliare.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -18,22 +19,24 @@ def test_a_failed_run_leaves_no_notifications_and_the_retry_makes_them_all(make_
     plan = CarePlanFactory()
     version = plan.current_version
     member = make_actor(RoleCode.DISTRICT_NURSE).user
-    acute_user = make_actor(RoleCode.OUT_OF_HOURS_GP).user
-    monkeypatch.setattr(recipients, "care_team", lambda patient: [member])
+    colleague = make_actor(RoleCode.GP).user
+    monkeypatch.setattr(recipients, "care_team", lambda patient: [member, colleague])
+    real_notify = notification_services.notify
 
-    def unreachable(patient):
-        raise ConnectionError("the region's organisations could not be read")
+    def fails_after_writing(*args, **kwargs):
+        real_notify(*args, **kwargs)
+        raise ConnectionError("the e-mail queue could not be reached")
 
-    monkeypatch.setattr(recipients, "acute_care", unreachable)
+    monkeypatch.setattr(notification_services, "notify", fails_after_writing)
     with pytest.raises(ConnectionError):
         tasks.notify_new_version.call(version.pk)
     assert not Notification.objects.exists()
 
-    monkeypatch.setattr(recipients, "acute_care", lambda patient: [acute_user])
+    monkeypatch.setattr(notification_services, "notify", real_notify)
     assert tasks.notify_new_version.call(version.pk) == 2
     assert set(Notification.objects.values_list("recipient_id", flat=True)) == {
         member.pk,
-        acute_user.pk,
+        colleague.pk,
     }
     assert tasks.notify_new_version.call(version.pk) == 0
     assert Notification.objects.count() == 2
