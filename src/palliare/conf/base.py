@@ -174,6 +174,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the account, however its name was typed (username in any case, e-mail).
+AXES_USERNAME_CALLABLE = "palliare.accounts.backends.lockout_identity"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = NETWORK_NAME
