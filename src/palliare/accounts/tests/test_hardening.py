@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import login_verified
 from django.core import mail
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import login_verified
 from palliare.accounts.factories import TEST_PASSWORD, UserFactory
 from palliare.audit.models import AuditEvent
 
