@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "palliare.accounts.middleware.NoStoreMiddleware",
     "palliare.accounts.otp.VerifiedDeviceMiddleware",
     "palliare.accounts.middleware.SessionActivityMiddleware",
     "palliare.accounts.middleware.ActorMiddleware",

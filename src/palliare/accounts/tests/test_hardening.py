@@ -94,3 +94,30 @@ def test_session_id_is_renewed_at_the_second_factor(client):
     assert response.status_code == 302
     assert client.session.session_key != before
     assert client.get(reverse("ui:home")).status_code == 200
+
+
+def test_pages_pdfs_and_fhir_are_not_stored_by_caches(gp, practice, client_for, client):
+    from palliare.careplans.factories import CarePlanFactory
+    from palliare.patients.factories import PatientFactory
+
+    patient = PatientFactory(gp_practice=practice, marked=True)
+    CarePlanFactory(patient=patient)
+    logged_in = client_for(gp)
+    for url in (
+        reverse("ui:home"),
+        reverse("patients:detail", args=[patient.pk]),
+        reverse("careplans:print", args=[patient.pk]),
+    ):
+        response = logged_in.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+    fhir = client.get("/fhir/metadata")
+    assert "no-store" in fhir["Cache-Control"]
+    fhir_patient = client.get(f"/fhir/Patient/{patient.pk}")  # refused, still not cached
+    assert "no-store" in fhir_patient["Cache-Control"]
+
+
+def test_public_pages_keep_their_caching(client):
+    response = client.get(reverse("finder:finder"))
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
