@@ -52,3 +52,29 @@ class UsernameOrEmailBackend(ModelBackend):
             return super().get_user(user_id)
         user = USER_BY_ID.first(pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def lockout_identity(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
+    """The identity django-axes counts failures against (``AXES_USERNAME_CALLABLE``).
+
+    A person can log in with their username in any capitalisation or with their e-mail address,
+    so failures must add up across all of those: the typed name resolves to the account's
+    canonical username when it names exactly one account, and to its lower-case form when it
+    names none (so guessing at unknown names locks too).
+    """
+    typed = ""
+    if credentials:
+        typed = str(credentials.get("username") or "")
+    if not typed and request is not None:
+        typed = str(request.POST.get("username", ""))
+    login = typed.strip()
+    if not login:
+        return ""
+    matches = list(
+        User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)).values_list(
+            "username", flat=True
+        )[:2]
+    )
+    if len(matches) == 1:
+        return matches[0]
+    return login.lower()

@@ -103,3 +103,33 @@ class TwoFactorRequiredMiddleware:
             target = reverse("accounts:two_factor")
             return _redirect(request, f"{target}?{urlencode({'next': request.get_full_path()})}")
         return None
+
+
+#: Paths answered to API clients (token or certificate, not the session): never cached.
+NO_STORE_PREFIXES = ("/fhir/", "/api/")
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a logged-in user or an API client.
+
+    Pages, PDFs, exports and FHIR resources can hold patient data; neither the browser's cache
+    (a shared computer at the out-of-hours post) nor a proxy may keep a copy. Deciding per
+    response, not per view, means a new view cannot forget it. Public pages (the care finder)
+    and static assets (answered by WhiteNoise before this middleware) keep their caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or request.path.startswith(NO_STORE_PREFIXES)
+            or "Authorization" in request.headers
+        ):
+            response["Cache-Control"] = "no-store, private"
+            response["Pragma"] = "no-cache"
+            response.headers.pop("Expires", None)
+        return response

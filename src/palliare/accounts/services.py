@@ -12,7 +12,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 
 from .actors import Actor
-from .models import AppliedRoleDefault, Role, RolePermission
+from .models import AppliedRoleDefault, Role, RolePermission, User
 from .permissions import DEFAULT_ROLE_PERMISSIONS, Permission, RoleCode
 
 if TYPE_CHECKING:
@@ -132,6 +132,39 @@ def record_membership_change(membership: Membership, *, actor: Actor, created: b
         subject=membership,
         purpose=AuditPurpose.ADMINISTRATION,
         details=_membership_details(membership),
+    )
+
+
+def record_password_changed(user: User, *, reset: bool) -> None:
+    """Log that ``user`` set a new password: through the reset link (``reset``) or while logged
+    in. No patient is involved; the row names the account (NEN 7513 security event)."""
+    from .actors import actor_for
+
+    audit.record(
+        "auth.password_reset" if reset else "auth.password_changed",
+        actor=actor_for(user),
+        action=AuditAction.UPDATE,
+        subject=user,
+        purpose=AuditPurpose.SECURITY,
+    )
+
+
+def record_password_reset_requested(email: str) -> None:
+    """Log a request for a reset link. The answer never says whether the address exists, so
+    the row holds the address as typed (as a failed login holds the name typed) and the
+    accounts it matched, if any."""
+    matched = sorted(
+        User.objects.filter(email__iexact=email.strip(), is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    audit.record(
+        "auth.password_reset_requested",
+        actor=None,
+        actor_name=email.strip()[:150],
+        action=AuditAction.EXECUTE,
+        purpose=AuditPurpose.SECURITY,
+        details={"accounts": matched},
     )
 
 

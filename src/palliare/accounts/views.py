@@ -4,7 +4,7 @@ of the membership (organisation and role) to act under."""
 from __future__ import annotations
 
 import base64
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
@@ -25,6 +25,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.ui import qrcodes
 
+from . import services
 from .actors import actor_for
 from .decorators import any_professional, otp_exempt, public
 from .forms import LoginForm, MembershipChoiceForm, TokenForm
@@ -71,6 +72,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
 
+def _verified(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session as verified and give it a new id: a session id seen before the second
+    factor (on a shared computer, in a proxy log) must not become a fully logged-in one."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 @otp_exempt
 @never_cache
 def two_factor_view(request: HttpRequest) -> HttpResponse:
@@ -87,7 +95,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         allowed, _info = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["token"]):
-            otp_login(request, device)
+            _verified(request, device)
             audit.record(
                 "auth.login",
                 actor=actor_for(user),
@@ -133,7 +141,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
         elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _verified(request, device)
             actor = actor_for(user)
             audit.record(
                 "auth.second_factor_enrolled",
@@ -210,9 +218,32 @@ def account_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", {"memberships": memberships})
 
 
+class _PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, logged (NEN 7513: security events are logged like reads)."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.record_password_reset_requested(form.cleaned_data["email"])
+        return response
+
+
+class _PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.record_password_changed(form.user, reset=True)
+        return response
+
+
+class _PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.record_password_changed(form.user, reset=False)
+        return response
+
+
 # Password reset: Django's views, public, with our templates.
 password_reset = public(
-    auth_views.PasswordResetView.as_view(
+    _PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
@@ -225,7 +256,7 @@ password_reset_done = public(
     )
 )
 password_reset_confirm = public(
-    auth_views.PasswordResetConfirmView.as_view(
+    _PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html",
         success_url=reverse_lazy("accounts:password_reset_complete"),
     )
@@ -236,7 +267,7 @@ password_reset_complete = public(
     )
 )
 password_change = any_professional(
-    auth_views.PasswordChangeView.as_view(
+    _PasswordChangeView.as_view(
         template_name="accounts/password_change.html",
         success_url=reverse_lazy("accounts:account"),
     )

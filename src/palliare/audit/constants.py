@@ -26,6 +26,10 @@ class AuditPurpose(models.TextChoices):
     TREATMENT = "treatment", _("treatment relationship")
     CONSENT = "consent", _("patient consent")
     EMERGENCY = "emergency", _("emergency access")
+    #: A list showed the patient only because the organisation itself sent or received a
+    #: message about them (a signal, referral or request), without a care relationship or
+    #: consent that opens the record.
+    OWN_RECORD = "own_record", _("own signal, referral or request about the patient")
     ADMINISTRATION = "administration", _("administration")
     PRIVACY_REVIEW = "privacy_review", _("privacy review")
     SECURITY = "security", _("security")

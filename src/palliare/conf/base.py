@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "palliare.accounts.middleware.NoStoreMiddleware",
     "palliare.accounts.otp.VerifiedDeviceMiddleware",
     "palliare.accounts.middleware.SessionActivityMiddleware",
     "palliare.accounts.middleware.ActorMiddleware",
@@ -174,6 +175,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the account, however its name was typed (username in any case, e-mail).
+AXES_USERNAME_CALLABLE = "palliare.accounts.backends.lockout_identity"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = NETWORK_NAME

@@ -175,7 +175,7 @@ def record_list_view(actor: Actor, event: str, patients: list[Patient]) -> None:
         if matched:
             by_purpose.setdefault(rule.purpose, set()).update(matched)
             others -= matched
-    if others:  # shown through a relationship without consent (e.g. one's own signals)
-        by_purpose.setdefault(AuditPurpose.TREATMENT, set()).update(others)
+    if others:  # no treating practice, no relationship with consent: e.g. one's own signals
+        by_purpose.setdefault(AuditPurpose.OWN_RECORD, set()).update(others)
     for purpose, ids in by_purpose.items():
         audit.record(event, actor=actor, action=AuditAction.READ, patient_ids=ids, purpose=purpose)

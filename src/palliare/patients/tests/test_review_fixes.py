@@ -173,6 +173,18 @@ def test_list_events_carry_the_legal_ground(gp, practice, make_actor):
     assert purposes[f",{shared.pk},"] == "consent"
 
 
+def test_patient_reached_without_relationship_is_not_logged_as_treatment(make_actor):
+    """A list that shows a patient only because the organisation sent a signal about them
+    (no treating practice, no consent) records that ground, not 'treatment'."""
+    patient = PatientFactory()
+    nursing = OrganizationFactory(type=OrganizationType.DISTRICT_NURSING)
+    nurse = make_actor(RoleCode.DISTRICT_NURSE, organization=nursing)
+    CareTeamMemberFactory(patient=patient, organization=nursing)  # no consent to share
+    record_list_view(nurse, "test.own_signals", [patient])
+    event = AuditEvent.objects.get(event_type="test.own_signals")
+    assert event.purpose == "own_record"
+
+
 def test_synthetic_data_only_in_demo_mode(settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="demo"):
