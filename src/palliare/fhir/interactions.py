@@ -259,6 +259,9 @@ def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
             except FhirError as exc:
                 from .outcome import operation_outcome
 
+                # The entry's unsaved plan changes go with its rollback (not into the next).
+                ctx.extra.pop("acp_pending", None)
+                ctx.extra.pop("flushers", None)
                 responses[i] = {
                     "response": {
                         "status": str(exc.status),

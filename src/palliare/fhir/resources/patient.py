@@ -63,12 +63,38 @@ WRITERS: list[Any] = []
 
 
 def patient_pk(logical_id: str) -> int | None:
+    """The register's primary key behind ``Patient/<logical_id>``, or None. A patient that a
+    client gave its own id is known by that id only: its primary key no longer names it (one
+    id per resource, so a read of ``Patient/X`` always answers ``Patient/X``)."""
     row = identity.find("Patient", logical_id)
     if row is not None:
         return row.target_id if row.target_type == TARGET else None
     if logical_id.isdigit() and len(logical_id) < 19:
-        return int(logical_id)
+        pk = int(logical_id)
+        if ResourceIdentity.objects.filter(
+            resource_type="Patient", target_type=TARGET, target_id=pk
+        ).exists():
+            return None
+        return pk
     return None
+
+
+def id_taken(existing_id: str) -> FhirError:
+    """409: the BSN is registered under another id; a second id would take over that
+    person (decision 0022)."""
+    return FhirError(
+        409,
+        Issue(
+            "duplicate",
+            _(
+                "A patient with this BSN is already registered as Patient/%(id)s. Update that "
+                "resource (PUT Patient/%(id)s) instead of giving the same person a second id."
+            ),
+            ("Patient.identifier",),
+            params={"id": existing_id},
+            key="patient-id-taken",
+        ),
+    )
 
 
 def to_fhir(
@@ -423,7 +449,10 @@ class PatientHandler(Handler):
                             key="duplicate-bsn",
                         ),
                     )
-                current = by_bsn
+                # Never a silent merge: the same BSN under another id (or a POST, which
+                # creates) is refused, naming the id the patient has.
+                existing_row = identity.ids_for("Patient", TARGET, [by_bsn.pk]).get(by_bsn.pk)
+                raise id_taken(existing_row.logical_id if existing_row else str(by_bsn.pk))
         extra = [
             identity.keepable(i)
             for i in data.get("identifier") or []

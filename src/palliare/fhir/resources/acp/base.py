@@ -120,6 +120,25 @@ def note_change(ctx: FhirContext, patient: Patient, text: str) -> None:
         plans[patient.pk].notes.append(text)
 
 
+def element_id_taken(resource_type: str, existing_id: str) -> FhirError:
+    """409: the plan element (one treatment's directive, the advance directive, the form, ...)
+    already has a client's id; a second id for it would take it over (decision 0022)."""
+    return FhirError(
+        409,
+        Issue(
+            "duplicate",
+            _(
+                "The care plan already holds this as %(type)s/%(id)s (one agreement per "
+                "treatment, one form per patient). Update that resource (PUT "
+                "%(type)s/%(id)s) instead of sending it under a second id."
+            ),
+            (resource_type,),
+            params={"type": resource_type, "id": existing_id},
+            key="element-id-taken",
+        ),
+    )
+
+
 # --- base handler ------------------------------------------------------------------------
 
 
@@ -141,8 +160,11 @@ class PlanHandler(Handler):
         patient = Patient.objects.filter(pk=pk).first()
         if patient is None:
             return None
-        for element in elements(load(patient)):
+        state = load(patient)
+        for element in elements(state):
             if element.resource_type == self.resource_type and element.slug == match.group("slug"):
+                if (element.resource_type, element.key) in state.rows:
+                    return None  # a client named it: known by that id only (decision 0022)
                 return pk, element.key
         return None
 
@@ -318,6 +340,9 @@ class PlanHandler(Handler):
             located = self.locate(ctx, logical_id or "")
             old_key = located[1] if located else None
         key = APPLY[self.resource_type](ctx, data, state, old_key)
+        taken = state.rows.get((self.resource_type, key))
+        if taken is not None and taken.logical_id != logical_id:
+            raise element_id_taken(self.resource_type, taken.logical_id)
         note_change(
             ctx, patient, f"{self.resource_type}/{logical_id or key} ({ctx.actor.audit_name})"
         )

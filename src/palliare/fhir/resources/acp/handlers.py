@@ -24,8 +24,9 @@ from .base import (
     _param,
     _patient_params,
     _token_match,
+    element_id_taken,
 )
-from .imports import APPLY
+from .imports import APPLY, check_icd
 from .plan import PlanState
 
 # --- the types -------------------------------------------------------------------------------
@@ -234,6 +235,7 @@ class DeviceHandler(PlanHandler):
     def write(
         self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
     ) -> tuple[dict[str, Any], bool]:
+        check_icd(data)
         if data.get("patient") is not None:
             return super().write(ctx, logical_id, data)
         if logical_id is None:
@@ -312,6 +314,15 @@ class DeviceUseStatementHandler(PlanHandler):
         attached_patient, _key = target
         _type, device_id = split_reference(ctx, device_ref, "DeviceUseStatement.device")
         if attached_patient is None:
+            other = (
+                ResourceIdentity.objects.filter(
+                    resource_type="Device", patient=patient, element="icd"
+                )
+                .exclude(logical_id=device_id)
+                .first()
+            )
+            if other is not None:
+                raise element_id_taken("Device", other.logical_id)
             ResourceIdentity.objects.filter(resource_type="Device", logical_id=device_id).update(
                 target_type=PATIENT_TARGET, target_id=patient.pk, patient=patient
             )

@@ -230,6 +230,15 @@ def _people(
 def apply_procedure(
     ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
 ) -> str:
+    if (c.SNOMED, c.ACP_PROCEDURE) not in codings(data.get("code")):
+        raise unprocessable(
+            _(
+                "Palliare keeps ACP conversations only (ACP-Procedure, code SNOMED CT "
+                "713603004 advance care planning); this procedure is not one."
+            ),
+            "Procedure.code",
+            "procedure-code",
+        )
     day = _date((data.get("performedPeriod") or {}).get("start") or data.get("performedDateTime"))
     if not day:
         raise unprocessable(
@@ -684,12 +693,38 @@ def apply_observation(
     )
 
 
+def check_icd(data: dict[str, Any]) -> None:
+    """A Device must be what ACP-MedicalDevice.Product-ICD says: an ICD (SNOMED CT 72506001,
+    the code the care plan keeps). Anything else is refused, never rewritten into an ICD."""
+    if (c.SNOMED, c.ICD) not in codings(data.get("type")):
+        raise unprocessable(
+            _(
+                "Palliare keeps the patient's ICD only (ACP-MedicalDevice.Product-ICD, type "
+                "SNOMED CT 72506001); this device is not one, or has a type the care plan "
+                "cannot keep."
+            ),
+            "Device.type",
+            "device-type",
+        )
+
+
+def apply_device(
+    ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
+) -> str:
+    """A Device with a patient: the patient has an ICD."""
+    check_icd(data)
+    icd = state.content["icd"]
+    icd["present"] = AcpYesNoUnknown.YES
+    icd["device_type"] = c.ICD
+    return "icd"
+
+
 def apply_device_use(
     ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
 ) -> str:
     icd = state.content["icd"]
     icd["present"] = AcpYesNoUnknown.YES
-    icd["device_type"] = "72506001"
+    icd["device_type"] = c.ICD
     icd["note"] = _notes(data)
     return "icd"
 
@@ -713,6 +748,7 @@ APPLY = {
     "Consent": apply_consent,
     "Goal": apply_goal,
     "Observation": apply_observation,
+    "Device": apply_device,
     "DeviceUseStatement": apply_device_use,
     "CommunicationRequest": apply_inform_relatives,
     "Communication": apply_inform_relatives,
