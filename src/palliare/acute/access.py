@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from palliare.careplans.services import PLAN_WITH_PATIENT
 from palliare.db.precompiled import PrecompiledQuery
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
-from palliare.patients.models import Patient
+from palliare.patients.models import Marking, Patient
 
 from .models import EmergencyAccess
 
@@ -57,10 +57,19 @@ class AcuteAccess:
 
 
 def _patient_with_plan(pk: int, today: dt.date) -> QuerySet[Patient]:
-    """The patient with their GP practice, plan and current version, and whether they consent
-    to share with acute care today (one query)."""
+    """The patient with their GP practice, plan and current version, the diagnosis text of the
+    current marking (``marking_diagnosis``), and whether they consent to share with acute care
+    today (one query)."""
+    diagnosis = (
+        Marking.objects.filter(patient=OuterRef("pk"), ended_on__isnull=True)
+        .order_by("-marked_on", "-pk")
+        .values("diagnosis")[:1]
+    )
     patients = (
-        Patient.objects.select_related("gp_practice", PLAN_WITH_PATIENT).filter(pk=pk).order_by()
+        Patient.objects.select_related("gp_practice", PLAN_WITH_PATIENT)
+        .filter(pk=pk)
+        .annotate(marking_diagnosis=Subquery(diagnosis))
+        .order_by()
     )
     return patient_services.with_active_consent(patients, ConsentScope.ACUTE_CARE, on=today)[:1]
 
@@ -130,3 +139,31 @@ def open_acute_summary(
         details={"via": via, "identity_shown": identified},
     )
     raise NoSharedPlan(patient if identified else None)
+
+
+def open_report_as_practitioner(actor: Actor, patient_id: int) -> tuple[Patient, str]:
+    """The patient whose access report ``actor`` produces as their lead practitioner or GP
+    (to show the patient), with how (:func:`acute.report.practitioner_ground`).
+
+    Http404 for a missing patient and, alike, for one the actor may not see or may not produce
+    the report for; that refusal is logged (outcome denied). The report itself is logged by
+    the caller (:func:`acute.report.record_report`), so a granted opening writes one row."""
+    from palliare.patients.access import access_purpose
+
+    from .report import practitioner_ground
+
+    patient = Patient.objects.select_related("gp_practice").filter(pk=patient_id).first()
+    if patient is None:
+        raise Http404
+    ground = practitioner_ground(actor, patient) if access_purpose(actor, patient) else None
+    if ground is None:
+        audit.record(
+            "patient.access_denied",
+            actor=actor,
+            action=AuditAction.READ,
+            patient_id=patient.pk,
+            outcome=AuditOutcome.DENIED,
+            details={"attempted": "acute.access_report_read"},
+        )
+        raise Http404
+    return patient, ground

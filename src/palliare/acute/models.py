@@ -21,6 +21,9 @@ class EmergencyAccessQuerySet(models.QuerySet["EmergencyAccess"]):
     def unreviewed(self) -> EmergencyAccessQuerySet:
         return self.filter(review__isnull=True)
 
+    def practice_not_told(self) -> EmergencyAccessQuerySet:
+        return self.filter(practice_notified_at__isnull=True)
+
 
 class EmergencyAccess(models.Model):
     """A professional without consent or care relationship opened a patient's acute summary,
@@ -40,6 +43,10 @@ class EmergencyAccess(models.Model):
     reason = models.TextField(_("explanation"))
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     expires_at = models.DateTimeField(_("ends"))
+    #: When the patient's lead practitioner and GP practice were told (the next working day).
+    practice_notified_at = models.DateTimeField(
+        _("practice notified"), null=True, blank=True, editable=False
+    )
 
     objects = EmergencyAccessQuerySet.as_manager()
 

@@ -1,14 +1,42 @@
-"""Emergency accesses on the patient's timeline (the GP practice sees who broke the glass)."""
+"""Emergency accesses on the patient's timeline (the GP practice sees who broke the glass), and
+on the patient page the access report for the lead practitioner and the patient's GP."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
-from palliare.patients.extensions import TimelineEntry, newest, register_timeline
+from palliare.patients.extensions import (
+    Panel,
+    TimelineEntry,
+    newest,
+    register_panel,
+    register_timeline,
+)
 from palliare.patients.models import Patient
 
 from .models import EmergencyAccess
+from .report import practitioner_ground
+
+
+@register_panel("access_report")
+def access_report_panel(actor: Actor, patient: Patient) -> Panel | None:
+    """For the lead practitioner and the patient's GP: who looked at the record (the report to
+    show the patient), and the emergency accesses to it."""
+    if practitioner_ground(actor, patient) is None:
+        return None
+    return Panel(
+        key="access_report",
+        title=_("Who looked at this record"),
+        template="acute/partials/patient_access_panel.html",
+        context={
+            "patient": patient,
+            "emergency_accesses": list(
+                EmergencyAccess.objects.filter(patient=patient).order_by("-started_at")[:5]
+            ),
+        },
+        order=90,
+    )
 
 
 @register_timeline("emergency_access", kinds={"emergency_access": _("emergency access")})

@@ -1,33 +1,72 @@
 """The "who looked at my record" report (NEN 7513): every access-log event about one patient,
-readable for the patient — as a page, CSV and PDF for the privacy officer."""
+readable for the patient — as a page, CSV and PDF for the privacy officer, and for the patient's
+lead practitioner or GP to show the patient (right of inspection).
+
+Page and PDF group repeated identical events — the same person, organisation, role, action,
+legal ground and outcome on the same day — into one line with a count and the first and last
+time, in the database: a patient whose record was read 5,000 times by one system in a day is one
+line, not 5,000 (the PDF of such a log took 155 s). The PDF holds at most
+:data:`PDF_MAX_LINES` lines and says so; the CSV lists every event."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Count, Max, Min, Q, QuerySet, Value, When
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import Role
+from palliare.accounts.permissions import Permission
 from palliare.audit import labels as audit_labels
 from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.audit.models import AuditEvent
 from palliare.capacity.directory_csv import spreadsheet_cell
-from palliare.patients.models import Patient
+from palliare.patients.models import CareTeamMember, Patient
 
 PURPOSE_LABELS = dict(AuditPurpose.choices)
+OUTCOME_LABELS = dict(AuditOutcome.choices)
+
+#: The PDF lists at most this many (grouped) lines, newest first, and says how many more the
+#: CSV holds: WeasyPrint lays out about 30 table rows a second here (150 lines: about 6 s).
+PDF_MAX_LINES = 150
+
+#: Who may produce a patient's report besides the privacy officer, logged with the report.
+AS_LEAD_PRACTITIONER, AS_GP_PRACTICE = "lead_practitioner", "gp_practice"
+
+#: The fields a group of identical events shares (one line of the page and the PDF).
+GROUP_FIELDS = (
+    "day",
+    "actor_user_id",
+    "actor_name",
+    "actor_client_id",
+    "organization_name",
+    "role",
+    "event_type",
+    "action",
+    "purpose",
+    "reason",
+    "outcome",
+    "on_behalf_of_name",
+    "listed",
+    "version",
+)
 
 
 @dataclass(frozen=True)
 class ReportRow:
-    """One line of the access report."""
+    """One line of the access report: one event, or a group of identical ones on one day."""
 
     when: str
     who: str
@@ -39,43 +78,103 @@ class ReportRow:
     emergency_reason: str
     outcome: str
     in_list: bool
+    count: int = 1
 
 
 def events_for(patient: Patient) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.for_patient(patient.pk).order_by("-occurred_at", "-sequence")
 
 
+def grouped_for(patient: Patient) -> QuerySet[Any]:
+    """The patient's events grouped per day and identical content (one query; paginate it),
+    newest group first. Each row is a dict of :data:`GROUP_FIELDS` with ``n`` (how many),
+    ``first`` and ``last`` (times)."""
+    groups: QuerySet[Any] = (
+        AuditEvent.objects.for_patient(patient.pk)
+        .annotate(
+            day=TruncDate("occurred_at", tzinfo=timezone.get_current_timezone()),
+            listed=Case(
+                When(Q(patient_id=patient.pk), then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            ),
+            version=KeyTextTransform("version", "details"),
+        )
+        .order_by()
+        .values(*GROUP_FIELDS)
+        .annotate(n=Count("pk"), first=Min("occurred_at"), last=Max("occurred_at"))
+        .order_by("-last", "-day", "event_type", "actor_name")
+    )
+    return groups
+
+
 def _role_labels() -> dict[str, str]:
     return {role.code: role.label for role in Role.objects.all()}
 
 
-def _what(event: AuditEvent, patient_id: int) -> str:
-    text = audit_labels.label(event.event_type, event.action)
-    version = (event.details or {}).get("version")
+def _what(event_type: str, action: str, version: object, in_list: bool) -> str:
+    text = audit_labels.label(event_type, action)
     if version:
         text = gettext("%(what)s (version %(n)s)") % {"what": text, "n": version}
+    if in_list:
+        text = gettext("%(what)s (in a list of patients)") % {"what": text}
     return text
 
 
+def _stamp(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M:%S")
+
+
+def _row(values: Mapping[str, Any], roles: dict[str, str], *, when: str, count: int) -> ReportRow:
+    outcome = values["outcome"]
+    return ReportRow(
+        when=when,
+        who=values["actor_name"] or values["actor_client_id"],
+        organization=values["organization_name"],
+        role=roles.get(values["role"], values["role"]),
+        what=_what(values["event_type"], values["action"], values["version"], values["listed"]),
+        on_behalf_of=values["on_behalf_of_name"],
+        legal_ground=str(PURPOSE_LABELS.get(values["purpose"], values["purpose"])),
+        emergency_reason=values["reason"] if values["purpose"] == AuditPurpose.EMERGENCY else "",
+        outcome=""
+        if outcome == AuditOutcome.SUCCESS
+        else str(OUTCOME_LABELS.get(outcome, outcome)),
+        in_list=values["listed"],
+        count=count,
+    )
+
+
+def grouped_rows(groups: Iterable[Mapping[str, Any]]) -> Iterator[ReportRow]:
+    """Lines of the page and the PDF: a group's time is its one moment, or first – last."""
+    roles = _role_labels()
+    for group in groups:
+        first, last = group["first"], group["last"]
+        when = _stamp(last)
+        if group["n"] > 1:
+            end = timezone.localtime(last).strftime("%H:%M:%S")
+            when = f"{_stamp(first)} – {end}"
+        yield _row(group, roles, when=when, count=group["n"])
+
+
 def rows(events: Iterable[AuditEvent], patient_id: int) -> Iterator[ReportRow]:
+    """One line per event (the CSV)."""
     roles = _role_labels()
     for event in events:
-        in_list = event.patient_id != patient_id
-        what = _what(event, patient_id)
-        if in_list:
-            what = gettext("%(what)s (in a list of patients)") % {"what": what}
-        yield ReportRow(
-            when=timezone.localtime(event.occurred_at).strftime("%d-%m-%Y %H:%M:%S"),
-            who=event.actor_name or event.actor_client_id,
-            organization=event.organization_name,
-            role=roles.get(event.role, event.role),
-            what=what,
-            on_behalf_of=event.on_behalf_of_name,
-            legal_ground=str(PURPOSE_LABELS.get(event.purpose, event.purpose)),
-            emergency_reason=event.reason if event.purpose == AuditPurpose.EMERGENCY else "",
-            outcome="" if event.outcome == "success" else event.get_outcome_display(),
-            in_list=in_list,
-        )
+        values = {
+            "actor_name": event.actor_name,
+            "actor_client_id": event.actor_client_id,
+            "organization_name": event.organization_name,
+            "role": event.role,
+            "event_type": event.event_type,
+            "action": event.action,
+            "version": (event.details or {}).get("version"),
+            "listed": event.patient_id != patient_id,
+            "on_behalf_of_name": event.on_behalf_of_name,
+            "purpose": event.purpose,
+            "reason": event.reason,
+            "outcome": event.outcome,
+        }
+        yield _row(values, roles, when=_stamp(event.occurred_at), count=1)
 
 
 def header() -> list[str]:
@@ -117,29 +216,84 @@ def as_csv(patient: Patient) -> str:
     return buffer.getvalue()
 
 
+def pdf_context(patient: Patient) -> dict[str, Any]:
+    """What the PDF shows: at most :data:`PDF_MAX_LINES` grouped lines (two queries for the
+    lines and their total, one for the role names), and how many it leaves out."""
+    groups = grouped_for(patient)
+    shown = list(grouped_rows(groups[:PDF_MAX_LINES]))
+    total = len(shown) if len(shown) < PDF_MAX_LINES else groups.count()
+    return {
+        "patient": patient,
+        "rows": shown,
+        "total_lines": total,
+        "left_out": total - len(shown),
+        "made_at": timezone.localtime(),
+    }
+
+
 def as_pdf(patient: Patient) -> bytes:
     from weasyprint import HTML
 
     with translation.override("nl"):
-        html = render_to_string(
-            "acute/access_report_print.html",
-            {
-                "patient": patient,
-                "rows": list(rows(events_for(patient).iterator(chunk_size=2000), patient.pk)),
-                "made_at": timezone.localtime(),
-            },
-        )
+        html = render_to_string("acute/access_report_print.html", pdf_context(patient))
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
 
 
-def record_report(actor: Actor, patient: Patient, *, export: str = "") -> None:
-    """Viewing or exporting the report is itself an access, with its own legal ground."""
+def practitioner_ground(actor: Actor, patient: Patient) -> str | None:
+    """Whether ``actor`` may produce the patient's access report as their practitioner, to
+    show the patient (NEN 7513 right of inspection): as the patient's current lead practitioner
+    (under the membership of the organisation where they lead), or as a GP of the patient's
+    own practice (a role that marks the palliative phase there). None otherwise. The caller
+    has opened the patient through the access policy."""
+    if actor.organization_id is None or actor.membership is None:
+        return None
+    if (
+        CareTeamMember.objects.current()
+        .filter(
+            patient=patient,
+            is_lead_practitioner=True,
+            professional_id=actor.membership.professional_id,
+            organization_id=actor.organization_id,
+        )
+        .exists()
+    ):
+        return AS_LEAD_PRACTITIONER
+    if patient.gp_practice_id == actor.organization_id and actor.has(Permission.MARK_PALLIATIVE):
+        return AS_GP_PRACTICE
+    return None
+
+
+def find_by_bsn(actor: Actor, bsn: str) -> Patient | None:
+    """The privacy officer's lookup of a patient by BSN for the access report, logged found
+    or not (issue 19 item 3: it left no row), on the ground of privacy review."""
+    if not actor.has(Permission.VIEW_ACCESS_LOG):
+        raise PermissionDenied
+    patient = Patient.objects.filter(bsn=bsn).only("pk").first()
+    audit.record(
+        "acute.access_report_find",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=patient.pk if patient else None,
+        purpose=AuditPurpose.PRIVACY_REVIEW,
+        details={"by": "bsn", "found": patient is not None},
+    )
+    return patient
+
+
+def record_report(
+    actor: Actor, patient: Patient, *, export: str = "", requested_as: str = ""
+) -> None:
+    """Viewing or exporting the report is itself an access, with its own legal ground (the
+    patient's privacy rights), and says whether a practitioner produced it for the patient."""
+    details = {"format": export} if export else {}
+    if requested_as:
+        details["requested_as"] = requested_as
     audit.record(
         "acute.access_report_exported" if export else "acute.access_report_read",
         actor=actor,
         action=AuditAction.READ,
         patient_id=patient.pk,
         purpose=AuditPurpose.PRIVACY_REVIEW,
-        details={"format": export} if export else {},
+        details=details,
     )

@@ -20,11 +20,15 @@ from palliare.accounts.models import User
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.consultations.schedule import PublicHolidays
 from palliare.db.precompiled import PrecompiledQuery
 from palliare.notifications.services import notify
 from palliare.organizations.models import Membership
 from palliare.organizations.validators import normalize_postcode
-from palliare.patients.models import Patient
+from palliare.patients import services as patient_services
+from palliare.patients.constants import ConsentScope
+from palliare.patients.models import CareTeamMember, Patient
+from palliare.patients.services.common import practice_users
 
 from .constants import EMERGENCY_ACCESS_HOURS, EmergencyReason, ReviewConclusion
 from .models import EmergencyAccess, EmergencyAccessReview
@@ -83,18 +87,25 @@ def search(
         by = "name_dob_postcode" if postcode else "name_dob"
     else:
         raise ValidationError(_("Enter the BSN, or the family name and date of birth."))
-    if len(matches) != 1:
-        # A single match is logged when its summary opens (acute.summary_read, via=search): the
-        # search page itself shows nothing about the patient. Failed and ambiguous searches are
-        # logged here, naming every patient that matched.
-        audit.record(
-            "acute.search",
-            actor=actor,
-            action=AuditAction.READ,
-            patient_ids=[p.pk for p in matches],
-            purpose=AuditPurpose.TREATMENT,
-            details={"by": by, "matches": min(len(matches), 2)},
-        )
+    # Every search is logged with the patients it matched (issue 19 item 3: a single match
+    # used to be logged only when its summary opened, so a search whose result was not opened
+    # left no row). The legal ground: the patient's consent to share with acute care when the
+    # one match has it, otherwise the acute care encounter the search is part of (treatment).
+    purpose = AuditPurpose.TREATMENT
+    if len(matches) == 1 and patient_services.has_active_consent(
+        matches[0], ConsentScope.ACUTE_CARE
+    ):
+        purpose = AuditPurpose.CONSENT
+    one = len(matches) == 1
+    audit.record(
+        "acute.search",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=matches[0].pk if one else None,
+        patient_ids=[] if one else [p.pk for p in matches],
+        purpose=purpose,
+        details={"by": by, "matches": min(len(matches), 2)},
+    )
     return SearchResult(matches[0] if len(matches) == 1 else None, len(matches))
 
 
@@ -162,7 +173,113 @@ def start_emergency_access(
     transaction.on_commit(
         lambda: notify(officers, kind="acute.emergency_access", title=title, url=url, email=True)
     )
+    transaction.on_commit(lambda: _schedule_practice_notice(grant))
     return grant
+
+
+#: The practice is told at this local time on the first working day after the access.
+PRACTICE_NOTICE_TIME = dt.time(8, 0)
+#: Emergency accesses older than this are not told any more (the sweep's window).
+PRACTICE_NOTICE_WINDOW_DAYS = 30
+
+
+def next_working_day(day: dt.date, calendar: PublicHolidays | None = None) -> dt.date:
+    """The first day after ``day`` that is neither a weekend day nor a Dutch public holiday."""
+    calendar = calendar or PublicHolidays()
+    nxt = day + dt.timedelta(days=1)
+    while nxt.weekday() >= 5 or calendar.holiday_name(nxt) is not None:
+        nxt += dt.timedelta(days=1)
+    return nxt
+
+
+def practice_notice_due(started_at: dt.datetime) -> dt.datetime:
+    """When the lead practitioner and GP practice hear of an emergency access: 08:00 on the
+    next working day after it (Amsterdam time)."""
+    day = next_working_day(timezone.localtime(started_at).date())
+    return timezone.make_aware(dt.datetime.combine(day, PRACTICE_NOTICE_TIME))
+
+
+def _schedule_practice_notice(grant: EmergencyAccess) -> None:
+    """Enqueue the practice's notice for when it is due, where the task backend can wait
+    (the database backend in production); otherwise the daily sweep
+    (``manage.py notify_emergency_access``) sends it."""
+    from . import tasks
+
+    task = tasks.notify_practice_of_emergency_access
+    if task.get_backend().supports_defer:
+        task.using(run_after=practice_notice_due(grant.started_at)).enqueue(grant.pk)
+
+
+def practice_recipients(grant: EmergencyAccess) -> list[User]:
+    """Who is told of an emergency access to a patient: the patient's lead practitioner (when
+    their account works at their organisation now) and the users of the patient's GP practice
+    who may see patients, never the one who used the access."""
+    patient = grant.patient
+    users = practice_users(patient.gp_practice_id, Permission.VIEW_PATIENT)
+    lead = (
+        CareTeamMember.objects.current()
+        .filter(patient=patient, is_lead_practitioner=True, professional__isnull=False)
+        .first()
+    )
+    if lead is not None and lead.organization_id != patient.gp_practice_id:
+        users += [
+            u
+            for u in practice_users(lead.organization_id, Permission.VIEW_PATIENT)
+            if lead.professional is not None and u.pk == lead.professional.user_id
+        ]
+    return [u for u in users if u.pk != grant.user_id]
+
+
+@transaction.atomic
+def notify_practice_of_emergency_access(access_id: int, *, now: dt.datetime | None = None) -> int:
+    """Tell the patient's lead practitioner and GP practice that emergency access was used to
+    their patient's record, once, when due (the next working day); the notification links to
+    the access report they may produce for the patient. Idempotent: returns the number told,
+    0 when not due yet or already told."""
+    now = now or timezone.now()
+    grant = (
+        EmergencyAccess.objects.select_for_update()
+        .select_related("patient")
+        .filter(pk=access_id, practice_notified_at__isnull=True)
+        .first()
+    )
+    if grant is None or practice_notice_due(grant.started_at) > now:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        title = gettext("Emergency access to your patient's record by %(org)s: see who looked") % {
+            "org": grant.organization_name
+        }
+    created = notify(
+        practice_recipients(grant),
+        kind=f"acute.emergency_access_practice.{grant.pk}",
+        title=title,
+        url=reverse("acute:practice_access_report", args=[grant.patient_id]),
+        patient_id=grant.patient_id,
+        email=True,
+    )
+    grant.practice_notified_at = now
+    grant.save(update_fields=["practice_notified_at"])
+    return len(created)
+
+
+def notify_due_practices(*, now: dt.datetime | None = None) -> int:
+    """The daily sweep: tell the practices of every emergency access of the last
+    ``PRACTICE_NOTICE_WINDOW_DAYS`` days that is due and not yet told. Returns how many
+    accesses were told."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=PRACTICE_NOTICE_WINDOW_DAYS)
+    told = 0
+    for pk in (
+        EmergencyAccess.objects.practice_not_told()
+        .filter(started_at__gte=since, started_at__lte=now)
+        .order_by("started_at")
+        .values_list("pk", flat=True)
+    ):
+        grant = EmergencyAccess.objects.only("started_at").get(pk=pk)
+        if practice_notice_due(grant.started_at) <= now:
+            notify_practice_of_emergency_access(pk, now=now)
+            told += 1
+    return told
 
 
 @transaction.atomic

@@ -13,4 +13,9 @@ urlpatterns = [
     path("privacy/emergency/<int:access_pk>/review/", views.review, name="review"),
     path("privacy/access-report/", views.report_find, name="access_report_find"),
     path("privacy/access-report/<int:pk>/", views.access_report, name="access_report"),
+    path(
+        "practice/access-report/<int:pk>/",
+        views.practice_access_report,
+        name="practice_access_report",
+    ),
 ]

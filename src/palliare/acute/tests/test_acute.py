@@ -562,8 +562,8 @@ def test_access_report_pdf_names_the_patient_exactly_on_every_page(make_actor, c
         patient__given_name="Anna", patient__family_name="'t Hart-de Vriés"
     ).patient
     nurse = make_actor(RoleCode.DISTRICT_NURSE)
-    for _ in range(60):  # enough rows for more than one landscape page
-        audit_record_read(nurse, patient.pk)
+    for n in range(60):  # enough distinct lines for more than one landscape page
+        audit_record_read(nurse, patient.pk, event=f"patients.section_{n}_read")
     client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
     pdf = client.get(reverse("acute:access_report", args=[patient.pk]) + "?format=pdf").content
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
@@ -573,12 +573,12 @@ def test_access_report_pdf_names_the_patient_exactly_on_every_page(make_actor, c
         assert f"pagina {number} van {len(pages)}" in text, number
 
 
-def audit_record_read(actor, patient_id: int) -> None:
+def audit_record_read(actor, patient_id: int, *, event: str = "patients.patient_read") -> None:
     from palliare.audit import services as audit
     from palliare.audit.constants import AuditAction, AuditPurpose
 
     audit.record(
-        "patients.patient_read",
+        event,
         actor=actor,
         action=AuditAction.READ,
         patient_id=patient_id,
