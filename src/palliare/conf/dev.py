@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+os.environ.setdefault(
+    "AUDIT_CHAIN_KEYS", "dev:dev-only-insecure-audit-chain-key-not-for-production"
+)
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
