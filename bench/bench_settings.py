@@ -4,6 +4,7 @@ view's URL (bench_urls). Never used outside bench/."""
 import os
 
 os.environ.setdefault("SECRET_KEY", "bench-only-insecure-key")
+os.environ.setdefault("AUDIT_CHAIN_KEYS", "bench:bench-only-insecure-audit-chain-key-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")

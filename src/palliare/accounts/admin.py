@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,15 @@ class RoleForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.instance.permissions.values_list("permission", flat=True)
             )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        wanted = {Permission(p) for p in cleaned.get("granted", [])}
+        try:
+            services.check_role_permissions(self.instance, wanted)
+        except ValidationError as exc:
+            self.add_error("granted", exc)
+        return cleaned
+
 
 @admin.register(Role, site=site)
 class RoleAdmin(PermissionModelAdmin):
@@ -70,6 +80,31 @@ class UserAdmin(PermissionModelAdmin, DjangoUserAdmin):  # type: ignore[type-arg
     )
     readonly_fields = ("last_login", "date_joined")
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Reactivating an account revives its memberships: those that open patient data wait
+        for a second person's approval again."""
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and obj.is_active:
+            self._reapprove(request, obj, reason="account_reactivated")
+
+    def _reapprove(self, request: HttpRequest, user: User, *, reason: str) -> None:
+        from palliare.organizations.models import Membership
+
+        pending = services.require_reapproval(
+            Membership.objects.filter(professional__user=user),
+            actor=cast(PalliareRequest, request).actor,
+            reason=reason,
+        )
+        if pending:
+            messages.warning(
+                request,
+                _(
+                    "%(user)s: %(count)d memberships that open patient data now wait for a "
+                    "second person's approval."
+                )
+                % {"user": user, "count": pending},
+            )
+
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         """Setting someone else's password is logged (with a 2FA reset it could take over an
         account)."""
@@ -95,6 +130,8 @@ class UserAdmin(PermissionModelAdmin, DjangoUserAdmin):  # type: ignore[type-arg
                 subject=user,
                 purpose=AuditPurpose.SECURITY,
             )
+            # Whoever enrols the next device holds the account: a second person confirms.
+            self._reapprove(request, user, reason="second_factor_reset")
         messages.success(
             request,
             _("Two-factor login reset for %(count)d accounts.") % {"count": queryset.count()},

@@ -201,6 +201,37 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
 }
 
 
+#: Permissions that open patient data (or the log of who opened it), and the one that hands out
+#: permissions. A membership in a role holding any of these needs a second person: whoever
+#: grants it cannot approve it, nobody approves their own, and until approved it grants
+#: nothing (``accounts.services.request_membership``, decision 0022). MANAGE_ACCOUNTS is in the
+#: set because a second account with it would let one person approve their own grants.
+NEEDS_SECOND_PERSON: frozenset[Permission] = frozenset(
+    {
+        P.VIEW_PATIENT,
+        P.REGISTER_PATIENT,
+        P.MARK_PALLIATIVE,
+        P.SEND_SIGNAL,
+        P.HANDLE_SIGNALS,
+        P.MANAGE_CONSENT,
+        P.MANAGE_CARE_TEAM,
+        P.REGISTER_DEATH,
+        P.MANAGE_MEETINGS,
+        P.VIEW_CARE_PLAN,
+        P.EDIT_CARE_PLAN,
+        P.VIEW_ACUTE_SUMMARY,
+        P.EMERGENCY_ACCESS,
+        P.ANSWER_CONSULTATION,
+        P.REQUEST_CONSULTATION,
+        P.SEND_REFERRAL,
+        P.RECEIVE_REFERRAL,
+        P.VIEW_ACCESS_LOG,
+        P.REVIEW_EMERGENCY_ACCESS,
+        P.MANAGE_ACCOUNTS,
+    }
+)
+
+
 def parse(values: list[str] | set[str]) -> frozenset[Permission]:
     """Known permissions among ``values``; unknown strings grant nothing."""
     known = {p.value for p in Permission}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("membership/", views.switch_membership_view, name="switch_membership"),
     path("account/", views.account_view, name="account"),
+    path("access-grants/", views.access_grants_view, name="access_grants"),
     path("password/change/", views.password_change, name="password_change"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),

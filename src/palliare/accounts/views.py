@@ -9,11 +9,13 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -27,10 +29,11 @@ from palliare.ui import qrcodes
 
 from . import services
 from .actors import actor_for
-from .decorators import any_professional, otp_exempt, public
+from .decorators import any_professional, otp_exempt, public, require_permission
 from .forms import LoginForm, MembershipChoiceForm, TokenForm
 from .middleware import MEMBERSHIP_SESSION_KEY
 from .models import User
+from .permissions import Permission
 from .requests import PalliareRequest
 
 
@@ -239,6 +242,61 @@ class _PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         services.record_password_changed(form.user, reset=False)
         return response
+
+
+#: The log events of granting, widening and approving access, shown to the privacy officer.
+GRANT_EVENTS = (
+    "accounts.membership_requested",
+    "accounts.membership_granted",
+    "accounts.membership_approved",
+    "accounts.membership_rejected",
+    "accounts.membership_changed",
+    "accounts.membership_removed",
+    "accounts.membership_ended",
+    "accounts.role_permissions_changed",
+    "auth.second_factor_reset",
+    "auth.password_set_by_admin",
+)
+
+
+@require_permission(Permission.VIEW_ACCESS_LOG)
+def access_grants_view(request: HttpRequest) -> HttpResponse:
+    """For the privacy officer: who gave whom access, who approved it, and what waits."""
+    from palliare.audit.models import AuditEvent
+    from palliare.organizations.models import Membership
+
+    pending = (
+        Membership.objects.pending()
+        .select_related("professional", "organization", "role", "requested_by")
+        .order_by("pk")
+    )
+    events = AuditEvent.objects.filter(event_type__in=GRANT_EVENTS).order_by("-sequence")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit.record(
+        "accounts.access_grants_viewed",
+        actor=cast(PalliareRequest, request).actor,
+        action=AuditAction.READ,
+        purpose=AuditPurpose.PRIVACY_REVIEW,
+    )
+    return render(
+        request,
+        "accounts/access_grants.html",
+        {"pending": pending, "page": page, "labels": GRANT_EVENT_LABELS},
+    )
+
+
+GRANT_EVENT_LABELS = {
+    "accounts.membership_requested": gettext_lazy("membership requested (waits for approval)"),
+    "accounts.membership_granted": gettext_lazy("membership granted"),
+    "accounts.membership_approved": gettext_lazy("membership approved"),
+    "accounts.membership_rejected": gettext_lazy("membership refused"),
+    "accounts.membership_changed": gettext_lazy("membership changed"),
+    "accounts.membership_removed": gettext_lazy("membership removed"),
+    "accounts.membership_ended": gettext_lazy("membership ended"),
+    "accounts.role_permissions_changed": gettext_lazy("permissions of a role changed"),
+    "auth.second_factor_reset": gettext_lazy("two-factor login reset"),
+    "auth.password_set_by_admin": gettext_lazy("password set by an administrator"),
+}
 
 
 # Password reset: Django's views, public, with our templates.

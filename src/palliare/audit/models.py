@@ -106,6 +106,9 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
+    #: The chain key (AUDIT_CHAIN_KEYS) the hash was computed with; empty for rows written
+    #: before the chain was keyed (plain SHA-256).
+    key_id = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

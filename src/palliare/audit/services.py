@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import secrets
 from collections.abc import Iterable, Iterator
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -79,12 +81,47 @@ def _canonical(value: Any) -> Any:
 
 def _canonical_json(values: dict[str, Any]) -> str:
     payload = {name: _canonical(values[name]) for name in HASHED_FIELDS}
+    if values.get("key_id"):  # keyed rows also cover the id of their key
+        payload["key_id"] = values["key_id"]
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+class UnknownChainKeyError(Exception):
+    """A row names a chain key that AUDIT_CHAIN_KEYS does not hold (so it cannot be checked)."""
+
+
+def chain_key(key_id: str) -> bytes:
+    """The secret of chain key ``key_id`` (from the environment, never from the database)."""
+    keys: dict[str, str] = settings.AUDIT_CHAIN_KEYS
+    if key_id not in keys:
+        raise UnknownChainKeyError(key_id)
+    return keys[key_id].encode("utf-8")
+
+
+def current_key_id() -> str:
+    """The id of the key new rows and checkpoints are written with."""
+    return str(settings.AUDIT_CHAIN_KEY_ID)
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """HMAC-SHA256's outer and inner padded keys (RFC 2104), so the database can compute
+    ``sha256(outer || sha256(inner || message))`` with its plain ``sha256`` function: the
+    key itself never appears in SQL, only these derived pads, as statement parameters."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return bytes(b ^ 0x5C for b in key), bytes(b ^ 0x36 for b in key)
+
+
 def compute_hash(values: dict[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of the hashed fields."""
-    return hashlib.sha256(_canonical_json(values).encode("utf-8")).hexdigest()
+    """The row's hash over the canonical JSON of the hashed fields: HMAC-SHA256 with the chain
+    key the row names (``key_id``); plain SHA-256 for rows written before the chain was keyed
+    (``key_id`` empty), which the first keyed row after them anchors (decision 0022)."""
+    message = _canonical_json(values).encode("utf-8")
+    key_id = values.get("key_id") or ""
+    if not key_id:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(chain_key(key_id), message, hashlib.sha256).hexdigest()
 
 
 def _hash_input_around_chain(values: dict[str, Any]) -> tuple[str, str, str]:
@@ -156,6 +193,7 @@ def record(
         "client_ip": ctx.client_ip,
         "user_agent": ctx.user_agent,
         "details": details or {},
+        "key_id": current_key_id(),
     }
     connection = connections[router.db_for_write(AuditEvent) or DEFAULT_DB_ALIAS]
     if connection.vendor == "postgresql":
@@ -204,9 +242,11 @@ def _statements(alias: str) -> _Statements:
         store_hash=f"UPDATE {head} SET last_hash = %s WHERE id = 1",  # noqa: S608
         append=(
             f"WITH head AS (UPDATE {head} SET last_sequence = last_sequence + 1, "  # noqa: S608
-            "previous_hash = last_hash, last_hash = encode(sha256(convert_to("
+            # HMAC-SHA256 from its padded keys: sha256(outer || sha256(inner || message)).
+            "previous_hash = last_hash, last_hash = encode(sha256(CAST(%s AS bytea) || "
+            "sha256(CAST(%s AS bytea) || convert_to("
             "CAST(%s AS text) || last_hash || CAST(%s AS text) "
-            "|| CAST(last_sequence + 1 AS text) || CAST(%s AS text), 'UTF8')), 'hex') "
+            "|| CAST(last_sequence + 1 AS text) || CAST(%s AS text), 'UTF8'))), 'hex') "
             "WHERE id = 1 RETURNING last_sequence, previous_hash, last_hash) "
             f"INSERT INTO {event} ({content}, sequence, prev_hash, hash) "
             f"SELECT {typed}, head.last_sequence, head.previous_hash, head.last_hash FROM head "
@@ -217,7 +257,8 @@ def _statements(alias: str) -> _Statements:
 
 def _append_in_one_statement(connection: BaseDatabaseWrapper, values: dict[str, Any]) -> AuditEvent:
     """PostgreSQL: the whole append as one statement (see above)."""
-    params = [*_hash_input_around_chain(values)]
+    params: list[Any] = [*hmac_pads(chain_key(values["key_id"]))]
+    params += [*_hash_input_around_chain(values)]
     params += [f.get_db_prep_save(values[f.attname], connection) for f in _CONTENT]
     event_id, sequence, prev_hash, hash_ = _on_head(
         connection, _statements(connection.alias).append, params
@@ -288,7 +329,7 @@ class ChainReport:
 
 
 def _stored_rows() -> Iterator[dict[str, Any]]:
-    fields = ("id", "hash", *HASHED_FIELDS)
+    fields = ("id", "hash", "key_id", *HASHED_FIELDS)
     yield from AuditEvent.objects.order_by("sequence").values(*fields).iterator(chunk_size=5000)
 
 
@@ -297,6 +338,7 @@ def verify_chain() -> ChainReport:
     expected_prev = GENESIS_HASH
     expected_sequence = 1
     checked = 0
+    keyed = False
     for row in _stored_rows():
         seq, event_id = row["sequence"], row["id"]
         if seq != expected_sequence:
@@ -313,7 +355,22 @@ def verify_chain() -> ChainReport:
             return ChainReport(
                 checked, ChainBreak(seq, event_id, "link to the previous row does not match")
             )
-        if compute_hash(row) != row["hash"]:
+        if keyed and not row["key_id"]:
+            return ChainReport(
+                checked,
+                ChainBreak(seq, event_id, "unkeyed row after keyed rows (written without the key)"),
+            )
+        keyed = keyed or bool(row["key_id"])
+        try:
+            expected_hash = compute_hash(row)
+        except UnknownChainKeyError:
+            return ChainReport(
+                checked,
+                ChainBreak(
+                    seq, event_id, f"written with key {row['key_id']!r}, not in AUDIT_CHAIN_KEYS"
+                ),
+            )
+        if not hmac.compare_digest(expected_hash, row["hash"]):
             return ChainReport(
                 checked, ChainBreak(seq, event_id, "content does not match its hash (altered)")
             )

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 from .includes.database import database_settings
 from .includes.environ import config
 from .includes.logging import logging_config
 from .includes.security import (
+    AUDIT_CHAIN_KEY_ID_SETTING,
+    AUDIT_CHAIN_KEYS_SETTING,
     AXES_COOLOFF_MINUTES,
     AXES_FAILURE_LIMIT_SETTING,
     SESSION_IDLE_MINUTES,
+    audit_chain_key_id,
+    audit_chain_keys,
 )
 
 SRC_DIR = Path(__file__).resolve().parent.parent  # src/palliare
@@ -44,6 +50,22 @@ DATA_DIR = Path(
         str(BASE_DIR / "var"),
         help_text="Directory for the embedded SQLite database, uploads and generated files.",
     )
+)
+#: The access log's chain keys {id: secret} and the id new rows use (audit/services.py).
+AUDIT_CHAIN_KEYS = audit_chain_keys(AUDIT_CHAIN_KEYS_SETTING)
+AUDIT_CHAIN_KEY_ID = audit_chain_key_id(AUDIT_CHAIN_KEYS, AUDIT_CHAIN_KEY_ID_SETTING)
+AUDIT_CHECKPOINT_FILE = Path(
+    config(
+        "AUDIT_CHECKPOINT_FILE",
+        "",
+        help_text=(
+            "File `manage.py audit_checkpoint` appends signed checkpoints of the access log's "
+            "chain head to (empty: audit-checkpoints.jsonl in DATA_DIR). Ship it off this "
+            "server (docs/operations.md)."
+        ),
+        group="Security",
+    )
+    or DATA_DIR / "audit-checkpoints.jsonl"
 )
 DEMO_MODE = config(
     "DEMO_MODE",
@@ -92,6 +114,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "csp",
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
@@ -101,6 +124,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "palliare.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,6 +192,25 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no
+# inline script, inline style or event-handler attribute anywhere (ui/tests/test_csp.py greps
+# the templates). htmx runs under it: base.html's htmx-config turns off its injected indicator
+# styles (the CSS is in palliare.css) and eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 AXES_FAILURE_LIMIT = AXES_FAILURE_LIMIT_SETTING
 AXES_COOLOFF_TIME = AXES_COOLOFF_MINUTES / 60  # hours

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "ci-only-insecure-key")
+os.environ.setdefault("AUDIT_CHAIN_KEYS", "ci:ci-only-insecure-audit-chain-key-not-for-production")
 os.environ.setdefault("DEMO_MODE", "false")
 os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("DATA_DIR", os.path.join(os.getcwd(), "var", "test"))

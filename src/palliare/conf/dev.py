@@ -9,6 +9,9 @@ no manifest), whatever DEBUG says."""
 import os
 
 os.environ.setdefault("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+os.environ.setdefault(
+    "AUDIT_CHAIN_KEYS", "dev:dev-only-insecure-audit-chain-key-not-for-production"
+)
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

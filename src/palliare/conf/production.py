@@ -2,8 +2,11 @@
 
 from .base import *  # noqa: F403
 from .includes.environ import config
+from .includes.security import AUDIT_CHAIN_KEYS_SETTING, audit_chain_keys
 
 DEBUG = False
+# Production keys must be real secrets (base.py already refuses to start without any).
+AUDIT_CHAIN_KEYS = audit_chain_keys(AUDIT_CHAIN_KEYS_SETTING, min_length=32)
 DEMO_MODE = False  # not configurable: demo accounts with a published TOTP secret must never exist
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

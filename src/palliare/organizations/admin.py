@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from palliare.accounts import services as account_services
 from palliare.accounts.permissions import Permission
@@ -16,6 +19,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.ui.admin_site import PermissionInlineMixin, PermissionModelAdmin, site
 
+from .constants import MembershipStatus
 from .models import (
     Location,
     Membership,
@@ -106,16 +110,81 @@ class OrganizationAdmin(PermissionModelAdmin):
 
 class MembershipInline(PermissionInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     """Memberships decide who may do what: changing them needs account rights; directory
-    maintainers only see them."""
+    maintainers only see them. A membership that opens patient data waits for a second
+    person's approval (shown in the status column, approved under Memberships)."""
 
     model = Membership
     permission = Permission.MANAGE_ACCOUNTS
+    fields = ("organization", "role", "job_title", "phone", "valid_from", "valid_until", "status")
+    readonly_fields = ("status",)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(cast(PalliareRequest, request).actor.has(Permission.MANAGE_DIRECTORY))
 
     extra = 0
     autocomplete_fields = ("organization",)
+
+
+@admin.register(Membership, site=site)
+class MembershipAdmin(PermissionModelAdmin):
+    """Memberships at a glance, and where a second person approves or refuses pending ones.
+    Memberships are added and changed on the professional's page."""
+
+    permission = Permission.MANAGE_ACCOUNTS
+    list_display = (
+        "professional",
+        "organization",
+        "role",
+        "valid_from",
+        "valid_until",
+        "status",
+        "requested_by",
+        "approved_by",
+        "approved_at",
+    )
+    list_filter = ("status", "role")
+    search_fields = ("professional__family_name", "organization__name")
+    actions = ["approve", "reject"]
+    list_select_related = ("professional", "organization", "role", "requested_by", "approved_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Approve the selected pending memberships"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        self._decide(request, queryset, account_services.approve_membership, _("approved"))
+
+    @admin.action(description=_("Refuse the selected pending memberships"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        self._decide(request, queryset, account_services.reject_membership, _("refused"))
+
+    def _decide(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Membership],
+        decide: Callable[..., Any],
+        verb: str,
+    ) -> None:
+        actor = cast(PalliareRequest, request).actor
+        done = 0
+        for membership in queryset.select_related("professional", "role"):
+            try:
+                decide(membership, actor=actor)
+            except ValidationError as exc:
+                messages.error(request, f"{membership}: {' '.join(exc.messages)}")
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request,
+                _("%(count)d memberships %(verb)s.") % {"count": done, "verb": verb},
+            )
 
 
 @admin.register(Professional, site=site)
@@ -139,14 +208,34 @@ class ProfessionalAdmin(PermissionModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Professional, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        actor = cast(PalliareRequest, request).actor
         audit.record(
             "directory.professional_changed" if change else "directory.professional_added",
-            actor=cast(PalliareRequest, request).actor,
+            actor=actor,
             action=AuditAction.UPDATE if change else AuditAction.CREATE,
             subject=obj,
             purpose=AuditPurpose.ADMINISTRATION,
             details={"changed": sorted(form.changed_data)},
         )
+        # Another login account, or a professional brought back: whoever acts as them now
+        # is a new person, so memberships that open patient data need a second person again.
+        relinked = change and "user" in form.changed_data
+        revived = change and "is_active" in form.changed_data and obj.is_active
+        if relinked or revived:
+            pending = account_services.require_reapproval(
+                obj.memberships.all(),
+                actor=actor,
+                reason="account_linked" if relinked else "professional_reactivated",
+            )
+            if pending:
+                messages.warning(
+                    request,
+                    _(
+                        "%(count)d memberships that open patient data now wait for a second "
+                        "person's approval."
+                    )
+                    % {"count": pending},
+                )
 
     def save_formset(
         self,
@@ -161,17 +250,17 @@ class ProfessionalAdmin(PermissionModelAdmin):
         actor = cast(PalliareRequest, request).actor
         instances = formset.save(commit=False)
         for instance in instances:
-            created = instance.pk is None
-            instance.save()
-            account_services.record_membership_change(
-                instance,
-                actor=actor,
-                created=created,
-            )
+            previous = account_services.membership_snapshot(instance)
+            saved = account_services.save_membership(instance, actor=actor, previous=previous)
+            if saved.status == MembershipStatus.PENDING:
+                messages.warning(
+                    request,
+                    _(
+                        "%(membership)s opens patient data: it waits for the approval of a "
+                        "second person (another coordinator or the organisation's own "
+                        "administrator) and gives no access until then."
+                    )
+                    % {"membership": saved},
+                )
         for obj in formset.deleted_objects:
-            account_services.record_membership_change(
-                obj,
-                actor=actor,
-                created=False,
-            )
-            obj.delete()
+            account_services.remove_membership(obj, actor=actor)

@@ -64,3 +64,10 @@ BIG_REGISTERED = frozenset(
 class MappingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ADOPTED = "adopted", _("Adopted")
+
+
+class MembershipStatus(models.TextChoices):
+    """Whether a membership is in force or waits for a second person's approval."""
+
+    APPROVED = "approved", _("approved")
+    PENDING = "pending", _("waiting for approval")

@@ -11,7 +11,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import BIG_REGISTERED, Discipline, MappingStatus, OrganizationType
+from .constants import (
+    BIG_REGISTERED,
+    Discipline,
+    MappingStatus,
+    MembershipStatus,
+    OrganizationType,
+)
 from .querysets import MembershipQuerySet, OrganizationQuerySet
 from .validators import (
     normalize_postcode,
@@ -328,6 +334,35 @@ class Membership(models.Model):
     )
     valid_from = models.DateField(_("from"), default=dt.date.today)
     valid_until = models.DateField(_("until"), null=True, blank=True)
+    #: A membership in a role that opens patient data, granted or widened through the
+    #: administration screens, is pending until a second person approves it; a pending
+    #: membership grants nothing (``MembershipQuerySet.current`` leaves it out).
+    status = models.CharField(
+        _("approval"),
+        max_length=16,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.APPROVED,
+        editable=False,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("requested by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -352,5 +387,10 @@ class Membership(models.Model):
 
     @property
     def is_current(self) -> bool:
+        """Approved and valid today."""
         today = timezone.localdate()
-        return self.valid_from <= today and (self.valid_until is None or self.valid_until >= today)
+        return (
+            self.status == MembershipStatus.APPROVED
+            and self.valid_from <= today
+            and (self.valid_until is None or self.valid_until >= today)
+        )

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils import timezone
 
+from .constants import MembershipStatus
+
 if TYPE_CHECKING:
     from .models import Membership, Organization  # noqa: F401 (string annotations)
 
@@ -21,9 +23,14 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
+    def pending(self) -> MembershipQuerySet:
+        """Memberships waiting for a second person's approval."""
+        return self.filter(status=MembershipStatus.PENDING)
+
     def current(self, on: dt.date | None = None) -> MembershipQuerySet:
-        """Memberships valid today (or on ``on``)."""
+        """Approved memberships valid today (or on ``on``). A membership waiting for a second
+        person's approval is not current: it grants nothing and counts nowhere."""
         today = on or timezone.localdate()
-        return self.filter(valid_from__lte=today).filter(
+        return self.filter(status=MembershipStatus.APPROVED, valid_from__lte=today).filter(
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today)
         )

@@ -172,10 +172,9 @@ def test_stored_rows_equal_what_record_returned_and_verify():
         stored = AuditEvent.objects.get(pk=event.pk)
         for name in (*services.HASHED_FIELDS, "hash"):
             assert getattr(stored, name) == getattr(event, name), name
-        assert (
-            services.compute_hash({name: getattr(stored, name) for name in services.HASHED_FIELDS})
-            == stored.hash
-        )
+        fields = (*services.HASHED_FIELDS, "key_id")
+        assert services.compute_hash({n: getattr(stored, n) for n in fields}) == stored.hash
+        assert stored.key_id == "ci"
     assert [e.sequence for e in written] == [1, 2, 3]
     assert written[1].prev_hash == written[0].hash
     assert services.verify_chain().ok

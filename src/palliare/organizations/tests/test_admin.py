@@ -82,8 +82,9 @@ def test_membership_added_in_admin_is_logged(coordinator):
     }
     response = coordinator.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert professional.memberships.filter(organization=org).exists()
-    assert AuditEvent.objects.filter(event_type="accounts.membership_granted").exists()
+    membership = professional.memberships.get(organization=org)
+    assert membership.status == "pending"  # a district nurse reads patients: second person
+    assert AuditEvent.objects.filter(event_type="accounts.membership_requested").exists()
 
 
 def test_invalid_agb_in_admin_gives_form_error(coordinator):

@@ -67,6 +67,7 @@ def test_production_settings_force_demo_mode_off():
         "DEMO_MODE": "true",
         "DEBUG": "true",
         "SECRET_KEY": "x" * 50,
+        "AUDIT_CHAIN_KEYS": "prod:" + "k" * 40,
         "DJANGO_SETTINGS_MODULE": "palliare.conf.production",
         "PYTHONPATH": "src",
     }
