@@ -23,7 +23,7 @@ from ...outcome import FhirError, Issue
 from ...search import Criterion, Query, SearchParam, parse_token, token_matches
 from ...validation.definitions import expand
 from ...validation.rules import _nodes
-from ..base import Handler, not_found, resolve_reference
+from ..base import Handler, check_version, not_found, resolve_reference
 from ..patient import patient_pk
 from ..patient import to_fhir as patient_to_fhir
 from .export import build
@@ -339,6 +339,13 @@ class PlanHandler(Handler):
         if generated and old_key is None:
             located = self.locate(ctx, logical_id or "")
             old_key = located[1] if located else None
+        # The version of a care-plan resource is the version of the plan it was read from.
+        check_version(
+            ctx,
+            self.resource_type,
+            logical_id,
+            ctx.extra["acp_pending"][patient.pk].based_on if old_key is not None else None,
+        )
         key = APPLY[self.resource_type](ctx, data, state, old_key)
         taken = state.rows.get((self.resource_type, key))
         if taken is not None and taken.logical_id != logical_id:
