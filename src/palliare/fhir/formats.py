@@ -101,7 +101,7 @@ def read_body(request: HttpRequest) -> bytes:
         body = request.body
     except RequestDataTooBig:
         body = request.read(MAX_BODY_BYTES + 1)
-        request._body = body  # type: ignore[attr-defined]  # later readers see the same bytes
+        request._body = body  # later readers see the same bytes
     if len(body) > MAX_BODY_BYTES:
         raise _too_large()
     return body
