@@ -363,7 +363,7 @@ class PlanHandler(Handler):
                 patient_id=patient.pk,
                 identifiers=[
                     identity.keepable(i)
-                    for i in data.get("identifier") or []
+                    for i in _as_list(data.get("identifier"))
                     if isinstance(i, dict)
                 ],
                 created_by_id=ctx.actor.organization_id,
@@ -377,12 +377,7 @@ class PlanHandler(Handler):
         element = self._element(state, key)
         if element is None:  # e.g. a device statement saying "no ICD"
             return {"resourceType": self.resource_type, "id": logical_id or key}, created
-        resource = build(state, element)
-        row = state.rows.get((self.resource_type, key))
-        extra = list(row.identifiers) if row is not None else []
-        if extra:
-            resource["identifier"] = extra
-        return resource, created
+        return build(state, element), created
 
     def patient_of(self, ctx: FhirContext, data: dict[str, Any]) -> Patient:
         path = f"{self.resource_type}.{self.patient_path}"
@@ -400,6 +395,13 @@ class PlanHandler(Handler):
         _t, patient = resolve_reference(ctx, data[self.patient_path], ("Patient",), path)
         assert isinstance(patient, Patient)
         return patient
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A repeating element as a list (QuestionnaireResponse.identifier is a single one)."""
+    if isinstance(value, dict):
+        return [value]
+    return value if isinstance(value, list) else []
 
 
 class Built:
