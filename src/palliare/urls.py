@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from palliare.fhir import views as fhir_views
 from palliare.ui import views as ui_views
 from palliare.ui.admin_site import site as admin_site
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("palliare.api.urls")),
     path("referrals/", include("palliare.referrals.urls")),
     path("fhir/", include("palliare.fhir.urls")),
+    path("fhir", fhir_views.root, name="fhir_root_without_slash"),  # POST [base] as FHIR says
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),
     path("healthz", ui_views.healthz, name="healthz"),

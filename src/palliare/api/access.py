@@ -11,8 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import BasePagination
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -38,10 +40,31 @@ class HasPalliarePermission(BasePermission):
         )
 
 
+class QueryParameters(serializers.Serializer[Any]):
+    """Base of the serializers that read query parameters: a parameter given empty
+    (``?type=``) is refused like any other invalid value. DRF treats an empty optional
+    parameter as absent, while the schema (a choice, a slug) forbids the empty string."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        empty = {
+            name: [_("This parameter may not be empty; leave it out instead.")]
+            for name, field in self.fields.items()
+            if hasattr(data, "getlist")
+            and data.get(name) == ""
+            and not getattr(field, "allow_blank", False)
+            and not field.allow_null
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
+
+
 class PalliareAPIView(GenericAPIView):  # type: ignore[type-arg]
-    """Base of every endpoint: Palliare permissions, JSON errors, limit/offset pagination."""
+    """Base of every endpoint: Palliare permissions, JSON errors, limit/offset pagination,
+    JSON request bodies (the schema documents application/json only)."""
 
     permission_classes = [HasPalliarePermission]
+    parser_classes = [JSONParser]
     pagination_class: type[BasePagination] | None = Pagination
     required_permissions: tuple[Permission, ...] = ()
 

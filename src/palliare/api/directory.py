@@ -5,8 +5,6 @@ They live here, with the shared API code, until the directory app takes them ove
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -18,7 +16,7 @@ from palliare.accounts.permissions import Permission
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Location, Organization, Subregion
 
-from .access import PalliareAPIView
+from .access import PalliareAPIView, QueryParameters
 from .errors import ErrorSerializer
 
 
@@ -66,7 +64,7 @@ class OrganizationSerializer(serializers.ModelSerializer[Organization]):
         ]
 
 
-class OrganizationFilter(serializers.Serializer[Any]):
+class OrganizationFilter(QueryParameters):
     q = serializers.CharField(
         required=False, max_length=100, help_text=_("Part of the name, a place or an AGB code.")
     )

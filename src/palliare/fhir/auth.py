@@ -8,6 +8,7 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -136,13 +137,48 @@ def _store_token(client: ApiClient, token: str, granted: ScopeSet, now: dt.datet
     return row
 
 
-def actor_for_client(client: ApiClient, scopes: ScopeSet) -> Actor:
-    return Actor(
+#: The access log's "on behalf of" when a client names no practitioner.
+NO_PRACTITIONER = "no practitioner given"
+#: The request header naming the practitioner a system acts for: ``<system>|<value>``, an
+#: identifier of the person (UZI, BIG, AGB or the sender's own naming system).
+ON_BEHALF_OF_HEADER = "X-Request-On-Behalf-Of"
+_ON_BEHALF_OF = re.compile(
+    r"^(?P<system>[A-Za-z][A-Za-z0-9+.\-:/_]{0,150})\|(?P<value>[A-Za-z0-9.\-]{1,64})$"
+)
+
+
+@dataclass(frozen=True, eq=False)
+class ClientActor(Actor):
+    """An API client acting for its organisation, with the practitioner on whose behalf it
+    sends this request (NEN 7513 "namens wie"), or :data:`NO_PRACTITIONER`."""
+
+    practitioner: str = ""
+
+    @property
+    def audit_on_behalf_of_name(self) -> str:
+        return self.practitioner or NO_PRACTITIONER
+
+
+def on_behalf_of(request: HttpRequest) -> str | None:
+    """The practitioner named by :data:`ON_BEHALF_OF_HEADER` as ``system|value``; None when
+    the header is absent. Raises ValueError when it is malformed."""
+    raw = request.headers.get(ON_BEHALF_OF_HEADER)
+    if raw is None:
+        return None
+    match = _ON_BEHALF_OF.match(raw.strip())
+    if match is None:
+        raise ValueError(raw[:100])
+    return f"{match.group('system')}|{match.group('value')}"
+
+
+def actor_for_client(client: ApiClient, scopes: ScopeSet, practitioner: str = "") -> Actor:
+    return ClientActor(
         user=None,
         client_id=client.client_id,
         client_name=client.name,
         client_organization=client.organization,
         client_permissions=scopes.permissions(),
+        practitioner=practitioner,
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 
-from .constants import FHIR_VERSION
+from .constants import FHIR_VERSION, MAX_BUNDLE_ENTRIES, MAX_PAGE, MAX_PAGE_SIZE
+from .formats import MAX_BODY_BYTES
 from .resources import REGISTRY
 from .resources import load as load_handlers
 
@@ -90,7 +91,13 @@ def capability_statement(base: str) -> dict[str, Any]:
                 "documentation": (
                     "Resources map to and from Palliare's domain (register, directory, care "
                     "plan). Unknown search parameters are ignored unless Prefer: "
-                    "handling=strict. Client-assigned ids need a letter."
+                    "handling=strict. Client-assigned ids need a letter; one id per resource "
+                    "(a second id for a registered BSN or an element of the care plan that "
+                    "already has one is refused with 409 naming it). Limits per request: "
+                    f"a body of at most {MAX_BODY_BYTES // (1024 * 1024)} MB, at most "
+                    f"{MAX_BUNDLE_ENTRIES} entries in a transaction or batch Bundle, "
+                    f"_count at most {MAX_PAGE_SIZE}, _page at most {MAX_PAGE} (413 or 400 "
+                    "with an OperationOutcome beyond)."
                 ),
                 "security": {
                     "extension": [
@@ -112,7 +119,15 @@ def capability_statement(base: str) -> dict[str, Any]:
                     "description": (
                         "SMART Backend Services style: OAuth2 client credentials "
                         "(client_secret_basic or client_secret_post) at the token endpoint; "
-                        "scopes system/<Type|*>.read|write."
+                        "scopes system/<Type|*>.read|write. Name the practitioner on whose "
+                        "behalf the system acts in the header X-Request-On-Behalf-Of as "
+                        "system|value (UZI, BIG or AGB identifier, e.g. "
+                        "http://fhir.nl/fhir/NamingSystem/uzi-nr-pers|123456789); the access "
+                        "log (NEN 7513) records it, and records 'no practitioner given' "
+                        'without it. Optimistic locking: If-Match (W/"<versionId>") is '
+                        "honoured on every update and create (412 when the resource is not at "
+                        "that version); without it an update applies to the current version. "
+                        "A care-plan resource's version is the version of the plan."
                     ),
                 },
                 "resource": resources,

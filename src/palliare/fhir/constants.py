@@ -59,6 +59,11 @@ ISSUE_CODE_SYSTEM = "https://palliare.nl/fhir/CodeSystem/operation-outcome"
 #: Results per page of a searchset when the client does not ask (``_count``), and at most.
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
+#: The last page a search may ask for (``_page``); beyond it the client should narrow the search.
+MAX_PAGE = 10_000
+#: Entries in one transaction or batch Bundle (a whole care plan is about 30): bounds the work
+#: and the access-log rows of one request.
+MAX_BUNDLE_ENTRIES = 200
 
 
 class Access(models.TextChoices):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from fhir.resources import R4B
@@ -75,13 +76,42 @@ def _invalid(message: Any, **params: Any) -> FhirError:
     return FhirError(400, Issue("structure", message, params=params, key="unparseable"))
 
 
+def _too_large() -> FhirError:
+    return FhirError(
+        413,
+        Issue(
+            "too-costly",
+            _("The request body is too large (at most %(mb)s MB)."),
+            params={"mb": MAX_BODY_BYTES // (1024 * 1024)},
+            key="body-too-large",
+        ),
+    )
+
+
+def read_body(request: HttpRequest) -> bytes:
+    """The raw body, up to :data:`MAX_BODY_BYTES` (413 beyond). Django's own in-memory limit
+    (``DATA_UPLOAD_MAX_MEMORY_SIZE``, 2.5 MB) is for forms; FHIR's limit is this one."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise _too_large()
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        body = request.read(MAX_BODY_BYTES + 1)
+        request._body = body  # later readers see the same bytes
+    if len(body) > MAX_BODY_BYTES:
+        raise _too_large()
+    return body
+
+
 def parse_body(request: HttpRequest) -> dict[str, Any]:
     """The request body as a FHIR JSON object (XML converted), or 400."""
-    body = request.body
+    body = read_body(request)
     if not body.strip():
         raise _invalid(_("The request has no body; send a FHIR resource."))
-    if len(body) > MAX_BODY_BYTES:
-        raise FhirError(413, Issue("too-costly", _("The request body is too large.")))
     if request_format(request) == "xml":
         return parse_xml(body)
     return parse_json(body)

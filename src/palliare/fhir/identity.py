@@ -77,7 +77,10 @@ def ids_for(
         target_type=target_type,
         target_id__in=wanted,
         element=element,
-    )
+    ).order_by("-pk")
+    # Where a directory entry was linked under several ids (a known AGB or BIG number sent
+    # again), references name the first id it was given: the newest rows come first and the
+    # oldest overwrites them.
     return {row.target_id: row for row in rows}
 
 

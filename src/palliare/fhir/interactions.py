@@ -14,6 +14,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome
 
 from . import identity
+from .constants import MAX_BUNDLE_ENTRIES
 from .context import FhirContext
 from .outcome import FhirError, Issue
 from .resources import handler_for
@@ -228,6 +229,20 @@ def process_bundle(ctx: FhirContext, bundle: dict[str, Any]) -> dict[str, Any]:
                 key="bundle-entry",
             ),
         )
+    if len(entries) > MAX_BUNDLE_ENTRIES:
+        raise FhirError(
+            413,
+            Issue(
+                "too-costly",
+                _(
+                    "A Bundle may hold at most %(max)s entries (this one has %(count)s); "
+                    "split it into several requests."
+                ),
+                ("Bundle.entry",),
+                params={"max": MAX_BUNDLE_ENTRIES, "count": len(entries)},
+                key="bundle-too-large",
+            ),
+        )
     for i, entry in enumerate(entries):
         req = entry.get("request") if isinstance(entry, dict) else None
         if not isinstance(req, dict) or req.get("method") not in ("POST", "PUT", "GET"):
@@ -288,7 +303,17 @@ def _process_entry(
     match = _ENTRY_URL.match(req["url"])
     assert match is not None
     rtype, rid = match.group("type"), match.group("id")
+    # Each entry has its own precondition (Bundle.entry.request.ifMatch), never the header's.
+    ctx.extra.pop("if_match", None)
     try:
+        if_match = req.get("ifMatch")
+        if if_match is not None:
+            digits = str(if_match).removeprefix("W/").strip('"')
+            if not digits.isdigit() or len(digits) > 18:
+                raise _entry_error(
+                    index, _('Entry %(index)s: ifMatch must be a version ETag such as W/"3".')
+                )
+            ctx.extra["if_match"] = int(digits)
         if req["method"] == "GET":
             if rid is None:
                 raise _entry_error(

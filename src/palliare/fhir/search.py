@@ -19,7 +19,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from .constants import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE
 from .outcome import FhirError, Issue
 
 #: Parameters every search understands (besides each type's own).
@@ -127,6 +127,12 @@ def parse_query(
                 query.page = max(1, int(values[-1]))
             except ValueError:
                 raise _bad(_("%(name)s must be a whole number."), raw_name) from None
+            if query.page > MAX_PAGE:
+                raise _bad(
+                    _("%(name)s may be at most %(max)s; narrow the search instead."),
+                    raw_name,
+                    max=MAX_PAGE,
+                )
             continue
         if name == "_include":
             for value in values:

@@ -148,7 +148,10 @@ def plan_actor(ctx: FhirContext) -> Actor:
         user.save(update_fields=["password"])
         client.service_user = user
         client.save(update_fields=["service_user"])
-    return Actor(
+    from .auth import ClientActor
+
+    return ClientActor(
+        practitioner=getattr(ctx.actor, "practitioner", ""),
         user=client.service_user,
         client_id=ctx.actor.client_id,
         client_name=ctx.actor.client_name,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
@@ -119,11 +120,29 @@ def context(request: HttpRequest) -> FhirContext:
                 key="unauthenticated",
             ),
         )
-    ctx = FhirContext(bearer.actor, bearer.scopes, bearer.client, base_url(request))
+    try:
+        practitioner = auth.on_behalf_of(request)
+    except ValueError:
+        raise FhirError(
+            400,
+            Issue(
+                "invalid",
+                _(
+                    "%(header)s must name the practitioner as system|value (e.g. "
+                    "http://fhir.nl/fhir/NamingSystem/uzi-nr-pers|123456789)."
+                ),
+                params={"header": auth.ON_BEHALF_OF_HEADER},
+                key="bad-on-behalf-of",
+            ),
+        ) from None
+    actor = bearer.actor
+    if practitioner:
+        actor = replace(actor, practitioner=practitioner)  # type: ignore[call-arg]
+    ctx = FhirContext(actor, bearer.scopes, bearer.client, base_url(request))
     if_match = request.headers.get("If-Match", "")
     if if_match:
         digits = if_match.removeprefix("W/").strip('"')
-        if not digits.isdigit():
+        if not digits.isdigit() or len(digits) > 18:
             raise FhirError(
                 400,
                 Issue(

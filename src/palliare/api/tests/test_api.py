@@ -288,3 +288,31 @@ def test_schema_and_docs_are_public(client):
 
 def test_committed_schema_matches_the_code():
     call_command("openapi_schema", "--check")
+
+
+def test_code_and_schema_agree_on_empty_and_malformed_parameters(gp, hospice):
+    """Issue 19, item 10 (found by schemathesis): an empty choice or slug and a non-integer
+    offset or limit are refused as the schema says, and bodies are JSON only (the schema's
+    only media type), so ``based_on=null`` in a form is a 415, not a 400 on a valid value."""
+    for url in (
+        "/api/v1/organizations/?subregion=",
+        "/api/v1/organizations/?type=",
+        "/api/v1/facilities/?subregion=",
+        "/api/v1/search/?postcode=9401&type=",
+        "/api/v1/facilities/?offset=abc",
+        "/api/v1/facilities/?offset=-1",
+        "/api/v1/facilities/?limit=1.5",
+    ):
+        response = gp.get(url)
+        assert response.status_code == 400, url
+        assert response.json()["code"] == "invalid", url
+    assert gp.get("/api/v1/facilities/?offset=0&limit=1").status_code == 200
+    facility, staff = hospice
+    response = staff.post(
+        f"/api/v1/facilities/{facility.pk}/status/", {"free_beds": "1", "based_on": "null"}
+    )
+    assert response.status_code == 415
+    response = _post(
+        staff, f"/api/v1/facilities/{facility.pk}/status/", {"free_beds": 1, "based_on": None}
+    )
+    assert response.status_code == 201, response.content

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from palliare.api.access import QueryParameters
 from palliare.organizations.models import Location, Organization
 
 from ..constants import (
@@ -98,7 +99,7 @@ class FacilitySerializer(serializers.ModelSerializer[Facility]):
         return facility.is_stale(self.context.get("now"))
 
 
-class FacilityFilter(serializers.Serializer[Any]):
+class FacilityFilter(QueryParameters):
     kind = serializers.ChoiceField(choices=FacilityKind.choices, required=False)
     available = serializers.BooleanField(
         required=False,
@@ -217,7 +218,7 @@ class DistrictNursingSerializer(serializers.ModelSerializer[DistrictNursingServi
         }
 
 
-class DistrictNursingFilter(serializers.Serializer[Any]):
+class DistrictNursingFilter(QueryParameters):
     postcode = serializers.CharField(
         required=False, max_length=10, help_text=_("Only services working in this postcode area.")
     )
@@ -230,7 +231,7 @@ class DistrictNursingFilter(serializers.Serializer[Any]):
     )
 
 
-class SearchQuerySerializer(serializers.Serializer[Any]):
+class SearchQuerySerializer(QueryParameters):
     postcode = serializers.CharField(max_length=10, help_text=_("A PC4 or a full postcode."))
     type = serializers.ChoiceField(
         choices=[*FacilityKind.choices, (DISTRICT_NURSING, _("District nursing"))],

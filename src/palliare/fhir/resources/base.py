@@ -53,6 +53,53 @@ def unprocessable(message: Any, where: str, key: str, **params: Any) -> FhirErro
     return FhirError(422, Issue("processing", message, (where,), params=params, key=key))
 
 
+def fit(value: str, limit: int, where: str) -> str:
+    """``value`` if the domain can hold it, else 422 naming the element: never store less than
+    was sent without saying so (issue 19, item 7)."""
+    if len(value) > limit:
+        raise FhirError(
+            422,
+            Issue(
+                "too-long",
+                _("%(path)s is longer than the %(limit)s characters Palliare can keep."),
+                (where,),
+                params={"path": where, "limit": limit},
+                key="too-long",
+            ),
+        )
+    return value
+
+
+def check_version(
+    ctx: FhirContext, resource_type: str, logical_id: str | None, current: Any
+) -> None:
+    """``If-Match`` (issue 19, item 9): when the client names the version it changes, the
+    resource must exist at exactly that version; otherwise 412 and nothing changes. Without
+    ``If-Match`` the update applies to the current version (optional locking, as FHIR R4
+    allows; the CapabilityStatement says so)."""
+    wanted = ctx.extra.get("if_match")
+    if wanted is None:
+        return
+    if current is None or str(current) != str(wanted):
+        raise FhirError(
+            412,
+            Issue(
+                "conflict",
+                _(
+                    "%(type)s/%(id)s is not at version %(wanted)s (If-Match; now "
+                    "%(version)s). Read it again and apply the change to that version."
+                ),
+                params={
+                    "type": resource_type,
+                    "id": (logical_id or "")[:64],
+                    "wanted": wanted,
+                    "version": current if current is not None else "-",
+                },
+                key="version-conflict",
+            ),
+        )
+
+
 class Handler:
     resource_type: ClassVar[str]
     profile: ClassVar[str] = ""

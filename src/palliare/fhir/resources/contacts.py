@@ -27,7 +27,7 @@ from ..context import FhirContext
 from ..models import ResourceIdentity
 from ..outcome import FhirError, Issue, issues_from_validation
 from ..search import instant
-from .base import not_found, reference_to, resolve_reference, unprocessable
+from .base import check_version, not_found, reference_to, resolve_reference, unprocessable
 from .datatypes import concept
 
 TARGET = "patients.carecontact"
@@ -292,6 +292,7 @@ def write(
         raise not_found("Encounter", logical_id)
     contact = CareContact.objects.filter(pk=row.target_id).first() if row is not None else None
     patient, content = read_contact(ctx, data)
+    check_version(ctx, "Encounter", logical_id, contact.current_number if contact else None)
     try:
         contact = contact_services.record_care_contact(
             ctx.actor, patient=patient, data=content, contact=contact

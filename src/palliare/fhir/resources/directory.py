@@ -28,7 +28,16 @@ from ..context import FhirContext
 from ..models import ResourceIdentity
 from ..outcome import FhirError
 from ..search import Query, SearchParam, instant, parse_token
-from .base import Handler, not_found, reference_to, register, resolve_reference, unprocessable
+from .base import (
+    Handler,
+    check_version,
+    fit,
+    not_found,
+    reference_to,
+    register,
+    resolve_reference,
+    unprocessable,
+)
 from .datatypes import (
     codings,
     concept,
@@ -203,6 +212,9 @@ class DirectoryHandler(Handler):
         obj, row = self.find_row(logical_id) if logical_id else (None, None)
         if logical_id and logical_id.isdigit() and obj is None:
             raise not_found(self.resource_type, logical_id)
+        check_version(
+            ctx, self.resource_type, logical_id, row.version if obj is not None and row else None
+        )
         if obj is not None and not isinstance(obj, self.model):
             obj = None  # a special mapping (e.g. location = organisation): rewrite it
         created = obj is None
@@ -363,7 +375,7 @@ class OrganizationHandler(DirectoryHandler):
                 "Organization.name",
                 "name-required",
             )
-        org.name = name.strip()[:200]
+        org.name = fit(name.strip(), 200, "Organization.name")
         agbs = identifiers_with(data.get("identifier"), AGB)
         if agbs:
             org.agb_code = agbs[0]
@@ -374,9 +386,9 @@ class OrganizationHandler(DirectoryHandler):
             if c in CODE_TO_ORG_TYPE
         ]
         org.type = kinds[0] if kinds else (org.type or OrganizationType.OTHER)
-        org.phone = read_telecom(data.get("telecom"), "phone")[:20]
-        org.email = read_telecom(data.get("telecom"), "email")[:254]
-        org.website = read_telecom(data.get("telecom"), "url")[:200]
+        org.phone = fit(read_telecom(data.get("telecom"), "phone"), 20, "Organization.telecom")
+        org.email = fit(read_telecom(data.get("telecom"), "email"), 254, "Organization.telecom")
+        org.website = fit(read_telecom(data.get("telecom"), "url"), 200, "Organization.telecom")
         if isinstance(data.get("active"), bool):
             org.is_active = data["active"]
         if data.get("partOf") is not None:
@@ -505,10 +517,12 @@ class LocationHandler(DirectoryHandler):
             loc._special_target = org  # type: ignore[attr-defined]
             return extras
         loc.organization = org
-        loc.name = str(data.get("name") or "")[:200]
-        loc.street, loc.house_number = parsed.street[:200], parsed.house_number[:20]
-        loc.postcode, loc.city = normalize_postcode(parsed.postcode), parsed.city[:100]
-        loc.phone = read_telecom(data.get("telecom"), "phone")[:20]
+        loc.name = fit(str(data.get("name") or ""), 200, "Location.name")
+        loc.street = fit(parsed.street, 200, "Location.address.line")
+        loc.house_number = fit(parsed.house_number, 20, "Location.address.line")
+        loc.postcode = normalize_postcode(parsed.postcode)
+        loc.city = fit(parsed.city, 100, "Location.address.city")
+        loc.phone = fit(read_telecom(data.get("telecom"), "phone"), 20, "Location.telecom")
         return extras
 
     def save(self, ctx: FhirContext, obj: Location, created: bool) -> None:

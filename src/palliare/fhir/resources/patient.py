@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palliare.organizations.constants import OrganizationType
@@ -32,7 +33,16 @@ from ..context import FhirContext
 from ..models import ResourceIdentity
 from ..outcome import FhirError, Issue
 from ..search import Criterion, Query, SearchParam, date_q, instant, parse_token
-from .base import Handler, not_found, reference_to, register, resolve_reference, unprocessable
+from .base import (
+    Handler,
+    check_version,
+    fit,
+    not_found,
+    reference_to,
+    register,
+    resolve_reference,
+    unprocessable,
+)
 from .datatypes import (
     identifiers_with,
     read_address,
@@ -138,6 +148,24 @@ def to_fhir(
     return resource
 
 
+#: Birth dates before this are refused as implausible.
+EARLIEST_BIRTH = dt.date(1880, 1, 1)
+
+
+def _sex(gender: Any) -> str:
+    """The register's sex for ``Patient.gender``; absent is unknown, any other value a 422."""
+    if gender is None:
+        return str(Sex.UNKNOWN)
+    if gender not in GENDER_TO_SEX:
+        raise unprocessable(
+            _("Patient.gender must be male, female, other or unknown, not %(value)s."),
+            "Patient.gender",
+            "gender-code",
+            value=str(gender)[:40],
+        )
+    return GENDER_TO_SEX[gender]
+
+
 def _required(message: Any, path: str, key: str) -> FhirError:
     return FhirError(422, Issue("required", message, (path,), key=key))
 
@@ -172,14 +200,21 @@ def to_domain(ctx: FhirContext, data: dict[str, Any], current: Patient | None) -
             "Patient.birthDate",
             "birthdate-required",
         )
+    if born > timezone.localdate() or born < EARLIEST_BIRTH:
+        raise unprocessable(
+            _("The date of birth %(date)s cannot be right (in the future or before 1880)."),
+            "Patient.birthDate",
+            "birthdate-implausible",
+            date=born.isoformat(),
+        )
     result: dict[str, Any] = {
         "bsn": normalize_bsn(bsns[0]),
-        "given_name": (name.given or name.initials)[:100],
-        "family_name_prefix": name.prefix[:20],
-        "family_name": name.family[:100],
+        "given_name": fit(name.given or name.initials, 100, "Patient.name.given"),
+        "family_name_prefix": fit(name.prefix, 20, "Patient.name.family"),
+        "family_name": fit(name.family, 100, "Patient.name.family"),
         "date_of_birth": born,
-        "sex": GENDER_TO_SEX.get(str(data.get("gender") or "unknown"), Sex.UNKNOWN),
-        "phone": read_telecom(data.get("telecom"), "phone"),
+        "sex": _sex(data.get("gender")),
+        "phone": fit(read_telecom(data.get("telecom"), "phone"), 20, "Patient.telecom"),
         "street": "",
         "house_number": "",
         "postcode": "",
@@ -196,10 +231,10 @@ def to_domain(ctx: FhirContext, data: dict[str, Any], current: Patient | None) -
                 pc4=postcode[:4],
             )
         result.update(
-            street=address.street[:200],
-            house_number=address.house_number[:20],
+            street=fit(address.street, 200, "Patient.address.line"),
+            house_number=fit(address.house_number, 20, "Patient.address.line"),
             postcode=postcode,
-            city=address.city[:100],
+            city=fit(address.city, 100, "Patient.address.city"),
         )
     result["gp_practice"] = _gp_practice(ctx, data, current)
     return result
@@ -460,6 +495,7 @@ class PatientHandler(Handler):
         ]
         try:
             if current is None:
+                check_version(ctx, "Patient", logical_id, None)  # If-Match on a new resource
                 patient = services.create_patient(ctx, fields)
                 created = True
             else:

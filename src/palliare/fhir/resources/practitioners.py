@@ -21,7 +21,7 @@ from ..context import FhirContext
 from ..models import ResourceIdentity
 from ..outcome import Issue
 from ..search import SearchParam
-from .base import reference_to, register, resolve_reference, unprocessable
+from .base import fit, reference_to, register, resolve_reference, unprocessable
 from .datatypes import (
     codings,
     concept,
@@ -160,8 +160,10 @@ class PractitionerHandler(DirectoryHandler):
                 "Practitioner.name.family",
                 "family-required",
             )
-        pro.given_name, pro.initials = name.given[:100], name.initials[:20]
-        pro.family_name_prefix, pro.family_name = name.prefix[:20], name.family[:100]
+        pro.given_name = fit(name.given, 100, "Practitioner.name.given")
+        pro.initials = fit(name.initials, 20, "Practitioner.name.given")
+        pro.family_name_prefix = fit(name.prefix, 20, "Practitioner.name.family")
+        pro.family_name = fit(name.family, 100, "Practitioner.name.family")
         bigs = [
             b
             for b in identifiers_with(data.get("identifier"), BIG)
@@ -172,8 +174,8 @@ class PractitionerHandler(DirectoryHandler):
         ]
         pro.big_number = bigs[0] if bigs else ""
         pro.agb_code = agbs[0] if agbs else ""
-        pro.phone = read_telecom(data.get("telecom"), "phone")[:20]
-        pro.email = read_telecom(data.get("telecom"), "email")[:254]
+        pro.phone = fit(read_telecom(data.get("telecom"), "phone"), 20, "Practitioner.telecom")
+        pro.email = fit(read_telecom(data.get("telecom"), "email"), 254, "Practitioner.telecom")
         if isinstance(data.get("active"), bool):
             pro.is_active = data["active"]
         if not pro.discipline:
@@ -308,7 +310,8 @@ class PractitionerRoleHandler(DirectoryHandler):
             phone = read_telecom(data.get("telecom"), "phone")
             email = read_telecom(data.get("telecom"), "email")
             if (phone and phone != pro.phone) or (email and email != pro.email):
-                pro.phone, pro.email = phone[:20] or pro.phone, email[:254] or pro.email
+                pro.phone = fit(phone, 20, "PractitionerRole.telecom") or pro.phone
+                pro.email = fit(email, 254, "PractitionerRole.telecom") or pro.email
                 services.save_professional(ctx, pro, False)
             m._special_target = pro  # type: ignore[attr-defined]
             return extras
@@ -335,7 +338,7 @@ class PractitionerRoleHandler(DirectoryHandler):
                 "PractitionerRole.period",
                 "period-invalid",
             ) from None
-        m.phone = read_telecom(data.get("telecom"), "phone")[:20]
+        m.phone = fit(read_telecom(data.get("telecom"), "phone"), 20, "PractitionerRole.telecom")
         return extras
 
     def _set_discipline(self, ctx: FhirContext, pro: Professional, data: dict[str, Any]) -> None:

@@ -267,3 +267,26 @@ def test_the_icd_example_with_a_patient_in_a_bundle(hendrik, kind):
     assert response.status_code == 200, response.content
     entry = _body(response)["entry"][0]
     assert entry["response"]["status"].startswith("201"), entry
+
+
+# --- 5. business identifiers come back ----------------------------------------------------------
+
+
+def test_business_identifiers_of_plan_resources_come_back_in_read_and_search(hendrik):
+    sent = example(f"Consent-{CPR}.json")["identifier"]
+    read = _body(hendrik.get(f"Consent/{CPR}"))
+    assert read["identifier"] == sent
+    search = _body(hendrik.get("Consent?patient=F1-ACP-Patient-HendrikHartman"))
+    found = {e["resource"]["id"]: e["resource"] for e in search["entry"]}
+    assert found[CPR]["identifier"] == sent
+    procedure = example("Procedure-F1-ACP-Procedure-01-10-2020.json")
+    read = _body(hendrik.get(f"Procedure/{procedure['id']}"))
+    assert read["identifier"] == procedure["identifier"]
+    device = example("Device-F1-ACP-MedicalDevice.Product-ICD.json")
+    assert _put(hendrik, device).status_code == 201
+    assert _body(hendrik.get(f"Device/{device['id']}"))["identifier"] == device["identifier"]
+    form = example("QuestionnaireResponse-HendrikHartman-20201001.json")
+    form["identifier"] = {"system": "https://his.example.org/forms", "value": "form-1"}
+    assert _put(hendrik, form).status_code in (200, 201)
+    read = _body(hendrik.get(f"QuestionnaireResponse/{form['id']}"))
+    assert read["identifier"] == form["identifier"]  # one Identifier (0..1), not a list

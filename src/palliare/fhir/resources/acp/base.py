@@ -23,7 +23,7 @@ from ...outcome import FhirError, Issue
 from ...search import Criterion, Query, SearchParam, parse_token, token_matches
 from ...validation.definitions import expand
 from ...validation.rules import _nodes
-from ..base import Handler, not_found, resolve_reference
+from ..base import Handler, check_version, not_found, resolve_reference
 from ..patient import patient_pk
 from ..patient import to_fhir as patient_to_fhir
 from .export import build
@@ -339,6 +339,13 @@ class PlanHandler(Handler):
         if generated and old_key is None:
             located = self.locate(ctx, logical_id or "")
             old_key = located[1] if located else None
+        # The version of a care-plan resource is the version of the plan it was read from.
+        check_version(
+            ctx,
+            self.resource_type,
+            logical_id,
+            ctx.extra["acp_pending"][patient.pk].based_on if old_key is not None else None,
+        )
         key = APPLY[self.resource_type](ctx, data, state, old_key)
         taken = state.rows.get((self.resource_type, key))
         if taken is not None and taken.logical_id != logical_id:
@@ -356,7 +363,7 @@ class PlanHandler(Handler):
                 patient_id=patient.pk,
                 identifiers=[
                     identity.keepable(i)
-                    for i in data.get("identifier") or []
+                    for i in _as_list(data.get("identifier"))
                     if isinstance(i, dict)
                 ],
                 created_by_id=ctx.actor.organization_id,
@@ -370,12 +377,7 @@ class PlanHandler(Handler):
         element = self._element(state, key)
         if element is None:  # e.g. a device statement saying "no ICD"
             return {"resourceType": self.resource_type, "id": logical_id or key}, created
-        resource = build(state, element)
-        row = state.rows.get((self.resource_type, key))
-        extra = list(row.identifiers) if row is not None else []
-        if extra:
-            resource["identifier"] = extra
-        return resource, created
+        return build(state, element), created
 
     def patient_of(self, ctx: FhirContext, data: dict[str, Any]) -> Patient:
         path = f"{self.resource_type}.{self.patient_path}"
@@ -393,6 +395,13 @@ class PlanHandler(Handler):
         _t, patient = resolve_reference(ctx, data[self.patient_path], ("Patient",), path)
         assert isinstance(patient, Patient)
         return patient
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A repeating element as a list (QuestionnaireResponse.identifier is a single one)."""
+    if isinstance(value, dict):
+        return [value]
+    return value if isinstance(value, list) else []
 
 
 class Built:

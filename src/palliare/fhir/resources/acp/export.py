@@ -447,7 +447,28 @@ BUILDERS = {
 }
 
 
+#: Types whose ``identifier`` is a single Identifier (0..1), not a list.
+SINGLE_IDENTIFIER = frozenset({"QuestionnaireResponse"})
+
+
+def with_identifiers(resource: dict[str, Any], identifiers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The business identifiers the sender gave (kept with the resource's identity), in the
+    shape of the type: a list, or one Identifier for QuestionnaireResponse."""
+    if identifiers:
+        if resource["resourceType"] in SINGLE_IDENTIFIER:
+            resource["identifier"] = dict(identifiers[0])
+        else:
+            resource["identifier"] = [dict(i) for i in identifiers]
+    return resource
+
+
 def build(state: PlanState, element: Element) -> dict[str, Any]:
+    """The resource of one plan element, with the business identifiers its sender gave."""
+    row = state.rows.get((element.resource_type, element.key))
+    return with_identifiers(_build(state, element), list(row.identifiers) if row else [])
+
+
+def _build(state: PlanState, element: Element) -> dict[str, Any]:
     if element.resource_type == "Consent":
         if element.key.startswith("advance:"):
             return advance_directive(state, element)

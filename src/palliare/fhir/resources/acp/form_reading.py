@@ -16,6 +16,7 @@ from palliare.careplans.constants import (
     TreatmentDecision,
 )
 
+from ..base import fit
 from . import codes as c
 from .plan import PlanState, short_hash
 from .questionnaire import LIMIT_ITEMS, OTHER_LIMIT_LABEL, YES_NO_FORM
@@ -111,7 +112,7 @@ def apply_form(answers: dict[str, list[dict[str, Any]]], state: PlanState) -> No
                 "role_other": _str(answers, "411"),
                 "relationship": rel if rel else "",
                 "relationship_other": _str(answers, "408"),
-                "phone": _str(answers, "976")[:20],
+                "phone": fit(_str(answers, "976"), 20, "QuestionnaireResponse.item"),
                 "email": _str(answers, "980"),
                 "is_first_contact": _code(answers, "984") == "1",
             },
@@ -126,7 +127,7 @@ def apply_form(answers: dict[str, list[dict[str, Any]]], state: PlanState) -> No
                 "role_other": "",
                 "relationship": _code(answers, "995"),
                 "relationship_other": _str(answers, "412"),
-                "phone": _str(answers, "988")[:20],
+                "phone": fit(_str(answers, "988"), 20, "QuestionnaireResponse.item"),
                 "email": _str(answers, "992"),
                 "is_first_contact": True,
             },

@@ -26,6 +26,7 @@ from .base import (
     _token_match,
     element_id_taken,
 )
+from .export import with_identifiers
 from .imports import APPLY, check_icd
 from .plan import PlanState
 
@@ -224,12 +225,15 @@ class DeviceHandler(PlanHandler):
     def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
         row = identity.find("Device", logical_id)
         if row is not None and row.patient_id is None:
-            return {
-                "resourceType": "Device",
-                "id": logical_id,
-                "meta": {"profile": [self.profile]},
-                "type": {"coding": [{"system": c.SNOMED, "code": "72506001"}]},
-            }
+            return with_identifiers(
+                {
+                    "resourceType": "Device",
+                    "id": logical_id,
+                    "meta": {"profile": [self.profile]},
+                    "type": {"coding": [{"system": c.SNOMED, "code": c.ICD}]},
+                },
+                list(row.identifiers),
+            )
         return super().read(ctx, logical_id)
 
     def write(
@@ -260,7 +264,14 @@ class DeviceHandler(PlanHandler):
         anchor = ctx.actor.organization or Organization.objects.first()
         assert anchor is not None
         row = identity.remember(
-            "Device", logical_id, anchor, element="icd", created_by_id=ctx.actor.organization_id
+            "Device",
+            logical_id,
+            anchor,
+            element="icd",
+            identifiers=[
+                identity.keepable(i) for i in data.get("identifier") or [] if isinstance(i, dict)
+            ],
+            created_by_id=ctx.actor.organization_id,
         )
         ResourceIdentity.objects.filter(pk=row.pk).update(target_type="fhir.pending", target_id=0)
         return self.read(ctx, logical_id), existing is None

@@ -28,7 +28,7 @@ from palliare.organizations.models import Membership, Professional
 
 from ...constants import UZI_ROLE
 from ...context import FhirContext
-from ..base import resolve_reference, unprocessable
+from ..base import fit, resolve_reference, unprocessable
 from ..datatypes import codings, ext_value, read_name, read_telecom
 from . import codes as c
 from .plan import FUNCTION_OF_DISCIPLINE, PlanState, short_hash
@@ -114,7 +114,7 @@ def contact_row(data: dict[str, Any], name: str) -> dict[str, Any]:
         "role_other": role_other,
         "relationship": relation,
         "relationship_other": relation_other,
-        "phone": read_telecom(data.get("telecom"), "phone")[:20],
+        "phone": fit(read_telecom(data.get("telecom"), "phone"), 20, "RelatedPerson.telecom"),
         "email": read_telecom(data.get("telecom"), "email"),
         "is_first_contact": ContactRole.FIRST_CONTACT in codes_only,
     }
@@ -152,7 +152,7 @@ def apply_related_person(
             "RelatedPerson.name",
             "contact-name-required",
         )
-    return merge_contact(state, contact_row(data, name[:200]), old_key)
+    return merge_contact(state, contact_row(data, fit(name, 200, "RelatedPerson.name")), old_key)
 
 
 def apply_patient_contacts(data: dict[str, Any], state: PlanState) -> None:
@@ -161,7 +161,7 @@ def apply_patient_contacts(data: dict[str, Any], state: PlanState) -> None:
             continue
         name = _person_name(contact.get("name"))
         if name:
-            merge_contact(state, contact_row(contact, name[:200]))
+            merge_contact(state, contact_row(contact, fit(name, 200, "Patient.contact.name")))
 
 
 def apply_capacity(data: dict[str, Any], state: PlanState) -> bool:
@@ -224,7 +224,7 @@ def _people(
             )
             if contact is not None and contact["name"] not in names:
                 names.append(contact["name"])
-    row["participants"] = ", ".join(names)[:500]
+    row["participants"] = fit(", ".join(names), 500, "participant")
 
 
 def apply_procedure(
@@ -467,7 +467,7 @@ def _ended_actors(
         if "reference" not in ref:
             name = _text(ref.get("display"))
             if name:
-                actors.append({"kind": "professional", "name": name[:200]})
+                actors.append({"kind": "professional", "name": fit(name, 200, path)})
             continue
         rtype, target = resolve_reference(
             ctx, ref, ("Patient", "RelatedPerson", "PractitionerRole", "Practitioner"), path
@@ -539,14 +539,17 @@ def _apply_ended(
             "Consent.provision.code[0].text",
             "treatment-text-required",
         )
-    row: dict[str, Any] = {"treatment": treatment, "text": text[:200]}
+    row: dict[str, Any] = {
+        "treatment": treatment,
+        "text": fit(text, 200, "Consent.provision.code.text"),
+    }
     _decision(row, provision.get("type"), _specification(data))
     row["note"] = _comment(data)
     end, reason = ending
     ended = plan_content.ended_limit(
         row,
         ended_on=end,
-        reason=reason[:500],
+        reason=fit(reason, 500, "Consent.provision.extension"),
         date=_date(data.get("dateTime")),
         actors=_ended_actors(ctx, provision, state),
     )
@@ -607,7 +610,11 @@ def _apply_advance(
     head = f"{kind} ({day})" if kind and day else kind or (f"({day})" if day else "")
     comment = _comment(data)
     if head or comment:
-        earlier["note"] = (f"{head}: {comment}" if head and comment else head or comment)[:1000]
+        earlier["note"] = fit(
+            f"{head}: {comment}" if head and comment else head or comment,
+            1000,
+            "Consent.extension",
+        )
     return "advance:earlier"
 
 
@@ -653,17 +660,11 @@ def apply_observation(
             wishes["place_of_death"], wishes["place_of_death_other"] = code, ""
         elif value:
             wishes["place_of_death"] = PlaceOfDeath.OTHER
-            wishes["place_of_death_other"] = (
-                _text(value.get("text"))
-                or next(
-                    (
-                        _text(x.get("display"))
-                        for x in value.get("coding") or []
-                        if isinstance(x, dict)
-                    ),
-                    "",
-                )
-            )[:200]
+            wishes["place_of_death_other"] = _text(value.get("text")) or next(
+                (_text(x.get("display")) for x in value.get("coding") or [] if isinstance(x, dict)),
+                "",
+            )
+            fit(wishes["place_of_death_other"], 200, "Observation.valueCodeableConcept.text")
         else:
             wishes["place_of_death"], wishes["place_of_death_other"] = PlaceOfDeath.UNKNOWN, ""
         wishes["place_of_death_note"] = _notes(data)
