@@ -16,6 +16,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from palliare.accounts import services
 from palliare.accounts.actors import actor_for
@@ -131,7 +132,7 @@ def test_second_coordinator_can_not_approve_a_grant_to_themselves(coordinator, s
         second_coordinator.membership.professional, practice, role(RoleCode.GP), actor=coordinator
     )
     assert grant.status == "pending"
-    with pytest.raises(ValidationError, match="themselves"):
+    with translation.override("en"), pytest.raises(ValidationError, match="themselves"):
         services.approve_membership(grant, actor=second_coordinator)
 
 
