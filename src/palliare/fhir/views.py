@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,19 @@ def fhir_endpoint(methods: tuple[str, ...]) -> Callable[[View], View]:
                 return view(request, *args, **kwargs)
             except FhirError as exc:
                 return _error_response(request, exc)
+            except (RequestDataTooBig, TooManyFieldsSent):
+                # A form-encoded body (POST [type]/_search) beyond Django's form limits.
+                return _error_response(
+                    request,
+                    FhirError(
+                        413,
+                        Issue(
+                            "too-costly",
+                            _("The form is too large; send fewer or shorter search parameters."),
+                            key="form-too-large",
+                        ),
+                    ),
+                )
             except Exception:  # the last line of defence: still FHIR, still no stack trace
                 logger.exception("FHIR request failed: %s %s", request.method, request.path)
                 return render(

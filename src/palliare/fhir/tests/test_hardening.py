@@ -225,3 +225,14 @@ def test_a_malformed_on_behalf_of_header_is_refused(api):
     response = api.get("Patient?_id=1", **{"X-Request-On-Behalf-Of": "dr. Jansen <script>"})
     assert response.status_code == 400
     assert outcome_keys(response) == ["bad-on-behalf-of"]
+
+
+def test_an_oversized_search_form_is_a_413_outcome(api):
+    response = api.http.post(
+        "/fhir/Patient/_search",
+        "family=" + "x" * 3_000_000,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+    assert response.status_code == 413, response.content[:300]
+    assert outcome_keys(response) == ["form-too-large"]
