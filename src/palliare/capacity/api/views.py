@@ -105,7 +105,14 @@ class FacilityHistory(PalliareAPIView):
     required_permissions = (Permission.VIEW_DIRECTORY,)
     serializer_class = BedStatusSerializer
 
-    @extend_schema(responses={200: BedStatusSerializer(many=True), 404: ErrorSerializer}, tags=TAGS)
+    @extend_schema(
+        responses={
+            200: BedStatusSerializer(many=True),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        tags=TAGS,
+    )
     def get(self, request: Request, pk: int) -> Response:
         facility = _facility_or_404(pk)
         rows = BedStatus.objects.filter(facility=facility).order_by("-recorded_at", "-pk")
@@ -276,7 +283,9 @@ class RequirementList(PalliareAPIView):
     required_permissions = (Permission.VIEW_DIRECTORY,)
     serializer_class = RequirementSerializer
 
-    @extend_schema(responses={200: RequirementSerializer(many=True)}, tags=TAGS)
+    @extend_schema(
+        responses={200: RequirementSerializer(many=True), 400: ErrorSerializer}, tags=TAGS
+    )
     def get(self, request: Request) -> Response:
         rows = QualityRequirement.objects.order_by("order", "pk")
         page = self.paginate_queryset(rows)
