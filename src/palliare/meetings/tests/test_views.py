@@ -467,3 +467,19 @@ def test_after_death_review_starts_from_the_death_registration(world, client_for
     again = client.get(url)
     assert again.context["form"].initial["review_place_comment"].startswith("Opname na val")
     assert 'data-testid="review-prefill"' not in again.content.decode()
+
+
+def test_agenda_item_shows_the_spict_indicators(world, client_for):
+    """Issue 18 item 7: the indicators ticked at marking appear on the meeting's agenda item."""
+    from palliare.patients.factories import MarkingFactory
+
+    patient = PatientFactory(gp_practice=world.practice)
+    MarkingFactory(patient=patient, spict_general=["dependent"], spict_disease=["dementia_frailty"])
+    item = AgendaItemFactory(
+        meeting=MeetingFactory(core_team=world.team, prepared=True), patient=patient
+    )
+    url = reverse("meetings:item", args=[item.meeting_id, item.pk])
+    page = client_for(world.coordinator).get(url).content.decode()
+    line = page[page.index('data-testid="agenda-spict"') :]
+    line = line[: line.index("</p>")]
+    assert "SPICT-NL" in line and "dementie" in line.lower()

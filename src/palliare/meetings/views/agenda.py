@@ -169,6 +169,7 @@ def _item_context(request: PalliareRequest, item: AgendaItem, patient: Patient) 
             patient.signals.exclude(status="handled").order_by("-created_at")[:10]
         ),
         "death": patient.death_registrations.order_by("-version").first(),
+        "marking": patient.markings.filter(ended_at__isnull=True).order_by("-marked_on").first(),
         "manages": access.manages(request.actor, meeting.core_team),
         "previous_pk": siblings[index - 1] if index > 0 else None,
         "next_pk": siblings[index + 1] if 0 <= index < len(siblings) - 1 else None,
