@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
+from palliare.patients.constants import PlaceOfDeath, YesNoUnknown
 from palliare.patients.extensions import (
     Panel,
+    Prefill,
     TimelineEntry,
     newest,
+    register_death_prefill,
     register_panel,
     register_timeline,
 )
@@ -43,6 +46,27 @@ def care_plan_panel(actor: Actor, patient: Patient) -> Panel | None:
             "can_edit": actor.has(Permission.EDIT_CARE_PLAN) and not patient.is_deceased,
         },
         order=5,
+    )
+
+
+@register_death_prefill("care_plan")
+def death_prefill(actor: Actor, patient: Patient) -> Prefill | None:
+    """The death registration's "a care plan existed" and preferred place of death, from the
+    plan (for someone who may read it): shown as taken from the plan, and editable."""
+    if not actor.has(Permission.VIEW_CARE_PLAN):
+        return None
+    plan = services.current_plan(patient)
+    version = plan.current_version if plan else None
+    if version is None:
+        return None
+    values: dict[str, str] = {"had_care_plan": YesNoUnknown.YES}
+    place = version.preferred_place_of_death
+    if place and place in PlaceOfDeath.values and place != PlaceOfDeath.UNKNOWN:
+        values |= {"preferred_place_known": YesNoUnknown.YES, "preferred_place": place}
+    return Prefill(
+        values,
+        _("the care plan, version %(n)s of %(date)s")
+        % {"n": version.number, "date": formats.date_format(version.created_at, "j-n-Y")},
     )
 
 

@@ -89,6 +89,32 @@ _TIMELINE: dict[str, TimelineProvider] = {}
 _PANELS: dict[str, PanelProvider] = {}
 
 
+@dataclass(frozen=True)
+class Prefill:
+    """Answers another app already holds for a form of the register (e.g. the death
+    registration from the care plan), and where they come from, to show them as such."""
+
+    values: dict[str, Any]
+    source: str | Promise
+
+
+#: ``provider(actor, patient)``: what the app knows for the death registration, or None.
+PrefillProvider = Callable[["Actor", "Patient"], Prefill | None]
+_DEATH_PREFILL: dict[str, PrefillProvider] = {}
+
+
+def register_death_prefill(key: str) -> Callable[[PrefillProvider], PrefillProvider]:
+    def decorator(provider: PrefillProvider) -> PrefillProvider:
+        _DEATH_PREFILL[key] = provider
+        return provider
+
+    return decorator
+
+
+def death_prefill_for(actor: Actor, patient: Patient) -> list[Prefill]:
+    return [p for provider in _DEATH_PREFILL.values() if (p := provider(actor, patient))]
+
+
 def register_timeline(
     key: str, *, kinds: dict[str, str | Promise] | None = None
 ) -> Callable[[TimelineProvider], TimelineProvider]:

@@ -30,6 +30,7 @@ from .constants import (
 )
 from .fields import BsnField
 from .models import DeathRegistration, Patient
+from .services.death import death_answer_errors
 
 
 def _past_or_today(value: dt.date | None) -> None:
@@ -336,8 +337,8 @@ class DeathRegistrationForm(forms.ModelForm):  # type: ignore[type-arg]
             "place_of_death_other"
         ):
             self.add_error("place_of_death_other", _("Describe the other place."))
-        if data.get("preferred_place_known") == YesNoUnknown.YES and not data.get(
-            "preferred_place"
-        ):
-            self.add_error("preferred_place", _("Choose the preferred place of death."))
+        for field, messages in death_answer_errors(data).items():
+            for message in messages:
+                if field not in self.errors or message not in self.errors[field]:
+                    self.add_error(field, message)
         return data

@@ -71,7 +71,15 @@ def register_entries(actor: Actor, patient: Patient, limit: int | None) -> list[
                 marking.created_at,
                 "marking",
                 _("Marked as palliative"),
-                marking.get_diagnosis_group_display(),
+                " · ".join(
+                    t
+                    for t in (
+                        str(marking.get_diagnosis_group_display()),
+                        marking.diagnosis,
+                        marking.spict_text,
+                    )
+                    if t
+                ),
                 marking.marked_by_name,
             )
         )
@@ -86,7 +94,7 @@ def register_entries(actor: Actor, patient: Patient, limit: int | None) -> list[
                 screening.created_at,
                 "marking",
                 _("Indicators recorded"),
-                screening.note,
+                " · ".join(t for t in (screening.spict_text, screening.note) if t),
                 screening.screened_by_name,
             )
         )

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from palliare.capacity.models import Facility
+from palliare.capacity.models import BedStatus, Facility
 from palliare.organizations.models import Organization
 from palliare.ui.forms import DateInput
 
@@ -85,6 +85,21 @@ class AdmissionForm(forms.Form):
     admitted_on = forms.DateField(
         label=_("Admitted on"), widget=DateInput(), initial=timezone.localdate
     )
+    lower_free_beds = forms.BooleanField(
+        label=_("One bed fewer free"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, bed_status: BedStatus | None = None, **kwargs: Any) -> None:
+        """``bed_status``: the facility's current beds when the user may lower them; without
+        it the question is not asked."""
+        super().__init__(*args, **kwargs)
+        if bed_status is None:
+            del self.fields["lower_free_beds"]
+        else:
+            self.fields["lower_free_beds"].help_text = _(
+                "Now %(free)s of %(beds)s beds free; the regional bed list shows the new number "
+                "at once."
+            ) % {"free": bed_status.free_beds, "beds": bed_status.beds}
 
 
 class FeedbackForm(forms.Form):

@@ -125,7 +125,9 @@ def detail(request: PalliareRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "note_form": NoteForm(),
             "reason_form": ReasonForm(),
-            "admission_form": AdmissionForm(),
+            "admission_form": AdmissionForm(
+                bed_status=services.admission_bed_status(request.actor, referral)
+            ),
             "feedback_form": FeedbackForm(),
         },
     )
@@ -153,10 +155,15 @@ def _act(request: PalliareRequest, pk: int, action: str) -> HttpResponse:
                     request.actor, referral, reason=form.cleaned_data["reason"]
                 )
         elif action == "admit":
-            form = AdmissionForm(request.POST)
+            form = AdmissionForm(
+                request.POST, bed_status=services.admission_bed_status(request.actor, referral)
+            )
             if form.is_valid():
                 services.record_admission(
-                    request.actor, referral, admitted_on=form.cleaned_data["admitted_on"]
+                    request.actor,
+                    referral,
+                    admitted_on=form.cleaned_data["admitted_on"],
+                    lower_free_beds=form.cleaned_data.get("lower_free_beds", False),
                 )
         else:
             form = FeedbackForm(request.POST)

@@ -411,3 +411,75 @@ def test_meeting_list_pages_through_earlier_meetings_and_counts_later_ones(world
     assert "?page=2" in first.content.decode()
     bad = client.get(reverse("meetings:list") + "?page=abc")
     assert bad.status_code == 200
+
+
+def test_after_death_review_starts_from_the_death_registration(world, client_for):
+    """Issue 18 item 6: the review used to start empty although the death registration holds
+    the answers; now its preferred place, "achieved" and a line on place and wish are filled in
+    (shown as such), until the team saves its own review."""
+    from palliare.patients import services as patient_services
+    from palliare.patients.constants import PlaceOfDeath
+
+    patient = PatientFactory(gp_practice=world.practice, family_name="Wolters")
+    patient_services.register_death(
+        world.gp,
+        patient,
+        data={
+            "date_of_death": timezone.localdate() - dt.timedelta(days=3),
+            "place_of_death": PlaceOfDeath.HOSPITAL,
+            "place_of_death_other": "",
+            "expected": "yes",
+            "preferred_place_known": "yes",
+            "preferred_place": PlaceOfDeath.HOME,
+            "preferred_place_achieved": "no",
+            "palliative_sedation": "yes",
+            "hospital_admissions_30d": 2,
+            "emergency_visits_30d": 1,
+            "had_care_plan": "yes",
+            "note": "",
+        },
+    )
+    item = AgendaItemFactory(
+        meeting=MeetingFactory(core_team=world.team, prepared=True),
+        patient=patient,
+        section="deceased",
+    )
+    url = reverse("meetings:item", args=[item.meeting_id, item.pk])
+    client = client_for(world.coordinator)
+    response = client.get(url)
+    initial = response.context["form"].initial
+    assert initial["review_preferred_place"] == PlaceOfDeath.HOME
+    assert initial["review_place_matched"] == "no"
+    comment = initial["review_place_comment"]
+    assert "ziekenhuis" in comment and "thuis" in comment and "2 ziekenhuisopname" in comment
+    assert 'data-testid="review-prefill"' in response.content.decode()
+    # Once the team saved its own review, that is what the form shows.
+    client.post(
+        url,
+        {
+            "save_minutes": "1",
+            "version": "0",
+            "review_preferred_place": PlaceOfDeath.HOME,
+            "review_place_matched": "no",
+            "review_place_comment": "Opname na val; thuis was niet meer haalbaar.",
+        },
+    )
+    again = client.get(url)
+    assert again.context["form"].initial["review_place_comment"].startswith("Opname na val")
+    assert 'data-testid="review-prefill"' not in again.content.decode()
+
+
+def test_agenda_item_shows_the_spict_indicators(world, client_for):
+    """Issue 18 item 7: the indicators ticked at marking appear on the meeting's agenda item."""
+    from palliare.patients.factories import MarkingFactory
+
+    patient = PatientFactory(gp_practice=world.practice)
+    MarkingFactory(patient=patient, spict_general=["dependent"], spict_disease=["dementia_frailty"])
+    item = AgendaItemFactory(
+        meeting=MeetingFactory(core_team=world.team, prepared=True), patient=patient
+    )
+    url = reverse("meetings:item", args=[item.meeting_id, item.pk])
+    page = client_for(world.coordinator).get(url).content.decode()
+    line = page[page.index('data-testid="agenda-spict"') :]
+    line = line[: line.index("</p>")]
+    assert "SPICT-NL" in line and "dementie" in line.lower()

@@ -20,7 +20,8 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.organizations.models import Organization, Professional
 from palliare.patients import access as patient_access
 from palliare.patients import services as patient_services
-from palliare.patients.models import Patient
+from palliare.patients.constants import YesNoUnknown
+from palliare.patients.models import DeathRegistration, Patient
 from palliare.ui.forms import apply_errors, parse_id
 
 from .. import access, agenda, services
@@ -168,10 +169,42 @@ def _item_context(request: PalliareRequest, item: AgendaItem, patient: Patient) 
             patient.signals.exclude(status="handled").order_by("-created_at")[:10]
         ),
         "death": patient.death_registrations.order_by("-version").first(),
+        "marking": patient.markings.filter(ended_at__isnull=True).order_by("-marked_on").first(),
         "manages": access.manages(request.actor, meeting.core_team),
         "previous_pk": siblings[index - 1] if index > 0 else None,
         "next_pk": siblings[index + 1] if 0 <= index < len(siblings) - 1 else None,
         "number": index + 1,
+    }
+
+
+def review_from_death(death: DeathRegistration) -> dict[str, str]:
+    """The after-death analysis as far as the death registration answers it: the preferred
+    place, whether it was achieved, and a line comparing the place of death with the wish."""
+    known = death.preferred_place_known == YesNoUnknown.YES
+    parts = [
+        _("Died at: %(place)s (expected: %(expected)s).")
+        % {
+            "place": death.place_of_death_other or death.get_place_of_death_display(),
+            "expected": death.get_expected_display(),
+        },
+        _("Preferred place: %(place)s.")
+        % {"place": death.get_preferred_place_display() if known else _("not known")},
+        _("Palliative sedation: %(answer)s.") % {"answer": death.get_palliative_sedation_display()},
+    ]
+    if death.hospital_admissions_30d is not None or death.emergency_visits_30d is not None:
+        parts.append(
+            _("Last 30 days: %(admissions)s hospital admission(s), %(visits)s emergency visit(s).")
+            % {
+                "admissions": "—"
+                if death.hospital_admissions_30d is None
+                else death.hospital_admissions_30d,
+                "visits": "—" if death.emergency_visits_30d is None else death.emergency_visits_30d,
+            }
+        )
+    return {
+        "review_preferred_place": death.preferred_place if known else "",
+        "review_place_matched": death.preferred_place_achieved,
+        "review_place_comment": " ".join(str(p) for p in parts),
     }
 
 
@@ -195,8 +228,13 @@ def agenda_item(request: PalliareRequest, pk: int, item_pk: int) -> HttpResponse
     form = None
     action_form = None
     conflict = None
+    prefilled = False
     if manages:
         initial = {**(current.content() if current else {}), "version": item.minutes_version}
+        if after_death and not (current and current.has_review) and context["death"]:
+            # The death registration already holds these answers (issue 18 item 6).
+            initial |= review_from_death(context["death"])
+            prefilled = True
         owners, organizations = _owner_choices(meeting)
         action_form = ActionItemForm(owners=owners, organizations=organizations)
         form = MinutesForm(
@@ -237,6 +275,7 @@ def agenda_item(request: PalliareRequest, pk: int, item_pk: int) -> HttpResponse
             "action_form": action_form,
             "conflict": conflict,
             "after_death": after_death,
+            "review_prefilled": prefilled,
             "can_minute": manages,
         }
     )

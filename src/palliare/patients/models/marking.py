@@ -7,7 +7,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..constants import DiagnosisGroup, SurpriseAnswer, Urgency
+from ..constants import DiagnosisGroup, SpictDisease, SpictGeneral, SurpriseAnswer, Urgency
+
+_SPICT_LABELS = {**dict(SpictGeneral.choices), **dict(SpictDisease.choices)}
 
 
 class _Indicators(models.Model):
@@ -32,6 +34,18 @@ class _Indicators(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def spict_labels(self) -> list[str]:
+        """The SPICT-NL indicators ticked, in words (general first, then disease-specific)."""
+        codes = [*(self.spict_general or []), *(self.spict_disease or [])]
+        return [str(_SPICT_LABELS.get(code, code)) for code in codes]
+
+    @property
+    def spict_text(self) -> str:
+        """The indicators as one line for the timeline ("SPICT-NL: a; b"), or empty."""
+        labels = self.spict_labels
+        return f"SPICT-NL: {'; '.join(labels)}" if labels else ""
 
 
 class Marking(_Indicators):

@@ -278,7 +278,9 @@ def test_death_registration_versions_and_bad_dates(gp):
         services.register_death(gp, patient, data={**data, "date_of_death": dt.date(1949, 1, 1)})
     first = services.register_death(gp, patient, data=data)
     second = services.register_death(
-        gp, patient, data={**data, "place_of_death": PlaceOfDeath.HOSPICE}
+        gp,
+        patient,
+        data={**data, "place_of_death": PlaceOfDeath.HOSPICE, "preferred_place_achieved": "no"},
     )
     assert (first.version, second.version) == (1, 2)
     patient.refresh_from_db()

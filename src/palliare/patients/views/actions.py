@@ -22,7 +22,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.ui.forms import apply_errors
 
-from .. import access, services
+from .. import access, extensions, services
 from ..constants import (
     CareTeamRole,
     ConsentGivenBy,
@@ -367,9 +367,16 @@ def death(request: PalliareRequest, pk: int) -> HttpResponse:
     """Register the death: quick to fill in, complete for the network's figures."""
     patient = access.get_patient_for(request.actor, pk)
     current = patient.death_registrations.first()
-    form = DeathRegistrationForm(
-        request.POST or None, instance=None, initial=_death_initial(current)
-    )
+    prefilled: dict[str, str] = {}
+    initial = _death_initial(current)
+    if current is None:
+        # What the care plan already says, shown as such and editable (issue 18 item 5).
+        for prefill in extensions.death_prefill_for(request.actor, patient):
+            initial |= prefill.values
+            prefilled |= dict.fromkeys(prefill.values, str(prefill.source))
+    form = DeathRegistrationForm(request.POST or None, instance=None, initial=initial)
+    for name, source in prefilled.items():
+        form.fields[name].help_text = _("Filled in from %(source)s; check it.") % {"source": source}
     if request.method == "POST" and form.is_valid():
         try:
             services.register_death(request.actor, patient, data=form.cleaned_data)
@@ -379,7 +386,14 @@ def death(request: PalliareRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The death has been registered."))
             return back_to(patient)
     return render(
-        request, "patients/death_form.html", {"patient": patient, "form": form, "current": current}
+        request,
+        "patients/death_form.html",
+        {
+            "patient": patient,
+            "form": form,
+            "current": current,
+            "prefill_sources": sorted(set(prefilled.values())),
+        },
     )
 
 

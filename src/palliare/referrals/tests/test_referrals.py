@@ -237,3 +237,21 @@ def test_list_query_counts_do_not_grow(world, client_for, make_actor):
             question="x",
         )
     assert count() == small
+
+
+@pytest.mark.parametrize(("free", "lower", "expected"), [(2, True, 1), (2, False, 2), (0, True, 0)])
+def test_admission_lowers_free_beds_in_the_same_step(world, free, lower, expected):
+    """Issue 18 item 8: an admission left the regional bed list unchanged; now one bed fewer is
+    free when the receiver says so (never below 0), in the admission's transaction."""
+    from palliare.capacity.factories import FacilityFactory
+    from palliare.capacity.models import Facility
+
+    facility = FacilityFactory(organization=world["hospice"], free=free, beds=6)
+    referral = _send(world, facility=facility)
+    services.accept_referral(world["coordinator"], referral)
+    assert services.admission_bed_status(world["coordinator"], referral) is not None
+    assert services.admission_bed_status(world["gp"], referral) is None  # not their beds
+    services.record_admission(
+        world["coordinator"], referral, admitted_on=dt.date.today(), lower_free_beds=lower
+    )
+    assert Facility.objects.get(pk=facility.pk).current_status.free_beds == expected
