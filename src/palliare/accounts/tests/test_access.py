@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from palliare.accounts.actors import Actor, actor_for
+from palliare.accounts.actors import actor_for
 from palliare.accounts.factories import UserFactory, role
 from palliare.accounts.permissions import DEFAULT_ROLE_PERMISSIONS, Permission, RoleCode
 from palliare.organizations.factories import MembershipFactory
