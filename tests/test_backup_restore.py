@@ -110,7 +110,8 @@ def _sqlite_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             )
         ]
         rows = {
-            t: connection.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables
+            t: connection.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()  # noqa: S608
+            for t in tables
         }
         rows["(schema)"] = connection.execute(
             "SELECT type, name, sql FROM sqlite_master ORDER BY type, name"
