@@ -129,7 +129,8 @@ class NoStoreMiddleware:
             or request.path.startswith(NO_STORE_PREFIXES)
             or "Authorization" in request.headers
         ):
-            response["Cache-Control"] = "no-store, private"
+            if "no-store" not in response.get("Cache-Control", ""):
+                response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
             response.headers.pop("Expires", None)
         return response

@@ -182,7 +182,7 @@ def save_membership(
         membership.approved_by = None
         membership.approved_at = None
         event = "accounts.membership_requested"
-    elif created or previous is None or previous.get("status") != MembershipStatus.APPROVED:
+    elif previous is None or previous["status"] != MembershipStatus.APPROVED:
         membership.status = MembershipStatus.APPROVED
         membership.requested_by = actor.user
         membership.approved_by = actor.user
