@@ -38,6 +38,7 @@ class DataSetFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DataSet
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"set_{n}")
     name_nl = factory.LazyAttribute(lambda o: f"Gegevensset {o.code}")
@@ -87,6 +88,7 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Delivery
+        skip_postgeneration_save = True
 
     data_set = factory.SubFactory(DataSetFactory)
     version = factory.LazyAttribute(lambda o: o.data_set.current_version())

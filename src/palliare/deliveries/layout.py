@@ -237,8 +237,8 @@ def read_template(table: Table) -> tuple[Parsed, list[RowError]]:
             continue
         code = _text(row[code_column]) if len(row) > code_column else ""
         raw = row[value_column] if len(row) > value_column else None
-        formulas = [c for c in row if isinstance(c, Formula)]
-        if formulas:
+        formulas = [c for i, c in enumerate(row) if isinstance(c, Formula) and i != value_column]
+        if formulas:  # a formula in the value cell is refused with the value's own message
             errors.append(
                 RowError(
                     number,
@@ -250,7 +250,6 @@ def read_template(table: Table) -> tuple[Parsed, list[RowError]]:
                     % {"cell": formulas[0].text[:40]},
                 )
             )
-            continue
         if not code:
             errors.append(
                 RowError(number, "", _("This row has no code. Do not add or change rows."))

@@ -24,6 +24,8 @@ CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 #: A number as people type it: optional minus, digits with optional thousands separators, an
 #: optional decimal part with a comma or a point.
 _NUMBER = re.compile(r"^-?(\d+|\d{1,3}([.\s]\d{3})+|\d{1,3}(,\d{3})+)([.,]\d+)?$")
+#: "1.200": a thousand two hundred (Dutch) or one point two (English)?
+_AMBIGUOUS = re.compile(r"^-?\d{1,3}\.\d{3}$")
 _YES = {"ja", "j", "yes", "y", "1", "waar", "true"}
 _NO = {"nee", "n", "no", "0", "onwaar", "false"}
 MAX_DIGITS = 12
@@ -189,6 +191,14 @@ def parse_number(text: str) -> Decimal:
     if not _NUMBER.match(cleaned):
         raise ValueProblem(_("“%(value)s” is not a number.") % {"value": text[:40]})
     cleaned = cleaned.replace(" ", "")
+    if _AMBIGUOUS.match(cleaned):
+        raise ValueProblem(
+            _(
+                "“%(value)s” is ambiguous: is the point a thousands separator or a decimal "
+                "point? Write the number without thousands separators, e.g. %(plain)s."
+            )
+            % {"value": text[:40], "plain": cleaned.replace(".", "")}
+        )
     if "," in cleaned and "." in cleaned:
         if cleaned.rfind(",") > cleaned.rfind("."):  # 1.234,5
             cleaned = cleaned.replace(".", "").replace(",", ".")

@@ -46,6 +46,8 @@ def dutch():
         ("12,5", "12.5"),
         ("12.5", "12.5"),
         ("1.234,5", "1234.5"),
+        ("1.5", "1.5"),
+        ("12.5000", "12.5"),
         ("1,234.5", "1234.5"),
         ("1.234.567", "1234567"),
         ("1 234", "1234"),
@@ -56,7 +58,7 @@ def test_numbers_dutch_and_english(text, value):
     assert parse_number(text) == Decimal(value)
 
 
-@pytest.mark.parametrize("text", ["abc", "12a", "1,2,3,4a", "--1", "1e5", "NaN", "∞"])
+@pytest.mark.parametrize("text", ["1.200", "abc", "12a", "1,2,3,4a", "--1", "1e5", "NaN", "∞"])
 def test_text_is_not_a_number(text):
     with pytest.raises(ValueProblem):
         parse_number(text)
