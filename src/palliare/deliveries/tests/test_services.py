@@ -113,9 +113,9 @@ def test_a_re_delivery_is_a_new_version_and_nothing_is_overwritten(controller, d
     assert first.status == DeliveryStatus.SUPERSEDED
     assert first.values.get(element_code="consultations").value == 12
     assert second.values.get(element_code="consultations").value == 20
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="figures do not"):
         first.save()  # figures never change
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="cannot be removed"):
         first.values.first().delete()
 
 
