@@ -10,11 +10,13 @@ formula injection (a leading quote, and stored as text).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from palliare.capacity.directory_csv import spreadsheet_cell
 
@@ -95,8 +97,8 @@ def write_xlsx(info: TemplateInfo) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = DATA_SHEET
-    for r, row in enumerate(_rows(info), start=1):
-        for c, value in enumerate(row, start=1):
+    for r, cells in enumerate(_rows(info), start=1):
+        for c, value in enumerate(cells, start=1):
             cell = sheet.cell(row=r, column=c)
             if isinstance(value, str):
                 cell.value = spreadsheet_cell(value)
@@ -154,8 +156,7 @@ def write_xlsx(info: TemplateInfo) -> bytes:
     return buffer.getvalue()
 
 
-def _validation(value_type: str, low: object, high: object) -> object:
-    from openpyxl.worksheet.datavalidation import DataValidation
+def _validation(value_type: str, low: object, high: object) -> DataValidation:
 
     if value_type == ValueType.YES_NO:
         return DataValidation(type="list", formula1='"ja,nee"', allow_blank=True)
@@ -266,5 +267,5 @@ def format_for_display(definition: Definition, code: str, value: object) -> str:
     return format_value(value if isinstance(value, Decimal) else None, spec)
 
 
-def deadline_text(day: object) -> str:
+def deadline_text(day: dt.date) -> str:
     return formats.date_format(day, "j F Y")

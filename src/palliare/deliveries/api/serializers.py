@@ -20,7 +20,7 @@ class ElementSerializer(serializers.Serializer[Any]):
     unit = serializers.CharField()
     min_value = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     max_value = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
-    required = serializers.BooleanField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
 
 
 class RuleSerializer(serializers.Serializer[Any]):
@@ -97,7 +97,7 @@ class DeliveryInSerializer(serializers.Serializer[Any]):
         max_value=2**31 - 1,
         help_text=_("Your organisation's id (optional; another organisation is refused)."),
     )
-    values = ValueInSerializer(many=True, allow_empty=False, max_length=500)
+    values = ValueInSerializer(many=True, allow_empty=False, max_length=500)  # type: ignore[call-arg]
 
 
 class DeliveryValueSerializer(serializers.Serializer[Any]):
