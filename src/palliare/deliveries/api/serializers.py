@@ -32,6 +32,11 @@ class RuleSerializer(serializers.Serializer[Any]):
 class DataSetSerializer(serializers.ModelSerializer[DataSet]):
     """A data set with its current version: what to deliver and the rules it must meet."""
 
+    organization_type = serializers.CharField(
+        read_only=True, help_text=_("The type of organisation that delivers it.")
+    )
+    period_type = serializers.CharField(read_only=True, help_text=_("quarter or year"))
+
     version = serializers.SerializerMethodField()
     deadline_days = serializers.SerializerMethodField()
     elements = serializers.SerializerMethodField()
@@ -114,6 +119,10 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
     period = serializers.CharField(source="period.label")
     data_set_version = serializers.IntegerField(source="version.number")
     values = serializers.SerializerMethodField()
+    status = serializers.CharField(
+        read_only=True, help_text=_("submitted, accepted, returned or superseded")
+    )
+    channel = serializers.CharField(read_only=True, help_text=_("upload or api"))
 
     class Meta:
         model = Delivery
