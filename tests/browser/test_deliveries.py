@@ -99,7 +99,7 @@ def test_controller_delivers_with_errors_corrects_and_programme_team_accepts(
         "link", name="Aanleveringen"
     ).click()
     matrix = other.get_by_test_id("matrix")
-    assert "Ziekenhuis De Proef" in matrix.inner_text()
+    assert "ziekenhuis de proef" in matrix.inner_text().lower()
     assert_accessible(other)
     other.get_by_test_id("waiting").get_by_role("link", name="Ziekenhuis De Proef").click()
     assert "30" in other.get_by_test_id("values").inner_text()

@@ -74,6 +74,7 @@ class Channel(models.TextChoices):
 class Completeness(models.TextChoices):
     """One cell of the completeness matrix: an organisation's delivery for one period."""
 
+    NOT_ASKED = "not_asked", _("Not asked")
     NOT_DUE = "not_due", _("Not due yet")
     DUE = "due", _("Due")
     LATE = "late", _("Late")

@@ -112,7 +112,24 @@ class DataSetForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = DataSet
-        fields = ["code", "name_nl", "name_en", "organization_type", "period_type", "is_active"]
+        fields = [
+            "code",
+            "name_nl",
+            "name_en",
+            "organization_type",
+            "period_type",
+            "first_period_start",
+            "is_active",
+        ]
+        widgets = {"first_period_start": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_period_start"].required = False
+
+    def clean_first_period_start(self) -> Any:
+        value = self.cleaned_data.get("first_period_start")
+        return value or DataSet._meta.get_field("first_period_start").get_default()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -125,6 +126,14 @@ class DataSet(models.Model):
         default=True,
         help_text=_("Inactive data sets are not asked for and not reminded of."),
     )
+    first_period_start = models.DateField(
+        _("asked from"),
+        default=dt.date(2022, 1, 1),
+        help_text=_(
+            "The first day of the first period organisations deliver (the baseline starts in "
+            "2022); earlier periods are not asked."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -141,6 +150,10 @@ class DataSet(models.Model):
 
     def current_version(self) -> DataSetVersion | None:
         return self.versions.order_by("-number").first()
+
+    def asks_for(self, period: periods.Period) -> bool:
+        """Whether organisations deliver this period (it is not before the first one)."""
+        return period.end >= self.first_period_start
 
 
 class DataSetVersion(AppendOnlyModel):

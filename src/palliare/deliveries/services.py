@@ -256,6 +256,14 @@ def _period_error(data_set: DataSet, period: periods.Period, today: dt.date) -> 
             _("The period %(period)s is not over yet. Deliver after %(end)s.")
             % {"period": period.label, "end": layout.deadline_text(period.end)},
         )
+    if not data_set.asks_for(period):
+        first = periods.period_containing(data_set.first_period_start, data_set.period_type)
+        return RowError(
+            0,
+            "",
+            _("This data set is asked from %(first)s; %(period)s is not asked.")
+            % {"first": first.label, "period": period.label},
+        )
     return None
 
 
@@ -616,10 +624,17 @@ class Matrix:
 
 
 def cell_state(
-    latest: Delivery | None, period: periods.Period, deadline_days: int, today: dt.date
+    latest: Delivery | None,
+    period: periods.Period,
+    deadline_days: int,
+    today: dt.date,
+    *,
+    asked: bool = True,
 ) -> Cell:
     """The state of one cell from its newest delivery version (pure)."""
     deadline = period.deadline(deadline_days)
+    if latest is None and not asked:
+        return Cell(Completeness.NOT_ASKED, None, None)
     if latest is not None:
         state = {
             DeliveryStatus.ACCEPTED: Completeness.ACCEPTED,
@@ -660,7 +675,16 @@ def completeness(
     rows = [
         (
             org,
-            [cell_state(latest.get((org.pk, p.start)), p, deadline_days, day) for p in period_list],
+            [
+                cell_state(
+                    latest.get((org.pk, p.start)),
+                    p,
+                    deadline_days,
+                    day,
+                    asked=data_set.asks_for(p),
+                )
+                for p in period_list
+            ],
         )
         for org in orgs
     ]
@@ -752,6 +776,8 @@ def reminders_due(today: dt.date | None = None) -> list[DueReminder]:
         if version is None:
             continue
         period = periods.period_containing(day, data_set.period_type).previous()
+        if not data_set.asks_for(period):
+            continue
         deadline = period.deadline(version.deadline_days)
         if day > deadline:
             kind = ReminderKind.OVERDUE

@@ -258,6 +258,14 @@ def test_a_period_not_over_yet_is_refused(controller, data_set, period, good_xls
     _nothing_stored()
 
 
+def test_a_period_before_the_first_asked_one_is_refused(controller, data_set, period, good_xlsx):
+    data_set.first_period_start = period.next().start
+    data_set.save()
+    report = _deliver(controller, data_set, period, good_xlsx)
+    assert "wordt gevraagd vanaf" in report.errors[0].message
+    _nothing_stored()
+
+
 def test_after_the_deadline_it_is_accepted_and_marked_late(controller, data_set, period, good_xlsx):
     deadline = period.deadline(42)
     on_time = _deliver(controller, data_set, period, good_xlsx, today=deadline)

@@ -230,6 +230,12 @@ def test_completeness_per_organisation_and_period(controller, reviewer, data_set
         ],
     }
     assert silent.pk in {org.pk for org, _cells in matrix.rows}
+    data_set.first_period_start = q4.start
+    data_set.save()
+    matrix = services.completeness(data_set, [q3, q4], today=today)
+    states = {org.name: [c.state for c in cells] for org, cells in matrix.rows}
+    assert states["Aaa ziekenhuis"] == [Completeness.NOT_ASKED, Completeness.LATE]
+    assert states["Ziekenhuis Testoord"][0] == Completeness.ACCEPTED  # delivered anyway: shown
 
 
 def test_completeness_runs_a_fixed_number_of_queries(django_assert_max_num_queries, data_set):
