@@ -103,7 +103,7 @@ def test_controller_delivers_with_errors_corrects_and_programme_team_accepts(
     assert_accessible(other)
     other.get_by_test_id("waiting").get_by_role("link", name="Ziekenhuis De Proef").click()
     assert "30" in other.get_by_test_id("values").inner_text()
-    other.get_by_label("Accepteren").check()
+    other.get_by_label("Aanlevering accepteren").check()
     other.get_by_role("button", name="Besluit opslaan").click()
     other.get_by_text("De aanlevering is geaccepteerd.").wait_for()
     assert_accessible(other)

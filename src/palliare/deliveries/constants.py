@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 #: An upload larger than this is refused before it is read (a filled template is a few kB).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -49,7 +50,7 @@ class DeliveryStatus(models.TextChoices):
     """The state of one version of a delivery (guarded by ``Delivery.transition_to``)."""
 
     SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("delivery", "Accepted")
     RETURNED = "returned", _("Returned")
     SUPERSEDED = "superseded", _("Replaced by a newer version")
 
@@ -76,10 +77,10 @@ class Completeness(models.TextChoices):
 
     NOT_ASKED = "not_asked", _("Not asked")
     NOT_DUE = "not_due", _("Not due yet")
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("delivery", "Due")
     LATE = "late", _("Late")
     SUBMITTED = "submitted", _("Submitted")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("delivery", "Accepted")
     RETURNED = "returned", _("Returned")
 
 

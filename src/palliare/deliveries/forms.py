@@ -38,7 +38,7 @@ class UploadForm(forms.Form):
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("accept", _("Accept")), ("return", _("Return for correction"))],
+        choices=[("accept", _("Accept the delivery")), ("return", _("Return for correction"))],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
