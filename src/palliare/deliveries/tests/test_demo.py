@@ -21,7 +21,7 @@ from palliare.organizations.factories import PostcodeAreaFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_deliveries(settings):
+def _postcodes():
     for pc4 in (
         "9401",
         "9402",
@@ -43,6 +43,10 @@ def test_demo_deliveries(settings):
         "7741",
     ):
         PostcodeAreaFactory(pc4=pc4)
+
+
+def test_demo_deliveries(settings):
+    _postcodes()
     directory_demo.load(random.Random(1))
     summary = deliveries_demo.load(random.Random(1))
     assert "3 data sets" in summary
@@ -69,3 +73,26 @@ def test_demo_deliveries(settings):
     due = services.open_periods(controller.organization)
     assert {cell.state for _ds, _p, cell in due} >= {"returned"}
     assert any(cell.state in ("due", "late") for _ds, _p, cell in due)
+
+
+def test_demo_start_pages_are_not_empty(settings, client):
+    from conftest import login_verified
+
+    _postcodes()
+    directory_demo.load(random.Random(2))
+    deliveries_demo.load(random.Random(2))
+    login_verified(client, User.objects.get(username="controller"))
+    home = client.get("/").content.decode()
+    assert 'data-section="deliveries_due"' in home and "Teruggestuurd" in home
+    own = client.get("/deliveries/")
+    assert own.status_code == 200 and "Wijkverpleging" in own.content.decode()
+    client.logout()
+    login_verified(client, User.objects.get(username="programma"))
+    home = client.get("/").content.decode()
+    assert 'data-section="deliveries_review"' in home
+    page = client.get("/deliveries/completeness/").content.decode()
+    assert "Geaccepteerd" in page and ("Te laat" in page or "Aanleveren" in page)
+    client.logout()
+    login_verified(client, User.objects.get(username="netwerk"))
+    page = client.get("/deliveries/data-sets/").content.decode()
+    assert "Hospice: opnames per kwartaal" in page
