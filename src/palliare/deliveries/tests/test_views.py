@@ -80,11 +80,30 @@ def test_upload_with_errors_then_corrected(client_for, controller, data_set, per
     assert "versie 1" in response.content.decode()
 
 
-def test_a_30_mb_upload_is_refused_before_it_is_read(client_for, controller, data_set, period):
+def test_a_30_mb_upload_is_refused_before_it_is_read(
+    client_for, controller, data_set, period, monkeypatch
+):
+    from palliare.deliveries import views
+    from palliare.deliveries.uploads import SizeLimitHandler
+
+    handlers: list[SizeLimitHandler] = []
+    received: list[int] = []
+
+    class Spy(SizeLimitHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            handlers.append(self)
+
+        def receive_data_chunk(self, raw_data, start):
+            received.append(len(raw_data))
+            return super().receive_data_chunk(raw_data, start)
+
+    monkeypatch.setattr(views, "SizeLimitHandler", Spy)
     huge = SimpleUploadedFile("groot.xlsx", b"PK\x03\x04" + b"0" * (30 * 1024 * 1024))
     response = client_for(controller).post(_deliver_url(data_set, period), {"file": huge})
     assert response.status_code == 400
     assert "groter dan 2 MB" in response.content.decode()
+    assert handlers[0].too_large and received == []  # stopped at the declared length
     assert Delivery.objects.count() == 0
 
 
