@@ -112,3 +112,25 @@ def test_controller_delivers_with_errors_corrects_and_programme_team_accepts(
 
     page.goto(f"/deliveries/deliver/{data_set.pk}/{period.label}/")
     assert "Geaccepteerd" in page.get_by_test_id("history").inner_text()
+
+
+def test_coordinator_pages_are_accessible_and_publish_a_version(page):
+    data_set = DataSetFactory(code="zh_acc", name_nl="Ziekenhuis toegankelijk")
+    network = OrganizationFactory(type=OrganizationType.NETWORK_OFFICE)
+    coordinator = MembershipFactory(
+        organization=network, role=role(RoleCode.NETWORK_COORDINATOR)
+    ).professional.user
+    log_in(page, coordinator)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Gegevenssets"
+    ).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Ziekenhuis toegankelijk").click()
+    assert_accessible(page)
+    page.get_by_label("Uiterste datum: dagen na het einde van de periode").fill("30")
+    page.get_by_label("Wat is er veranderd").fill("Eerder aanleveren")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Opgeslagen als versie 2.").wait_for()
+    assert data_set.current_version().deadline_days == 30
+    page.goto("/deliveries/elements/new/")
+    assert_accessible(page)
