@@ -265,7 +265,7 @@ RETURN_COMMENTS = [
 def load(rng: random.Random) -> str:
     """Data elements, three data sets and deliveries since 2022."""
     if DataSet.objects.filter(code="wv_kwartaal").exists():
-        return "deliveries: already loaded"
+        return "already loaded"
     elements = {}
     for code, name_nl, name_en, value_type, unit, help_text in ELEMENTS:
         elements[code], _created = DataElement.objects.get_or_create(
@@ -386,4 +386,4 @@ def load(rng: random.Random) -> str:
                         rng=rng,
                     )
                 total += 1
-    return f"deliveries: 3 data sets, {total} deliveries"
+    return f"3 data sets, {total} deliveries"

@@ -52,7 +52,7 @@ def test_demo_deliveries(settings):
     assert "3 data sets" in summary
     count = Delivery.objects.count()
     assert count > 100
-    assert deliveries_demo.load(random.Random(1)) == "deliveries: already loaded"
+    assert deliveries_demo.load(random.Random(1)) == "already loaded"
     assert Delivery.objects.count() == count
 
     for delivery in Delivery.objects.select_related("version").prefetch_related("values"):
