@@ -23,6 +23,7 @@ urlpatterns = [
     path("referrals/", include("palliare.referrals.urls")),
     path("fhir/", include("palliare.fhir.urls")),
     path("fhir", fhir_views.root, name="fhir_root_without_slash"),  # POST [base] as FHIR says
+    path("deliveries/", include("palliare.deliveries.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),
     path("healthz", ui_views.healthz, name="healthz"),

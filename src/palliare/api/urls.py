@@ -17,5 +17,6 @@ urlpatterns = [
         name="organization_detail",
     ),
     path("", include("palliare.capacity.api.urls")),
+    path("", include("palliare.deliveries.api.urls")),
     re_path(r"^.*$", errors.not_found, name="not_found"),
 ]

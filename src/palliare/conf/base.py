@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "palliare.api",
     "palliare.referrals",
     "palliare.fhir",
+    "palliare.deliveries",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
