@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("palliare.api.urls")),
     path("referrals/", include("palliare.referrals.urls")),
     path("fhir/", include("palliare.fhir.urls")),
+    path("monitoring/", include("palliare.monitoring.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),
     path("healthz", ui_views.healthz, name="healthz"),
