@@ -93,7 +93,7 @@ def test_a_changed_definition_is_a_new_version_and_results_name_it(world, make_a
     second = services.save_kpi_version(coordinator, definition, data, note="naam")
     assert (first.version, second.version) == (1, 2)
     assert KpiVersion.objects.get(pk=first.pk).name_nl != second.name_nl
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="never changed"):
         second.save()
     services.recompute_now(today=TODAY)
     stored = value("plan-before-death", world, Period.quarter(2026, 1))

@@ -124,8 +124,8 @@ def test_median_and_percentile_helpers():
     assert rules.median(Counter()) is None
     assert rules.median(Counter({5: 1})) == 5
     assert rules.median(Counter({1: 1, 2: 1, 10: 2})) == 6
-    assert rules.percentile(Counter({i: 1 for i in range(1, 11)}), 0.9) == 9
-    assert rules.percentile(Counter({i: 1 for i in range(1, 12)}), 0.9) == 10
+    assert rules.percentile(Counter(dict.fromkeys(range(1, 11), 1)), 0.9) == 9
+    assert rules.percentile(Counter(dict.fromkeys(range(1, 12), 1)), 0.9) == 10
 
 
 def test_periods_outside_the_deaths_give_no_figures(world):
