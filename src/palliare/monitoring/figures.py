@@ -201,9 +201,7 @@ def dashboard(
         assert d.current is not None
         points = sorted(by_version.get(d.current.pk, []), key=lambda p: p.period.start)
         quarters = [
-            p
-            for p in points
-            if p.period.type == PeriodType.QUARTER and p.period.start <= period.start
+            p for p in points if p.period.type == PeriodType.QUARTER and p.period.start < period.end
         ]
         latest = next((p for p in points if p.period == period), None)
         rows.append(

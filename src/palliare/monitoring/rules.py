@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Q
@@ -25,7 +26,7 @@ from palliare.patients import statistics as register
 from palliare.patients.constants import PlaceOfDeath, YesNoUnknown
 from palliare.referrals import statistics as referral_stats
 
-from .constants import AreaType
+from .constants import AreaType, PeriodType
 from .periods import Period
 from .sources import Cell, Figure, rule
 
@@ -122,11 +123,53 @@ def _share(numerator: str) -> Callable[[Cell, Row, str], None]:
     return add
 
 
-def _death_share(period: Period, denominator: Q | None, numerator: Q) -> list[Figure]:
-    deaths = register.deaths_between(period.start, period.end)
-    if denominator is not None:
-        deaths = deaths.filter(denominator)
-    rows = register.count_deaths(deaths, {"num": numerator})
+_CACHE: dict[tuple[str, int], list[dict[str, Any]]] | None = None
+
+
+@contextmanager
+def year_cache() -> Iterator[None]:
+    """While active, the grouped counts of a death-based rule are fetched once per calendar
+    year (grouped by quarter) and reused for the year and its four quarters."""
+    global _CACHE
+    _CACHE = {}
+    try:
+        yield
+    finally:
+        _CACHE = None
+
+
+def death_rows(
+    key: str,
+    period: Period,
+    denominator: Q | None,
+    conditions: Mapping[str, Q],
+    *,
+    extra_keys: tuple[str, ...] = (),
+    annotate: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The register's grouped death counts for ``period`` (one query per calendar year), each
+    row with its age band."""
+    year = period.start.year
+    rows = _CACHE.get((key, year)) if _CACHE is not None else None
+    if rows is None:
+        deaths = register.deaths_between(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+        if denominator is not None:
+            deaths = deaths.filter(denominator)
+        if annotate:
+            deaths = deaths.annotate(**annotate)
+        rows = register.count_deaths(deaths, conditions, extra_keys=extra_keys)
+        for row in rows:
+            row["age_band"] = register.age_band(year, row["born_y"], row["birthday_later"])
+        if _CACHE is not None:
+            _CACHE[(key, year)] = rows
+    if period.type == PeriodType.QUARTER:
+        quarter = (period.start.month - 1) // 3 + 1
+        return [r for r in rows if r["died_quarter"] == quarter]
+    return rows
+
+
+def _death_share(key: str, period: Period, denominator: Q | None, numerator: Q) -> list[Figure]:
+    rows = death_rows(key, period, denominator, {"num": numerator})
     return percentages(rollup(rows, _share("num")))
 
 
@@ -136,30 +179,36 @@ def _death_share(period: Period, denominator: Q | None, numerator: Q) -> list[Fi
 @rule("plan_before_death")
 def plan_before_death(period: Period) -> list[Figure]:
     """Expected deaths in the period with a care plan before death (Palliare or registration)."""
-    return _death_share(period, register.expected(), careplan_stats.plan_present_before_death())
+    return _death_share(
+        "plan", period, register.expected(), careplan_stats.plan_present_before_death()
+    )
 
 
 @rule("plan_shared_acute")
 def plan_shared_acute(period: Period) -> list[Figure]:
     """Expected deaths whose Palliare plan was shared with acute care before death."""
-    return _death_share(period, register.expected(), careplan_stats.plan_shared_with_acute_care())
+    return _death_share(
+        "shared", period, register.expected(), careplan_stats.plan_shared_with_acute_care()
+    )
 
 
 @rule("marked_before_death")
 def marked_before_death(period: Period) -> list[Figure]:
     """Expected deaths marked as palliative before death."""
-    return _death_share(period, register.expected(), register.marked_before_death())
+    return _death_share("marked", period, register.expected(), register.marked_before_death())
 
 
 @rule("marking_to_death_days")
 def marking_to_death_days(period: Period) -> list[Figure]:
     """Median days from the first marking to death, among expected deaths marked before."""
-    deaths = (
-        register.deaths_between(period.start, period.end)
-        .filter(register.expected() & register.marked_before_death())
-        .annotate(first_marked=register.first_marked_on())
+    rows = death_rows(
+        "marking_days",
+        period,
+        register.expected() & register.marked_before_death(),
+        {},
+        extra_keys=("first_marked", "date_of_death"),
+        annotate={"first_marked": register.first_marked_on()},
     )
-    rows = register.count_deaths(deaths, {}, extra_keys=("first_marked", "date_of_death"))
 
     def add(cell: Cell, row: Row, subgroup: str) -> None:
         cell.distribution[(row["date_of_death"] - row["first_marked"]).days] += row["total"]
@@ -173,16 +222,15 @@ def preferred_place_achieved(period: Period) -> list[Figure]:
     known = Q(preferred_place_known=YesNoUnknown.YES) & Q(
         preferred_place_achieved__in=[YesNoUnknown.YES, YesNoUnknown.NO]
     )
-    return _death_share(period, known, Q(preferred_place_achieved=YesNoUnknown.YES))
+    return _death_share("preferred", period, known, Q(preferred_place_achieved=YesNoUnknown.YES))
 
 
 @rule("place_of_death")
 def place_of_death(period: Period) -> list[Figure]:
     """Distribution of the place of death over all registered deaths; the headline (empty
     subgroup) is the share at home, the subgroups ``place:<code>`` give every place."""
-    deaths = register.deaths_between(period.start, period.end)
     conditions = {f"p{i}": register.place_is(code) for i, code in enumerate(register.PLACES)}
-    rows = register.count_deaths(deaths, conditions)
+    rows = death_rows("places", period, None, conditions)
     home = register.PLACES.index(PlaceOfDeath.HOME)
 
     def places(row: Row) -> list[str]:
@@ -199,7 +247,7 @@ def place_of_death(period: Period) -> list[Figure]:
 def _in_last_30_days(field: str) -> Callable[[Period], list[Figure]]:
     def compute(period: Period) -> list[Figure]:
         known = register.expected() & Q(**{f"{field}__isnull": False})
-        return _death_share(period, known, Q(**{f"{field}__gte": 1}))
+        return _death_share(field, period, known, Q(**{f"{field}__gte": 1}))
 
     return compute
 
@@ -212,6 +260,7 @@ rule("emergency_visit_30d")(_in_last_30_days("emergency_visits_30d"))
 def discussed_in_meeting(period: Period) -> list[Figure]:
     """Expected deaths marked before death who were discussed in a held PaTz/MDO meeting."""
     return _death_share(
+        "discussed",
         period,
         register.expected() & register.marked_before_death(),
         meeting_stats.discussed_before_death(),
@@ -222,6 +271,7 @@ def discussed_in_meeting(period: Period) -> list[Figure]:
 def caregiver_checked(period: Period) -> list[Figure]:
     """Expected deaths with an informal caregiver whose burden was checked before death."""
     return _death_share(
+        "caregiver",
         period,
         register.expected() & register.has_caregiver(),
         register.caregiver_checked_before_death(),
@@ -232,9 +282,12 @@ def caregiver_checked(period: Period) -> list[Figure]:
 def volunteer_deployed(period: Period) -> list[Figure]:
     """Expected deaths with a terminal-care volunteer active before death; subgroups split
     home deaths from deaths in a hospice, nursing home or hospital (intramural)."""
-    deaths = register.deaths_between(period.start, period.end).filter(register.expected())
-    rows = register.count_deaths(
-        deaths, {"num": register.volunteer_before_death()}, extra_keys=("place_of_death",)
+    rows = death_rows(
+        "volunteer",
+        period,
+        register.expected(),
+        {"num": register.volunteer_before_death()},
+        extra_keys=("place_of_death",),
     )
 
     def subgroups(row: Row) -> list[str]:

@@ -284,14 +284,11 @@ def run_recompute(run_id: int, *, today: dt.date | None = None) -> RecomputeRun:
     run.status, run.started_at = RunStatus.RUNNING, timezone.now()
     run.total_steps = sum(len(periods) for _v, _f, periods in plan)
     run.save(update_fields=["status", "started_at", "total_steps"])
+    from .rules import year_cache
+
     try:
-        for version, fill, periods in plan:
-            for period in periods:
-                run.values_written += store_period(version, period, _figures(version, period))
-                run.done_steps += 1
-                run.save(update_fields=["done_steps", "values_written"])
-            fill.filled_until, fill.is_complete, fill.updated_at = today, True, timezone.now()
-            fill.save(update_fields=["filled_until", "is_complete", "updated_at"])
+        with year_cache():
+            _fill(run, plan, today)
         revised = mark_revised_reports()
     except Exception as exc:
         run.status, run.error, run.finished_at = RunStatus.FAILED, str(exc)[:2000], timezone.now()
@@ -320,6 +317,18 @@ def run_recompute(run_id: int, *, today: dt.date | None = None) -> RecomputeRun:
     )
     log.info("monitoring_recomputed", run_id=run.pk, values=run.values_written)
     return run
+
+
+def _fill(
+    run: RecomputeRun, plan: list[tuple[KpiVersion, FillState, list[Period]]], today: dt.date
+) -> None:
+    for version, fill, periods in plan:
+        for period in periods:
+            run.values_written += store_period(version, period, _figures(version, period))
+            run.done_steps += 1
+            run.save(update_fields=["done_steps", "values_written"])
+        fill.filled_until, fill.is_complete, fill.updated_at = today, True, timezone.now()
+        fill.save(update_fields=["filled_until", "is_complete", "updated_at"])
 
 
 def recompute_now(*, full: bool = False, today: dt.date | None = None) -> RecomputeRun:

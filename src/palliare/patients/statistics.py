@@ -25,7 +25,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractQuarter,
+    ExtractYear,
+)
 
 from .constants import PlaceOfDeath, YesNoUnknown
 from .models import (
@@ -47,47 +53,37 @@ AGE_BANDS: tuple[tuple[str, int, int], ...] = (
 
 #: The grouping keys every count carries.
 AREA_KEYS = ("region_id", "subregion_id", "municipality_id", "practice_id")
-GROUP_KEYS = (*AREA_KEYS, "age_band", "diagnosis_group")
+GROUP_KEYS = (*AREA_KEYS, "born_y", "birthday_later", "died_quarter", "diagnosis_group")
 
 
-def _age_at(born: str, on: str) -> Any:
-    """Age in whole years on date parts ``on_y/_m/_d`` of someone born on ``born_y/_m/_d``
-    (annotations), in SQL that runs alike on SQLite and PostgreSQL."""
-    birthday_later = Q(**{f"{born}_m__gt": F(f"{on}_m")}) | Q(
-        **{f"{born}_m": F(f"{on}_m"), f"{born}_d__gt": F(f"{on}_d")}
-    )
-    return F(f"{on}_y") - F(f"{born}_y") - Case(When(birthday_later, then=Value(1)), default=0)
-
-
-def _band(age: str) -> Case:
-    return Case(
-        *(
-            When(Q(**{f"{age}__gte": low, f"{age}__lt": high}), then=Value(band))
-            for band, low, high in AGE_BANDS
-        ),
-        default=Value(""),
-    )
+def age_band(year_of_death: int, born_year: int, birthday_later: int) -> str:
+    """The age band at death from the grouping keys of :func:`deaths_between`."""
+    age = year_of_death - born_year - birthday_later
+    return next((band for band, low, high in AGE_BANDS if low <= age < high), "")
 
 
 def deaths_between(start: dt.date, end: dt.date) -> QuerySet[DeathRegistration]:
     """The current death registration (the newest version) of each patient who died on or after
-    ``start`` and before ``end``, annotated with the grouping keys of :data:`GROUP_KEYS`."""
+    ``start`` and before ``end`` (within one calendar year), annotated with the grouping keys of
+    :data:`GROUP_KEYS` (the age band follows from ``born_y`` and ``birthday_later`` through
+    :func:`age_band`; ``died_quarter`` lets one query serve a year and its quarters)."""
     newer = DeathRegistration.objects.filter(
         patient=OuterRef("patient"), version__gt=OuterRef("version")
     )
     qs = DeathRegistration.objects.filter(date_of_death__gte=start, date_of_death__lt=end).exclude(
         Exists(newer)
     )
+    birthday_later = Q(born_m__gt=F("died_m")) | Q(born_m=F("died_m"), born_d__gt=F("died_d"))
     qs = qs.annotate(
         born_y=ExtractYear("patient__date_of_birth"),
         born_m=ExtractMonth("patient__date_of_birth"),
         born_d=ExtractDay("patient__date_of_birth"),
-        died_y=ExtractYear("date_of_death"),
         died_m=ExtractMonth("date_of_death"),
         died_d=ExtractDay("date_of_death"),
     )
-    return qs.annotate(age_at_death=_age_at("born", "died")).annotate(
-        age_band=_band("age_at_death"),
+    return qs.annotate(
+        birthday_later=Case(When(birthday_later, then=Value(1)), default=Value(0)),
+        died_quarter=ExtractQuarter("date_of_death"),
         region_id=Coalesce(
             "patient__postcode_area__municipality__subregion__region_id",
             "patient__gp_practice__subregion__region_id",

@@ -232,3 +232,16 @@ def build() -> World:
         subregion=north, team=team, created_at=at(dt.date(2026, 2, 2))
     )  # open
     return World(region, north, south, p1, p2, team, people)
+
+
+def build_more(world: World, *, copies: int) -> None:
+    """More deaths of the same kinds in the same areas (for query counts at two sizes)."""
+    for n in range(copies):
+        for practice in (world.p1, world.p2):
+            area = "9401" if practice == world.p1 else "7811"
+            patient = PatientFactory(
+                gp_practice=practice, postcode=f"{area}CD", diagnosis_group=DiagnosisGroup.CANCER
+            )
+            MarkingFactory(patient=patient, marked_on=dt.date(2026, 1, 2 + n))
+            plan(patient, dt.date(2026, 1, 3 + n))
+            death(patient, dt.date(2026, 2, 1 + n), hospital_admissions_30d=n % 2)
