@@ -25,7 +25,7 @@ class KpiKind(models.TextChoices):
 class Unit(models.TextChoices):
     PERCENT = "percent", _("percent")
     DAYS = "days", _("days")
-    MINUTES = "minutes", _("minutes")
+    MINUTES = "minutes", _("minutes (time)")
     COUNT = "count", _("count")
 
 

@@ -2,7 +2,7 @@
 a KPI version names (``KpiVersion.rule``). Each is described in plain Dutch in the catalogue
 (``catalogue.py``); keep the two in step.
 
-Rules read the register only through the source apps' ``statistics`` modules, which return
+Rules read the register only through the source apps' ``aggregates`` modules, which return
 grouped counts; here those groups are rolled up to region, subregion, municipality and
 organisation, and for region and subregion also per age band and diagnosis group.
 """
@@ -19,12 +19,12 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from palliare.careplans import statistics as careplan_stats
-from palliare.consultations import statistics as consultation_stats
-from palliare.meetings import statistics as meeting_stats
-from palliare.patients import statistics as register
+from palliare.careplans import aggregates as careplan_stats
+from palliare.consultations import aggregates as consultation_stats
+from palliare.meetings import aggregates as meeting_stats
+from palliare.patients import aggregates as register
 from palliare.patients.constants import PlaceOfDeath, YesNoUnknown
-from palliare.referrals import statistics as referral_stats
+from palliare.referrals import aggregates as referral_stats
 
 from .constants import AreaType, PeriodType
 from .periods import Period

@@ -1,5 +1,5 @@
 """Conditions over PaTz/MDO meetings for monitoring (issue 15), used inside the register's
-aggregate counts (``patients.statistics``)."""
+aggregate counts (``patients.aggregates``)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Conditions over care plans for monitoring (issue 15): used as filters inside the register's
-aggregate counts (``patients.statistics``), never to read a plan."""
+aggregate counts (``patients.aggregates``), never to read a plan."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from palliare.patients import statistics as register
+from palliare.patients import aggregates as register
 from palliare.patients.constants import ConsentScope
 
 from .models import CarePlanVersion
