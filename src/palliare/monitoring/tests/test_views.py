@@ -142,9 +142,13 @@ def test_quarterly_report_pdf_and_xlsx(world, make_actor, client_for):
     book = load_workbook(io.BytesIO(bytes(report.xlsx)))
     assert book.sheetnames == ["Cijfers", "Methoden"]
     # A later change of a figure it showed marks it revised.
-    value = KpiValue.objects.filter(
-        version__definition__code="plan-before-death", period_start=Q1.start
-    ).first()
+    value = KpiValue.objects.get(
+        version__definition__code="plan-before-death",
+        period_type=Q1.type,
+        period_start=Q1.start,
+        area_type="region",
+        subgroup="",
+    )
     KpiValue.objects.filter(pk=value.pk).update(value=1.0)
     services.mark_revised_reports()
     report.refresh_from_db()
