@@ -24,6 +24,7 @@ urlpatterns = [
     path("fhir/", include("palliare.fhir.urls")),
     path("fhir", fhir_views.root, name="fhir_root_without_slash"),  # POST [base] as FHIR says
     path("deliveries/", include("palliare.deliveries.urls")),
+    path("monitoring/", include("palliare.monitoring.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),
     path("healthz", ui_views.healthz, name="healthz"),

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "palliare.referrals",
     "palliare.fhir",
     "palliare.deliveries",
+    "palliare.monitoring",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
@@ -328,3 +329,20 @@ FHIR_TOKEN_SECONDS = config(
 
 FORM_RENDERER = "palliare.ui.forms.FormRenderer"
 CSRF_FAILURE_VIEW = "palliare.ui.views.csrf_failure"
+
+# Monitoring: small-number suppression wherever figures leave the database (issue 15 item 6).
+MONITORING_MIN_COUNT = config(
+    "MONITORING_MIN_COUNT",
+    5,
+    help_text=(
+        "Counts from 1 up to this number minus one are published as '<N' (default 5: counts "
+        "1-4 appear as '<5')."
+    ),
+    group="Monitoring",
+)
+MONITORING_MIN_DENOMINATOR = config(
+    "MONITORING_MIN_DENOMINATOR",
+    10,
+    help_text="A rate is published only when its denominator is at least this number.",
+    group="Monitoring",
+)

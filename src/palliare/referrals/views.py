@@ -17,6 +17,7 @@ from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
 from palliare.careplans.display import present
 from palliare.careplans.services import current_plan
+from palliare.monitoring import suppression
 from palliare.patients import access as patient_access
 from palliare.ui.forms import apply_errors
 
@@ -222,26 +223,33 @@ def feedback_overview(request: PalliareRequest) -> HttpResponse:
     """For the network coordinator: how complete care plans are when patients arrive, and what
     is missing most — per referring organisation, without patient details."""
     summary = services.feedback_summary()
+    codes = [code for code, _label in PlanQuality.choices]
+    referrers = sorted(summary.by_referrer)
+    # Small counts leave the database as "<5", with complementary suppression over the table of
+    # referrers × plan quality (whose column totals are the per-quality figures).
+    table = suppression.suppress_table(
+        [[summary.by_referrer[name].get(code, 0) for code in codes] for name in referrers]
+        or [[0 for _code in codes]]
+    )
     return render(
         request,
         "referrals/feedback_overview.html",
         {
-            "total": summary.total,
+            "total": table.totals[-1].text,
             "quality": [
-                (label, summary.quality.get(code, 0)) for code, label in PlanQuality.choices
+                (label, table.totals[i].text) for i, (_c, label) in enumerate(PlanQuality.choices)
             ],
             "missing": [
-                (label, summary.missing.get(code, 0))
+                (label, suppression.count_text(summary.missing.get(code, 0)))
                 for code, label in MissingItem.choices
                 if summary.missing.get(code)
             ],
-            "by_referrer": sorted(
-                (
-                    (name, [counts.get(code, 0) for code, _label in PlanQuality.choices])
-                    for name, counts in summary.by_referrer.items()
-                )
-            ),
+            "by_referrer": [
+                (name, [cell.text for cell in table.rows[i][:-1]])
+                for i, name in enumerate(referrers)
+            ],
             "quality_labels": [label for _code, label in PlanQuality.choices],
+            "suppressed": table.suppressed_any,
             "recent": summary.recent,
         },
     )

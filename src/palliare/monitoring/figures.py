@@ -1,0 +1,381 @@
+"""Reading the stored figures for pages, charts and reports: a fixed number of queries whatever
+the amount of data, and every figure passed through ``suppression`` before it is shown.
+Nothing here counts the register; recomputation (``services``) fills the tables read here."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from palliare.organizations.models import Municipality, Region, Subregion
+
+from . import intervals, suppression
+from .constants import BASELINE_YEARS, AreaType, Direction, KpiKind, PeriodType, Rag, Source, Unit
+from .models import KpiDefinition, KpiTarget, KpiValue, KpiVersion, PopulationFigure
+from .periods import Period
+
+#: Relative distance to the target within which a KPI is amber rather than red.
+AMBER_MARGIN = 0.10
+#: The KPI whose denominator is every registered death (coverage of the register).
+ALL_DEATHS_KPI = "place-of-death"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One figure as it may be published."""
+
+    period: Period
+    numerator: float | None
+    denominator: float | None
+    raw_value: float | None
+    unit: str
+
+    @property
+    def value(self) -> float | None:
+        """The value if it may be shown (denominator large enough), else None."""
+        return suppression.published_value(self.raw_value, self.denominator)
+
+    @property
+    def ci(self) -> tuple[float, float] | None:
+        if self.unit != Unit.PERCENT or self.value is None or self.numerator is None:
+            return None
+        return intervals.wilson(self.numerator, self.denominator or 0)
+
+    @property
+    def numerator_text(self) -> str:
+        return suppression.count_text(self.numerator)
+
+    @property
+    def denominator_text(self) -> str:
+        return suppression.count_text(self.denominator)
+
+    @property
+    def text(self) -> str:
+        return format_value(self.value, self.unit)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.raw_value is not None and self.value is None
+
+
+def format_value(value: float | None, unit: str) -> str:
+    from django.utils.formats import number_format
+
+    if value is None:
+        return "—"
+    if unit == Unit.PERCENT:
+        return f"{number_format(value, 1, use_l10n=True)}%"
+    if unit == Unit.COUNT:
+        return suppression.count_text(value)
+    return number_format(value, 0, use_l10n=True)
+
+
+@dataclass
+class KpiRow:
+    """A KPI on a dashboard: the definition version, target, latest, baseline, trend, RAG."""
+
+    definition: KpiDefinition
+    version: KpiVersion
+    target: KpiTarget | None
+    latest: Point | None
+    baseline: Point | None
+    trend: list[Point] = field(default_factory=list)
+    coverage: float | None = None
+    versions_in_trend: set[int] = field(default_factory=set)
+
+    @property
+    def rag(self) -> str:
+        return rag(self.version, self.target, self.latest)
+
+    @property
+    def awaiting_source(self) -> bool:
+        return self.version.source != Source.COMPUTED and not self.trend
+
+    @property
+    def is_result(self) -> bool:
+        return self.version.kind in (KpiKind.RESULT, KpiKind.OUTCOME)
+
+
+def rag(version: KpiVersion, target: KpiTarget | None, latest: Point | None) -> str:
+    """Green when the latest value meets the target; amber when it misses by less than 10% of
+    the target, or the target lies within its 95% interval (chance cannot be ruled out); red
+    otherwise; none without a target, a direction or a publishable value."""
+    if (
+        target is None
+        or latest is None
+        or latest.value is None
+        or version.direction == Direction.NONE
+    ):
+        return Rag.NONE
+    goal, value = float(target.value), latest.value
+    higher = version.direction == Direction.HIGHER
+    if (value >= goal) if higher else (value <= goal):
+        return Rag.GREEN
+    ci = latest.ci
+    if ci is not None and ci[0] <= goal <= ci[1]:
+        return Rag.AMBER
+    if abs(value - goal) <= AMBER_MARGIN * abs(goal):
+        return Rag.AMBER
+    return Rag.RED
+
+
+def latest_complete_quarter(today: dt.date | None = None) -> Period:
+    today = today or timezone.localdate()
+    current = Period.of(today, PeriodType.QUARTER)
+    return Period.of(current.start - dt.timedelta(days=1), PeriodType.QUARTER)
+
+
+def current_definitions() -> list[KpiDefinition]:
+    return list(
+        KpiDefinition.objects.filter(is_active=True, current__isnull=False)
+        .select_related("current")
+        .order_by("position", "code")
+    )
+
+
+def current_targets(definitions: list[KpiDefinition]) -> dict[int, KpiTarget]:
+    found: dict[int, KpiTarget] = {}
+    for target in KpiTarget.objects.filter(definition__in=definitions).order_by(
+        "definition", "-set_at", "-pk"
+    ):
+        found.setdefault(target.definition_id, target)
+    return found
+
+
+def _values(
+    versions: list[int], area_type: str, area_id: int, subgroup: str = ""
+) -> QuerySet[KpiValue]:
+    return KpiValue.objects.filter(
+        version_id__in=versions, area_type=area_type, area_id=area_id, subgroup=subgroup
+    ).only("version_id", "period_type", "period_start", "numerator", "denominator", "value")
+
+
+def baseline(points: list[Point], unit: str) -> Point | None:
+    """The baseline over 2022–2024: the pooled rate (sum of numerators over sum of
+    denominators) for percentages, the mean of the yearly values otherwise."""
+    years = [
+        p
+        for p in points
+        if p.period.type == PeriodType.YEAR and p.period.start.year in BASELINE_YEARS
+    ]
+    if not years:
+        return None
+    period = Period.year(BASELINE_YEARS[0])
+    den = sum(p.denominator or 0 for p in years)
+    if unit == Unit.PERCENT:
+        num = sum(p.numerator or 0 for p in years)
+        return Point(period, num, den, 100 * num / den if den else None, unit)
+    known = [p.raw_value for p in years if p.raw_value is not None]
+    return Point(period, None, den, sum(known) / len(known) if known else None, unit)
+
+
+def dashboard(
+    area_type: str,
+    area_id: int,
+    *,
+    period: Period | None = None,
+    definitions: list[KpiDefinition] | None = None,
+) -> list[KpiRow]:
+    """Every KPI in use for one area: latest value (the given quarter, default the latest
+    complete one), baseline, target and the quarterly trend. Four queries."""
+    period = period or latest_complete_quarter()
+    definitions = definitions if definitions is not None else current_definitions()
+    targets = current_targets(definitions)
+    version_ids = [d.current_id for d in definitions if d.current_id]
+    by_version: dict[int, list[Point]] = defaultdict(list)
+    units = {d.current_id: d.current.unit for d in definitions if d.current}
+    for v in _values(version_ids, area_type, area_id):
+        p = Period(v.period_start, v.period_type)
+        by_version[v.version_id].append(
+            Point(p, v.numerator, v.denominator, v.value, units[v.version_id])
+        )
+    coverage = coverage_by_year(area_type, area_id, by_version, definitions)
+    rows = []
+    for d in definitions:
+        assert d.current is not None
+        points = sorted(by_version.get(d.current.pk, []), key=lambda p: p.period.start)
+        quarters = [
+            p for p in points if p.period.type == PeriodType.QUARTER and p.period.start < period.end
+        ]
+        latest = next((p for p in points if p.period == period), None)
+        rows.append(
+            KpiRow(
+                definition=d,
+                version=d.current,
+                target=targets.get(d.pk),
+                latest=latest,
+                baseline=baseline(points, d.current.unit),
+                trend=quarters,
+                coverage=coverage.get(period.start.year),
+            )
+        )
+    return rows
+
+
+# --- population context ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def palliative_share() -> float:
+    """The share of all deaths with an expected palliative need (PZNL/IKNL, 2021: 63%), read
+    from reference-data/reference/national_palliative_parameters_press.csv."""
+    from palliare.organizations.reference_data import default_source
+
+    path = default_source() / "reference" / "national_palliative_parameters_press.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["parameter"] == "share_deaths_expected_palliative_need":
+                    return float(row["value"]) / 100
+    except OSError:
+        pass
+    return 0.63
+
+
+@lru_cache(maxsize=1)
+def national_place_of_death() -> dict[str, float]:
+    """National place of death of expected deaths in percent (IKNL/PZNL 2024, reference data)."""
+    from palliare.organizations.reference_data import default_source
+    from palliare.patients.constants import PlaceOfDeath
+
+    names = {
+        "share_expected_deaths_at_home": PlaceOfDeath.HOME,
+        "share_expected_deaths_in_hospital": PlaceOfDeath.HOSPITAL,
+        "share_expected_deaths_in_nursing_home": PlaceOfDeath.NURSING_HOME,
+        "share_expected_deaths_in_hospice": PlaceOfDeath.HOSPICE,
+    }
+    found: dict[str, float] = {}
+    path = default_source() / "reference" / "national_palliative_parameters_press.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["parameter"] in names:
+                    found[str(names[row["parameter"]])] = float(row["value"])
+    except OSError:
+        pass
+    return found
+
+
+@dataclass(frozen=True)
+class Context:
+    """CBS deaths in an area and year, the expected palliative population, and whether the
+    year's CBS figure is an estimate (the latest published year carried forward)."""
+
+    year: int
+    cbs_year: int
+    deaths: int
+    expected_palliative: int
+
+    @property
+    def estimated(self) -> bool:
+        return self.cbs_year != self.year
+
+
+def cbs_deaths(area_type: str, area_id: int) -> dict[int, int]:
+    """CBS deaths per year in an area (region or subregion through the municipality mapping;
+    a municipality itself). Two queries."""
+    municipalities = Municipality.objects.all()
+    if area_type == AreaType.REGION:
+        municipalities = municipalities.filter(subregion__region_id=area_id)
+    elif area_type == AreaType.SUBREGION:
+        municipalities = municipalities.filter(subregion_id=area_id)
+    elif area_type == AreaType.MUNICIPALITY:
+        municipalities = municipalities.filter(pk=area_id)
+    else:
+        return {}
+    codes = list(municipalities.values_list("gm_code", flat=True))
+    totals: dict[int, int] = defaultdict(int)
+    for year, deaths in PopulationFigure.objects.filter(gm_code__in=codes).values_list(
+        "year", "deaths"
+    ):
+        totals[year] += deaths
+    return dict(totals)
+
+
+def context_for(area_type: str, area_id: int, years: list[int]) -> dict[int, Context]:
+    deaths = cbs_deaths(area_type, area_id)
+    if not deaths:
+        return {}
+    last = max(deaths)
+    share = palliative_share()
+    found = {}
+    for year in years:
+        cbs_year = year if year in deaths else min(last, year) if year < min(deaths) else last
+        if cbs_year not in deaths:
+            continue
+        n = deaths[cbs_year]
+        found[year] = Context(year, cbs_year, n, round(n * share))
+    return found
+
+
+def coverage_by_year(
+    area_type: str,
+    area_id: int,
+    by_version: dict[int, list[Point]],
+    definitions: list[KpiDefinition],
+) -> dict[int, float]:
+    """The register's coverage per year: registered deaths (the denominator of the
+    place-of-death KPI) as a percentage of CBS deaths in the area."""
+    all_deaths = next((d for d in definitions if d.code == ALL_DEATHS_KPI), None)
+    if all_deaths is None or all_deaths.current_id is None:
+        return {}
+    registered = {
+        p.period.start.year: p.denominator or 0
+        for p in by_version.get(all_deaths.current_id, [])
+        if p.period.type == PeriodType.YEAR
+    }
+    context = context_for(area_type, area_id, sorted(registered))
+    return {
+        year: min(100.0, 100 * n / context[year].deaths)
+        for year, n in registered.items()
+        if year in context and context[year].deaths
+    }
+
+
+# --- areas ----------------------------------------------------------------------------------
+
+
+def default_region() -> Region | None:
+    return Region.objects.order_by("pk").first()
+
+
+def subregions(region: Region) -> list[Subregion]:
+    return list(Subregion.objects.filter(region=region).order_by("name"))
+
+
+def breakdown(
+    version: KpiVersion, area_type: str, period: Period, *, subgroup: str = ""
+) -> dict[int, Point]:
+    """The values of one KPI version for every area of a type in one period (one query)."""
+    return {
+        v.area_id: Point(period, v.numerator, v.denominator, v.value, version.unit)
+        for v in KpiValue.objects.filter(
+            version=version,
+            area_type=area_type,
+            period_type=period.type,
+            period_start=period.start,
+            subgroup=subgroup,
+        )
+    }
+
+
+def subgroups(
+    version: KpiVersion, area_type: str, area_id: int, period: Period
+) -> dict[str, Point]:
+    """The values per subgroup (age band, diagnosis group, …) of one KPI in one area and period."""
+    return {
+        v.subgroup: Point(period, v.numerator, v.denominator, v.value, version.unit)
+        for v in KpiValue.objects.filter(
+            version=version,
+            area_type=area_type,
+            area_id=area_id,
+            period_type=period.type,
+            period_start=period.start,
+        ).exclude(subgroup="")
+    }

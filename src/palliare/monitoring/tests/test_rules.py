@@ -1,0 +1,132 @@
+"""Golden tests: every computed KPI's calculation rule gives the hand-worked figures on the
+fixture of ``golden.py`` (Q1 2026), for the region, its subregions and a subgroup."""
+
+from __future__ import annotations
+
+import pytest
+
+from palliare.monitoring import rules
+from palliare.monitoring.constants import AreaType
+from palliare.monitoring.periods import Period
+from palliare.monitoring.sources import get_rule
+from palliare.patients.constants import PlaceOfDeath
+
+from . import golden
+
+pytestmark = pytest.mark.django_db
+Q1 = Period.quarter(2026, 1)
+
+
+@pytest.fixture
+def world() -> golden.World:
+    return golden.build()
+
+
+def figures(key: str, world: golden.World) -> dict[tuple[str, int, str], tuple]:
+    fn = get_rule(key)
+    assert fn is not None
+    return {
+        (f.area_type, f.area_id, f.subgroup): (f.numerator, f.denominator, f.value) for f in fn(Q1)
+    }
+
+
+def region(found: dict, world: golden.World, subgroup: str = "") -> tuple:
+    return found[(AreaType.REGION, world.region.pk, subgroup)]
+
+
+def sub(found: dict, subregion, subgroup: str = "") -> tuple | None:
+    return found.get((AreaType.SUBREGION, subregion.pk, subgroup))
+
+
+def test_care_plan_before_death(world):
+    # Expected deaths A, B, C, E (D unexpected); plan: A (Palliare), B (registration); E's plan
+    # came after death.
+    found = figures("plan_before_death", world)
+    assert region(found, world) == (2, 4, 50.0)
+    assert sub(found, world.north) == (2, 2, 100.0)
+    assert sub(found, world.south) == (0, 2, 0.0)
+    assert region(found, world, "age:65-74") == (0, 1, 0.0)  # E, aged 66
+    assert region(found, world, "age:85+") == (2, 3, pytest.approx(66.667, abs=1e-3))
+    assert found[(AreaType.ORGANIZATION, world.p1.pk, "")] == (2, 2, 100.0)
+
+
+def test_plan_shared_with_acute_care(world):
+    # Only A had a Palliare plan and acute-care consent before death.
+    assert region(figures("plan_shared_acute", world), world) == (1, 4, 25.0)
+
+
+def test_marked_before_death(world):
+    assert region(figures("marked_before_death", world), world) == (3, 4, 75.0)
+
+
+def test_median_days_from_marking_to_death(world):
+    # A 60 days, B 10 days, E 60 days → median 60 over 3.
+    found = figures("marking_to_death_days", world)
+    assert region(found, world) == (None, 3, 60.0)
+    assert sub(found, world.north) == (None, 2, 35.0)  # A 60, B 10 → mean of the two
+
+
+def test_died_at_preferred_place(world):
+    # Known and known whether achieved: A yes, B no, D yes, E yes (C unknown).
+    assert region(figures("preferred_place_achieved", world), world) == (3, 4, 75.0)
+
+
+def test_place_of_death_distribution(world):
+    found = figures("place_of_death", world)
+    assert region(found, world) == (2, 5, 40.0)  # home: A and E (E's corrected registration)
+    assert region(found, world, f"place:{PlaceOfDeath.HOSPITAL}") == (2, 5, 40.0)  # B, D
+    assert region(found, world, f"place:{PlaceOfDeath.HOSPICE}") == (1, 5, 20.0)  # C
+    assert region(found, world, f"place:{PlaceOfDeath.NURSING_HOME}") == (0, 5, 0.0)
+
+
+def test_admissions_and_emergency_visits_in_last_30_days(world):
+    # Expected deaths with the count filled in: A, B, E (C empty, D unexpected).
+    assert region(figures("hospital_admission_30d", world), world) == (1, 3, pytest.approx(100 / 3))
+    assert region(figures("emergency_visit_30d", world), world) == (1, 3, pytest.approx(100 / 3))
+
+
+def test_discussed_in_meeting(world):
+    # Expected and marked: A, B, E; A discussed before death, E's meeting came after.
+    assert region(figures("discussed_in_meeting", world), world) == (1, 3, pytest.approx(100 / 3))
+
+
+def test_caregiver_burden_checked(world):
+    assert region(figures("caregiver_checked", world), world) == (1, 2, 50.0)  # A of A, B
+
+
+def test_volunteer_deployment_home_against_intramural(world):
+    found = figures("volunteer_deployed", world)
+    assert region(found, world) == (1, 4, 25.0)
+    assert region(found, world, "setting:home") == (1, 2, 50.0)  # A, E
+    assert region(found, world, "setting:intramural") == (0, 2, 0.0)  # B, C
+
+
+def test_central_contact_within_14_days(world):
+    # Marked in Q1: B (contact after 6 days), E (after 22 days). A was marked in 2025.
+    assert region(figures("central_contact_14d", world), world) == (1, 2, 50.0)
+
+
+def test_consultation_response_times(world):
+    median = figures("consultation_response_median", world)
+    assert region(median, world) == (None, 4, 105.0)  # 30, 90, 120, 3000
+    assert region(median, world, "hours:office") == (None, 3, 120.0)
+    assert region(median, world, "hours:out") == (None, 1, 90.0)
+    assert region(median, world, "urgency:within_hour") == (None, 2, 60.0)
+    assert median[(AreaType.ORGANIZATION, world.team.pk, "")] == (None, 4, 105.0)
+    assert region(figures("consultation_response_p90", world), world) == (None, 4, 3000.0)
+    within = figures("consultation_within_target", world)
+    assert region(within, world) == (3, 4, 75.0)  # the Saturday request took 90 of 60 minutes
+
+
+def test_median_and_percentile_helpers():
+    from collections import Counter
+
+    assert rules.median(Counter()) is None
+    assert rules.median(Counter({5: 1})) == 5
+    assert rules.median(Counter({1: 1, 2: 1, 10: 2})) == 6
+    assert rules.percentile(Counter(dict.fromkeys(range(1, 11), 1)), 0.9) == 9
+    assert rules.percentile(Counter(dict.fromkeys(range(1, 12), 1)), 0.9) == 10
+
+
+def test_periods_outside_the_deaths_give_no_figures(world):
+    assert list(get_rule("plan_before_death")(Period.quarter(2024, 1))) == []

@@ -1,0 +1,150 @@
+"""Small-number suppression: counts 1–4 appear as "<5", rates need a denominator of 10, and —
+proved with hypothesis against an attacker who knows the published cells, every total, the
+rule that "<5" means 1–4 and "•" means 0 or at least 5 — no suppressed cell of a published
+table can be worked out exactly. Also Wilson intervals and funnel limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from palliare.monitoring import intervals, suppression
+from palliare.monitoring.suppression import PRIMARY
+
+M = 5
+
+
+def test_counts_and_rates():
+    assert [suppression.count_text(n) for n in (0, 1, 4, 5, 1234)] == [
+        "0",
+        "<5",
+        "<5",
+        "5",
+        "1.234",
+    ]
+    assert suppression.count_text(None) == "—"
+    assert suppression.published_value(40.0, 9) is None
+    assert suppression.published_value(40.0, 10) == 40.0
+
+
+@override_settings(MONITORING_MIN_COUNT=11, MONITORING_MIN_DENOMINATOR=50)
+def test_thresholds_come_from_settings():
+    assert suppression.count_text(10) == "<11"
+    assert suppression.published_value(40.0, 49) is None
+
+
+def _full(counts: list[list[int]]) -> dict[tuple[int, int], int]:
+    n_rows, n_cols = len(counts), len(counts[0])
+    values = {(i, j): v for i, row in enumerate(counts) for j, v in enumerate(row)}
+    for i in range(n_rows):
+        values[(i, n_cols)] = sum(counts[i])
+    for j in range(n_cols):
+        values[(n_rows, j)] = sum(counts[i][j] for i in range(n_rows))
+    values[(n_rows, n_cols)] = sum(values[(i, n_cols)] for i in range(n_rows))
+    return values
+
+
+def _solutions(values, states, lines, cap) -> Iterator[dict]:
+    """Every assignment of the suppressed cells that agrees with what is published (plain
+    enumeration; only sound pruning: a cell never exceeds a published total of its lines, and
+    a partial line sum never exceeds its published total)."""
+    hidden = sorted(states)
+    published = {p: v for p, v in values.items() if p not in states}
+
+    def bound(p) -> int:
+        totals = [published[line[-1]] for line in lines if p in line[:-1] and line[-1] in published]
+        return min([cap, *totals])
+
+    domains = {
+        p: list(range(1, M)) if states[p] == PRIMARY else [0, *range(M, bound(p) + 1)]
+        for p in hidden
+    }
+    line_of = {p: [line for line in lines if p in line] for p in hidden}
+
+    def consistent(assign) -> bool:
+        for line in line_of[hidden[len(assign) - 1]]:
+            *inner, total = line
+            known = [assign.get(q, published.get(q)) for q in inner]
+            total_v = assign.get(total, published.get(total))
+            if None not in known and total_v is not None:
+                if sum(known) != total_v:
+                    return False
+            elif total_v is not None and sum(v for v in known if v is not None) > total_v:
+                return False
+        return True
+
+    def search(k: int, assign: dict) -> Iterator[dict]:
+        if k == len(hidden):
+            yield dict(assign)
+            return
+        p = hidden[k]
+        for v in domains[p]:
+            assign[p] = v
+            if consistent(assign):
+                yield from search(k + 1, assign)
+            del assign[p]
+
+    yield from search(0, {})
+
+
+small_tables = st.integers(min_value=1, max_value=3).flatmap(
+    lambda rows: st.integers(min_value=2, max_value=3).flatmap(
+        lambda cols: st.lists(
+            st.lists(
+                st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 9, 12]), min_size=cols, max_size=cols
+            ),
+            min_size=rows,
+            max_size=rows,
+        )
+    )
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_tables)
+def test_no_suppressed_cell_can_be_recovered(counts):
+    values = _full(counts)
+    states = suppression.suppression_states(counts, threshold=M)
+    if suppression.WITHHELD in states.values():
+        assert set(states.values()) == {suppression.WITHHELD}  # nothing published at all
+        return
+    assert all(states.get(p) == PRIMARY for p, v in values.items() if 0 < v < M)
+    lines = suppression._lines(len(counts), len(counts[0]))
+    cap = values[(len(counts), len(counts[0]))] + M
+    seen: dict[tuple[int, int], set[int]] = {p: set() for p in states}
+    for solution in _solutions(values, states, lines, cap):
+        for p, v in solution.items():
+            seen[p].add(v)
+        if all(len(s) > 1 for s in seen.values()):
+            break
+    pinned = [p for p, found in seen.items() if len(found) < 2]
+    assert not pinned, f"{counts}: {pinned} recoverable ({states})"
+
+
+def test_published_table_marks():
+    table = suppression.suppress_table([[3, 20], [12, 30]])
+    assert table.rows[0][0].text == "<5"
+    assert table.rows[0][0].value is None
+    hidden = [c for row in [*table.rows, table.totals] for c in row if c.suppressed]
+    assert len(hidden) >= 4  # the 3 and cells protecting it in its row and column
+
+
+def test_wilson_interval():
+    low, high = intervals.wilson(2, 4)
+    assert low == pytest.approx(15.0, abs=0.1)
+    assert high == pytest.approx(85.0, abs=0.1)
+    assert intervals.wilson(0, 0) is None
+    low, high = intervals.wilson(0, 10)
+    assert low == 0 and high == pytest.approx(27.75, abs=0.05)
+
+
+def test_funnel_limits_narrow_with_size():
+    points = intervals.funnel_limits(30.0, 400)
+    assert points[0].upper998 > points[-1].upper998 > points[-1].upper95 > 30 > points[-1].lower95
+    assert intervals.outside(30, 100, 30) == ""
+    assert intervals.outside(60, 100, 30) == "99.8"
+    assert intervals.outside(40, 100, 30) == "95"

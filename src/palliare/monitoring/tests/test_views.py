@@ -1,0 +1,182 @@
+"""The monitoring pages: the steering group sees KPIs against target and drills down to a
+subregion with small counts as "<5"; the detail page, catalogue (new version), targets (a
+decision is required), recomputation with progress, mirror figures and the quarterly report
+(PDF text holds names, values and rules; XLSX neutralises formulas; later changes mark it
+revised); the start pages are not empty; page query counts do not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from palliare.accounts.permissions import RoleCode
+from palliare.monitoring import reports, services
+from palliare.monitoring.models import IssuedReport, KpiDefinition, KpiValue, RecomputeRun
+from palliare.monitoring.periods import Period
+
+from . import golden
+
+pytestmark = pytest.mark.django_db
+Q1 = Period.quarter(2026, 1)
+
+
+@pytest.fixture
+def world() -> golden.World:
+    services.ensure_catalogue()
+    w = golden.build()
+    services.recompute_now()
+    return w
+
+
+@pytest.fixture
+def steering(make_actor, client_for):
+    return client_for(make_actor(RoleCode.STEERING_GROUP))
+
+
+def test_dashboard_shows_kpis_and_drills_down_with_small_counts(world, steering):
+    response = steering.get(reverse("monitoring:dashboard"), {"period": Q1.key})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Zorgplan" in page or "zorgplan" in page
+    assert 'data-kpi="plan-before-death"' in page
+    # Drill down to the north subregion: 2 of 2 expected deaths → both shown as "<5".
+    response = steering.get(
+        reverse("monitoring:dashboard"), {"period": Q1.key, "subregion": world.north.pk}
+    )
+    assert response.status_code == 200
+    assert "&lt;5 / &lt;5" in response.content.decode()
+    assert steering.get(reverse("monitoring:dashboard"), {"subregion": 999999}).status_code == 404
+
+
+def test_kpi_detail_per_subregion_suppressed(world, steering):
+    response = steering.get(
+        reverse("monitoring:kpi", args=["plan-before-death"]), {"period": Q1.key}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;5" in page
+    assert "Aantal van hen met vóór of op de dag van overlijden" in page  # the rule text
+    assert steering.get(reverse("monitoring:kpi", args=["nope"])).status_code == 404
+
+
+def test_target_needs_decision_through_the_page(world, steering):
+    url = reverse("monitoring:set_target", args=["plan-before-death"])
+    data = {
+        "value": "20",
+        "target_date": "2026-03-31",
+        "decision_reference": "",
+        "decision_date": "2025-12-16",
+    }
+    steering.post(url, data)
+    assert not KpiDefinition.objects.get(code="plan-before-death").targets.exists()
+    steering.post(url, data | {"decision_reference": "Stuurgroep 16-12-2025"})
+    assert KpiDefinition.objects.get(code="plan-before-death").targets.count() == 1
+
+
+def test_catalogue_change_makes_a_new_version(world, make_actor, client_for):
+    client = client_for(make_actor(RoleCode.NETWORK_COORDINATOR))
+    assert client.get(reverse("monitoring:catalogue")).status_code == 200
+    url = reverse("monitoring:kpi_edit", args=["plan-before-death"])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data["name_nl"] = "Zorgplan vóór overlijden"
+    data["change_note"] = "Kortere naam"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    definition = KpiDefinition.objects.get(code="plan-before-death")
+    assert definition.current.version == 2 and definition.versions.count() == 2
+
+
+def test_recompute_page_shows_progress(
+    world, make_actor, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(make_actor(RoleCode.PROGRAMME_TEAM))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("monitoring:recompute"))
+    run = RecomputeRun.objects.first()
+    assert response.status_code == 302 and run.status == "done"  # immediate backend in tests
+    page = client.get(reverse("monitoring:run", args=[run.pk])).content.decode()
+    assert 'data-status="done"' in page
+
+
+def test_mirror_for_the_business_controller(world, make_actor, client_for):
+    client = client_for(make_actor(RoleCode.BUSINESS_CONTROLLER, organization=world.p1))
+    response = client.get(reverse("monitoring:mirror"), {"period": Q1.key})
+    assert response.status_code == 200
+    assert world.p1.name in response.content.decode()
+    assert world.p2.name not in response.content.decode()
+
+
+def test_start_pages_are_not_empty(world, make_actor, client_for):
+    for role, key in (
+        (RoleCode.STEERING_GROUP, "monitoring_kpis"),
+        (RoleCode.PROGRAMME_TEAM, "monitoring_kpis"),
+        (RoleCode.NETWORK_COORDINATOR, "monitoring_catalogue"),
+    ):
+        page = client_for(make_actor(role)).get(reverse("ui:home")).content.decode()
+        assert f'data-section="{key}"' in page, role
+    controller = client_for(make_actor(RoleCode.BUSINESS_CONTROLLER, organization=world.p1))
+    assert 'data-section="monitoring_mirror"' in controller.get(reverse("ui:home")).content.decode()
+
+
+def test_quarterly_report_pdf_and_xlsx(world, make_actor, client_for):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    golden.build_more(world, copies=5)  # 14 expected deaths: enough to publish the rate
+    services.recompute_now(full=True)
+    client = client_for(make_actor(RoleCode.PROGRAMME_TEAM))
+    response = client.post(reverse("monitoring:issue_report"), {"period": Q1.key})
+    assert response.status_code == 302
+    report = IssuedReport.objects.get()
+    pdf = client.get(reverse("monitoring:report_download", args=[report.pk, "pdf"]))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Individueel zorgplan aanwezig vóór overlijden" in " ".join(text.split())
+    assert "85,7%" in text  # 12 of 14: A, B and the ten added deaths with a plan
+    assert "Aantal van hen met vóór of op de dag" in " ".join(text.split())
+    book = load_workbook(io.BytesIO(bytes(report.xlsx)))
+    assert book.sheetnames == ["Cijfers", "Methoden"]
+    # A later change of a figure it showed marks it revised.
+    value = KpiValue.objects.get(
+        version__definition__code="plan-before-death",
+        period_type=Q1.type,
+        period_start=Q1.start,
+        area_type="region",
+        subgroup="",
+    )
+    KpiValue.objects.filter(pk=value.pk).update(value=1.0)
+    services.mark_revised_reports()
+    report.refresh_from_db()
+    assert report.revised_at is not None
+    assert (
+        client.get(reverse("monitoring:report_download", args=[report.pk, "doc"])).status_code
+        == 404
+    )
+
+
+def test_formula_injection_is_neutralised():
+    assert reports.safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert reports.safe_cell("@SUM") == "'@SUM" and reports.safe_cell("-1+1") == "'-1+1"
+    assert reports.safe_cell("Assen") == "Assen" and reports.safe_cell(5) == 5
+
+
+@pytest.mark.parametrize("name", ["monitoring:dashboard", "monitoring:kpi"])
+def test_page_queries_do_not_grow_with_data(name, make_actor, client_for):
+    services.ensure_catalogue()
+    world = golden.build()
+    client = client_for(make_actor(RoleCode.STEERING_GROUP))
+    args = ["plan-before-death"] if name == "monitoring:kpi" else []
+    services.recompute_now(today=dt.date(2026, 5, 1))
+    client.get(reverse(name, args=args), {"period": Q1.key})
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse(name, args=args), {"period": Q1.key})
+    golden.build_more(world, copies=3)
+    services.recompute_now(full=True, today=dt.date(2026, 5, 1))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse(name, args=args), {"period": Q1.key})
+    assert len(large) == len(small)
