@@ -69,7 +69,7 @@ class ElementSpec:
             return _("ja or nee")
         kind = {
             ValueType.INTEGER: _("whole number"),
-            ValueType.DECIMAL: _("number"),
+            ValueType.DECIMAL: _("decimal number"),
             ValueType.PERCENTAGE: _("percentage"),
         }[ValueType(self.value_type)]
         high = self.highest
