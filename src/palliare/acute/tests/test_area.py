@@ -30,8 +30,9 @@ from palliare.patients.factories import ConsentFactory, PatientFactory
 pytestmark = pytest.mark.django_db
 
 
-def _shared(pc4: str, *, consent: bool = True, deceased: bool = False):
-    patient = PatientFactory(postcode=f"{pc4} AB", deceased=deceased)
+def _shared(pc4: str, *, consent: bool = True, deceased: bool = False, family_name: str = ""):
+    names = {"family_name": family_name} if family_name else {}
+    patient = PatientFactory(postcode=f"{pc4} AB", deceased=deceased, **names)
     CarePlanFactory(patient=patient)
     if consent:
         ConsentFactory(patient=patient, scope=ConsentScope.ACUTE_CARE)
@@ -84,7 +85,8 @@ def test_region_wide_ambulance_sees_its_region(region, make_actor):
 
 def test_start_page_shows_the_area_without_identifying_anyone(region, make_actor, client_for):
     north, _south, _far = region
-    patients = [_shared("9401") for _ in range(5)]
+    # Names that appear nowhere else on the page (a random "Post" is in "Postcode").
+    patients = [_shared("9401", family_name=f"Zwaagstra-{n}") for n in range(5)]
     hap = make_actor(
         RoleCode.OUT_OF_HOURS_GP,
         organization=OrganizationFactory(
