@@ -270,6 +270,29 @@ def test_linking_a_professional_to_another_account_needs_a_second_person(coordin
     assert not actor_for(puppet).has(Permission.VIEW_PATIENT)
 
 
+def test_reactivating_an_organisation_needs_a_second_person(coordinator, client_for):
+    practice = OrganizationFactory(type=OrganizationType.GP_PRACTICE, is_active=False)
+    gp = MembershipFactory(organization=practice, role=role(RoleCode.GP))
+    response = client_for(coordinator).post(
+        reverse("admin:organizations_organization_change", args=[practice.pk]),
+        {
+            "name": practice.name,
+            "type": practice.type,
+            "agb_code": practice.agb_code,
+            "is_active": "on",
+            "locations-TOTAL_FORMS": "0",
+            "locations-INITIAL_FORMS": "0",
+            "locations-MIN_NUM_FORMS": "0",
+            "locations-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    practice.refresh_from_db()
+    assert practice.is_active
+    gp.refresh_from_db()
+    assert gp.status == "pending"
+
+
 def test_moving_a_membership_needs_approval_but_ending_it_does_not(coordinator):
     nurse = MembershipFactory(role=role(RoleCode.DISTRICT_NURSE))
     before = services.membership_snapshot(nurse)

@@ -107,6 +107,26 @@ class OrganizationAdmin(PermissionModelAdmin):
     inlines = [LocationInline]
     autocomplete_fields = ("parent",)
 
+    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
+        """Reactivating an organisation revives its memberships: those that open patient data
+        wait for a second person's approval again."""
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and obj.is_active:
+            pending = account_services.require_reapproval(
+                Membership.objects.filter(organization=obj),
+                actor=cast(PalliareRequest, request).actor,
+                reason="organisation_reactivated",
+            )
+            if pending:
+                messages.warning(
+                    request,
+                    _(
+                        "%(count)d memberships that open patient data now wait for a second "
+                        "person's approval."
+                    )
+                    % {"count": pending},
+                )
+
 
 class MembershipInline(PermissionInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     """Memberships decide who may do what: changing them needs account rights; directory
