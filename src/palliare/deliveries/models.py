@@ -149,6 +149,10 @@ class DataSet(models.Model):
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
 
     def current_version(self) -> DataSetVersion | None:
+        """The newest version (from prefetched versions when they are loaded)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("versions")
+        if prefetched is not None:
+            return max(prefetched, key=lambda v: v.number, default=None)
         return self.versions.order_by("-number").first()
 
     def asks_for(self, period: periods.Period) -> bool:

@@ -38,6 +38,7 @@ def data_sets_for(organization: Organization | None) -> list[DataSet]:
             organization_type=organization.type, is_active=True, versions__isnull=False
         )
         .distinct()
+        .prefetch_related("versions")
         .order_by("name_nl")
     )
 

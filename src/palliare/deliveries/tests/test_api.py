@@ -80,3 +80,29 @@ def test_reviewer_cannot_deliver_through_the_api(client_for, reviewer, data_set,
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_api_lists_run_a_fixed_number_of_queries(
+    client_for, controller, data_set, django_assert_max_num_queries
+):
+    from palliare.deliveries.factories import DataSetFactory, DeliveryFactory
+    from palliare.deliveries.periods import quarter
+
+    client = client_for(controller)
+    DeliveryFactory(data_set=data_set, organization=controller.organization)
+    client.get("/api/v1/data-sets/")
+    with django_assert_max_num_queries(20) as small_sets:
+        client.get("/api/v1/data-sets/")
+    with django_assert_max_num_queries(20) as small_list:
+        client.get("/api/v1/deliveries/")
+    for n in range(4):
+        DataSetFactory(code=f"extra_{n}")
+        DeliveryFactory(
+            data_set=data_set,
+            organization=controller.organization,
+            period_start=quarter(2024, n + 1).start,
+        )
+    with django_assert_max_num_queries(len(small_sets.captured_queries)):
+        assert len(client.get("/api/v1/data-sets/").json()["results"]) == 5
+    with django_assert_max_num_queries(len(small_list.captured_queries)):
+        assert client.get("/api/v1/deliveries/").json()["count"] == 5
