@@ -26,6 +26,9 @@ def _config(chart: alt.TopLevelMixin, *, width: int | str = "container") -> dict
         "axis": {"labelFontSize": 11, "titleFontSize": 11},
         "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
         "view": {"stroke": None},
+        # The chart's container carries role="img" and a label; the table is its text
+        # alternative, so the marks themselves stay out of the accessibility tree.
+        "aria": False,
     }
     return spec
 

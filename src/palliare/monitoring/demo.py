@@ -284,7 +284,7 @@ def _history(rng: random.Random, user: User, subregions: list[Subregion]) -> int
     checks_for: list[tuple[int, dt.date]] = []
     meetings: dict[tuple[int, int], Meeting] = {}
     for patient, info in zip(patients, plan, strict=True):
-        died: dt.date = info["died"]
+        died = info["died"]
         p = TREND[min(info["year"], max(TREND))]
         expected = rng.random() < 0.88
         marked = expected and rng.random() < p["marked"]

@@ -16,7 +16,12 @@
         ast: true,
         expr: window.vegaInterpreter.expressionInterpreter,
         tooltip: true
-      }).then(function () { el.setAttribute("data-rendered", "true"); })
+      }).then(function () {
+        // The container has role="img" and a label, the table beside it is the text
+        // alternative: the drawing itself stays out of the accessibility tree.
+        el.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
+        el.setAttribute("data-rendered", "true");
+      })
         .catch(function (err) { el.setAttribute("data-error", String(err)); });
     });
   }
