@@ -204,7 +204,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
 #: Permissions that open patient data (or the log of who opened it), and the one that hands out
 #: permissions. A membership in a role holding any of these needs a second person: whoever
 #: grants it cannot approve it, nobody approves their own, and until approved it grants
-#: nothing (``accounts.services.request_membership``, decision 0022). MANAGE_ACCOUNTS is in the
+#: nothing (``accounts.services.request_membership``, decision 0024). MANAGE_ACCOUNTS is in the
 #: set because a second account with it would let one person approve their own grants.
 NEEDS_SECOND_PERSON: frozenset[Permission] = frozenset(
     {

@@ -116,7 +116,7 @@ def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
 def compute_hash(values: dict[str, Any]) -> str:
     """The row's hash over the canonical JSON of the hashed fields: HMAC-SHA256 with the chain
     key the row names (``key_id``); plain SHA-256 for rows written before the chain was keyed
-    (``key_id`` empty), which the first keyed row after them anchors (decision 0022)."""
+    (``key_id`` empty), which the first keyed row after them anchors (decision 0024)."""
     message = _canonical_json(values).encode("utf-8")
     key_id = values.get("key_id") or ""
     if not key_id:

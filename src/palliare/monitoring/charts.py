@@ -1,4 +1,4 @@
-"""Charts as Vega-Lite specifications built with altair (decision 0022): the same spec is
+"""Charts as Vega-Lite specifications built with altair (decision 0023): the same spec is
 rendered interactively in the page (vendored vega-embed, no inline script) and as SVG for the
 PDF through vl-convert, without a browser. Charts get only published figures (after
 suppression); each has a table alternative on its page."""
