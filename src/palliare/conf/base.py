@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "palliare.api",
     "palliare.referrals",
     "palliare.fhir",
+    "palliare.programme",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
