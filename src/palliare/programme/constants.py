@@ -88,3 +88,34 @@ class MilestoneStatus(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     LATE = "late", _("Late")
     REACHED = "reached", _("Reached")
+
+
+class RoundKind(models.TextChoices):
+    WORK_PLAN = "work_plan", _("Work plan")
+    PROGRESS_REPORT = "progress_report", _("Progress report")
+
+
+class DeliveryState(models.TextChoices):
+    ON_TIME = "on_time", _("Delivered")
+    LATE_DELIVERED = "late_delivered", _("Delivered late")
+    OPEN = "open", _("Not yet due")
+    LATE = "late", _("Late")
+
+
+class SelfEvaluationPhase(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    STARTED = "started", _("Started")
+    DONE = "done", _("Done")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class BottleneckStatus(models.TextChoices):
+    SIGNALLED = "signalled", _("Signalled")
+    ON_AGENDA = "on_agenda", _("On the steering group's agenda")
+    MONITORING = "monitoring", _("Being monitored")
+    RESOLVED = "resolved", _("Resolved")

@@ -11,8 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from palliare.organizations.models import Organization, Professional, Subregion
 from palliare.ui.forms import DateInput
 
-from .constants import BodyKind, BodyRole, Phase
-from .models import ActionLine, Body, BodyMeeting, Decision, Deliverable
+from .constants import (
+    BodyKind,
+    BodyRole,
+    BottleneckStatus,
+    Phase,
+    RoundKind,
+    SelfEvaluationPhase,
+)
+from .models import (
+    Body,
+    BodyMeeting,
+    CoreElement,
+    Decision,
+    Deliverable,
+    ReportingRound,
+    Theme,
+)
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
 
@@ -246,7 +261,110 @@ class AdoptForm(forms.Form):
         self.fields["decision"].label_from_instance = str  # type: ignore[attr-defined]
 
 
-class ActionLinePickForm(forms.Form):
-    action_line = forms.ModelChoiceField(
-        label=_("Action line"), queryset=ActionLine.objects.all(), required=False
+class WorkPlanForm(forms.Form):
+    """One text field per active core element (built from the configured list)."""
+
+    def __init__(
+        self, *args: Any, elements: list[CoreElement], initial_texts: dict[int, str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for element in elements:
+            label = str(element.title)
+            if element.is_draft:
+                label = f"{label} ({_('draft')})"
+            self.fields[f"element_{element.pk}"] = forms.CharField(
+                label=label,
+                required=False,
+                help_text=element.description,
+                initial=initial_texts.get(element.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def intentions(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("element_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("element_")
+        }
+
+
+class DeliveryForm(forms.Form):
+    round = forms.ModelChoiceField(label=_("For"), queryset=ReportingRound.objects.none())
+    file = forms.FileField(
+        label=_("Report"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument or text; at most 10 MB."),
     )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, rounds: QuerySet[ReportingRound], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds  # type: ignore[attr-defined]
+
+
+class RoundForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=RoundKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    due_on = _date(_("Deadline"))
+    instructions = forms.CharField(
+        label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SelfEvaluationForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase"), choices=SelfEvaluationPhase.choices)
+    started_on = _date(_("Started on"), required=False)
+    done_on = _date(_("Done on"), required=False)
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes found"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    findings = forms.CharField(
+        label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    may_be_named = forms.BooleanField(
+        label=_("The network may name our organisation beside these themes"), required=False
+    )
+
+
+class SelfEvaluationActionForm(forms.Form):
+    description = forms.CharField(label=_("Action"), max_length=300)
+    owner_name = forms.CharField(label=_("Owner"), max_length=200)
+    due_on = _date(_("Due on"), required=False)
+
+
+class BottleneckForm(forms.Form):
+    title = forms.CharField(label=_("Bottleneck"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    signalled_by = forms.CharField(label=_("Signalled by"), max_length=200)
+    signalled_on = _date(_("Signalled on"))
+    subregion = forms.ModelChoiceField(
+        label=_("Subregion"), queryset=Subregion.objects.order_by("name"), required=False
+    )
+    owner = ProfessionalChoiceField(
+        label=_("Owner"), queryset=Professional.objects.filter(is_active=True), required=False
+    )
+
+
+class BottleneckUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=BottleneckStatus.choices)
+    owner = ProfessionalChoiceField(
+        label=_("Owner"), queryset=Professional.objects.filter(is_active=True), required=False
+    )
+    meeting = forms.ModelChoiceField(
+        label=_("Discussed in"), queryset=BodyMeeting.objects.none(), required=False
+    )
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, meetings: QuerySet[BodyMeeting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]

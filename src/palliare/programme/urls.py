@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import governance, home, members, plan
+from .views import governance, home, members, organisations, plan
 
 app_name = "programme"
 
@@ -10,6 +10,36 @@ urlpatterns = [
     path("members/new/", members.member_add, name="member_add"),
     path("members/<int:pk>/", members.member_detail, name="member"),
     path("members/<int:pk>/edit/", members.member_edit, name="member_edit"),
+    path("members/<int:pk>/work-plan/", organisations.work_plan_edit, name="work_plan_edit"),
+    path("members/<int:pk>/deliver/", organisations.deliver, name="deliver"),
+    path(
+        "members/<int:pk>/self-evaluations/new/",
+        organisations.self_evaluation_edit,
+        name="self_evaluation_add",
+    ),
+    path(
+        "members/<int:pk>/self-evaluations/<int:se_pk>/",
+        organisations.self_evaluation_edit,
+        name="self_evaluation_edit",
+    ),
+    path(
+        "members/<int:pk>/self-evaluations/<int:se_pk>/actions/add/",
+        organisations.self_evaluation_action_add,
+        name="self_evaluation_action_add",
+    ),
+    path(
+        "self-evaluation-actions/<int:pk>/status/",
+        organisations.self_evaluation_action_status,
+        name="self_evaluation_action_status",
+    ),
+    path("self-evaluations/", organisations.self_evaluation_overview, name="self_evaluations"),
+    path("deliveries/", organisations.round_list, name="rounds"),
+    path("deliveries/new/", organisations.round_add, name="round_add"),
+    path("deliveries/<int:pk>/remind/", organisations.round_remind, name="round_remind"),
+    path("deliveries/files/<int:pk>/", organisations.submission_download, name="submission"),
+    path("bottlenecks/", organisations.bottleneck_list, name="bottlenecks"),
+    path("bottlenecks/new/", organisations.bottleneck_add, name="bottleneck_add"),
+    path("bottlenecks/<int:pk>/", organisations.bottleneck_edit, name="bottleneck_edit"),
     path("bodies/", governance.body_list, name="bodies"),
     path("bodies/new/", governance.body_add, name="body_add"),
     path("bodies/<int:pk>/", governance.body_detail, name="body"),

@@ -9,6 +9,18 @@ from .governance import (
     ProgrammeAction,
 )
 from .members import MemberOrganization
+from .organisations import (
+    Bottleneck,
+    CoreElement,
+    Reminder,
+    ReportingRound,
+    SelfEvaluation,
+    SelfEvaluationAction,
+    Submission,
+    Theme,
+    WorkPlan,
+    WorkPlanEntry,
+)
 from .plan import ActionLine, Deliverable, DeliverableVersion, MilestoneKpi, PhaseAssignment
 
 __all__ = [
@@ -17,6 +29,8 @@ __all__ = [
     "Body",
     "BodyMeeting",
     "BodyMembership",
+    "Bottleneck",
+    "CoreElement",
     "Decision",
     "Deliverable",
     "DeliverableVersion",
@@ -26,4 +40,12 @@ __all__ = [
     "MilestoneKpi",
     "PhaseAssignment",
     "ProgrammeAction",
+    "Reminder",
+    "ReportingRound",
+    "SelfEvaluation",
+    "SelfEvaluationAction",
+    "Submission",
+    "Theme",
+    "WorkPlan",
+    "WorkPlanEntry",
 ]

@@ -190,6 +190,7 @@ def meeting_detail(request: PalliareRequest, pk: int) -> HttpResponse:
             "attendance_choices": Attendance.choices,
             "decisions": list(meeting.decisions.select_related("body").order_by("number")),
             "actions": list(meeting.actions.select_related("owner").order_by("due_on")),
+            "bottlenecks": list(meeting.bottlenecks.order_by("title")),
             "can_manage": access.can_manage(request.actor),
             "can_decide": access.can_decide(request.actor),
             "topic_form": TopicForm(),
