@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import governance, home, members, organisations, plan
+from .views import governance, home, members, organisations, plan, reports
 
 app_name = "programme"
 
@@ -40,6 +40,14 @@ urlpatterns = [
     path("bottlenecks/", organisations.bottleneck_list, name="bottlenecks"),
     path("bottlenecks/new/", organisations.bottleneck_add, name="bottleneck_add"),
     path("bottlenecks/<int:pk>/", organisations.bottleneck_edit, name="bottleneck_edit"),
+    path("annual-reports/", reports.report_list, name="reports"),
+    path("annual-reports/<int:year>/", reports.report_detail, name="report"),
+    path("annual-reports/<int:year>/issue/", reports.report_issue, name="report_issue"),
+    path(
+        "annual-reports/issued/<int:pk>.<str:kind>",
+        reports.issued_download,
+        name="issued_report",
+    ),
     path("bodies/", governance.body_list, name="bodies"),
     path("bodies/new/", governance.body_add, name="body_add"),
     path("bodies/<int:pk>/", governance.body_detail, name="body"),

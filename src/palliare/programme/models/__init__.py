@@ -22,10 +22,12 @@ from .organisations import (
     WorkPlanEntry,
 )
 from .plan import ActionLine, Deliverable, DeliverableVersion, MilestoneKpi, PhaseAssignment
+from .reports import AnnualReport, IssuedReport
 
 __all__ = [
     "ActionLine",
     "AgendaTopic",
+    "AnnualReport",
     "Body",
     "BodyMeeting",
     "BodyMembership",
@@ -35,6 +37,7 @@ __all__ = [
     "Deliverable",
     "DeliverableVersion",
     "Document",
+    "IssuedReport",
     "MeetingAttendance",
     "MemberOrganization",
     "MilestoneKpi",

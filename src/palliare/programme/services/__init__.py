@@ -45,6 +45,7 @@ from .plan import (
     set_assignment,
     submit_deliverable,
 )
+from .reports import issue_report, save_report_narrative
 
 __all__ = [
     "ConflictError",
@@ -67,6 +68,7 @@ __all__ = [
     "end_body_membership",
     "get_decision",
     "is_member",
+    "issue_report",
     "may_edit_deliverable",
     "milestone_statuses",
     "plan_body_meeting",
@@ -78,6 +80,7 @@ __all__ = [
     "save_action_line",
     "save_deliverable_text",
     "save_minutes",
+    "save_report_narrative",
     "save_self_evaluation",
     "save_work_plan",
     "send_reminders",
