@@ -498,6 +498,34 @@ def load(rng: random.Random) -> str:
             meeting=meetings[dt.date(2026, 3, 17)],
         )
 
+    # Budget: the 2021 subsidy of seed 000, and this year's.
+    for year, subsidy in (
+        (2021, Decimal("141414.00")),
+        (timezone.localdate().year, Decimal("148500.00")),
+    ):
+        budget = services.set_budget_year(
+            coordinator,
+            year=year,
+            subsidy=subsidy,
+            funder="Ministerie van VWS (Subsidieregeling Terminale Palliatieve Zorg)",
+        )
+        spend_day = min(dt.date(year, 6, 30), timezone.localdate())
+        for category, amount, spent in (
+            ("Salariëring netwerkcoördinatie", Decimal("95000"), Decimal("47500")),
+            ("Implementatie ACP", Decimal("30000"), Decimal("18250")),
+            ("Informatievoorziening en patiënteninformatie", Decimal("16414"), Decimal("6100")),
+        ):
+            budget_line = services.set_budget_line(
+                coordinator, budget, category=category, amount=amount
+            )
+            services.record_expense(
+                coordinator,
+                budget_line,
+                spent_on=spend_day,
+                amount=spent,
+                description=f"{category}, eerste halfjaar",
+            )
+
     last_year = timezone.localdate().year - 1
     services.save_report_narrative(
         coordinator,

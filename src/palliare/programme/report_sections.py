@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.functional import Promise
 
@@ -188,4 +189,42 @@ def _bottlenecks(year: int) -> ReportSection | None:
         title=_("Signalled bottlenecks"),
         header=[_("Bottleneck"), _("Signalled by"), _("Status")],
         rows=[[b.title, b.signalled_by, str(b.get_status_display())] for b in found],
+    )
+
+
+@register("budget", order=80)
+def _budget(year: int) -> ReportSection | None:
+    from django.utils.translation import gettext as _
+
+    from .services.budget import accountability
+
+    overview = accountability(year)
+    if overview is None:
+        return None
+
+    def euro(value: Decimal) -> str:
+        from django.utils.formats import number_format
+
+        return f"€ {number_format(value, 2, force_grouping=True)}"
+
+    return ReportSection(
+        key="budget",
+        title=_("Budget and spending"),
+        paragraphs=[
+            _("Subsidy %(subsidy)s, contributions of the members %(contributions)s.")
+            % {"subsidy": euro(overview.subsidy), "contributions": euro(overview.contributions)}
+        ],
+        header=[_("Category"), _("Budget"), _("Spent"), _("Remaining")],
+        rows=[
+            [t.line.category, euro(t.line.amount), euro(t.spent), euro(t.remaining)]
+            for t in overview.lines
+        ]
+        + [
+            [
+                _("Total"),
+                euro(overview.budgeted),
+                euro(overview.spent),
+                euro(overview.budgeted - overview.spent),
+            ]
+        ],
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import governance, home, members, organisations, plan, reports
+from .views import budget, governance, home, members, organisations, plan, reports
 
 app_name = "programme"
 
@@ -48,6 +48,11 @@ urlpatterns = [
         reports.issued_download,
         name="issued_report",
     ),
+    path("budget/", budget.budget_overview, name="budget"),
+    path("budget/<int:year>/", budget.budget_overview, name="budget_year"),
+    path("budget/<int:year>/subsidy/", budget.budget_year_edit, name="budget_year_edit"),
+    path("budget/<int:year>/categories/", budget.budget_line_add, name="budget_line_add"),
+    path("budget/<int:year>/spending/", budget.expense_add, name="expense_add"),
     path("bodies/", governance.body_list, name="bodies"),
     path("bodies/new/", governance.body_add, name="body_add"),
     path("bodies/<int:pk>/", governance.body_detail, name="body"),

@@ -1,3 +1,4 @@
+from .budget import BudgetLine, BudgetYear, Expense
 from .governance import (
     AgendaTopic,
     Body,
@@ -32,11 +33,14 @@ __all__ = [
     "BodyMeeting",
     "BodyMembership",
     "Bottleneck",
+    "BudgetLine",
+    "BudgetYear",
     "CoreElement",
     "Decision",
     "Deliverable",
     "DeliverableVersion",
     "Document",
+    "Expense",
     "IssuedReport",
     "MeetingAttendance",
     "MemberOrganization",

@@ -4,6 +4,7 @@ import this module, e.g. ``programme.services.milestone_statuses(on=...)`` and
 ``programme.services.decision_choices()``."""
 
 from ..milestones import MilestoneState, milestone_statuses
+from .budget import accountability, record_expense, set_budget_line, set_budget_year
 from .common import ConflictError
 from .governance import (
     add_action,
@@ -50,6 +51,7 @@ from .reports import issue_report, save_report_narrative
 __all__ = [
     "ConflictError",
     "MilestoneState",
+    "accountability",
     "add_action",
     "add_body_member",
     "add_member",
@@ -76,6 +78,7 @@ __all__ = [
     "record_attendance",
     "record_bottleneck",
     "record_decision",
+    "record_expense",
     "reschedule_deliverable",
     "save_action_line",
     "save_deliverable_text",
@@ -85,6 +88,8 @@ __all__ = [
     "save_work_plan",
     "send_reminders",
     "set_assignment",
+    "set_budget_line",
+    "set_budget_year",
     "set_meeting_status",
     "set_self_evaluation_action_status",
     "submit_deliverable",
