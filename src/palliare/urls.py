@@ -25,6 +25,8 @@ urlpatterns = [
     path("fhir", fhir_views.root, name="fhir_root_without_slash"),  # POST [base] as FHIR says
     path("deliveries/", include("palliare.deliveries.urls")),
     path("monitoring/", include("palliare.monitoring.urls")),
+    path("programme/", include("palliare.programme.urls")),
+    path("netwerk/", include("palliare.programme.public_urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),
     path("healthz", ui_views.healthz, name="healthz"),

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "palliare.fhir",
     "palliare.deliveries",
     "palliare.monitoring",
+    "palliare.programme",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",

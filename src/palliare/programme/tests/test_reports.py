@@ -1,0 +1,132 @@
+"""The annual report: assembled from the year's data (meetings and topics, decisions,
+deliverables adopted, milestone KPIs, self-evaluation uptake, bottlenecks) plus sections other
+apps register and the coordinator's narrative; issued as PDF and DOCX that stay unchanged when
+the data changes later; assembling runs the same number of queries for more data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from pypdf import PdfReader
+
+from palliare.programme import annual_report, report_sections, services
+from palliare.programme.constants import MeetingStatus, Phase
+from palliare.programme.factories import DeliverableFactory, MilestoneKpiFactory
+from palliare.programme.models import AnnualReport
+
+pytestmark = pytest.mark.django_db
+
+
+def _year_of_work(world):
+    year = timezone.localdate().year
+    MilestoneKpiFactory(number=7, phase=Phase.FRAMEWORKS, due_on=dt.date(year, 12, 31))
+    meeting = services.plan_body_meeting(
+        world.coordinator,
+        world.steering_group,
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+        location="Assen",
+    )
+    services.add_topic(world.coordinator, meeting, title="Zelfevaluatie bevindingen")
+    services.set_meeting_status(world.coordinator, meeting, MeetingStatus.HELD)
+    deliverable = DeliverableFactory(
+        submitted=True, phase=Phase.FRAMEWORKS, title="Kader acute zorg"
+    )
+    services.record_decision(
+        world.steering,
+        world.steering_group,
+        decided_on=timezone.localtime(meeting.starts_at).date(),
+        title="Kaders vastgesteld",
+        meeting=meeting,
+        adopts=[deliverable],
+    )
+    return year
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_issue_pdf_and_docx_and_keep_them(world):
+    year = _year_of_work(world)
+    services.save_report_narrative(world.coordinator, year, {"foreword": "Een jaar van kaders."})
+    issued = services.issue_report(world.coordinator, year)
+    text = _pdf_text(bytes(issued.pdf))
+    for expected in [
+        "Een jaar van kaders.",
+        "Zelfevaluatie bevindingen",
+        f"SG-{year}-01",
+        "Kaders vastgesteld",
+        "KPI 7",
+        "Kader acute zorg",
+    ]:
+        assert expected in text, expected
+    doc = Document(io.BytesIO(bytes(issued.docx)))
+    body = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert "Een jaar van kaders." in body and f"SG-{year}-01" in body
+    before = bytes(issued.pdf)
+    services.save_report_narrative(world.coordinator, year, {"foreword": "Anders."})
+    issued.refresh_from_db()
+    assert bytes(issued.pdf) == before
+    second = services.issue_report(world.coordinator, year)
+    assert second.number == 2 and "Anders." in _pdf_text(bytes(second.pdf))
+
+
+def test_registered_section_of_another_app(world):
+    @report_sections.register("test_trainings", order=70)
+    def trainings(year):
+        return report_sections.ReportSection(
+            key="t", title="Scholingen", paragraphs=[f"175 kennisdragers in {year}"]
+        )
+
+    try:
+        assembled = annual_report.assemble(AnnualReport(year=2021))
+        assert any(
+            s.title == "Scholingen" and "2021" in s.paragraphs[0] for s in assembled.sections
+        )
+    finally:
+        report_sections._PROVIDERS.pop("test_trainings")
+
+
+def test_assembly_queries_do_not_grow(world):
+    year = _year_of_work(world)
+    with CaptureQueriesContext(connection) as small:
+        annual_report.assemble(AnnualReport(year=year))
+    for _ in range(5):
+        _year_of_work(world)
+        DeliverableFactory(adopted=True, phase=Phase.FRAMEWORKS)
+    with CaptureQueriesContext(connection) as large:
+        annual_report.assemble(AnnualReport(year=year))
+    assert len(small) == len(large)
+
+
+def test_report_pages(world, client_for):
+    year = _year_of_work(world)
+    coordinator = client_for(world.coordinator)
+    assert coordinator.get(reverse("programme:reports")).status_code == 200
+    page = coordinator.get(reverse("programme:report", args=[year]))
+    assert page.status_code == 200 and "Kaders vastgesteld" in page.content.decode()
+    assert (
+        coordinator.post(
+            reverse("programme:report", args=[year]), {"foreword": "Voorwoord"}
+        ).status_code
+        == 302
+    )
+    assert coordinator.post(reverse("programme:report_issue", args=[year])).status_code == 302
+    issued = AnnualReport.objects.get(year=year).issued.get()
+    steering = client_for(world.steering)
+    pdf = steering.get(reverse("programme:issued_report", args=[issued.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert steering.post(reverse("programme:report_issue", args=[year])).status_code == 403
+    assert (
+        steering.post(reverse("programme:report", args=[year]), {"foreword": "x"}).status_code
+        == 404
+    )
