@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/v1/", include("palliare.api.urls")),
     path("referrals/", include("palliare.referrals.urls")),
     path("fhir/", include("palliare.fhir.urls")),
+    path("scholing/", include("palliare.training.urls")),
+    path("netwerk/", include("palliare.engagement.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),
     path("healthz", ui_views.healthz, name="healthz"),

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "palliare.api",
     "palliare.referrals",
     "palliare.fhir",
+    "palliare.training",
+    "palliare.engagement",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
