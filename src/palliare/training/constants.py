@@ -16,7 +16,7 @@ SUPPRESS_BELOW = 5
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("registered")
     WAITING = "waiting", _("on the waiting list")
-    CANCELLED = "cancelled", _("cancelled")
+    CANCELLED = "cancelled", _("deregistered")
 
 
 class CarrierKind(models.TextChoices):

@@ -161,8 +161,8 @@ class Registration(models.Model):
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("registration")
-        verbose_name_plural = _("registrations")
+        verbose_name = _("training registration")
+        verbose_name_plural = _("training registrations")
         ordering = ["queued_at", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -539,3 +539,12 @@ def year_figures(year: int, *, suppress_small: bool = True) -> YearFigures:
     figures.by_discipline = _suppressed(by_discipline, suppress_small)
     figures.by_subregion = _suppressed(by_subregion, suppress_small)
     return figures
+
+
+def upcoming_sessions(limit: int = 6) -> list[Session]:
+    """The next sessions (not cancelled), with their course: for the newsletter's block."""
+    return list(
+        Session.objects.upcoming()
+        .select_related("course", "subregion")
+        .order_by("starts_at")[:limit]
+    )
