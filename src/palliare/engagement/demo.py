@@ -65,7 +65,7 @@ def _at(days: int, hour: int) -> dt.datetime:
 def load(rng: random.Random) -> str:
     """Campaign evenings across the municipalities, lists, subscribers, a sent edition, pages."""
     if Event.objects.exists():
-        return "engagement: already loaded"
+        return "already loaded"
     municipalities = list(Municipality.objects.filter(subregion__isnull=False).order_by("name"))
     areas = {
         a.municipality_id: a
@@ -180,4 +180,4 @@ def load(rng: random.Random) -> str:
                 "body_en": body_en,
             },
         )
-    return f"engagement: {events} events, 40 subscribers, 1 sent edition, {len(PAGES)} pages"
+    return f"{events} events, 40 subscribers, 1 sent edition, {len(PAGES)} pages"

@@ -74,7 +74,7 @@ def _register(session: Session, membership: Membership, status: str, **extra: ob
 def load(rng: random.Random) -> str:
     """Courses, sessions (one full with a waiting list, one past), knowledge carriers."""
     if Course.objects.exists():
-        return "training: already loaded"
+        return "already loaded"
     courses = [
         Course.objects.create(
             title=title,
