@@ -27,6 +27,8 @@ urlpatterns = [
     path("monitoring/", include("palliare.monitoring.urls")),
     path("programme/", include("palliare.programme.urls")),
     path("netwerk/", include("palliare.programme.public_urls")),
+    path("scholing/", include("palliare.training.urls")),
+    path("netwerk/", include("palliare.engagement.urls")),
     path("admin/", admin_site.urls),
     path("i18n/setlang/", ui_views.switch_language, name="set_language"),
     path("healthz", ui_views.healthz, name="healthz"),

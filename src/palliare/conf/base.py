@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "palliare.deliveries",
     "palliare.monitoring",
     "palliare.programme",
+    "palliare.training",
+    "palliare.engagement",
     "palliare.ui",
     # Django and libraries
     "django.contrib.admin",
@@ -326,6 +328,40 @@ FHIR_TOKEN_SECONDS = config(
     300,
     help_text="Lifetime in seconds of FHIR API access tokens (client-credentials grant).",
     group="FHIR",
+)
+
+ENGAGEMENT_RETENTION_DAYS = config(
+    "ENGAGEMENT_RETENTION_DAYS",
+    30,
+    help_text=(
+        "Days after a public event ends that attendees' names and e-mail addresses are kept; "
+        "then `manage.py purge_event_attendees` deletes them (and logs the deletion)."
+    ),
+    group="Events and newsletter",
+)
+ENGAGEMENT_CONFIRM_HOURS = config(
+    "ENGAGEMENT_CONFIRM_HOURS",
+    48,
+    help_text="Hours a confirmation link (event registration, newsletter) stays valid.",
+    group="Events and newsletter",
+)
+ENGAGEMENT_FORM_LIMIT = config(
+    "ENGAGEMENT_FORM_LIMIT",
+    10,
+    help_text="Public form submissions (registration, subscription) per client address per hour.",
+    group="Events and newsletter",
+)
+NEWSLETTER_BATCH_SIZE = config(
+    "NEWSLETTER_BATCH_SIZE",
+    500,
+    help_text="Newsletter messages sent per batch (one SMTP connection, progress saved after it).",
+    group="Events and newsletter",
+)
+NEWSLETTER_MAX_PER_SECOND = config(
+    "NEWSLETTER_MAX_PER_SECOND",
+    50,
+    help_text="Rate limit of newsletter sending in messages per second (0: no limit).",
+    group="Events and newsletter",
 )
 
 FORM_RENDERER = "palliare.ui.forms.FormRenderer"
