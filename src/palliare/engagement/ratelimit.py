@@ -1,4 +1,4 @@
-"""Rate limit of the public forms per client address, in Django's cache (decision 0023).
+"""Rate limit of the public forms per client address, in Django's cache (decision 0026).
 
 A fixed window per hour: the first submission creates the counter with the window as its
 timeout, later ones increment it. With several app servers configure a shared cache (database
