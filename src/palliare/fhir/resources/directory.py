@@ -26,7 +26,7 @@ from .. import identity, services
 from ..constants import AGB, NICTIZ_ORG_TYPE, NL_CORE_BASE
 from ..context import FhirContext
 from ..models import ResourceIdentity
-from ..outcome import FhirError
+from ..outcome import FhirError, Issue
 from ..search import Query, SearchParam, instant, parse_token
 from .base import (
     Handler,
@@ -94,6 +94,26 @@ def _identifier_extras(
         and i.get("value")
         and not (i.get("system") in kept_systems and i.get("value") in kept_values)
     ]
+
+
+def directory_id_taken(resource_type: str, existing_id: str) -> FhirError:
+    """409: the directory entry with this AGB or BIG number already has a client's id; a
+    second id for it would make two resources of one entry (decision 0022). Directory entries
+    are visible to every client, so naming the first id discloses nothing."""
+    return FhirError(
+        409,
+        Issue(
+            "duplicate",
+            _(
+                "The directory already holds this entry (same AGB code or BIG number) as "
+                "%(type)s/%(id)s. Update that resource (PUT %(type)s/%(id)s) or refer to it "
+                "instead of sending it under a second id."
+            ),
+            (f"{resource_type}.identifier",),
+            params={"type": resource_type, "id": existing_id},
+            key="directory-id-taken",
+        ),
+    )
 
 
 class DirectoryHandler(Handler):
@@ -215,13 +235,19 @@ class DirectoryHandler(Handler):
         check_version(
             ctx, self.resource_type, logical_id, row.version if obj is not None and row else None
         )
+        known = obj is not None  # the id exists: an update answers 200, whatever it maps to
         if obj is not None and not isinstance(obj, self.model):
             obj = None  # a special mapping (e.g. location = organisation): rewrite it
         created = obj is None
         if obj is None:
             obj = self.existing(ctx, data)
             if obj is not None:
-                # A known entry: link the id, leave the network's entry as it is.
+                # A known entry (same AGB/BIG): its first client id, if it has one, stays its
+                # only id (decision 0022); otherwise this id becomes it. The network's entry
+                # is left as it is.
+                first = identity.ids_for(self.resource_type, self.target, [obj.pk]).get(obj.pk)
+                if first is not None and first.logical_id != logical_id:
+                    raise directory_id_taken(self.resource_type, first.logical_id)
                 new_id = logical_id or str(obj.pk)
                 row = identity.remember(
                     self.resource_type,
@@ -230,7 +256,7 @@ class DirectoryHandler(Handler):
                     identifiers=_identifier_extras(data, set(), set()),
                     created_by_id=None,
                 )
-                return self.to_fhir(obj, row), True
+                return self.to_fhir(obj, row), not known
             obj = self.model()
         elif not _may_change(ctx, row):
             return self.to_fhir(obj, row), False
@@ -249,7 +275,7 @@ class DirectoryHandler(Handler):
                 identifiers=extras,
                 created_by_id=ctx.actor.organization_id,
             )
-            return self.special_fhir(target, row), created
+            return self.special_fhir(target, row), not known
         try:
             self.save(ctx, obj, created)
         except ValidationError as exc:
@@ -266,7 +292,7 @@ class DirectoryHandler(Handler):
             row = identity.remember(
                 self.resource_type, str(obj.pk), obj, created_by_id=ctx.actor.organization_id
             )
-        return self.to_fhir(obj, row), created
+        return self.to_fhir(obj, row), created and not known
 
     def save(self, ctx: FhirContext, obj: Any, created: bool) -> None:
         raise NotImplementedError

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from palliare.careplans.constants import AcpYesNoUnknown
 from palliare.careplans.models import CarePlanVersion
 from palliare.patients.models import Patient
 
@@ -290,3 +291,152 @@ def test_business_identifiers_of_plan_resources_come_back_in_read_and_search(hen
     assert _put(hendrik, form).status_code in (200, 201)
     read = _body(hendrik.get(f"QuestionnaireResponse/{form['id']}"))
     assert read["identifier"] == form["identifier"]  # one Identifier (0..1), not a list
+
+
+# --- 2b. nothing coerced: the other plan facts ----------------------------------------------
+
+
+def _inform_request(**changes: Any) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "CommunicationRequest",
+        "id": "repro-inform",
+        "status": "completed",
+        "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "223449006"}]}],
+        "reasonCode": [{"coding": [{"system": "http://snomed.info/sct", "code": "713603004"}]}],
+        "subject": {"reference": HENDRIK},
+        "sender": {"reference": HENDRIK},
+        "authoredOn": "2020-10-01",
+    }
+    return resource | changes
+
+
+def _informed() -> str:
+    from palliare.careplans.models import CarePlan
+
+    plan = CarePlan.objects.get(patient__bsn="999911120")
+    return str(plan.current_version.content["sharing"]["patient_informed"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        (  # a referral letter request, not "inform relatives"
+            {"category": [{"coding": [{"system": "http://snomed.info/sct", "code": "306206005"}]}]},
+            "inform-relatives-category",
+        ),
+        ({"category": []}, "inform-relatives-category"),
+        (  # inform relatives, but not about the ACP conversation
+            {
+                "reasonCode": [
+                    {"coding": [{"system": "http://snomed.info/sct", "code": "80146002"}]}
+                ]
+            },
+            "inform-relatives-reason",
+        ),
+    ],
+)
+def test_a_communication_request_that_is_not_inform_relatives_is_refused(hendrik, changes, key):
+    before = _informed()
+    versions = CarePlanVersion.objects.count()
+    response = _put(hendrik, _inform_request(**changes))
+    assert response.status_code == 422, response.content
+    assert outcome_keys(response) == [key]
+    assert CarePlanVersion.objects.count() == versions
+    assert _informed() == before
+    assert _put(hendrik, _inform_request()).status_code == 201
+    assert _informed() == AcpYesNoUnknown.YES
+
+
+def test_a_communication_that_is_not_inform_relatives_is_refused(hendrik):
+    sent = example("Communication-F1-ACP-Communication-01-10-2020.json")
+    # without meta.profile: the profile layer has nothing to check, the import path must
+    communication = {k: v for k, v in sent.items() if k != "meta"}
+    versions = CarePlanVersion.objects.count()
+    other_topic = communication | {
+        "id": "repro-topic",
+        "topic": {"coding": [{"system": "http://snomed.info/sct", "code": "306206005"}]},
+    }
+    response = _put(hendrik, other_topic)
+    assert response.status_code == 422, response.content
+    assert outcome_keys(response) == ["inform-relatives-category"]
+    no_acp = communication | {
+        "id": "repro-reason",
+        "reasonCode": [{"coding": [{"system": "http://snomed.info/sct", "code": "80146002"}]}],
+    }
+    response = _put(hendrik, no_acp)
+    assert response.status_code == 422, response.content
+    assert outcome_keys(response) == ["inform-relatives-reason"]
+    assert "713603004" in _body(response)["issue"][0]["diagnostics"]
+    assert CarePlanVersion.objects.count() == versions
+    assert _put(hendrik, sent).status_code in (200, 201)
+
+
+def test_a_goal_with_another_category_is_refused(hendrik):
+    goal = {
+        "resourceType": "Goal",
+        "id": "repro-goal",
+        "lifecycleStatus": "active",
+        "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "182840001"}]}],
+        "description": {"coding": [{"system": "http://snomed.info/sct", "code": "713148004"}]},
+        "subject": {"reference": HENDRIK},
+    }
+    versions = CarePlanVersion.objects.count()
+    response = _put(hendrik, goal)
+    assert response.status_code == 422, response.content
+    assert outcome_keys(response) == ["goal-category"]
+    assert CarePlanVersion.objects.count() == versions
+    acp = [{"coding": [{"system": "http://snomed.info/sct", "code": "713603004"}]}]
+    assert _put(hendrik, goal | {"category": acp}).status_code == 201
+    without = {k: v for k, v in goal.items() if k != "category"}  # before rc2: no category
+    assert _put(hendrik, without | {"id": "repro-goal"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("scope", "category"),
+    [
+        ("treatment", ("http://snomed.info/sct", "80146002")),
+        ("adr", ("http://loinc.org", "59284-0")),
+    ],
+)
+def test_a_directive_with_another_category_is_refused(hendrik, scope, category):
+    """Guard (audit of every import path): the zib profiles the content implies already refuse
+    a Consent whose category is not the directive's fixed one (profile layer, not imports)."""
+    consent = copy.deepcopy(example(f"Consent-{CPR}.json"))
+    consent["id"] = "repro-category"
+    consent["scope"] = {
+        "coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": scope}]
+    }
+    consent["category"] = [{"coding": [{"system": category[0], "code": category[1]}]}]
+    if scope == "adr":
+        consent["provision"] = {
+            "code": [
+                {
+                    "coding": [
+                        {"system": "urn:oid:2.16.840.1.113883.2.4.3.11.60.40.4.14.1", "code": "NR"}
+                    ]
+                }
+            ]
+        }
+    versions = CarePlanVersion.objects.count()
+    response = _put(hendrik, consent)
+    assert response.status_code == 422, response.content
+    assert "profile-slice-missing" in outcome_keys(response)
+    assert CarePlanVersion.objects.count() == versions
+
+
+def test_a_treatment_outside_the_treatment_list_is_not_made_another_treatment(hendrik):
+    """Guard (audit): a code outside BehandelingCodelijst is refused by the required binding,
+    never stored as "another treatment" with its text."""
+    consent = copy.deepcopy(example(f"Consent-{CPR}.json"))
+    consent["id"] = "repro-appendectomy-directive"
+    consent["provision"]["code"] = [
+        {
+            "coding": [{"system": "http://snomed.info/sct", "code": "80146002"}],
+            "text": "appendectomie",
+        }
+    ]
+    versions = CarePlanVersion.objects.count()
+    response = _put(hendrik, consent)
+    assert response.status_code == 422, response.content
+    assert outcome_keys(response) == ["binding-required"]
+    assert CarePlanVersion.objects.count() == versions

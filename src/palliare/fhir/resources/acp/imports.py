@@ -634,6 +634,17 @@ def apply_goal(
             "Goal.description",
             "goal-code",
         )
+    categories = data.get("category")
+    if categories and (c.SNOMED, c.ACP_PROCEDURE) not in _concepts(categories):
+        raise unprocessable(
+            _(
+                "Palliare keeps the medical policy goal of the ACP conversation only: "
+                "Goal.category must carry SNOMED CT 713603004 (advance care planning), or be "
+                "left out as before ACP rc2."
+            ),
+            "Goal.category",
+            "goal-category",
+        )
     if code == c.GOAL_OLD_SYMPTOM_RELIEF:
         code = MedicalPolicyGoal.SYMPTOM_RELIEF
     state.content["goal"]["code"] = code
@@ -730,9 +741,51 @@ def apply_device_use(
     return "icd"
 
 
+def _concepts(value: Any) -> list[tuple[str, str]]:
+    """(system, code) of every coding of a CodeableConcept or a list of them."""
+    items = value if isinstance(value, list) else [value]
+    return [pair for item in items for pair in codings(item)]
+
+
+def check_inform_relatives(data: dict[str, Any]) -> None:
+    """A CommunicationRequest must be what ACP-InformRelativesRequest says (category SNOMED CT
+    223449006, reasonCode 713603004), a Communication what ACP-Communication says (topic
+    223449006, reasonCode 713603004). Anything else is refused: it never sets "patient informed
+    relatives" in the plan."""
+    rtype = str(data.get("resourceType"))
+    where = (
+        "CommunicationRequest.category"
+        if rtype == "CommunicationRequest"
+        else "Communication.topic"
+    )
+    kinds = data.get("category") if rtype == "CommunicationRequest" else data.get("topic")
+    if (c.SNOMED, c.INFORM_RELATIVES) not in _concepts(kinds):
+        raise unprocessable(
+            _(
+                "Palliare keeps the request to inform relatives of the ACP guide only (%(path)s "
+                "SNOMED CT 223449006 advising to inform someone); this %(type)s is not one."
+            ),
+            where,
+            "inform-relatives-category",
+            path=where,
+            type=rtype,
+        )
+    if (c.SNOMED, c.ACP_PROCEDURE) not in _concepts(data.get("reasonCode")):
+        raise unprocessable(
+            _(
+                "Informing relatives belongs to the ACP conversation: %(type)s.reasonCode must "
+                "carry SNOMED CT 713603004 (advance care planning)."
+            ),
+            f"{rtype}.reasonCode",
+            "inform-relatives-reason",
+            type=rtype,
+        )
+
+
 def apply_inform_relatives(
     ctx: FhirContext, data: dict[str, Any], state: PlanState, old_key: str | None
 ) -> str:
+    check_inform_relatives(data)
     status = data.get("status")
     state.content["sharing"]["patient_informed"] = (
         AcpYesNoUnknown.YES
