@@ -119,3 +119,14 @@ class BottleneckStatus(models.TextChoices):
     ON_AGENDA = "on_agenda", _("On the steering group's agenda")
     MONITORING = "monitoring", _("Being monitored")
     RESOLVED = "resolved", _("Resolved")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+#: Activity rows in these states move to next year's plan when it is carried over.
+UNFINISHED_ACTIVITY = ("planned", "in_progress")

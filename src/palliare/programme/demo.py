@@ -526,6 +526,50 @@ def load(rng: random.Random) -> str:
                 description=f"{category}, eerste halfjaar",
             )
 
+    # The activity plan in seed 001's form.
+    this_year = timezone.localdate().year
+    for theme, subject, goal, action, by_whom, timeline, status in (
+        (
+            "Kwaliteitskader",
+            "Zelfevaluatie palliatieve zorg",
+            "Organisaties gebruiken het zelfevaluatie-instrument als barometer.",
+            "Uitkomsten bespreken in de organisatie en in netwerkverband; eind van het jaar is 75% gestart.",
+            "Netwerkcoördinator en leden netwerken",
+            "Doorlopend",
+            "in_progress",
+        ),
+        (
+            "Signalen en ontwikkeling",
+            "Ontslag op vrijdagmiddag",
+            "Knelpunten zijn opgelost.",
+            "Uitvraag schrijven voor een klusploeg.",
+            "Netwerkcoördinator en de klusploeg",
+            "Voorjaar",
+            "planned",
+        ),
+        (
+            "Informeren",
+            "Nieuwsbrief",
+            "Er wordt informatie verstrekt over palliatieve zorg en de activiteiten van het netwerk.",
+            "Tenminste 8x per jaar de nieuwsbrief verspreiden.",
+            "Netwerkcoördinator",
+            "8 x per jaar",
+            "done",
+        ),
+    ):
+        services.save_activity(
+            coordinator,
+            year=this_year,
+            theme=theme,
+            subject=subject,
+            goal=goal,
+            action_and_result=action,
+            by_whom=by_whom,
+            network="Alle",
+            timeline=timeline,
+            status=status,
+        )
+
     last_year = timezone.localdate().year - 1
     services.save_report_narrative(
         coordinator,

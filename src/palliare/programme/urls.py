@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import budget, governance, home, members, organisations, plan, reports
+from .views import activities, budget, governance, home, members, organisations, plan, reports
 
 app_name = "programme"
 
@@ -47,6 +47,20 @@ urlpatterns = [
         "annual-reports/issued/<int:pk>.<str:kind>",
         reports.issued_download,
         name="issued_report",
+    ),
+    path("activities/", activities.activity_plan, name="activities"),
+    path("activities/<int:year>/", activities.activity_plan, name="activities_year"),
+    path("activities/<int:year>/new/", activities.activity_edit, name="activity_add"),
+    path("activities/<int:year>/<int:pk>/", activities.activity_edit, name="activity_edit"),
+    path(
+        "activities/<int:year>/carry-over/",
+        activities.activity_carry_over,
+        name="activity_carry_over",
+    ),
+    path(
+        "activities/<int:year>/export.<str:kind>",
+        activities.activity_export,
+        name="activity_export",
     ),
     path("budget/", budget.budget_overview, name="budget"),
     path("budget/<int:year>/", budget.budget_overview, name="budget_year"),

@@ -1,3 +1,4 @@
+from .activities import ActivityRow
 from .budget import BudgetLine, BudgetYear, Expense
 from .governance import (
     AgendaTopic,
@@ -27,6 +28,7 @@ from .reports import AnnualReport, IssuedReport
 
 __all__ = [
     "ActionLine",
+    "ActivityRow",
     "AgendaTopic",
     "AnnualReport",
     "Body",

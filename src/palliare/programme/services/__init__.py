@@ -4,6 +4,7 @@ import this module, e.g. ``programme.services.milestone_statuses(on=...)`` and
 ``programme.services.decision_choices()``."""
 
 from ..milestones import MilestoneState, milestone_statuses
+from .activities import carry_over, save_activity
 from .budget import accountability, record_expense, set_budget_line, set_budget_year
 from .common import ConflictError
 from .governance import (
@@ -59,6 +60,7 @@ __all__ = [
     "add_topic",
     "adopt_deliverable",
     "attach_document",
+    "carry_over",
     "check_document",
     "complete_action",
     "create_body",
@@ -81,6 +83,7 @@ __all__ = [
     "record_expense",
     "reschedule_deliverable",
     "save_action_line",
+    "save_activity",
     "save_deliverable_text",
     "save_minutes",
     "save_report_narrative",
