@@ -173,7 +173,7 @@ def _practices(subregions: list[Subregion]) -> list[Organization]:
     return found
 
 
-@demo.register("monitoring", order=80)
+@demo.register("monitoring", order=90)
 def load(rng: random.Random) -> str:
     services.ensure_catalogue()
     services.ensure_population()

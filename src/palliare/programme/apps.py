@@ -15,3 +15,10 @@ class ProgrammeConfig(AppConfig):
         from . import report_sections  # noqa: F401
 
         autodiscover_modules("report_sections")
+
+        # Monitoring's milestone KPIs are computed from the plan's deliverables and decisions.
+        from palliare.monitoring import sources
+
+        from .kpi_source import milestone_figures
+
+        sources.register("milestone", milestone_figures)

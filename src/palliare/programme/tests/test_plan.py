@@ -276,3 +276,24 @@ def test_plan_pages(world, line, client_for):
     assert line.deliverables.filter(phase="working_agreements").count() == Subregion.objects.count()
     assert client_for(world.gp).get(reverse("programme:plan")).status_code == 403
     assert ActionLine.objects.count() == 1
+
+
+def test_monitoring_reads_the_milestone_from_adopted_deliverables(world, line):
+    """The milestone KPI source gives the share adopted by the period's last day."""
+    from palliare.monitoring.constants import PeriodType
+    from palliare.monitoring.periods import Period
+    from palliare.programme.kpi_source import milestone_figures
+
+    a = _deliverable(world, line, text="A", starts_on=days(-100), due_on=days(150))
+    _deliverable(world, line, text="B", starts_on=days(-100), due_on=days(150))
+    services.submit_deliverable(world.coordinator, a)
+    services.record_decision(
+        world.steering, world.steering_group, decided_on=days(0), title="Kader A", adopts=[a]
+    )
+    today = days(0)
+    current = Period(start=dt.date(today.year, 1, 1), type=PeriodType.YEAR)
+    [figure] = milestone_figures(Phase.FRAMEWORKS, current)
+    assert (figure.numerator, figure.denominator, figure.value) == (1, 2, 50)
+    before = Period(start=dt.date(today.year - 1, 1, 1), type=PeriodType.YEAR)
+    [earlier] = milestone_figures(Phase.FRAMEWORKS, before)
+    assert earlier.numerator == 0
