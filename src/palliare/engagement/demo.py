@@ -64,7 +64,8 @@ def _at(days: int, hour: int) -> dt.datetime:
 @demo.register("engagement", order=80)
 def load(rng: random.Random) -> str:
     """Campaign evenings across the municipalities, lists, subscribers, a sent edition, pages."""
-    if Event.objects.exists():
+    # Lists are made on every first load (events only where municipalities have a subregion).
+    if Event.objects.exists() or NewsletterList.objects.exists():
         return "already loaded"
     municipalities = list(Municipality.objects.filter(subregion__isnull=False).order_by("name"))
     areas = {

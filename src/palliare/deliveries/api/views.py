@@ -37,7 +37,10 @@ class DataSetList(PalliareAPIView):
     required_permissions = (Permission.DELIVER_FIGURES,)
     serializer_class = DataSetSerializer
 
-    @extend_schema(responses={200: DataSetSerializer(many=True), 403: ErrorSerializer}, tags=TAGS)
+    @extend_schema(
+        responses={200: DataSetSerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
+        tags=TAGS,
+    )
     def get(self, request: Request) -> Response:
         sets = services.data_sets_for(request.actor.organization)  # type: ignore[attr-defined]
         page = self.paginate_queryset(sets)
@@ -50,7 +53,10 @@ class DeliveryList(PalliareAPIView):
     required_permissions = (Permission.DELIVER_FIGURES,)
     serializer_class = DeliverySerializer
 
-    @extend_schema(responses={200: DeliverySerializer(many=True), 403: ErrorSerializer}, tags=TAGS)
+    @extend_schema(
+        responses={200: DeliverySerializer(many=True), 400: ErrorSerializer, 403: ErrorSerializer},
+        tags=TAGS,
+    )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(_own_deliveries(request))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

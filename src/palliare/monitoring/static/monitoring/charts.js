@@ -12,10 +12,11 @@
       var spec = JSON.parse(source.textContent);
       window.vegaEmbed(el, spec, {
         actions: false,
+        defaultStyle: false, // no injected <style>: the Content-Security-Policy forbids it
         renderer: "svg",
         ast: true,
         expr: window.vegaInterpreter.expressionInterpreter,
-        tooltip: true
+        tooltip: { disableDefaultStyle: true } // styled in monitoring.css instead
       }).then(function () {
         // The container has role="img" and a label, the table beside it is the text
         // alternative: the drawing itself stays out of the accessibility tree.
