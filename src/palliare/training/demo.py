@@ -148,5 +148,5 @@ def load(rng: random.Random) -> str:
             )
             carriers += 1
     return (
-        f"training: {len(courses)} courses, {len(sessions)} sessions, {carriers} knowledge carriers"
+        f"{len(courses)} courses, {len(sessions)} sessions, {carriers} knowledge carriers"
     )
