@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from palliare.organizations.models import Municipality, PostcodeArea
 
 from .models import Event, NewsletterList, PublicPage
+from .services.newsletter import AUTOMATIC_BLOCKS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"]
 
@@ -132,6 +133,9 @@ class EditionForm(forms.Form):
     body_3 = forms.CharField(label=_("Text block 3"), widget=forms.Textarea, required=False)
     events = forms.BooleanField(label=_("Add the coming events"), required=False)
     trainings = forms.BooleanField(label=_("Add the coming trainings"), required=False)
+    kpi = forms.BooleanField(
+        label=_("Add a KPI highlight (the region's latest published figure)"), required=False
+    )
 
     def blocks(self) -> list[dict[str, str]]:
         data = self.cleaned_data
@@ -140,7 +144,7 @@ class EditionForm(forms.Form):
             title, body = data.get(f"title_{n}", "").strip(), data.get(f"body_{n}", "").strip()
             if title or body:
                 result.append({"kind": "text", "title": title, "body": body})
-        for kind in ("events", "trainings"):
+        for kind in AUTOMATIC_BLOCKS:
             if data.get(kind):
                 result.append({"kind": kind})
         return result
@@ -160,7 +164,7 @@ class EditionForm(forms.Form):
                 n += 1
                 initial[f"title_{n}"] = block.get("title", "")
                 initial[f"body_{n}"] = block.get("body", "")
-            elif block.get("kind") in ("events", "trainings"):
+            elif block.get("kind") in AUTOMATIC_BLOCKS:
                 initial[block["kind"]] = True
         return initial
 

@@ -379,3 +379,36 @@ def subgroups(
             period_start=period.start,
         ).exclude(subgroup="")
     }
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One KPI for the newsletter or a public page: the region's latest published figure."""
+
+    number: str
+    name: str
+    value: str
+    target: str
+    period: str
+
+
+def highlight(period: Period | None = None) -> Highlight | None:
+    """The region's first result KPI with a target and a publishable latest value (else the
+    first KPI with one), as published text; None when no figure may be shown."""
+    region = default_region()
+    if region is None:
+        return None
+    rows = [r for r in dashboard(AreaType.REGION, region.pk, period=period) if r.latest]
+    shown = [r for r in rows if r.latest is not None and r.latest.value is not None]
+    if not shown:
+        return None
+    row = next((r for r in shown if r.is_result and r.target is not None), shown[0])
+    assert row.latest is not None
+    unit = row.version.unit
+    return Highlight(
+        number=row.version.number,
+        name=row.version.name,
+        value=row.latest.text,
+        target=format_value(float(row.target.value), unit) if row.target is not None else "",
+        period=row.latest.period.label,
+    )

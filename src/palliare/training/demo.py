@@ -147,6 +147,4 @@ def load(rng: random.Random) -> str:
                 },
             )
             carriers += 1
-    return (
-        f"{len(courses)} courses, {len(sessions)} sessions, {carriers} knowledge carriers"
-    )
+    return f"{len(courses)} courses, {len(sessions)} sessions, {carriers} knowledge carriers"

@@ -35,7 +35,7 @@ from ..constants import Audience, EditionStatus
 from ..models import Edition, Event, NewsletterList, Subscriber, new_nonce
 from .common import log, mail, normalise_email, require_manager, site
 
-AUTOMATIC_BLOCKS = ("events", "trainings")
+AUTOMATIC_BLOCKS = ("events", "trainings", "kpi")
 _URL = re.compile(r"https?://[^\s<>\"')]+|www\.[^\s<>\"')]+", re.IGNORECASE)
 
 
@@ -228,6 +228,11 @@ def automatic_content(blocks: list[dict[str, Any]]) -> dict[str, Any]:
         )
     if "trainings" in kinds:
         content["trainings"] = training.upcoming_sessions(limit=6)
+    if "kpi" in kinds:
+        # The region's latest published KPI figure (small numbers already suppressed).
+        from palliare.monitoring.figures import highlight
+
+        content["kpi"] = highlight()
     return content
 
 

@@ -237,3 +237,38 @@ def test_professional_subscribes_with_one_click(client_for, make_actor):
     assert subscriber.is_active and subscriber.user == nurse.user
     home = client.get(reverse("ui:home")).content.decode()
     assert 'data-testid="subscribe-professional"' not in home
+
+
+def test_kpi_highlight_block_shows_the_regions_published_figure(coordinator, inhabitants):
+    """The automatic KPI block shows the region's latest published figure, and says there is
+    none while no figure may be shown (nothing computed, or a group too small)."""
+    from palliare.monitoring import services as monitoring
+    from palliare.monitoring.constants import AreaType
+    from palliare.monitoring.figures import latest_complete_quarter
+    from palliare.monitoring.models import KpiDefinition, KpiValue
+    from palliare.organizations.factories import RegionFactory
+
+    region = RegionFactory()
+    monitoring.ensure_catalogue()
+    edition = _edition(coordinator, [inhabitants], blocks=[{"kind": "kpi"}])
+    content, _html, _text = newsletter.render_edition(edition)
+    assert "Nog geen cijfers om te tonen." in content
+
+    version = KpiDefinition.objects.get(code="plan-before-death").current
+    quarter = latest_complete_quarter()
+    row = KpiValue.objects.create(
+        version=version,
+        area_type=AreaType.REGION,
+        area_id=region.pk,
+        period_type=quarter.type,
+        period_start=quarter.start,
+        numerator=3,
+        denominator=8,
+        value=37.5,
+    )
+    content, _html, _text = newsletter.render_edition(edition)
+    assert "37,5%" not in content  # a denominator under 10 is not published
+
+    KpiValue.objects.filter(pk=row.pk).update(numerator=30, denominator=100, value=30.0)
+    content, _html, _text = newsletter.render_edition(edition)
+    assert "30,0%" in content and version.name_nl in content and quarter.label in content
