@@ -48,7 +48,9 @@ def make_run_server(tmp_path: Path) -> Iterator[str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "STATIC_ROOT", "DATA_DIR")
+        # `make run` uses the embedded SQLite database: the PostgreSQL leg of CI must not leak
+        # its DATABASE_URL (a database the test run never creates) into the dev server.
+        if key not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "STATIC_ROOT", "DATA_DIR", "DATABASE_URL")
     }
     env |= {"DEMO_MODE": "true", "DATA_DIR": str(tmp_path)}
     process = subprocess.Popen(
