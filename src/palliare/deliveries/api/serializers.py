@@ -120,7 +120,7 @@ class DeliverySerializer(serializers.ModelSerializer[Delivery]):
     data_set_version = serializers.IntegerField(source="version.number")
     # Declared, not derived from the model field: the derived bounds depend on the database
     # (SQLite's integers are 64-bit, PostgreSQL's 32-bit), and the schema must not.
-    number = serializers.IntegerField(read_only=True, min_value=1, label=_("Delivery version"))
+    number = serializers.IntegerField(read_only=True, min_value=1, label=_("delivery version"))
     values = serializers.SerializerMethodField()
     status = serializers.CharField(
         read_only=True, help_text=_("submitted, accepted, returned or superseded")
