@@ -66,7 +66,10 @@ def death_prefill(actor: Actor, patient: Patient) -> Prefill | None:
     return Prefill(
         values,
         _("the care plan, version %(n)s of %(date)s")
-        % {"n": version.number, "date": formats.date_format(version.created_at, "j-n-Y")},
+        % {
+            "n": version.number,
+            "date": formats.date_format(version.created_at, "SHORT_DATE_FORMAT"),
+        },
     )
 
 

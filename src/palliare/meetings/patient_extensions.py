@@ -92,7 +92,7 @@ def meeting_entries(actor: Actor, patient: Patient, limit: int | None) -> list[T
         else:
             title = _("On the agenda of the %(kind)s of %(date)s") % {
                 "kind": meeting.get_kind_display(),
-                "date": date_format(timezone.localtime(meeting.starts_at), "j F Y"),
+                "date": date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT"),
             }
         entries.append(
             TimelineEntry(
@@ -113,7 +113,7 @@ def meeting_entries(actor: Actor, patient: Patient, limit: int | None) -> list[T
             title = _("Action agreed: %(what)s") % {"what": action.description}
             detail = _("%(owner)s, due %(due)s") % {
                 "owner": action.owner_label,
-                "due": date_format(action.due_on, "j F Y"),
+                "due": date_format(action.due_on, "DATE_FORMAT"),
             }
         elif event.kind == ActionEventKind.DONE:
             title = _("Action done: %(what)s") % {"what": action.description}

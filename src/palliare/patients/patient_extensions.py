@@ -192,7 +192,9 @@ def register_entries(actor: Actor, patient: Patient, limit: int | None) -> list[
 def _contact_detail(version: CareContactVersion) -> str:
     """'12-3-2026 – 20-3-2026 · Ziekenhuis X · afgerond' (the parts that are known)."""
     period = " – ".join(
-        formats.date_format(day, "j-n-Y") for day in (version.start_date, version.end_date) if day
+        formats.date_format(day, "SHORT_DATE_FORMAT")
+        for day in (version.start_date, version.end_date)
+        if day
     )
     place = version.location_organization.name if version.location_organization else ""
     return " · ".join(part for part in (period, place, version.get_status_display()) if part)

@@ -55,7 +55,7 @@ def sections_for(year: int) -> list[ReportSection]:
 def _date(value: dt.date) -> str:
     from django.utils.formats import date_format
 
-    return date_format(value, "j F Y")
+    return date_format(value, "DATE_FORMAT")
 
 
 @register("meetings", order=10)

@@ -84,7 +84,7 @@ def _invite_core_team(meeting: Meeting, actor: Actor) -> list[Attendee]:
 
 def _notify_invited(meeting: Meeting, attendees: list[Attendee], actor: Actor) -> None:
     users = [a.professional.user for a in attendees if a.professional and a.professional.user]
-    when = date_format(timezone.localtime(meeting.starts_at), "j F Y H:i")
+    when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
     notify(
         users,
         kind="meeting.invited",

@@ -171,7 +171,10 @@ def add_action_item(
             [owner.user],
             kind="meeting.action",
             title=gettext("New action for you from the meeting of %(date)s, due %(due)s")
-            % {"date": date_format(meeting_day, "j F"), "due": date_format(due_on, "j F")},
+            % {
+                "date": date_format(meeting_day, "MONTH_DAY_FORMAT"),
+                "due": date_format(due_on, "MONTH_DAY_FORMAT"),
+            },
             url=reverse("meetings:my_actions"),
             patient_id=item.patient_id,
             email=True,

@@ -67,7 +67,7 @@ def meeting_ics(request: PalliareRequest, pk: int) -> HttpResponse:
     attendees = list(meeting.attendees.order_by("name"))
     coordinator = meeting.core_team.coordinator
     page_url = request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk]))
-    when = date_format(timezone.localtime(meeting.starts_at), "j F Y")
+    when = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
     summary = _("%(kind)s %(team)s") % {
         "kind": meeting.get_kind_display(),
         "team": meeting.core_team.name,

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
@@ -164,7 +165,7 @@ def send_reminders(actor: Actor, round_: ReportingRound) -> int:
             with override("nl"):
                 title = gettext("Reminder: %(round)s, due %(date)s") % {
                     "round": round_.title,
-                    "date": round_.due_on.strftime("%d-%m-%Y"),
+                    "date": date_format(round_.due_on, "SHORT_DATE_FORMAT"),
                 }
             notify(
                 [user],

@@ -307,7 +307,7 @@ def meeting_ics(request: PalliareRequest, pk: int) -> HttpResponse:
     """The meeting as a calendar invitation."""
     meeting = _meeting(pk)
     page_url = request.build_absolute_uri(reverse("programme:meeting", args=[meeting.pk]))
-    when = date_format(timezone.localtime(meeting.starts_at), "j F Y")
+    when = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
     topics = [t.title for t in meeting.topics.order_by("position")]
     description = "\n".join(
         [
