@@ -32,7 +32,7 @@ from palliare.audit import labels as audit_labels
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.audit.models import AuditEvent
-from palliare.capacity.directory_csv import spreadsheet_cell
+from palliare.ui.spreadsheets import spreadsheet_cell
 from palliare.patients.models import CareTeamMember, Patient
 
 PURPOSE_LABELS = dict(AuditPurpose.choices)

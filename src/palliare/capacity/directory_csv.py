@@ -24,6 +24,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Location, Organization, Subregion
+from palliare.ui.spreadsheets import FORMULA_START, spreadsheet_cell
 
 from . import access
 
@@ -46,7 +47,6 @@ COLUMNS = ORGANIZATION_COLUMNS + LOCATION_COLUMNS
 REQUIRED_COLUMNS = {"name", "type"}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"1", "true", "yes", "ja", "j", "y", "waar"}
 _FALSE = {"0", "false", "no", "nee", "n", "onwaar", ""}
 
@@ -59,18 +59,9 @@ def _id(text: str) -> int | None:
     return int(text)
 
 
-def spreadsheet_cell(value: Any) -> str:
-    """A cell safe to open in a spreadsheet: text that looks like a formula gets a quote
-    (CSV injection). Public: every CSV export of Palliare writes its cells through this."""
-    text = "" if value is None else str(value)
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def _uncell(text: str) -> str:
     text = (text or "").strip()
-    if text.startswith("'") and text[1:2] in _FORMULA_START:
+    if text.startswith("'") and text[1:2] in FORMULA_START:
         return text[1:]
     return text
 

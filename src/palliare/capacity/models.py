@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyError, AppendOnlyModel
 from palliare.organizations.models import Location, Municipality, Organization, PostcodeArea
 from palliare.organizations.validators import validate_phone
 
@@ -33,25 +34,6 @@ from .constants import (
     IntakeStatus,
 )
 from .querysets import DistrictNursingQuerySet, FacilityQuerySet
-
-
-class AppendOnlyError(RuntimeError):
-    """History rows are never changed or removed; record a new row instead."""
-
-
-class AppendOnlyModel(models.Model):
-    """A row that is written once: ``save`` refuses updates and ``delete`` refuses removal."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{type(self).__name__} rows are history and cannot change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{type(self).__name__} rows are history and cannot be removed.")
 
 
 class Facility(models.Model):

@@ -18,7 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from palliare.capacity.directory_csv import spreadsheet_cell
+from palliare.ui.spreadsheets import spreadsheet_cell
 
 from .constants import ValueType
 from .files import DATA_SHEET, Formula, Table
@@ -268,4 +268,4 @@ def format_for_display(definition: Definition, code: str, value: object) -> str:
 
 
 def deadline_text(day: dt.date) -> str:
-    return formats.date_format(day, "j F Y")
+    return formats.date_format(day, "DATE_FORMAT")

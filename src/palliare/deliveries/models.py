@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from palliare.capacity.models import AppendOnlyModel
+from palliare.db.append_only import AppendOnlyModel
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Organization
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyModel
+
 from .constants import (
     AreaType,
     Direction,
@@ -42,7 +44,7 @@ class KpiDefinition(models.Model):
         return self.code
 
 
-class KpiVersion(models.Model):
+class KpiVersion(AppendOnlyModel):
     """One version of a KPI's definition. Never changed after it is saved: a change to the
     definition is a new version, and every stored result names the version that made it."""
 
@@ -86,17 +88,12 @@ class KpiVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.number} v{self.version}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("A KPI version is never changed; save a new version.")
-        super().save(*args, **kwargs)
-
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
 
 
-class KpiTarget(models.Model):
+class KpiTarget(AppendOnlyModel):
     """A target the steering group set for a KPI, with the decision it rests on (append-only;
     the newest is current)."""
 

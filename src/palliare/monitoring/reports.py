@@ -20,21 +20,12 @@ from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction
+from palliare.ui.spreadsheets import xlsx_value
 
 from . import charts, figures, suppression
 from .constants import AreaType
 from .models import IssuedReport
 from .periods import Period
-
-#: Characters that make a spreadsheet cell a formula (or DDE): such text is prefixed.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A value for a spreadsheet cell that can never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _content(period: Period) -> dict[str, Any]:
@@ -122,7 +113,7 @@ def render_xlsx(content: dict[str, Any]) -> bytes:
             ci = p.ci if p else None
             sheet.append(
                 [
-                    safe_cell(v)
+                    xlsx_value(v)
                     for v in [
                         row.version.number,
                         row.version.name,
@@ -163,7 +154,7 @@ def render_xlsx(content: dict[str, Any]) -> bytes:
         v = row.version
         methods.append(
             [
-                safe_cell(x)
+                xlsx_value(x)
                 for x in [
                     v.number,
                     v.name,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyModel
+
 from ..constants import DeliverableStatus, Phase
 
 
@@ -124,7 +126,7 @@ class Deliverable(models.Model):
         return self.title
 
 
-class DeliverableVersion(models.Model):
+class DeliverableVersion(AppendOnlyModel):
     """One saved text of a deliverable; never changed after it is written."""
 
     deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="versions")

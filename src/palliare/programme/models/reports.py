@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyModel
+
 
 class AnnualReport(models.Model):
     """The draft annual report of a year: the narrative sections the coordinator writes."""
@@ -24,7 +26,7 @@ class AnnualReport(models.Model):
         return str(self.year)
 
 
-class IssuedReport(models.Model):
+class IssuedReport(AppendOnlyModel):
     """An issued annual report: never changed afterwards (a later issue is a new row)."""
 
     report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="issued")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit.constants import AuditAction
+from palliare.ui.spreadsheets import spreadsheet_cell
 
 from ..constants import UNFINISHED_ACTIVITY, ActivityStatus
 from ..models import ActivityRow
@@ -82,13 +83,6 @@ def carry_over(actor: Actor, year: int) -> list[ActivityRow]:
     return created
 
 
-def safe_cell(value: object) -> str:
-    """A cell value that a spreadsheet will not run as a formula (CSV/XLSX injection): text
-    starting with = + - @ (or tab/CR) gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def header() -> list[str]:
     return [
         gettext("Theme"),
@@ -121,7 +115,7 @@ def to_xlsx(year: int) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows_of(year):
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([spreadsheet_cell(v) for v in row])
     for column, width in zip("ABCDEFGH", (20, 24, 40, 50, 28, 14, 14, 14), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):

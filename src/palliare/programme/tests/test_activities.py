@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from palliare.programme import services
 from palliare.programme.models import ActivityRow
-from palliare.programme.services.activities import safe_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -39,20 +38,6 @@ def test_carry_over_unfinished_rows_once(world):
     assert services.carry_over(world.coordinator, 2025) == []
     with pytest.raises(PermissionDenied):
         services.carry_over(world.steering, 2025)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
-        ("+31", "'+31"),
-        ("-1", "'-1"),
-        ("@SUM", "'@SUM"),
-        ("Alle", "Alle"),
-    ],
-)
-def test_safe_cell(value, expected):
-    assert safe_cell(value) == expected
 
 
 def test_exports(world, client_for):
