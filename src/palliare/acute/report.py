@@ -32,8 +32,8 @@ from palliare.audit import labels as audit_labels
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.audit.models import AuditEvent
-from palliare.ui.spreadsheets import spreadsheet_cell
 from palliare.patients.models import CareTeamMember, Patient
+from palliare.ui.spreadsheets import spreadsheet_cell
 
 PURPOSE_LABELS = dict(AuditPurpose.choices)
 OUTCOME_LABELS = dict(AuditOutcome.choices)
