@@ -9,8 +9,11 @@ from typing import Any
 from django.db import models
 
 
-class AppendOnlyError(ValueError):
-    """History rows are never changed or removed; record a new row instead."""
+class AppendOnlyError(ValueError, RuntimeError):
+    """History rows are never changed or removed; record a new row instead.
+
+    A ``ValueError`` for a refused change and a ``RuntimeError`` for a refused removal, as the
+    models that guarded themselves before this base raised them."""
 
 
 class AppendOnlyModel(models.Model):
