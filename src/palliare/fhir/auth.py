@@ -11,6 +11,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -23,6 +24,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.organizations.models import Organization
 
+from . import client_assertion
 from .models import AccessToken, ApiClient
 from .scopes import ScopeSet
 
@@ -46,16 +48,39 @@ def _digest(token: str) -> str:
 
 
 @transaction.atomic
-def create_api_client(name: str, organization: Organization, scopes: str) -> tuple[ApiClient, str]:
-    """Register a client; returns it with its secret (shown once, stored hashed)."""
+def create_api_client(
+    name: str,
+    organization: Organization,
+    scopes: str,
+    *,
+    jwks: dict[str, Any] | None = None,
+    jwks_url: str = "",
+) -> tuple[ApiClient, str]:
+    """Register a client; returns it with its secret (shown once, stored hashed). A client
+    registered with public keys (``jwks`` or ``jwks_url``) authenticates with
+    ``private_key_jwt`` only and gets no secret (the empty string is returned)."""
     if not ScopeSet.valid(scopes) or not scopes.split():
         raise ValueError(f"invalid scopes: {scopes!r}")
-    secret = secrets.token_urlsafe(32)
+    if jwks is not None and jwks_url:
+        raise ValueError("register either a JWK Set or a JWKS URL, not both")
+    problems = (
+        client_assertion.validate_jwks(jwks)
+        if jwks is not None
+        else client_assertion.validate_jwks_url(jwks_url)
+        if jwks_url
+        else []
+    )
+    if problems:
+        raise ValueError(" ".join(problems))
+    asymmetric = jwks is not None or bool(jwks_url)
+    secret = "" if asymmetric else secrets.token_urlsafe(32)
     client = ApiClient.objects.create(
         client_id=secrets.token_hex(16),
         name=name,
         organization=organization,
-        secret_hash=make_password(secret),
+        secret_hash=make_password(secret) if secret else "",
+        jwks=jwks,
+        jwks_url=jwks_url,
         scopes=" ".join(scopes.split()),
     )
     audit.record(
@@ -65,7 +90,11 @@ def create_api_client(name: str, organization: Organization, scopes: str) -> tup
         action=AuditAction.CREATE,
         subject=client,
         purpose=AuditPurpose.ADMINISTRATION,
-        details={"client_id": client.client_id, "scopes": client.scopes},
+        details={
+            "client_id": client.client_id,
+            "scopes": client.scopes,
+            "authentication": "private_key_jwt" if asymmetric else "client_secret",
+        },
     )
     return client, secret
 
@@ -84,7 +113,21 @@ def client_credentials(request: HttpRequest) -> tuple[str, str]:
     return request.POST.get("client_id", ""), request.POST.get("client_secret", "")
 
 
+def _refuse(client_id: str, description: str) -> TokenError:
+    audit.record(
+        "fhir.token_refused",
+        actor=None,
+        actor_name=(client_id or "?")[:64],
+        action=AuditAction.EXECUTE,
+        outcome=AuditOutcome.DENIED,
+        purpose=AuditPurpose.SECURITY,
+        details={"reason": description[:200]},
+    )
+    return TokenError("invalid_client", description, 401)
+
+
 def issue_token(client_id: str, secret: str, requested_scope: str) -> tuple[str, AccessToken]:
+    """A token for a client that authenticates with its secret."""
     client = (
         ApiClient.objects.select_related("organization").filter(client_id=client_id).first()
         if client_id
@@ -94,17 +137,29 @@ def issue_token(client_id: str, secret: str, requested_scope: str) -> tuple[str,
         client is None
         or not client.is_active
         or not client.organization.is_active
+        or not client.secret_hash
         or not check_password(secret, client.secret_hash)
     ):
-        audit.record(
-            "fhir.token_refused",
-            actor=None,
-            actor_name=(client_id or "?")[:64],
-            action=AuditAction.EXECUTE,
-            outcome=AuditOutcome.DENIED,
-            purpose=AuditPurpose.SECURITY,
+        raise _refuse(client_id, "Unknown client or wrong secret.")
+    return _grant(client, requested_scope)
+
+
+def issue_token_for_assertion(
+    assertion_type: str, assertion: str, requested_scope: str, *, token_url: str
+) -> tuple[str, AccessToken]:
+    """A token for a client that authenticates with a signed JWT (``private_key_jwt``)."""
+    if assertion_type != client_assertion.ASSERTION_TYPE:
+        raise TokenError(
+            "invalid_request", f"client_assertion_type must be {client_assertion.ASSERTION_TYPE}."
         )
-        raise TokenError("invalid_client", "Unknown client or wrong secret.", 401)
+    try:
+        client = client_assertion.verify(assertion, token_url=token_url)
+    except client_assertion.AssertionRefused as exc:
+        raise _refuse(exc.client_id, exc.reason) from None
+    return _grant(client, requested_scope)
+
+
+def _grant(client: ApiClient, requested_scope: str) -> tuple[str, AccessToken]:
     granted = ScopeSet.parse(client.scopes)
     if requested_scope.strip():
         if not ScopeSet.valid(requested_scope):

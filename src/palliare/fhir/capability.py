@@ -19,7 +19,12 @@ def smart_configuration(base: str) -> dict[str, Any]:
     return {
         "issuer": base,
         "token_endpoint": f"{base}/auth/token",
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "token_endpoint_auth_methods_supported": [
+            "private_key_jwt",
+            "client_secret_basic",
+            "client_secret_post",
+        ],
+        "token_endpoint_auth_signing_alg_values_supported": ["RS384", "ES384"],
         "grant_types_supported": ["client_credentials"],
         "scopes_supported": [
             "system/*.read",
@@ -29,7 +34,7 @@ def smart_configuration(base: str) -> dict[str, Any]:
             *sorted(f"system/{t}.read" for t in REGISTRY),
             *sorted(f"system/{t}.write" for t in REGISTRY),
         ],
-        "capabilities": ["client-confidential-symmetric"],
+        "capabilities": ["client-confidential-asymmetric", "client-confidential-symmetric"],
     }
 
 

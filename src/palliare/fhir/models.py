@@ -25,8 +25,13 @@ class ApiClient(models.Model):
         related_name="api_clients",
         verbose_name=_("organisation"),
     )
-    #: Django password hash of the client secret (the secret itself is shown once).
-    secret_hash = models.CharField(max_length=256)
+    #: Django password hash of the client secret (the secret itself is shown once); empty for
+    #: a client that authenticates with ``private_key_jwt`` only.
+    secret_hash = models.CharField(max_length=256, blank=True)
+    #: The client's public keys for ``private_key_jwt`` (a JWK Set), when registered here.
+    jwks = models.JSONField(_("public keys (JWK Set)"), null=True, blank=True)
+    #: Where the client publishes its JWK Set, when it rotates keys itself.
+    jwks_url = models.URLField(_("JWKS URL"), blank=True, max_length=500)
     #: Space-separated SMART scopes, e.g. ``system/*.read system/Patient.write``.
     scopes = models.CharField(_("scopes"), max_length=1000)
     is_active = models.BooleanField(_("active"), default=True)
@@ -64,6 +69,24 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return f"token of {self.client_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ClientAssertionUse(models.Model):
+    """A ``jti`` of a ``private_key_jwt`` client assertion already used, kept until the
+    assertion expires so that it cannot be replayed."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="+")
+    jti = models.CharField(max_length=255)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "jti"], name="fhir_assertion_jti_once")
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="fhir_assertion_expiry")]
+
+    def __str__(self) -> str:
+        return f"assertion {self.jti} of {self.client_id}"
 
 
 class ResourceIdentity(models.Model):

@@ -228,17 +228,29 @@ def smart_config(request: HttpRequest) -> HttpResponse:
 @public
 @csrf_exempt
 def token(request: HttpRequest) -> HttpResponse:
-    """OAuth2 token endpoint, client-credentials grant (RFC 6749 §4.4)."""
+    """OAuth2 token endpoint, client-credentials grant (RFC 6749 §4.4); the client
+    authenticates with its secret (Basic or form) or with a signed JWT (``private_key_jwt``,
+    SMART Backend Services)."""
     headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     try:
         if request.method != "POST":
             raise auth.TokenError("invalid_request", "Use POST.", 405)
         if request.POST.get("grant_type") != "client_credentials":
             raise auth.TokenError("unsupported_grant_type", "Only client_credentials.")
-        client_id, secret = auth.client_credentials(request)
-        if any("\x00" in v for v in (client_id, secret, request.POST.get("scope", ""))):
-            raise auth.TokenError("invalid_request", "NUL characters are not allowed.")
-        issued, row = auth.issue_token(client_id, secret, request.POST.get("scope", ""))
+        scope = request.POST.get("scope", "")
+        assertion = request.POST.get("client_assertion")
+        if assertion is not None:
+            assertion_type = request.POST.get("client_assertion_type", "")
+            if any("\x00" in v for v in (assertion, assertion_type, scope)):
+                raise auth.TokenError("invalid_request", "NUL characters are not allowed.")
+            issued, row = auth.issue_token_for_assertion(
+                assertion_type, assertion, scope, token_url=f"{base_url(request)}/auth/token"
+            )
+        else:
+            client_id, secret = auth.client_credentials(request)
+            if any("\x00" in v for v in (client_id, secret, scope)):
+                raise auth.TokenError("invalid_request", "NUL characters are not allowed.")
+            issued, row = auth.issue_token(client_id, secret, scope)
     except auth.TokenError as exc:
         response = JsonResponse(
             {"error": exc.error, "error_description": exc.description}, status=exc.status

@@ -3,7 +3,12 @@
     manage.py create_api_client --name "HIS De Linde" --organization 01234567 \
         --scopes "system/*.read system/*.write"
 
-The secret is printed once and stored only as a hash.
+The secret is printed once and stored only as a hash. A client that authenticates with a
+signed JWT (SMART Backend Services ``private_key_jwt``) registers its public keys instead and
+gets no secret:
+
+    manage.py create_api_client ... --jwks-file his-public-keys.json
+    manage.py create_api_client ... --jwks-url https://his.example.nl/.well-known/jwks.json
 """
 
 from __future__ import annotations
@@ -34,6 +39,14 @@ class Command(BaseCommand):
             default="system/*.read",
             help='Space-separated SMART scopes, e.g. "system/*.read system/*.write".',
         )
+        keys = parser.add_mutually_exclusive_group()
+        keys.add_argument(
+            "--jwks-file",
+            help="A JSON file with the client's public JWK Set (private_key_jwt, RS384/ES384).",
+        )
+        keys.add_argument(
+            "--jwks-url", default="", help="Where the client publishes its JWK Set (https)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = Organization.objects.filter(agb_code=options["organization"]).first()
@@ -41,5 +54,22 @@ class Command(BaseCommand):
             raise CommandError(f"No organisation with AGB code {options['organization']}.")
         if not ScopeSet.valid(options["scopes"]) or not options["scopes"].split():
             raise CommandError("Scopes must look like system/*.read or system/Patient.write.")
-        client, secret = create_api_client(options["name"], org, options["scopes"])
-        self.stdout.write(json.dumps({"client_id": client.client_id, "client_secret": secret}))
+        jwks = None
+        if options["jwks_file"]:
+            try:
+                with open(options["jwks_file"], encoding="utf-8") as handle:
+                    jwks = json.load(handle)
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"Cannot read the JWK Set: {exc}") from None
+        try:
+            client, secret = create_api_client(
+                options["name"], org, options["scopes"], jwks=jwks, jwks_url=options["jwks_url"]
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        credentials = {"client_id": client.client_id}
+        if secret:
+            credentials["client_secret"] = secret
+        else:
+            credentials["token_endpoint_auth_method"] = "private_key_jwt"  # noqa: S105 (a method name)
+        self.stdout.write(json.dumps(credentials))
