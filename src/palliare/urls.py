@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("palliare.api.urls")),
     path("referrals/", include("palliare.referrals.urls")),
     path("fhir/", include("palliare.fhir.urls")),
+    path("launch/", include("palliare.launch.urls")),
     path("fhir", fhir_views.root, name="fhir_root_without_slash"),  # POST [base] as FHIR says
     path("deliveries/", include("palliare.deliveries.urls")),
     path("monitoring/", include("palliare.monitoring.urls")),

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "palliare.api",
     "palliare.referrals",
     "palliare.fhir",
+    "palliare.launch",
     "palliare.deliveries",
     "palliare.monitoring",
     "palliare.programme",

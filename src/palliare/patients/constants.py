@@ -195,3 +195,8 @@ class ContactStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
     ENTERED_IN_ERROR = "entered-in-error", _("entered in error")
     UNKNOWN = "unknown", _("unknown")
+
+
+#: Session key under which another part of Palliare (a launch from the GP's information system)
+#: leaves the fields of a patient to register, read once by the registration form.
+REGISTRATION_PREFILL_SESSION_KEY = "patients.registration_prefill"

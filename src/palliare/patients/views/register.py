@@ -22,7 +22,7 @@ from palliare.organizations.constants import OrganizationType
 from palliare.ui.forms import apply_errors
 
 from .. import access, services
-from ..constants import CareTeamRole, ConsentScope
+from ..constants import REGISTRATION_PREFILL_SESSION_KEY, CareTeamRole, ConsentScope
 from ..forms import PatientSearchForm, RegisterPatientForm
 from ..models import Patient
 from .common import with_register_data
@@ -91,9 +91,16 @@ def register(request: PalliareRequest) -> HttpResponse:
 def register_patient(request: PalliareRequest) -> HttpResponse:
     """Add a patient to the register (duplicates on BSN are detected)."""
     actor = request.actor
-    initial = {}
+    initial: dict[str, object] = {}
     if actor.organization is not None and actor.organization.type == OrganizationType.GP_PRACTICE:
         initial["gp_practice"] = actor.organization
+    # Fields another part of Palliare left to register (a launch from the GP's information
+    # system): shown once, for the professional to check and confirm.
+    prefill = request.session.pop(REGISTRATION_PREFILL_SESSION_KEY, None)
+    prefilled_from = ""
+    if isinstance(prefill, dict) and request.method == "GET":
+        prefilled_from = str(prefill.pop("source", ""))
+        initial.update(prefill)
     form = RegisterPatientForm(request.POST or None, initial=initial)
     if not actor.has(Permission.MANAGE_CONSENT):
         del form.fields["consents"]
@@ -139,7 +146,11 @@ def register_patient(request: PalliareRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": patient.full_name})
             return redirect("patients:detail", patient.pk)
-    return render(request, "patients/patient_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "patients/patient_form.html",
+        {"form": form, "creating": True, "prefilled_from": prefilled_from},
+    )
 
 
 def _care_team_role(role_code: str) -> CareTeamRole:
