@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
 PO_FILES := $(wildcard src/palliare/*/locale/*/LC_MESSAGES/django.po)
 MANAGE := $(PY) manage.py
 
-.PHONY: run test backup-test coverage install serve setup-db lint imports-check format typecheck i18n i18n-check migrations-check check docs-check api-schema api-schema-check clean bench
+.PHONY: run test backup-test upgrade-test coverage install serve setup-db lint imports-check format typecheck i18n i18n-check migrations-check check docs-check api-schema api-schema-check clean bench
 
 run: install setup-db serve ## install, migrate, load reference and demo data, serve on $(PORT)
 
@@ -46,6 +46,10 @@ test: install
 # DATABASE_URL points at it.
 backup-test: install
 	$(PY) -m pytest tests/test_backup_restore.py -n 0 $(PYTEST_ARGS)
+
+# Migrate a database made by the previous release (.ci/previous-release) with this checkout.
+upgrade-test: install
+	.ci/upgrade_test
 
 # The suite under coverage, then the ratchet: fails below .ci/coverage-floor, raises it if higher.
 coverage: install
