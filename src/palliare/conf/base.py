@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "palliare.fhir",
     "palliare.deliveries",
     "palliare.monitoring",
+    "palliare.planning",
     "palliare.programme",
     "palliare.training",
     "palliare.engagement",
