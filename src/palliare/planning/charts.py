@@ -36,7 +36,7 @@ def beds_spec(
     result: ScenarioResult, *, y_max: float | None = None, width: int | str = "container"
 ) -> dict[str, Any]:
     """Per subregion: the hospice beds in the directory now and the beds needed at the five-
-    and ten-year horizon, as grouped bars."""
+    and ten-year horizon, as grouped horizontal bars (long subregion names stay readable)."""
     now = _("In the directory now")
     series = [now]
     rows: list[dict[str, Any]] = []
@@ -52,7 +52,7 @@ def beds_spec(
                 rows.append(
                     {"area": area.area.name, "series": label, "beds": round(figures.beds_needed, 1)}
                 )
-    y = alt.Y(
+    x = alt.X(
         "beds:Q",
         title=_("Hospice beds"),
         scale=alt.Scale(domain=[0, round(y_max or scale_max([result]), 1)]),
@@ -61,9 +61,9 @@ def beds_spec(
         alt.Chart(data(rows))
         .mark_bar()
         .encode(
-            x=alt.X("area:N", title=None, sort=None, axis=alt.Axis(labelAngle=0, labelLimit=150)),
-            xOffset=alt.XOffset("series:N", sort=series),
-            y=y,
+            y=alt.Y("area:N", title=None, sort=None, axis=alt.Axis(labelLimit=170)),
+            yOffset=alt.YOffset("series:N", sort=series),
+            x=x,
             color=alt.Color(
                 "series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=COLORS)
             ),
@@ -74,4 +74,6 @@ def beds_spec(
             ],
         )
     )
-    return configure(chart, width=width)
+    spec = configure(chart, width=width)
+    spec["height"] = max(spec.get("height", 180), 14 * len(series) * len(result.areas))
+    return spec
