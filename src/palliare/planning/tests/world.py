@@ -35,6 +35,17 @@ GOLDEN = {
 }
 
 
+def _facility(subregion: Subregion, pc4: str, kind: str, beds: int) -> None:
+    org = OrganizationFactory(hospice=True, subregion=subregion)
+    FacilityFactory(
+        organization=org,
+        location=LocationFactory(organization=org, postcode=f"{pc4} AB"),
+        kind=kind,
+        beds=beds,
+        free=1,
+    )
+
+
 @dataclass
 class World:
     region: Region
@@ -42,11 +53,11 @@ class World:
     south: Subregion
 
 
-def build(*, extra_subregions: int = 0, extra_facilities: int = 0) -> World:
+def build() -> World:
     """North: CBS deaths 1000, 1100, 1200 in 2021–2023; a hospice of 6 beds and a palliative
     unit of 4 (10 hospice beds), 2 palliative beds in a nursing home; specialists leaving in
     2028, 2032 and never. South: only 2023 (500 deaths); a hospice of 5 beds; one region-wide
-    specialist leaving in 2030. ``extra_*`` add more of the same for query-count tests."""
+    specialist leaving in 2030."""
     region = RegionFactory(code="plan", name="Planregio")
     north = SubregionFactory(region=region, code="plan-north", name="Noord")
     south = SubregionFactory(region=region, code="plan-south", name="Zuid")
@@ -64,20 +75,10 @@ def build(*, extra_subregions: int = 0, extra_facilities: int = 0) -> World:
         pc4="8002", municipality=gm_south, population_by_age={"70-74": 2000}
     )
 
-    def facility(subregion: Subregion, pc4: str, kind: str, beds: int) -> None:
-        org = OrganizationFactory(hospice=True, subregion=subregion)
-        FacilityFactory(
-            organization=org,
-            location=LocationFactory(organization=org, postcode=f"{pc4} AB"),
-            kind=kind,
-            beds=beds,
-            free=1,
-        )
-
-    facility(north, pc_north.pc4, FacilityKind.HOSPICE, 6)
-    facility(north, pc_north.pc4, FacilityKind.PALLIATIVE_UNIT, 4)
-    facility(north, pc_north.pc4, FacilityKind.NURSING_HOME, 2)
-    facility(south, pc_south.pc4, FacilityKind.HOSPICE, 5)
+    _facility(north, pc_north.pc4, FacilityKind.HOSPICE, 6)
+    _facility(north, pc_north.pc4, FacilityKind.PALLIATIVE_UNIT, 4)
+    _facility(north, pc_north.pc4, FacilityKind.NURSING_HOME, 2)
+    _facility(south, pc_south.pc4, FacilityKind.HOSPICE, 5)
     for year in (2028, 2032, None):
         Specialist.objects.create(
             region=region,
@@ -90,19 +91,28 @@ def build(*, extra_subregions: int = 0, extra_facilities: int = 0) -> World:
         region=region, name="Regio", qualification=Qualification.NURSE_SPECIALIST,
         expected_departure_year=2030,
     )
-    for i in range(extra_subregions):
-        sub = SubregionFactory(region=region, code=f"plan-extra-{i}", name=f"Extra {i}")
+    return World(region=region, north=north, south=south)
+
+
+def grow(world: World, n: int) -> None:
+    """More of the same for query-count tests: ``n`` subregions, each with CBS deaths,
+    inhabitants, a hospice and a specialist, and ``n`` more hospices in the north."""
+    for i in range(n):
+        sub = SubregionFactory(region=world.region, code=f"plan-extra-{i}", name=f"Extra {i}")
         gm = MunicipalityFactory(gm_code=f"GM81{i:02d}", subregion=sub)
-        PopulationFigure.objects.create(gm_code=gm.gm_code, year=2023, population=10, deaths=300)
+        for year in (2021, 2022, 2023):
+            PopulationFigure.objects.create(
+                gm_code=gm.gm_code, year=year, population=10, deaths=300 + i
+            )
         pc = PostcodeAreaFactory(pc4=f"81{i:02d}", municipality=gm, population_by_age={"85-89": 9})
-        facility(sub, pc.pc4, FacilityKind.HOSPICE, 3)
+        _facility(sub, pc.pc4, FacilityKind.HOSPICE, 3)
+        _facility(world.north, "8001", FacilityKind.HOSPICE, 1)
         Specialist.objects.create(
-            region=region, subregion=sub, name=f"Extra {i}",
+            region=world.region,
+            subregion=sub,
+            name=f"Extra {i}",
             qualification=Qualification.PHYSICIAN,
         )
-    for _i in range(extra_facilities):
-        facility(north, pc_north.pc4, FacilityKind.HOSPICE, 1)
-    return World(region=region, north=north, south=south)
 
 
 def scenario(world: World, actor, name: str = "Basis", **values: str) -> Scenario:
