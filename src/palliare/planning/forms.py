@@ -11,7 +11,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from palliare.organizations.models import Region, Subregion
+from palliare.organizations.models import Organization, Region, Subregion
 
 from .models import Scenario, Specialist
 from .parameters import PARAMETERS, Parameter, parse_number
@@ -42,11 +42,11 @@ class ParametersForm(forms.Form):
             described = {"aria-describedby": f"id_{p.key}_help"}
             if p.is_choice:
                 self.fields[p.key] = forms.ChoiceField(
-                    label=p.label, choices=p.choices, widget=forms.Select(attrs=described)
+                    label=str(p.label), choices=p.choices, widget=forms.Select(attrs=described)
                 )
             else:
                 self.fields[p.key] = forms.CharField(
-                    label=p.label,
+                    label=str(p.label),
                     max_length=20,
                     widget=forms.TextInput(attrs={**described, "inputmode": "decimal"}),
                     error_messages={"required": _("Enter a value.")},
@@ -58,7 +58,9 @@ class ParametersForm(forms.Form):
             )
 
     @staticmethod
-    def initial_for(values: dict[str, str], sources: dict[str, str], version: int) -> dict[str, Any]:
+    def initial_for(
+        values: dict[str, str], sources: dict[str, str], version: int
+    ) -> dict[str, Any]:
         initial: dict[str, Any] = {"based_on": version}
         for p in PARAMETERS:
             raw = values.get(p.key, "")
@@ -95,7 +97,8 @@ class ParametersForm(forms.Form):
         return str(value.quantize(Decimal(1).scaleb(-p.decimals)))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for p in PARAMETERS:
             if p.is_choice or p.key not in data:
                 continue
@@ -106,8 +109,10 @@ class ParametersForm(forms.Form):
         if first and last and int(last) - int(first) < 2:
             self.add_error(
                 "trend_last_year",
-                _("The trend needs at least three years: the last year must be two or more "
-                  "years after the first."),
+                _(
+                    "The trend needs at least three years: the last year must be two or more "
+                    "years after the first."
+                ),
             )
         return data
 
@@ -154,7 +159,7 @@ class SpecialistForm(forms.ModelForm[Specialist]):
         field.empty_label = str(_("region-wide"))
         organization = self.fields["organization"]
         assert isinstance(organization, forms.ModelChoiceField)
-        organization.queryset = organization.queryset.filter(is_active=True).order_by("name")
+        organization.queryset = Organization.objects.filter(is_active=True).order_by("name")
         year = self.fields["expected_departure_year"]
         year.error_messages["min_value"] = _("Enter a year from 2000.")
         year.error_messages["max_value"] = _("Enter a year up to 2100.")

@@ -63,9 +63,7 @@ class ScenarioVersion(AppendOnlyModel):
         verbose_name = _("scenario version")
         ordering = ["scenario", "-version"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["scenario", "version"], name="unique_scenario_version"
-            )
+            models.UniqueConstraint(fields=["scenario", "version"], name="unique_scenario_version")
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,6 @@ Every parameter has a value and a source text (where the value comes from: "CBS 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -197,7 +196,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         help=_("Average number of days a guest stays in the hospice."),
         group="beds",
         default=Decimal("21"),
-        default_source="Aanname: 855 bedden × 365 × 80% / 12.000 gasten ≈ 21 dagen (AHzN/VPTZ 2024)",
+        default_source=(
+            "Aanname: 855 bedden × 365 × 80% / 12.000 gasten ≈ 21 dagen (AHzN/VPTZ 2024)"
+        ),
         maximum=Decimal(365),
         minimum_exclusive=True,
         decimals=1,
@@ -305,11 +306,3 @@ class Values:
             occupancy=float(number("target_occupancy_percent")) / 100,
             specialists_per_10000=float(number("specialists_per_10000_deaths")),
         )
-
-
-def current_year() -> int:
-    return _this_year()
-
-
-def today() -> dt.date:
-    return timezone.localdate()

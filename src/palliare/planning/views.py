@@ -106,7 +106,7 @@ def export(request: PalliareRequest) -> HttpResponse:
     """The compared scenarios' figures for every subregion and year, and their parameters."""
     region = _region()
     chosen = _chosen(request, figures.scenarios(region))
-    inputs, results = figures.results(region, chosen)
+    _inputs, results = figures.results(region, chosen)
     content = exports.scenarios_xlsx(results)
     response = HttpResponse(
         content,

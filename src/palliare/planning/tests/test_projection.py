@@ -33,7 +33,7 @@ def test_bed_formula_by_hand():
     assert projection.beds_needed(1000, 0.05, 21, 0.8) == pytest.approx(1050 / 292)
     # Full occupancy: every bed-day used: 365 deaths × 100% × 1 day ÷ 365 = 1 bed.
     assert projection.beds_needed(365, 1.0, 1, 1.0) == pytest.approx(1.0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="occupancy"):
         projection.beds_needed(100, 0.1, 10, 0)
 
 
@@ -104,8 +104,10 @@ def test_specialists_available_after_departures():
 def test_region_total_sums_the_subregions():
     v = values()
     north = projection.project(
-        AreaInput("n", "Noord", {2021: 1000, 2022: 1100, 2023: 1200}, hospice_beds=10,
-                  specialists=(2028,)), v
+        AreaInput(
+            "n", "Noord", {2021: 1000, 2022: 1100, 2023: 1200}, hospice_beds=10, specialists=(2028,)
+        ),
+        v,
     )
     south = projection.project(AreaInput("s", "Zuid", {2023: 500}, hospice_beds=5), v)
     region = projection.total("Regio", [north, south], extra_specialists=[None])

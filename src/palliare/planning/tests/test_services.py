@@ -35,7 +35,11 @@ def test_new_version_per_change_logged_and_sources_kept(world, coordinator):
     values = dict(scenario.current.values, length_of_stay_days="25")
     sources = dict(scenario.current.sources, length_of_stay_days="Kerncijfers hospicezorg")
     version = services.save_parameters(
-        coordinator, scenario, values=values, sources=sources, change_note="Stuurgroep 12-3",
+        coordinator,
+        scenario,
+        values=values,
+        sources=sources,
+        change_note="Stuurgroep 12-3",
         based_on=1,
     )
     assert version is not None and version.version == 2
@@ -47,14 +51,18 @@ def test_new_version_per_change_logged_and_sources_kept(world, coordinator):
     event = AuditEvent.objects.filter(event_type="planning.parameters_changed").get()
     assert "length_of_stay_days" in event.details["changed"]
     # Saving the same again changes nothing.
-    assert services.save_parameters(
-        coordinator, scenario, values=values, sources=sources, based_on=2
-    ) is None
+    assert (
+        services.save_parameters(coordinator, scenario, values=values, sources=sources, based_on=2)
+        is None
+    )
     # An edit that started from version 1 is refused now that version 2 exists.
     with pytest.raises(ValidationError):
         services.save_parameters(
-            coordinator, scenario, values=dict(values, length_of_stay_days="30"),
-            sources=sources, based_on=1,
+            coordinator,
+            scenario,
+            values=dict(values, length_of_stay_days="30"),
+            sources=sources,
+            based_on=1,
         )
 
 
@@ -74,15 +82,13 @@ def test_names_unique_and_copies(world, coordinator):
     basis = w.scenario(world, coordinator)
     with pytest.raises(ValidationError):
         services.create_scenario(coordinator, world.region, name="basis")
-    copy = services.create_scenario(
-        coordinator, world.region, name="Kopie", copy_from=basis
-    )
+    copy = services.create_scenario(coordinator, world.region, name="Kopie", copy_from=basis)
     assert copy.current.values == basis.current.values
 
 
 def test_figures_per_subregion_match_the_hand_worked_fixture(world, coordinator):
     scenario = w.scenario(world, coordinator)
-    inputs, (result,) = figures.results(world.region, [scenario])
+    _inputs, (result,) = figures.results(world.region, [scenario])
     north, south = result.areas
     assert (north.area.name, north.area.hospice_beds, north.area.other_beds) == ("Noord", 10, 2)
     assert south.area.hospice_beds == 5
@@ -98,7 +104,10 @@ def test_figures_per_subregion_match_the_hand_worked_fixture(world, coordinator)
 
 def test_specialist_register_is_validated_and_logged(world, coordinator):
     specialist = Specialist(
-        region=world.region, subregion=world.north, name="Nieuw", qualification="physician",
+        region=world.region,
+        subregion=world.north,
+        name="Nieuw",
+        qualification="physician",
         expected_departure_year=1800,
     )
     with pytest.raises(ValidationError):

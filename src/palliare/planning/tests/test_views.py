@@ -52,15 +52,13 @@ def _form_data(scenario: Scenario, **changes: str) -> dict[str, str]:
     return data
 
 
-def test_steering_group_sees_both_scenarios_but_cannot_edit(
-    scenarios, make_actor, client_for
-):
+def test_steering_group_sees_both_scenarios_but_cannot_edit(scenarios, make_actor, client_for):
     client = client_for(make_actor(RoleCode.STEERING_GROUP))
     response = client.get(OVERVIEW)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Basis" in page and "Vergrijzing hoog" in page
-    assert 'data-testid="beds-' in page and "role=\"img\"" in page
+    assert 'data-testid="beds-' in page and 'role="img"' in page
     # North 2030: 1900 × 10% × 20 ÷ (365 × 80%) = 13,0 beds, 3,0 short of 10.
     assert ">13,0<" in page and "(+3,0)" in page
     assert "Hoeveel hospicebedden" in page  # Dutch
@@ -119,7 +117,9 @@ def test_editors_change_a_parameter_and_beds_change(scenarios, make_actor, clien
         ("hospice_share_percent__source", "", "Vermeld waar deze waarde vandaan komt"),
     ],
 )
-def test_bad_parameters_get_a_dutch_message(scenarios, coordinator, client_for, field, value, message):
+def test_bad_parameters_get_a_dutch_message(
+    scenarios, coordinator, client_for, field, value, message
+):
     client = client_for(coordinator)
     basis = scenarios[0]
     response = client.post(
@@ -151,8 +151,13 @@ def test_unknown_or_foreign_ids_are_404(scenarios, make_actor, client_for):
 def test_register_add_and_validate(world, coordinator, client_for):
     client = client_for(coordinator)
     url = reverse("planning:specialists")
-    data = {"name": "Dr. Nieuw", "qualification": "physician", "subregion": world.north.pk,
-            "expected_departure_year": "1900", "is_active": "on"}
+    data = {
+        "name": "Dr. Nieuw",
+        "qualification": "physician",
+        "subregion": world.north.pk,
+        "expected_departure_year": "1900",
+        "is_active": "on",
+    }
     response = client.post(url, data)
     assert response.status_code == 200
     assert "Vul een jaar in vanaf 2000" in response.content.decode()
@@ -176,7 +181,7 @@ def test_new_scenario_copies_another(scenarios, coordinator, client_for):
 
 
 def test_xlsx_has_every_year_and_neutralises_formulas(world, coordinator, client_for):
-    w.scenario(world, coordinator, name="=HYPERLINK(\"x\")")
+    w.scenario(world, coordinator, name='=HYPERLINK("x")')
     client = client_for(coordinator)
     response = client.get(reverse("planning:export"))
     assert response.status_code == 200

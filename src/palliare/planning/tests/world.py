@@ -88,7 +88,9 @@ def build() -> World:
             expected_departure_year=year,
         )
     Specialist.objects.create(
-        region=region, name="Regio", qualification=Qualification.NURSE_SPECIALIST,
+        region=region,
+        name="Regio",
+        qualification=Qualification.NURSE_SPECIALIST,
         expected_departure_year=2030,
     )
     return World(region=region, north=north, south=south)
@@ -118,6 +120,4 @@ def grow(world: World, n: int) -> None:
 def scenario(world: World, actor, name: str = "Basis", **values: str) -> Scenario:
     from .. import services
 
-    return services.create_scenario(
-        actor, world.region, name=name, values={**GOLDEN, **values}
-    )
+    return services.create_scenario(actor, world.region, name=name, values={**GOLDEN, **values})
