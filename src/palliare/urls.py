@@ -25,6 +25,7 @@ urlpatterns = [
     path("launch/", include("palliare.launch.urls")),
     path("fhir", fhir_views.root, name="fhir_root_without_slash"),  # POST [base] as FHIR says
     path("deliveries/", include("palliare.deliveries.urls")),
+    path("monitoring/planning/", include("palliare.planning.urls")),
     path("monitoring/", include("palliare.monitoring.urls")),
     path("programme/", include("palliare.programme.urls")),
     path("netwerk/", include("palliare.programme.public_urls")),

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "palliare.launch",
     "palliare.deliveries",
     "palliare.monitoring",
+    "palliare.planning",
     "palliare.programme",
     "palliare.training",
     "palliare.engagement",

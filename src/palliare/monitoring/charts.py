@@ -33,6 +33,17 @@ def _config(chart: alt.TopLevelMixin, *, width: int | str = "container") -> dict
     return spec
 
 
+def configure(chart: alt.TopLevelMixin, *, width: int | str = "container") -> dict[str, Any]:
+    """The house style of every Vega-Lite chart (size, font, no ARIA on the marks), for charts
+    other apps build (capacity planning)."""
+    return _config(chart, width=width)
+
+
+def data(values: list[dict[str, Any]]) -> Any:
+    """Inline data for a chart."""
+    return _data(values)
+
+
 def _data(values: list[dict[str, Any]]) -> Any:
     return alt.Data(values=values)  # type: ignore[no-untyped-call]
 

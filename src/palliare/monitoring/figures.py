@@ -298,6 +298,22 @@ def cbs_deaths(area_type: str, area_id: int) -> dict[int, int]:
     return dict(totals)
 
 
+def cbs_deaths_by_subregion(region_id: int) -> dict[int, dict[int, int]]:
+    """CBS deaths per year for every subregion of a region, through the municipality mapping
+    (subregion id → year → deaths). Two queries, whatever the number of subregions."""
+    codes = dict(
+        Municipality.objects.filter(
+            subregion__region_id=region_id, subregion__isnull=False
+        ).values_list("gm_code", "subregion_id")
+    )
+    totals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for gm_code, year, deaths in PopulationFigure.objects.filter(gm_code__in=codes).values_list(
+        "gm_code", "year", "deaths"
+    ):
+        totals[codes[gm_code]][year] += deaths
+    return {subregion: dict(years) for subregion, years in totals.items()}
+
+
 def context_for(area_type: str, area_id: int, years: list[int]) -> dict[int, Context]:
     deaths = cbs_deaths(area_type, area_id)
     if not deaths:
