@@ -50,7 +50,7 @@ BREAKDOWN_FAMILIES = (
     Breakdown.DIAGNOSIS_GROUP,
 )
 #: The subgroup prefix (``KpiValue.subgroup``) of a breakdown family.
-SUBGROUP_PREFIX = {Breakdown.AGE_BAND: "age", Breakdown.DIAGNOSIS_GROUP: "dx"}
+SUBGROUP_PREFIX: dict[str, str] = {Breakdown.AGE_BAND: "age", Breakdown.DIAGNOSIS_GROUP: "dx"}
 EXTRA_FAMILIES = ("place", "urgency", "hours", "setting")
 #: Units whose value is a statistic of the cases (median, percentile), without a numerator.
 STATISTIC_UNITS = frozenset({Unit.DAYS, Unit.MINUTES})
@@ -418,6 +418,7 @@ def _publish(
             raw = vals.get((AreaType.SUBREGION, s.pk, ""))
             sub_cells[s.pk] = _Cell(raw or empty)
             points.append(figures.Point(period, raw[0], raw[1], raw[2], spec.unit) if raw else None)
+        table: suppression.Table | None
         if spec.statistic:
             table = suppression.suppress_table([[_int(c.raw[1])] for c in sub_cells.values()])
             columns = {"den": 0}
