@@ -448,10 +448,11 @@ def _stratum_value(family: str, stratum: published.Stratum) -> dict[str, Any]:
     return {"coding": [_coding(system, stratum.code, stratum.label)], "text": stratum.label}
 
 
-def _reporter_reference(report: published.RegionReport) -> dict[str, Any]:
-    if report.reporter is None:
+def reporter_reference(reporter: tuple[int, str] | None) -> dict[str, Any]:
+    """The network's Organization (under the id the directory gives it), or its name."""
+    if reporter is None:
         return {"display": str(getattr(settings, "NETWORK_NAME", "Palliare"))}
-    pk, name = report.reporter
+    pk, name = reporter
     row = identity.ids_for("Organization", "organizations.organization", [pk]).get(pk)
     return {
         "reference": f"Organization/{row.logical_id if row else pk}",
@@ -460,7 +461,9 @@ def _reporter_reference(report: published.RegionReport) -> dict[str, Any]:
     }
 
 
-def report_resource(report: published.RegionReport) -> dict[str, Any]:
+def report_resource(
+    report: published.RegionReport, reporter: dict[str, Any] | None = None
+) -> dict[str, Any]:
     spec, period = report.spec, report.key.period
     group: dict[str, Any] = {
         "code": {"text": f"{report.region_name}"},
@@ -500,7 +503,7 @@ def report_resource(report: published.RegionReport) -> dict[str, Any]:
         "type": "summary",
         "measure": f"{canonical(spec)}|{spec.version}",
         "date": _instant(report.key.computed_at),
-        "reporter": _reporter_reference(report),
+        "reporter": reporter or reporter_reference(report.reporter),
         "period": {
             "start": period.start.isoformat(),
             "end": (period.end - dt.timedelta(days=1)).isoformat(),
@@ -606,7 +609,8 @@ class MeasureReportHandler(Handler):
         page = keys[query.offset : query.offset + query.count] if query.count else []
         reports = published.region_reports(page, by_pk, organization_id=ctx.actor.organization_id)
         _audit(ctx, "fhir.search", {"type": self.resource_type, "count": len(page)})
-        return [report_resource(r) for r in reports], len(keys)
+        reporter = reporter_reference(reports[0].reporter) if reports else None
+        return [report_resource(r, reporter) for r in reports], len(keys)
 
     def _reporter_pk(self, query: Query) -> int | None:
         if not query.get("reporter"):

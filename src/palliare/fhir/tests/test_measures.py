@@ -430,6 +430,51 @@ def test_running_period_is_pending(area, stats):
     assert [e["resource"]["status"] for e in found["entry"]] == ["pending"]
 
 
+def test_xml_carries_the_mask(q1, stats):
+    response = stats.get("MeasureReport/plan-before-death-v1-2026Q1?_format=xml")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'value="masked"' in text and DAR in text
+    assert 'value="3"' not in text
+
+
+def test_search_queries_do_not_grow_with_the_data(area, stats):
+    """A page of MeasureReports costs the same number of queries for 2 or 12 results."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a = area.subregions[0]
+
+    stored_periods: set[Period] = set()
+
+    def store(periods: list[Period]) -> int:
+        stored_periods.update(periods)
+        for period in periods:
+            stored.store(
+                "plan-before-death",
+                period,
+                {
+                    (REGION, area.region.pk, ""): (30.0, 48.0),
+                    (SUBREGION, a.pk, ""): (3.0, 12.0),
+                    (REGION, area.region.pk, "age:65+"): (24.0, 35.0),
+                },
+            )
+        with CaptureQueriesContext(connection) as queries:
+            found = body(stats.get("MeasureReport?_count=50"))
+        assert found["total"] == len(stored_periods)
+        return len(queries)
+
+    small = store([Period.quarter(2025, 1), Period.year(2025)])
+    large = store(
+        [Period.quarter(y, q) for y in (2023, 2024) for q in (1, 2, 3, 4)]
+        + [
+            Period.year(2023),
+            Period.year(2024),
+        ]
+    )
+    assert large == small
+
+
 # --- who may read, bad input, capability -------------------------------------------------------
 
 
