@@ -609,8 +609,8 @@ class MeasureReportHandler(Handler):
         page = keys[query.offset : query.offset + query.count] if query.count else []
         reports = published.region_reports(page, by_pk, organization_id=ctx.actor.organization_id)
         _audit(ctx, "fhir.search", {"type": self.resource_type, "count": len(page)})
-        reporter = reporter_reference(reports[0].reporter) if reports else None
-        return [report_resource(r, reporter) for r in reports], len(keys)
+        reference = reporter_reference(reports[0].reporter) if reports else None
+        return [report_resource(r, reference) for r in reports], len(keys)
 
     def _reporter_pk(self, query: Query) -> int | None:
         if not query.get("reporter"):
