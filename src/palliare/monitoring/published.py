@@ -385,7 +385,11 @@ def _figures(spec: KpiSpec, cell: _Cell) -> Figures:
     if spec.unit == Unit.COUNT:
         # The value is the count itself (delivered counts): published as a count.
         shown = None if masked or numerator is None else float(numerator.value or 0)
+    elif spec.statistic:
+        # A median or percentile reveals no count: only its number of cases decides.
+        shown = suppression.published_value(value, den)
     else:
+        # A rate next to its denominator gives the numerator back (and the other way round).
         shown = None if masked else suppression.published_value(value, den)
     return Figures(numerator, denominator, shown, value is not None and shown is None)
 
