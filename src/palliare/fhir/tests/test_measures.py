@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from palliare.accounts.permissions import RoleCode
 from palliare.audit.models import AuditEvent
@@ -538,6 +540,50 @@ def test_bad_input_is_an_operation_outcome(q1, stats, url, status, key):
     response = stats.get(url)
     assert response.status_code == status, response.content
     assert outcome_keys(response) == [key]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rtype=st.sampled_from(["Measure", "MeasureReport"]),
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "_id",
+                    "url",
+                    "version",
+                    "name:contains",
+                    "title:exact",
+                    "status",
+                    "identifier",
+                    "measure",
+                    "period",
+                    "date",
+                    "reporter",
+                    "_count",
+                    "name:missing",
+                ]
+            ),
+            st.text(max_size=30),
+        ),
+        max_size=4,
+    ),
+    rid=st.text(min_size=1, max_size=70),
+)
+def test_arbitrary_searches_and_ids_never_500(q1, stats, rtype, params, rid):
+    from urllib.parse import quote, urlencode
+
+    for response in (
+        stats.get(f"{rtype}?{urlencode(params)}"),
+        stats.get(f"{rtype}/{quote(rid, safe='')}"),
+    ):
+        assert response.status_code < 500, response.content
+        assert response["Content-Type"].startswith("application/fhir+json")
 
 
 def test_strict_handling_refuses_unknown_parameters(q1, stats):
