@@ -9,7 +9,8 @@ Every count passes through :mod:`suppression`, with the same thresholds as the p
   also masked when its numerator or denominator is (a rate next to its denominator gives the
   numerator back);
 - the subregions are the page's drill-down table (:func:`figures.drilldown_table`), so both
-  exits hide the same cells; the region's counts are its totals;
+  exits hide the same cells; when that table hides a total that is the region's own figure
+  (which the pages publish), every subregion count is masked instead;
 - every other breakdown is a partition of a published total (the region's count; the
   subregion's count for its municipalities) protected with :func:`suppression.partition_masks`:
   its remainder (cases without an age band, …) takes part, a total hidden elsewhere is
@@ -430,18 +431,30 @@ def _publish(
             table = figures.drilldown_table(points)
             columns = {"num": 0, "den": 1}
         if table is not None:
-            for index, s in enumerate(subs):
-                row = table.rows[index]
-                c = sub_cells[s.pk]
-                if "num" in columns:
-                    c.num_masked = row[columns["num"]].suppressed
-                c.den_masked = row[columns["den"]].suppressed
-            # The region's counts are the table's totals when nothing lies outside the
-            # subregions; a total the table hides is hidden in the headline too.
-            if "num" in columns and _int(num) == sum(_int(c.raw[0]) for c in sub_cells.values()):
-                head.num_masked |= table.totals[columns["num"]].suppressed
-            if _int(den) == sum(_int(c.raw[1]) for c in sub_cells.values()):
-                head.den_masked |= table.totals[columns["den"]].suppressed
+            sums = [sum(_int(c.raw[i]) for c in sub_cells.values()) for i in (0, 1)]
+            totals_hidden = [
+                "num" in columns
+                and not head.num_masked
+                and _int(num) == sums[0]
+                and table.totals[columns["num"]].suppressed,
+                not head.den_masked
+                and _int(den) == sums[1]
+                and table.totals[columns["den"]].suppressed,
+            ]
+            if table.withheld or any(totals_hidden):
+                # The table hides a total that is the region's own figure, which the pages
+                # publish (dashboard, report): keep the region's figure and mask every
+                # subregion count. That is a subset of what the drill-down shows, so the two
+                # exits together still reveal nothing.
+                for c in sub_cells.values():
+                    c.num_masked = c.den_masked = True
+            else:
+                for index, s in enumerate(subs):
+                    row = table.rows[index]
+                    c = sub_cells[s.pk]
+                    if "num" in columns:
+                        c.num_masked = row[columns["num"]].suppressed
+                    c.den_masked = row[columns["den"]].suppressed
         stratifiers.append(
             Stratifier(
                 Breakdown.SUBREGION,

@@ -325,6 +325,35 @@ def test_hides_the_same_subregion_cells_as_the_page(q1):
         assert strata[s.code].figures.denominator.masked == table.rows[index][1].suppressed
 
 
+def test_region_figure_kept_when_the_drilldown_would_hide_it(area, stats):
+    """Subregions 3/12, 0/16 and 2/20: the drill-down hides its totals (5 and 48) to protect the
+    3 and the 2. The region's own figure is on the dashboard anyway, so the report keeps it and
+    masks every subregion count instead: a subset of the page, nothing to combine."""
+    a, b, c = area.subregions
+    stored.store(
+        "plan-before-death",
+        Q1,
+        {
+            (REGION, area.region.pk, ""): (5.0, 48.0),
+            (SUBREGION, a.pk, ""): (3.0, 12.0),
+            (SUBREGION, b.pk, ""): (0.0, 16.0),
+            (SUBREGION, c.pk, ""): (2.0, 20.0),
+        },
+    )
+    version = stored.version("plan-before-death")
+    by_sub = figures.breakdown(version, "subregion", Q1)
+    table = figures.drilldown_table([by_sub.get(s.pk) for s in area.subregions])
+    assert table is not None and table.totals[0].suppressed  # the premise
+    report = body(stats.get("MeasureReport/plan-before-death-v1-2026Q1"))
+    group = report["group"][0]
+    assert population(group, "numerator")["count"] == 5
+    assert population(group, "denominator")["count"] == 48
+    for stratum in stratifier(report, "subregion").values():
+        assert masked(population(stratum, "numerator"))
+        assert masked(population(stratum, "denominator"))
+        assert masked(stratum, "measureScore")
+
+
 @pytest.mark.parametrize("threshold", [5, 11])
 def test_suppression_follows_the_settings(q1, stats, threshold):
     with override_settings(MONITORING_MIN_COUNT=threshold):
