@@ -69,7 +69,12 @@ def body(response: Any) -> dict[str, Any]:
 
 
 def validate(resource: dict[str, Any]) -> None:
+    """fhir.resources (R4B models, as the server validates input) and fhirclient's strict R4
+    (4.0.1) models both accept it."""
+    from fhirclient.models.fhirelementfactory import FHIRElementFactory
+
     model_class(resource["resourceType"]).model_validate(resource)
+    FHIRElementFactory.instantiate(resource["resourceType"], resource)
 
 
 def counts(node: Any) -> list[int]:
