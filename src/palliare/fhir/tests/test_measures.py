@@ -21,7 +21,7 @@ from palliare.accounts.permissions import RoleCode
 from palliare.audit.models import AuditEvent
 from palliare.fhir.factories import make_client
 from palliare.fhir.formats import model_class
-from palliare.fhir.resources import measures
+from palliare.fhir.resources import measure_reports, measures
 from palliare.fhir.scopes import ScopeSet
 from palliare.monitoring import figures, published
 from palliare.monitoring.periods import Period
@@ -413,7 +413,7 @@ def test_revised_after_an_issued_report(q1, stats):
     report = body(stats.get("MeasureReport/plan-before-death-v1-2026Q1"))
     validate(report)
     ext = report["extension"][0]
-    assert ext["url"] == measures.EXT_REVISED
+    assert ext["url"] == measure_reports.EXT_REVISED
     assert {"url": "status", "valueCode": "herzien"} in ext["extension"]
     unchanged = body(stats.get("MeasureReport/plan-before-death-v1-2025"))
     assert "extension" not in unchanged
