@@ -32,7 +32,7 @@ def smart_configuration(base: str) -> dict[str, Any]:
             "system/*.rs",
             "system/*.cruds",
             *sorted(f"system/{t}.read" for t in REGISTRY),
-            *sorted(f"system/{t}.write" for t in REGISTRY),
+            *sorted(f"system/{t}.write" for t, h in REGISTRY.items() if "create" in h.interactions),
         ],
         "capabilities": ["client-confidential-asymmetric", "client-confidential-symmetric"],
     }

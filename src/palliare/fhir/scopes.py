@@ -21,6 +21,9 @@ _SCOPE = re.compile(r"^system/(\*|[A-Z][A-Za-z]+)\.(read|write|\*|c?r?u?d?s?)$")
 PATIENT_TYPES = frozenset({"Patient"})
 #: Resource types of the regional directory.
 DIRECTORY_TYPES = frozenset({"Organization", "Location", "Practitioner", "PractitionerRole"})
+#: Aggregate figures (the KPI catalogue and its results): no patient data, so their scopes
+#: give no permission of the patient access policy; the scope alone decides (decision 0031).
+AGGREGATE_TYPES = frozenset({"Measure", "MeasureReport"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ class ScopeSet:
         """The access-policy permissions of a client holding these scopes."""
         granted: set[Permission] = set()
         for rtype, access in self.grants:
+            if rtype in AGGREGATE_TYPES:
+                continue
             patient = rtype == "*" or rtype not in DIRECTORY_TYPES
             directory = rtype == "*" or rtype in DIRECTORY_TYPES
             acp = rtype == "*" or (rtype not in DIRECTORY_TYPES and rtype not in PATIENT_TYPES)

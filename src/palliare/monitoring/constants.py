@@ -84,3 +84,6 @@ BASELINE_YEARS = (2022, 2023, 2024)
 LOOKBACK_QUARTERS = 8
 #: The first period Palliare computes figures for.
 FIRST_YEAR = 2022
+
+#: The purpose recorded on access-log events about aggregate figures (no patient).
+STATISTICS_PURPOSE = "statistics"

@@ -381,6 +381,21 @@ def breakdown(
     }
 
 
+def drilldown_table(points: list[Point | None]) -> suppression.Table | None:
+    """The published table of one KPI per area (the subregions of the drill-down, in their
+    order): numerator and denominator per area with complementary suppression, the column
+    totals being the areas' sums. None when the KPI has no counts (medians, percentiles).
+    The page and the FHIR MeasureReport publish this same table, so they hide the same cells
+    (two exits that hid different cells would together reveal them)."""
+    if not any(p is not None and p.numerator is not None for p in points):
+        return None
+    counts = [
+        [int(p.numerator or 0), int(p.denominator or 0)] if p is not None else [0, 0]
+        for p in points
+    ]
+    return suppression.suppress_table(counts) if counts else None
+
+
 def subgroups(
     version: KpiVersion, area_type: str, area_id: int, period: Period
 ) -> dict[str, Point]:

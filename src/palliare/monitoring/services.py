@@ -25,7 +25,7 @@ from palliare.audit.constants import AuditAction
 
 from . import sources
 from .catalogue import DEFAULT_KPIS
-from .constants import LOOKBACK_QUARTERS, PeriodType, RunStatus, Source
+from .constants import LOOKBACK_QUARTERS, STATISTICS_PURPOSE, PeriodType, RunStatus, Source
 from .models import (
     FillState,
     IssuedReport,
@@ -59,8 +59,6 @@ VERSION_FIELDS = (
     "breakdowns",
     "direction",
 )
-#: The purpose recorded on the access-log event of a recomputation.
-STATISTICS_PURPOSE = "statistics"
 
 
 def _require(actor: Actor, permission: Permission) -> None:

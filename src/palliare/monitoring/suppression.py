@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -119,15 +119,24 @@ def _margins(counts: Sequence[Sequence[int]]) -> dict[Position, int]:
 
 
 def suppression_states(
-    counts: Sequence[Sequence[int]], threshold: int | None = None
+    counts: Sequence[Sequence[int]],
+    threshold: int | None = None,
+    *,
+    hidden: Iterable[Position] = (),
 ) -> dict[Position, str]:
     """Which cells of ``counts`` (with its margins added at the end of each row and column) to
     suppress, and why (PRIMARY or SECONDARY): first the line rule of the module docstring, then
-    an exact check (:func:`recoverable`) that hides more until no hidden cell is determined."""
+    an exact check (:func:`recoverable`) that hides more until no hidden cell is determined.
+
+    ``hidden`` names cells that are hidden anyway (a total another published table hides);
+    they start out suppressed, so the table also protects them."""
     m = threshold if threshold is not None else min_count()
     n_rows, n_cols = len(counts), len(counts[0]) if counts else 0
     values = _margins(counts)
     states: dict[Position, str] = {p: PRIMARY for p, v in values.items() if 0 < v < m}
+    for p in hidden:
+        if p in values and p not in states and values[p] > 0:
+            states[p] = SECONDARY
     if not states:
         return states
     lines = _lines(n_rows, n_cols)
@@ -284,3 +293,25 @@ def suppress_table(counts: Sequence[Sequence[int]]) -> Table:
         cell(n_rows, n_cols, sum(col_totals))
     ]
     return Table(rows, totals)
+
+
+def partition_masks(parts: Sequence[int], total: int, *, total_hidden: bool) -> list[bool] | None:
+    """Which parts of a breakdown to hide when the parts (age bands, diagnosis groups, the
+    municipalities of a subregion, …) add up to ``total`` with a remainder nobody publishes
+    (cases without an age band, …). The remainder takes part in the protection like any cell.
+
+    ``total_hidden`` says whether ``total`` is hidden where it is published itself; then this
+    breakdown protects it too. When the parts cannot be protected without hiding a total that
+    is published elsewhere, or they add up to more than the total (not a partition), the
+    answer is None: withhold every part."""
+    rest = total - sum(parts)
+    if rest < 0 or not parts:
+        return None
+    counts = [[int(p)] for p in parts] + ([[rest]] if rest else [])
+    n = len(counts)
+    states = suppression_states(counts, hidden=[(n, 0), (n, 1)] if total_hidden else [])
+    if WITHHELD in states.values():
+        return None
+    if not total_hidden and ((n, 0) in states or (n, 1) in states):
+        return None
+    return [(i, 0) in states for i in range(len(parts))]

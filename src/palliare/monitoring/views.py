@@ -170,15 +170,7 @@ def _drilldown(
 ) -> dict[str, Any]:
     """Per subregion the numerator and denominator with complementary suppression (the region
     row is the total), and the rate where its denominator allows."""
-    has_counts = any(p.numerator is not None for p in by_sub.values())
-    counts = [
-        [
-            int(by_sub[s.pk].numerator or 0) if s.pk in by_sub else 0,
-            int(by_sub[s.pk].denominator or 0) if s.pk in by_sub else 0,
-        ]
-        for s in subs
-    ]
-    table = suppression.suppress_table(counts) if counts and has_counts else None
+    table = figures.drilldown_table([by_sub.get(s.pk) for s in subs])
     rows = []
     for index, s in enumerate(subs):
         point = by_sub.get(s.pk)

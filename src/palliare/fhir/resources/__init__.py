@@ -11,5 +11,7 @@ def load() -> None:
 
     from . import directory, patient, practitioners  # noqa: F401
 
+    if apps.is_installed("palliare.monitoring"):
+        from . import measure_reports, measures  # noqa: F401
     if apps.is_installed("palliare.careplans"):
         from .acp import handlers, patient_hooks  # noqa: F401

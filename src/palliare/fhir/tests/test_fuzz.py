@@ -38,6 +38,8 @@ TYPES = [
     "DeviceUseStatement",
     "QuestionnaireResponse",
     "CommunicationRequest",
+    "Measure",
+    "MeasureReport",
     "Bundle",
     "Basic",
     "patient",

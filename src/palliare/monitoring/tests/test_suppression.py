@@ -148,3 +148,52 @@ def test_funnel_limits_narrow_with_size():
     assert intervals.outside(30, 100, 30) == ""
     assert intervals.outside(60, 100, 30) == "99.8"
     assert intervals.outside(40, 100, 30) == "95"
+
+
+one_column_tables = st.lists(
+    st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 9, 12]), min_size=1, max_size=1),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(one_column_tables, st.booleans())
+def test_a_total_hidden_elsewhere_is_protected_too(counts, total_hidden):
+    """A breakdown (one column of parts and their remainder) whose total another table hides:
+    the total stays hidden here and neither it nor any hidden part can be worked out."""
+    n = len(counts)
+    forced = [(n, 0), (n, 1)] if total_hidden else []
+    states = suppression.suppression_states(counts, threshold=M, hidden=forced)
+    if suppression.WITHHELD in states.values():
+        return
+    values = _full(counts)
+    if total_hidden and values[(n, 0)] > 0:
+        assert (n, 0) in states and (n, 1) in states
+    lines = suppression._lines(n, 1)
+    cap = values[(n, 1)] + M
+    seen: dict[tuple[int, int], set[int]] = {p: set() for p in states}
+    for solution in _solutions(values, states, lines, cap):
+        for p, v in solution.items():
+            seen[p].add(v)
+        if all(len(s) > 1 for s in seen.values()):
+            break
+    pinned = [p for p, found in seen.items() if len(found) < 2]
+    assert not pinned, f"{counts} (total hidden: {total_hidden}): {pinned} ({states})"
+
+
+def test_partition_masks():
+    # 3 of a published 20 with 17 elsewhere: the 17 (or the remainder) hides it.
+    assert suppression.partition_masks([3, 17], 20, total_hidden=False) == [True, True]
+    # Nothing small: nothing hidden; zeros are never hidden.
+    assert suppression.partition_masks([0, 12, 8], 20, total_hidden=False) == [False] * 3
+    # The unpublished remainder (2 without a group) takes part like any cell: two small
+    # cells alone do not protect each other, so a large part is hidden as well.
+    assert suppression.partition_masks([3, 15], 20, total_hidden=False) == [True, True]
+    # Parts that add up to more than the total are no partition: withheld.
+    assert suppression.partition_masks([15, 12], 20, total_hidden=False) is None
+    # The total hidden elsewhere: it must not be the only cell hidden here.
+    masks = suppression.partition_masks([12, 8], 20, total_hidden=True)
+    assert masks is not None and any(masks)
+    # One part equal to a total published elsewhere that would need hiding: withheld.
+    assert suppression.partition_masks([3], 3, total_hidden=False) is None
