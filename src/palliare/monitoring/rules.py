@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from palliare.capacity import aggregates as bed_stats
 from palliare.careplans import aggregates as careplan_stats
 from palliare.consultations import aggregates as consultation_stats
 from palliare.meetings import aggregates as meeting_stats
@@ -381,3 +382,79 @@ def plan_feedback_good(period: Period) -> list[Figure]:
         for r in referral_stats.feedback_counts(period.start, period.end)
     ]
     return percentages(rollup(rows, _share("good"), lambda row: [""]))
+
+
+# --- beds (capacity's history) ---------------------------------------------------------------
+
+
+def _bed_rows(period: Period) -> list[dict[str, Any]]:
+    """One row per facility with its day tallies summed over ``period`` (the year's tallies are
+    fetched once per calendar year and reused for its quarters)."""
+    year = period.start.year
+    cached = _CACHE.get(("beds", year)) if _CACHE is not None else None
+    if cached is None:
+        cached = [{**f.keys(), "quarters": f.quarters} for f in bed_stats.facility_years(year)]
+        if _CACHE is not None:
+            _CACHE[("beds", year)] = cached
+    quarters = (
+        [(period.start.month - 1) // 3 + 1] if period.type == PeriodType.QUARTER else [1, 2, 3, 4]
+    )
+    rows = []
+    for facility in cached:
+        tallies = [facility["quarters"][q] for q in quarters if q in facility["quarters"]]
+        if not tallies:
+            continue
+        row = {k: v for k, v in facility.items() if k != "quarters"}
+        for name in (
+            "days",
+            "open_days",
+            "bed_days",
+            "occupied_bed_days",
+            "stop_days",
+            "stale_days",
+        ):
+            row[name] = sum(getattr(t, name) for t in tallies)
+        row["practice_id"] = row["organization_id"]  # the facility's organisation as area
+        rows.append(row)
+    return rows
+
+
+def _facility_subgroups(row: Row) -> list[str]:
+    return ["", f"kind:{row['kind']}", f"facility:{row['facility_id']}"]
+
+
+def _bed_share(numerator: str, denominator: str) -> Callable[[Cell, Row, str], None]:
+    def add(cell: Cell, row: Row, subgroup: str) -> None:
+        cell.numerator += row[numerator]
+        cell.denominator += row[denominator]
+
+    return add
+
+
+@rule("bed_occupancy")
+def bed_occupancy(period: Period) -> list[Figure]:
+    """Occupied bed-days over available bed-days (days not closed), per facility kind and
+    facility."""
+    cells = rollup(
+        _bed_rows(period), _bed_share("occupied_bed_days", "bed_days"), _facility_subgroups
+    )
+    return percentages(cells)
+
+
+@rule("admission_stop_days")
+def admission_stop_days(period: Period) -> list[Figure]:
+    """Days with an admission stop, summed over the facilities of the area (the denominator is
+    the facility-days with a known status)."""
+    cells = rollup(_bed_rows(period), _bed_share("stop_days", "days"), _facility_subgroups)
+    return [
+        Figure(a, i, s, c.numerator, c.denominator, c.numerator)
+        for (a, i, s), c in sorted(cells.items())
+    ]
+
+
+@rule("stale_bed_reporting")
+def stale_bed_reporting(period: Period) -> list[Figure]:
+    """Share of facility-days whose status at the midnight census was older than the agreed
+    freshness (24 hours): days without a report."""
+    cells = rollup(_bed_rows(period), _bed_share("stale_days", "days"), _facility_subgroups)
+    return percentages(cells)

@@ -202,9 +202,17 @@ def _drilldown(
 def _subgroup_rows(
     groups: dict[str, figures.Point], reference: dict[str, float]
 ) -> list[tuple[str, figures.Point, float | None]]:
+    from palliare.capacity.aggregates import facility_names
+    from palliare.capacity.constants import FacilityKind
     from palliare.patients.constants import DiagnosisGroup, PlaceOfDeath
 
     labels = {f"dx:{c}": f"{_('Diagnosis')}: {label}" for c, label in DiagnosisGroup.choices}
+    labels |= {f"kind:{c}": str(label) for c, label in FacilityKind.choices}
+    facilities = [
+        int(key[9:]) for key in groups if key.startswith("facility:") and key[9:].isdigit()
+    ]
+    if facilities:
+        labels |= {f"facility:{pk}": name for pk, name in facility_names(facilities).items()}
     labels |= {f"place:{c}": str(label) for c, label in PlaceOfDeath.choices}
     labels |= {"hours:office": _("Office hours"), "hours:out": _("Out of hours")}
     labels |= {
