@@ -213,9 +213,9 @@ def _history(rng: random.Random, user: User, subregions: list[Subregion]) -> int
         Organization.objects.filter(type=OrganizationType.VOLUNTEER_ORGANIZATION).first()
         or practices[0]
     )
-    nursing = (
-        Organization.objects.filter(type=OrganizationType.DISTRICT_NURSING).first() or practices[0]
-    )
+    nursing = list(
+        Organization.objects.filter(type=OrganizationType.DISTRICT_NURSING).order_by("pk")
+    ) or [practices[0]]
     teams = list(
         Organization.objects.filter(type=OrganizationType.CONSULTATION_TEAM).order_by("pk")[:4]
     )
@@ -319,7 +319,7 @@ def _history(rng: random.Random, user: User, subregions: list[Subregion]) -> int
             members.append(
                 CareTeamMember(
                     patient=patient,
-                    organization=nursing,
+                    organization=nursing[practices.index(patient.gp_practice) % len(nursing)],
                     role=CareTeamRole.DISTRICT_NURSE,
                     is_central_contact=True,
                     started_at=dt.datetime.combine(

@@ -4,7 +4,9 @@ a KPI version names (``KpiVersion.rule``). Each is described in plain Dutch in t
 
 Rules read the register only through the source apps' ``aggregates`` modules, which return
 grouped counts; here those groups are rolled up to region, subregion, municipality and
-organisation, and for region and subregion also per age band and diagnosis group.
+organisation, and for region and subregion also per age band and diagnosis group. A death's
+organisations are its GP practice and every other organisation in the patient's care team
+before the death (district nursing, a hospice, …), so each sees its own figures.
 """
 
 from __future__ import annotations
@@ -161,12 +163,34 @@ def death_rows(
         rows = register.count_deaths(deaths, conditions, extra_keys=extra_keys)
         for row in rows:
             row["age_band"] = register.age_band(year, row["born_y"], row["birthday_later"])
+        rows.extend(_care_team_rows(deaths, conditions, extra_keys))
         if _CACHE is not None:
             _CACHE[(key, year)] = rows
     if period.type == PeriodType.QUARTER:
         quarter = (period.start.month - 1) // 3 + 1
         return [r for r in rows if r["died_quarter"] == quarter]
     return rows
+
+
+def _care_team_rows(
+    deaths: Any, conditions: Mapping[str, Q], extra_keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Rows that count a death for each other organisation in the patient's care team (the
+    organisation area only: the region and subregions already hold the death once)."""
+    found = []
+    for row in register.count_deaths_by_care_team(deaths, conditions, extra_keys=extra_keys):
+        if row["team_org_id"] == row["practice_id"]:
+            continue  # the GP practice itself: already counted as the practice
+        row.update(
+            region_id=None,
+            subregion_id=None,
+            municipality_id=None,
+            practice_id=row.pop("team_org_id"),
+            age_band="",
+            diagnosis_group=None,
+        )
+        found.append(row)
+    return found
 
 
 def _death_share(key: str, period: Period, denominator: Q | None, numerator: Q) -> list[Figure]:

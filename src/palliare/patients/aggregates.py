@@ -1,7 +1,8 @@
 """Counts over the register for monitoring (issue 15): aggregates only, never an individual.
 
 Every function here returns grouped counts keyed by area (region, subregion, municipality,
-GP practice), age band and diagnosis group — no patient id, name or record. Other apps add their
+GP practice, or an organisation in the care team), age band and diagnosis group — no patient
+id, name or record. Other apps add their
 own conditions (a care plan, a meeting) as ``Q``/``Exists`` expressions on the death
 registrations and call :func:`count_deaths`; the monitoring app turns the groups into KPI values.
 Reading here is statistics, not care: the caller records one audit event per recomputation.
@@ -110,6 +111,30 @@ def count_deaths(
     measures = {name: Count("pk", filter=q) for name, q in conditions.items()}
     rows = (
         deaths.values(*GROUP_KEYS, *extra_keys).annotate(total=Count("pk"), **measures).order_by()
+    )
+    return list(rows)
+
+
+def count_deaths_by_care_team(
+    deaths: QuerySet[DeathRegistration],
+    conditions: Mapping[str, Q],
+    *,
+    extra_keys: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """Grouped counts per organisation that was in the patient's care team (a member who
+    started on or before the death) — district nursing, a hospice, a hospital — beside the GP
+    practice, quarter and ``extra_keys``: ``team_org_id``, ``practice_id``, ``died_quarter``,
+    ``total`` and one count per condition. A death counts once per organisation however many of
+    its people were in the team. One query. The caller leaves out rows whose organisation is
+    the GP practice itself (already counted as the practice)."""
+    measures = {name: Count("pk", filter=q, distinct=True) for name, q in conditions.items()}
+    team = deaths.filter(
+        patient__care_team__started_at__date__lte=F("date_of_death"),
+    ).annotate(team_org_id=F("patient__care_team__organization_id"))
+    rows = (
+        team.values("team_org_id", "practice_id", "died_quarter", *extra_keys)
+        .annotate(total=Count("pk", distinct=True), **measures)
+        .order_by()
     )
     return list(rows)
 

@@ -216,3 +216,32 @@ def test_bed_days_carry_the_status_from_before_the_period():
     assert (q1.days, q1.bed_days, q1.occupied_bed_days) == (3, 15, 5 + 5 + 3)
     assert (q1.stop_days, q1.stale_days) == (2, 1)
     assert tally_days([], None, dt.date(2026, 1, 1), dt.date(2026, 1, 4)) == {}
+
+
+def test_deaths_count_for_every_organisation_in_the_care_team(world):
+    # A district-nursing organisation in A's care team (two nurses: counted once) and in E's,
+    # and in C's only after C died (not counted). A's GP practice also joined A's care team:
+    # the practice's figure does not count A twice.
+    import datetime as dt
+
+    from palliare.organizations.constants import OrganizationType
+    from palliare.organizations.factories import OrganizationFactory
+    from palliare.patients.factories import CareTeamMemberFactory
+
+    nursing = OrganizationFactory(type=OrganizationType.DISTRICT_NURSING)
+    a, c, e = (world.patients[k] for k in "ACE")
+    for patient, day in ((a, 5), (a, 6), (e, 7), (c, 25)):
+        CareTeamMemberFactory(
+            patient=patient, organization=nursing, started_at=golden.at(dt.date(2026, 1, day))
+        )
+    CareTeamMemberFactory(
+        patient=a, organization=world.p1, started_at=golden.at(dt.date(2026, 1, 5))
+    )
+    found = figures("plan_before_death", world)
+    assert found[(AreaType.ORGANIZATION, nursing.pk, "")] == (1, 2, 50.0)  # A yes, E no
+    assert found[(AreaType.ORGANIZATION, world.p1.pk, "")] == (2, 2, 100.0)
+    assert region(found, world) == (2, 4, 50.0)  # the region still counts each death once
+    median = figures("marking_to_death_days", world)
+    assert median[(AreaType.ORGANIZATION, nursing.pk, "")] == (None, 2, 60.0)  # A 60, E 60
+    places = figures("place_of_death", world)
+    assert places[(AreaType.ORGANIZATION, nursing.pk, "")] == (2, 2, 100.0)  # both at home
