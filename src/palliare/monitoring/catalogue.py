@@ -463,4 +463,135 @@ DEFAULT_KPIS: list[dict[str, Any]] = [
         "breakdowns": [],
         "direction": Direction.HIGHER,
     },
+    {
+        "code": "bed-occupancy",
+        "number": "U4",
+        "name_nl": "Bezetting hospice- en palliatieve bedden",
+        "name_en": "Occupancy of hospice and palliative beds",
+        "domain": Domain.RIGHT_PLACE,
+        "kind": KpiKind.OUTCOME,
+        "unit": Unit.PERCENT,
+        "numerator": (
+            "Bezette beddagen: per dag het aantal bedden min het aantal vrije bedden volgens de "
+            "bedstatus van die dag, opgeteld over de dagen en de voorzieningen."
+        ),
+        "denominator": (
+            "Beschikbare beddagen: per dag het aantal bedden volgens de bedstatus van die dag, "
+            "opgeteld over de dagen waarop de voorziening niet gesloten was. De bedstatus van een "
+            "dag is de laatste melding vóór het einde van die dag (middernachttelling)."
+        ),
+        "inclusions": (
+            "Alle actieve voorzieningen met palliatieve bedden (hospices, palliatieve units, "
+            "palliatieve bedden in verpleeghuizen, ELV palliatief); uitgesplitst naar soort "
+            "voorziening en per voorziening. Een voorziening hoort bij de subregio en gemeente "
+            "van haar adres en bij haar organisatie."
+        ),
+        "exclusions": (
+            "Dagen vóór de eerste melding van een voorziening; dagen met de status 'gesloten'; "
+            "de lopende dag."
+        ),
+        "period": "Kwartaal en kalenderjaar van de dag.",
+        "reference_date": "De kalenderdag (Nederlandse tijd).",
+        "source": Source.COMPUTED,
+        "rule": "bed_occupancy",
+        "breakdowns": [*_AREAS, Breakdown.FACILITY_KIND, Breakdown.FACILITY],
+        "direction": Direction.NONE,
+    },
+    {
+        "code": "admission-stop-days",
+        "number": "U5",
+        "name_nl": "Dagen met opnamestop",
+        "name_en": "Days with an admission stop",
+        "domain": Domain.RIGHT_PLACE,
+        "kind": KpiKind.OUTCOME,
+        "unit": Unit.DAYS,
+        "numerator": (
+            "Aantal dagen waarop de bedstatus van de dag (de laatste melding vóór het einde van "
+            "die dag) 'opnamestop' was, opgeteld over de voorzieningen van het gebied. Dit "
+            "aantal is de waarde."
+        ),
+        "denominator": (
+            "Aantal dagen met een bekende bedstatus (ten minste één melding vóór het einde van de "
+            "dag), opgeteld over dezelfde voorzieningen; ter duiding, niet om door te delen."
+        ),
+        "inclusions": (
+            "Alle actieve voorzieningen met palliatieve bedden; uitgesplitst naar soort "
+            "voorziening en per voorziening."
+        ),
+        "exclusions": "Dagen vóór de eerste melding van een voorziening; de lopende dag.",
+        "period": "Kwartaal en kalenderjaar van de dag.",
+        "reference_date": "De kalenderdag (Nederlandse tijd).",
+        "source": Source.COMPUTED,
+        "rule": "admission_stop_days",
+        "breakdowns": [*_AREAS, Breakdown.FACILITY_KIND, Breakdown.FACILITY],
+        "direction": Direction.LOWER,
+    },
+    {
+        "code": "stale-bed-reporting",
+        "number": "E10",
+        "name_nl": "Verouderde melding van vrije bedden",
+        "name_en": "Stale reporting of free beds",
+        "domain": Domain.RIGHT_INFORMATION,
+        "kind": KpiKind.EFFORT,
+        "unit": Unit.PERCENT,
+        "numerator": (
+            "Aantal dagen waarop de bedstatus bij de middernachttelling (de laatste melding vóór "
+            "het einde van de dag) ouder was dan de afgesproken 24 uur — met 24 uur: dagen "
+            "waarop de voorziening geen melding deed. Dezelfde grens waarop Palliare de "
+            "voorziening als verouderd toont en een herinnering stuurt."
+        ),
+        "denominator": (
+            "Aantal dagen met een bekende bedstatus (ten minste één melding vóór het einde van de "
+            "dag), opgeteld over de voorzieningen."
+        ),
+        "inclusions": (
+            "Alle actieve voorzieningen met palliatieve bedden; uitgesplitst naar soort "
+            "voorziening en per voorziening."
+        ),
+        "exclusions": "Dagen vóór de eerste melding van een voorziening; de lopende dag.",
+        "period": "Kwartaal en kalenderjaar van de dag.",
+        "reference_date": "De kalenderdag (Nederlandse tijd).",
+        "source": Source.COMPUTED,
+        "rule": "stale_bed_reporting",
+        "breakdowns": [*_AREAS, Breakdown.FACILITY_KIND, Breakdown.FACILITY],
+        "direction": Direction.LOWER,
+    },
+    {
+        "code": "district-nursing-clients-plan",
+        "number": "A3",
+        "name_nl": "Palliatieve cliënten wijkverpleging met individueel zorgplan",
+        "name_en": "Palliative district-nursing clients with a care plan",
+        "domain": Domain.RIGHT_INFORMATION,
+        "kind": KpiKind.EFFORT,
+        "unit": Unit.PERCENT,
+        "numerator": "Aantal palliatieve cliënten in zorg met een individueel zorgplan, zoals aangeleverd door de wijkverpleging (element wv_clienten_met_izp).",
+        "denominator": "Aantal palliatieve cliënten in zorg (element wv_palliatieve_clienten), van dezelfde organisaties.",
+        "inclusions": "Organisaties voor wijkverpleging in de regio met een geaccepteerde aanlevering van beide elementen.",
+        "exclusions": "Aanleveringen die nog beoordeeld worden of zijn teruggestuurd.",
+        "period": "Kwartaal van aanlevering.",
+        "reference_date": "Einde van het kwartaal.",
+        "source": Source.DELIVERED,
+        "rule": "wv_clienten_met_izp/wv_palliatieve_clienten",
+        "breakdowns": [Breakdown.ORGANIZATION],
+        "direction": Direction.HIGHER,
+    },
+    {
+        "code": "hospice-admissions-plan",
+        "number": "A4",
+        "name_nl": "Hospice-opnames met individueel zorgplan bij opname",
+        "name_en": "Hospice admissions with a care plan at admission",
+        "domain": Domain.RIGHT_INFORMATION,
+        "kind": KpiKind.EFFORT,
+        "unit": Unit.PERCENT,
+        "numerator": "Aantal opnames met een individueel zorgplan bij opname, zoals aangeleverd door het hospice (element hospice_opnames_met_izp).",
+        "denominator": "Aantal opnames (element hospice_opnames), van dezelfde hospices.",
+        "inclusions": "Hospices in de regio met een geaccepteerde aanlevering van beide elementen.",
+        "exclusions": "Aanleveringen die nog beoordeeld worden of zijn teruggestuurd.",
+        "period": "Kwartaal van aanlevering.",
+        "reference_date": "Einde van het kwartaal.",
+        "source": Source.DELIVERED,
+        "rule": "hospice_opnames_met_izp/hospice_opnames",
+        "breakdowns": [Breakdown.ORGANIZATION],
+        "direction": Direction.HIGHER,
+    },
 ]

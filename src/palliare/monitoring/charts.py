@@ -90,10 +90,15 @@ def target_rule(target: KpiTarget) -> Any:
 
 
 def funnel_spec(
-    units: list[tuple[str, Point]], overall: float, *, width: int | str = "container"
+    units: list[tuple[str, Point]],
+    overall: float,
+    *,
+    width: int | str = "container",
+    highlight: str | None = None,
 ) -> dict[str, Any]:
     """Units (subregions or organisations) as points against their denominator, with 95% and
-    99.8% control limits around the overall rate."""
+    99.8% control limits around the overall rate; the unit named ``highlight`` (an
+    organisation's own point on its mirror) is drawn larger, in another colour."""
     shown = [(name, p) for name, p in units if p.value is not None and p.denominator]
     max_n = int(max((p.denominator or 0 for _n, p in shown), default=10) * 1.2) + 1
     limits = [
@@ -101,7 +106,13 @@ def funnel_spec(
         for f in intervals.funnel_limits(overall, max_n)
     ]
     points = [
-        {"name": name, "n": p.denominator, "value": round(p.value or 0, 1)} for name, p in shown
+        {
+            "name": name,
+            "n": p.denominator,
+            "value": round(p.value or 0, 1),
+            "own": name == highlight,
+        }
+        for name, p in shown
     ]
     x = alt.X("n:Q", title=_("Number of cases (denominator)"))
     y_title = _("Percent")
@@ -115,10 +126,12 @@ def funnel_spec(
         band.mark_line(color="#555").encode(x=x, y="l95:Q"),
         alt.Chart(_data([{"overall": overall}])).mark_rule(color="#2f6f8f").encode(y="overall:Q"),
         alt.Chart(_data(points))
-        .mark_circle(size=70, color="#b5451b")
+        .mark_circle()
         .encode(
             x=x,
             y="value:Q",
+            color=alt.condition("datum.own", alt.value("#1b4f9c"), alt.value("#b5451b")),
+            size=alt.condition("datum.own", alt.value(160), alt.value(70)),
             tooltip=[
                 alt.Tooltip("name:N", title=_("Area")),
                 alt.Tooltip("value:Q", title=_("Value")),

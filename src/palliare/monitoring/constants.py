@@ -47,6 +47,8 @@ class Breakdown(models.TextChoices):
     ORGANIZATION = "organization", _("organisation")
     AGE_BAND = "age_band", _("age band")
     DIAGNOSIS_GROUP = "diagnosis_group", _("diagnosis group")
+    FACILITY_KIND = "facility_kind", _("facility kind")
+    FACILITY = "facility", _("facility")
 
 
 class AreaType(models.TextChoices):

@@ -1,9 +1,11 @@
 """Demo history for monitoring (issue 15 item 5): a plausible, fictional register history
 2022 up to the last quarter — deaths with their registrations, markings, care-plan versions,
 consent, central contacts, PaTz meetings, caregivers, volunteers and consultations with response
-times — so the baseline 2022–2024, the targets and the trend exist on first start. The history
-patients belong to four extra demo GP practices (one per subregion) that no demo account works
-at, so they never appear in anyone's register. Written in bulk; deterministic per seed."""
+times, and the bed history of the demo facilities (occupancy, admission stops, days without a
+fresh report) — so the baseline 2022–2024, the targets and the trend exist on first start. The
+history patients belong to four extra demo GP practices (one per subregion) that no demo
+account works at, so they never appear in anyone's register. Written in bulk; deterministic per
+seed."""
 
 from __future__ import annotations
 
@@ -177,6 +179,7 @@ def _practices(subregions: list[Subregion]) -> list[Organization]:
 def load(rng: random.Random) -> str:
     services.ensure_catalogue()
     services.ensure_population()
+    _bed_history(random.Random(2021))
     if Patient.objects.filter(bsn=make_bsn(HISTORY_BSN_BASE + 7)).exists():
         return "monitoring history already present"
     rng = random.Random(2022)
@@ -210,9 +213,9 @@ def _history(rng: random.Random, user: User, subregions: list[Subregion]) -> int
         Organization.objects.filter(type=OrganizationType.VOLUNTEER_ORGANIZATION).first()
         or practices[0]
     )
-    nursing = (
-        Organization.objects.filter(type=OrganizationType.DISTRICT_NURSING).first() or practices[0]
-    )
+    nursing = list(
+        Organization.objects.filter(type=OrganizationType.DISTRICT_NURSING).order_by("pk")
+    ) or [practices[0]]
     teams = list(
         Organization.objects.filter(type=OrganizationType.CONSULTATION_TEAM).order_by("pk")[:4]
     )
@@ -316,7 +319,7 @@ def _history(rng: random.Random, user: User, subregions: list[Subregion]) -> int
             members.append(
                 CareTeamMember(
                     patient=patient,
-                    organization=nursing,
+                    organization=nursing[practices.index(patient.gp_practice) % len(nursing)],
                     role=CareTeamRole.DISTRICT_NURSE,
                     is_central_contact=True,
                     started_at=dt.datetime.combine(
@@ -532,3 +535,59 @@ def _targets(steering: User | None) -> None:
             set_by=steering,
             set_by_name=str(steering),
         )
+
+
+#: Share of days without any bed report, per year: reporting gets better (the demo's story).
+SKIPPED_DAYS = {2022: 0.14, 2023: 0.11, 2024: 0.08, 2025: 0.05, 2026: 0.03}
+
+
+def _bed_history(rng: random.Random) -> int:
+    """Daily bed reports of the demo facilities from 2022 up to the capacity demo's own two
+    weeks: about 80% occupied, now and then an admission stop of a few days, and days without a
+    report (fewer each year). Written in bulk before the existing reports, so the current status
+    stays the newest row. Skipped when the history is already there."""
+    from palliare.capacity.constants import AdmissionStatus, Channel
+    from palliare.capacity.models import BedStatus, Facility
+
+    tz = timezone.get_current_timezone()
+    first = dt.datetime(2022, 1, 1, tzinfo=tz)
+    if BedStatus.objects.filter(recorded_at__lt=first + dt.timedelta(days=1)).exists():
+        return 0
+    rows: list[BedStatus] = []
+    for facility in Facility.objects.filter(is_active=True).select_related("current_status"):
+        oldest = facility.statuses.order_by("recorded_at").values_list("recorded_at", flat=True)
+        until = oldest.first() or timezone.now()
+        beds = facility.current_status.beds if facility.current_status else 6
+        free = max(0, beds // 5)
+        stop_left = 0
+        day = first.date()
+        while True:
+            if rng.random() < SKIPPED_DAYS.get(day.year, 0.03):
+                day += dt.timedelta(days=1)
+                continue
+            moment = dt.datetime.combine(
+                day, dt.time(rng.choice([8, 8, 9, 9, 10, 11, 14]), rng.randint(0, 59)), tzinfo=tz
+            )
+            if moment >= until:
+                break
+            free = max(0, min(beds, free + rng.choice([-1, -1, 0, 0, 0, 1, 1])))
+            if free > beds // 2 and rng.random() < 0.5:
+                free -= 1  # new guests fill free beds quickly
+            if stop_left == 0 and rng.random() < 0.012:
+                stop_left = rng.randint(2, 6)  # staff shortage: no admissions for a few days
+            status = AdmissionStatus.ADMISSION_STOP if stop_left else AdmissionStatus.OPEN
+            stop_left = max(0, stop_left - 1)
+            rows.append(
+                BedStatus(
+                    facility=facility,
+                    recorded_at=moment,
+                    beds=beds,
+                    free_beds=free,
+                    admission_status=status,
+                    recorded_by_name="Coördinator (fictief)",
+                    channel=Channel.DEMO,
+                )
+            )
+            day += dt.timedelta(days=1)
+    BedStatus.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

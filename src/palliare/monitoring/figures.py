@@ -218,6 +218,75 @@ def dashboard(
     return rows
 
 
+# --- an organisation's mirror ---------------------------------------------------------------
+
+
+@dataclass
+class MirrorRow:
+    """A KPI on an organisation's mirror: the regional row and the organisation's own."""
+
+    regional: KpiRow
+    own: KpiRow | None
+
+    @property
+    def linked(self) -> bool:
+        """Whether the register links any figure of this KPI to the organisation (any period)."""
+        own = self.own
+        return own is not None and bool(own.trend or own.latest or own.baseline)
+
+    @property
+    def position(self) -> str:
+        """Where the organisation's latest rate lies against the region's on a funnel plot:
+        "within" the 95% limits, "higher"/"lower" outside them (or "" when not comparable)."""
+        own, region = self.own.latest if self.own else None, self.regional.latest
+        if (
+            self.regional.version.unit != Unit.PERCENT
+            or own is None
+            or own.value is None
+            or region is None
+            or region.value is None
+        ):
+            return ""
+        if not intervals.outside(own.value, own.denominator or 0, region.value):
+            return "within"
+        return "higher" if own.value > region.value else "lower"
+
+
+def mirror(organization_id: int, region_id: int, period: Period) -> list[MirrorRow]:
+    """Every KPI in use with the region's and the organisation's figures; rows the register
+    links to the organisation first (in catalogue order). A fixed number of queries."""
+    definitions = current_definitions()
+    own = {
+        r.definition.pk: r
+        for r in dashboard(
+            AreaType.ORGANIZATION, organization_id, period=period, definitions=definitions
+        )
+    }
+    rows = [
+        MirrorRow(r, own.get(r.definition.pk))
+        for r in dashboard(AreaType.REGION, region_id, period=period, definitions=definitions)
+    ]
+    return [r for r in rows if r.linked] + [r for r in rows if not r.linked]
+
+
+def peers(
+    version: KpiVersion, organization_id: int, organization_type: str, period: Period
+) -> list[tuple[bool, Point]]:
+    """The figures of one KPI for the organisations of the same type in one period, the
+    organisation's own flagged (True). Other organisations are returned without their identity,
+    ordered by size and value, so that the caller cannot name them. Two queries."""
+    from palliare.organizations.models import Organization
+
+    points = breakdown(version, AreaType.ORGANIZATION, period)
+    same_type = set(
+        Organization.objects.filter(pk__in=list(points), type=organization_type).values_list(
+            "pk", flat=True
+        )
+    )
+    found = [(pk == organization_id, p) for pk, p in points.items() if pk in same_type]
+    return sorted(found, key=lambda item: (item[1].denominator or 0, item[1].raw_value or 0))
+
+
 # --- population context ---------------------------------------------------------------------
 
 

@@ -4,7 +4,9 @@ a KPI version names (``KpiVersion.rule``). Each is described in plain Dutch in t
 
 Rules read the register only through the source apps' ``aggregates`` modules, which return
 grouped counts; here those groups are rolled up to region, subregion, municipality and
-organisation, and for region and subregion also per age band and diagnosis group.
+organisation, and for region and subregion also per age band and diagnosis group. A death's
+organisations are its GP practice and every other organisation in the patient's care team
+before the death (district nursing, a hospice, …), so each sees its own figures.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from palliare.capacity import aggregates as bed_stats
 from palliare.careplans import aggregates as careplan_stats
 from palliare.consultations import aggregates as consultation_stats
 from palliare.meetings import aggregates as meeting_stats
@@ -64,7 +67,8 @@ def rollup(
     """Add every group row to the cell of each area it lies in and each of its subgroups."""
     cells: dict[Key, Cell] = {}
     for row in rows:
-        groups = subgroups(row)
+        fixed = row.get("cell_subgroup")
+        groups = [fixed] if fixed else subgroups(row)
         for area_type, field in AREAS:
             area_id = row.get(field)
             if area_id is None:
@@ -138,6 +142,17 @@ def year_cache() -> Iterator[None]:
         _CACHE = None
 
 
+#: The grouping sets of the death-based rules: every area on its own, and region and subregion
+#: per age band and per diagnosis group (each also per quarter and the rule's extra keys).
+AREA_SETS: tuple[tuple[str, ...], ...] = tuple((field,) for _area, field in AREAS)
+SUBGROUP_SETS: tuple[tuple[str, ...], ...] = (
+    ("region_id", "age_band"),
+    ("region_id", "diagnosis_group"),
+    ("subregion_id", "age_band"),
+    ("subregion_id", "diagnosis_group"),
+)
+
+
 def death_rows(
     key: str,
     period: Period,
@@ -146,9 +161,12 @@ def death_rows(
     *,
     extra_keys: tuple[str, ...] = (),
     annotate: Mapping[str, Any] | None = None,
+    by_age_and_diagnosis: bool = True,
 ) -> list[dict[str, Any]]:
-    """The register's grouped death counts for ``period`` (one query per calendar year), each
-    row with its age band."""
+    """The register's death counts for ``period``, already summed per area (and for region and
+    subregion per age band and diagnosis group: rows with a fixed ``cell_subgroup``), plus one
+    row per other organisation in the care teams. Two queries per calendar year, reused for the
+    year and its quarters during a run."""
     year = period.start.year
     rows = _CACHE.get((key, year)) if _CACHE is not None else None
     if rows is None:
@@ -157,15 +175,38 @@ def death_rows(
             deaths = deaths.filter(denominator)
         if annotate:
             deaths = deaths.annotate(**annotate)
-        rows = register.count_deaths(deaths, conditions, extra_keys=extra_keys)
+        sets = AREA_SETS + (SUBGROUP_SETS if by_age_and_diagnosis else ())
+        rows = register.death_cells(deaths, conditions, sets=sets, extra_keys=extra_keys)
         for row in rows:
-            row["age_band"] = register.age_band(year, row["born_y"], row["birthday_later"])
+            if row["grouping_set"] >= len(AREA_SETS):
+                band, group = row.get("age_band"), row.get("diagnosis_group")
+                row["cell_subgroup"] = f"age:{band}" if band else f"dx:{group}" if group else None
+                if row["cell_subgroup"] is None:
+                    row["region_id"] = row["subregion_id"] = None  # no band or group: skip
+        rows.extend(_care_team_rows(deaths, conditions, extra_keys))
         if _CACHE is not None:
             _CACHE[(key, year)] = rows
     if period.type == PeriodType.QUARTER:
         quarter = (period.start.month - 1) // 3 + 1
         return [r for r in rows if r["died_quarter"] == quarter]
     return rows
+
+
+def _care_team_rows(
+    deaths: Any, conditions: Mapping[str, Q], extra_keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Rows that count a death for each other organisation in the patient's care team (the
+    organisation area only: the region and subregions already hold the death once)."""
+    found = []
+    for row in register.count_deaths_by_care_team(deaths, conditions, extra_keys=extra_keys):
+        row.update(
+            region_id=None,
+            subregion_id=None,
+            municipality_id=None,
+            practice_id=row.pop("team_org_id"),
+        )
+        found.append(row)
+    return found
 
 
 def _death_share(key: str, period: Period, denominator: Q | None, numerator: Q) -> list[Figure]:
@@ -206,12 +247,12 @@ def marking_to_death_days(period: Period) -> list[Figure]:
         period,
         register.expected() & register.marked_before_death(),
         {},
-        extra_keys=("first_marked", "date_of_death"),
-        annotate={"first_marked": register.first_marked_on()},
+        extra_keys=("days",),
+        annotate={"days": register.DaysBetween(F("date_of_death"), register.first_marked_on())},
     )
 
     def add(cell: Cell, row: Row, subgroup: str) -> None:
-        cell.distribution[(row["date_of_death"] - row["first_marked"]).days] += row["total"]
+        cell.distribution[int(row["days"])] += row["total"]
 
     return statistic(rollup(rows, add), median)
 
@@ -230,7 +271,7 @@ def place_of_death(period: Period) -> list[Figure]:
     """Distribution of the place of death over all registered deaths; the headline (empty
     subgroup) is the share at home, the subgroups ``place:<code>`` give every place."""
     conditions = {f"p{i}": register.place_is(code) for i, code in enumerate(register.PLACES)}
-    rows = death_rows("places", period, None, conditions)
+    rows = death_rows("places", period, None, conditions, by_age_and_diagnosis=False)
     home = register.PLACES.index(PlaceOfDeath.HOME)
 
     def places(row: Row) -> list[str]:
@@ -290,7 +331,7 @@ def volunteer_deployed(period: Period) -> list[Figure]:
         extra_keys=("place_of_death",),
     )
 
-    def subgroups(row: Row) -> list[str]:
+    def subgroups(row: Row) -> list[str]:  # rows of whole areas (not age or diagnosis rows)
         setting = "home" if row["place_of_death"] == PlaceOfDeath.HOME else "intramural"
         return [*default_subgroups(row), f"setting:{setting}"]
 
@@ -301,24 +342,41 @@ def volunteer_deployed(period: Period) -> list[Figure]:
 def central_contact_14d(period: Period) -> list[Figure]:
     """Markings in the period, at least 14 days ago, with a central contact named within 14
     days of marking."""
-    today = timezone.localdate()
-    end = min(period.end, today - dt.timedelta(days=CENTRAL_CONTACT_DAYS - 1))
-    if end <= period.start:
+    cutoff = timezone.localdate() - dt.timedelta(days=CENTRAL_CONTACT_DAYS - 1)
+    if min(period.end, cutoff) <= period.start:
         return []
-    rows = register.marking_contact_counts(period.start, end)
-
-    def add(cell: Cell, row: Row, subgroup: str) -> None:
-        cell.denominator += row["total"]
-        contact = row["contact_at"]
-        if contact is not None:
-            day = timezone.localdate(contact) if timezone.is_aware(contact) else contact.date()
-            if (day - row["marked_on"]).days <= CENTRAL_CONTACT_DAYS:
-                cell.numerator += row["total"]
-
-    return percentages(rollup(rows, add))
+    year = period.start.year
+    year_end = min(dt.date(year + 1, 1, 1), cutoff)
+    cache_key = (f"markings:{year_end.isoformat()}", year)
+    rows = _CACHE.get(cache_key) if _CACHE is not None else None
+    if rows is None:
+        rows = register.marking_contact_counts(
+            dt.date(year, 1, 1), year_end, within_days=CENTRAL_CONTACT_DAYS
+        )
+        if _CACHE is not None:
+            _CACHE[cache_key] = rows
+    if period.type == PeriodType.QUARTER:
+        quarter = (period.start.month - 1) // 3 + 1
+        rows = [r for r in rows if r["marked_quarter"] == quarter]
+    return percentages(rollup(rows, _share("within")))
 
 
 def _consultation_rows(period: Period) -> list[dict[str, Any]]:
+    """The answered requests' groups of ``period`` (one query per calendar year, reused for its
+    quarters and for the three consultation rules during a run)."""
+    year = period.start.year
+    rows = _CACHE.get(("consultations", year)) if _CACHE is not None else None
+    if rows is None:
+        rows = _consultation_groups(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+        if _CACHE is not None:
+            _CACHE[("consultations", year)] = rows
+    if period.type == PeriodType.QUARTER:
+        quarter = (period.start.month - 1) // 3 + 1
+        return [r for r in rows if r["quarter"] == quarter]
+    return rows
+
+
+def _consultation_groups(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     return [
         {
             "region_id": g.region_id,
@@ -329,8 +387,9 @@ def _consultation_rows(period: Period) -> list[dict[str, Any]]:
             "answered": g.answered,
             "within": g.within_target,
             "minutes": g.minutes,
+            "quarter": g.quarter,
         }
-        for g in consultation_stats.response_groups(period.start, period.end)
+        for g in consultation_stats.response_groups(start, end)
     ]
 
 
@@ -381,3 +440,79 @@ def plan_feedback_good(period: Period) -> list[Figure]:
         for r in referral_stats.feedback_counts(period.start, period.end)
     ]
     return percentages(rollup(rows, _share("good"), lambda row: [""]))
+
+
+# --- beds (capacity's history) ---------------------------------------------------------------
+
+
+def _bed_rows(period: Period) -> list[dict[str, Any]]:
+    """One row per facility with its day tallies summed over ``period`` (the year's tallies are
+    fetched once per calendar year and reused for its quarters)."""
+    year = period.start.year
+    cached = _CACHE.get(("beds", year)) if _CACHE is not None else None
+    if cached is None:
+        cached = [{**f.keys(), "quarters": f.quarters} for f in bed_stats.facility_years(year)]
+        if _CACHE is not None:
+            _CACHE[("beds", year)] = cached
+    quarters = (
+        [(period.start.month - 1) // 3 + 1] if period.type == PeriodType.QUARTER else [1, 2, 3, 4]
+    )
+    rows = []
+    for facility in cached:
+        tallies = [facility["quarters"][q] for q in quarters if q in facility["quarters"]]
+        if not tallies:
+            continue
+        row = {k: v for k, v in facility.items() if k != "quarters"}
+        for name in (
+            "days",
+            "open_days",
+            "bed_days",
+            "occupied_bed_days",
+            "stop_days",
+            "stale_days",
+        ):
+            row[name] = sum(getattr(t, name) for t in tallies)
+        row["practice_id"] = row["organization_id"]  # the facility's organisation as area
+        rows.append(row)
+    return rows
+
+
+def _facility_subgroups(row: Row) -> list[str]:
+    return ["", f"kind:{row['kind']}", f"facility:{row['facility_id']}"]
+
+
+def _bed_share(numerator: str, denominator: str) -> Callable[[Cell, Row, str], None]:
+    def add(cell: Cell, row: Row, subgroup: str) -> None:
+        cell.numerator += row[numerator]
+        cell.denominator += row[denominator]
+
+    return add
+
+
+@rule("bed_occupancy")
+def bed_occupancy(period: Period) -> list[Figure]:
+    """Occupied bed-days over available bed-days (days not closed), per facility kind and
+    facility."""
+    cells = rollup(
+        _bed_rows(period), _bed_share("occupied_bed_days", "bed_days"), _facility_subgroups
+    )
+    return percentages(cells)
+
+
+@rule("admission_stop_days")
+def admission_stop_days(period: Period) -> list[Figure]:
+    """Days with an admission stop, summed over the facilities of the area (the denominator is
+    the facility-days with a known status)."""
+    cells = rollup(_bed_rows(period), _bed_share("stop_days", "days"), _facility_subgroups)
+    return [
+        Figure(a, i, s, c.numerator, c.denominator, c.numerator)
+        for (a, i, s), c in sorted(cells.items())
+    ]
+
+
+@rule("stale_bed_reporting")
+def stale_bed_reporting(period: Period) -> list[Figure]:
+    """Share of facility-days whose status at the midnight census was older than the agreed
+    freshness (24 hours): days without a report."""
+    cells = rollup(_bed_rows(period), _bed_share("stale_days", "days"), _facility_subgroups)
+    return percentages(cells)

@@ -273,6 +273,7 @@ def run_recompute(run_id: int, *, today: dt.date | None = None) -> RecomputeRun:
     if run.status == RunStatus.DONE:
         return run
     today = today or timezone.localdate()
+    ensure_catalogue()  # KPIs added to the default catalogue since the last run (idempotent)
     ensure_population()
     versions = computable_versions()
     plan: list[tuple[KpiVersion, FillState, list[Period]]] = []

@@ -194,9 +194,17 @@ def _drilldown(
 def _subgroup_rows(
     groups: dict[str, figures.Point], reference: dict[str, float]
 ) -> list[tuple[str, figures.Point, float | None]]:
+    from palliare.capacity.aggregates import facility_names
+    from palliare.capacity.constants import FacilityKind
     from palliare.patients.constants import DiagnosisGroup, PlaceOfDeath
 
     labels = {f"dx:{c}": f"{_('Diagnosis')}: {label}" for c, label in DiagnosisGroup.choices}
+    labels |= {f"kind:{c}": str(label) for c, label in FacilityKind.choices}
+    facilities = [
+        int(key[9:]) for key in groups if key.startswith("facility:") and key[9:].isdigit()
+    ]
+    if facilities:
+        labels |= {f"facility:{pk}": name for pk, name in facility_names(facilities).items()}
     labels |= {f"place:{c}": str(label) for c, label in PlaceOfDeath.choices}
     labels |= {"hours:office": _("Office hours"), "hours:out": _("Out of hours")}
     labels |= {
@@ -302,30 +310,59 @@ def run_status(request: PalliareRequest, pk: int) -> HttpResponse:
 
 @require_permission(Permission.DELIVER_FIGURES)
 def mirror(request: PalliareRequest) -> HttpResponse:
-    """The business controller's mirror: their organisation's figures beside the region's; other
-    organisations appear only anonymously (in the funnel plot)."""
+    """The business controller's mirror: their organisation's figures beside the region's —
+    every KPI the register links to the organisation (its patients as GP practice, its part in
+    care teams, its consultations and referrals, its deliveries) first — and, for one rate, a
+    funnel plot of the organisations of the same type in which the others are not named."""
     organization = request.actor.organization
     region = figures.default_region()
     if organization is None or region is None:
         raise Http404
     period = _period(request)
-    definitions = figures.current_definitions()
-    own = {
-        r.definition.pk: r
-        for r in figures.dashboard(
-            AreaType.ORGANIZATION, organization.pk, period=period, definitions=definitions
-        )
-    }
-    regional = figures.dashboard(AreaType.REGION, region.pk, period=period, definitions=definitions)
-    rows = [(r, own.get(r.definition.pk)) for r in regional]
+    rows = figures.mirror(organization.pk, region.pk, period)
+    rates = [
+        r
+        for r in rows
+        if r.linked
+        and r.regional.version.unit == Unit.PERCENT
+        and r.own is not None
+        and r.own.latest is not None
+        and r.regional.latest is not None
+        and r.regional.latest.value is not None
+    ]
+    chosen = next((r for r in rates if r.regional.definition.code == request.GET.get("kpi")), None)
+    chosen = chosen or (rates[0] if rates else None)
+    funnel: dict[str, Any] | None = None
+    if chosen is not None:
+        assert chosen.regional.latest is not None and chosen.regional.latest.value is not None
+        others = 0
+        units: list[tuple[str, figures.Point]] = []
+        for own, point in figures.peers(
+            chosen.regional.version, organization.pk, organization.type, period
+        ):
+            if own:
+                units.append((organization.name, point))
+            else:
+                others += 1
+                units.append((_("Organisation %(n)s") % {"n": others}, point))
+        funnel = {
+            "row": chosen,
+            "units": units,
+            "spec": charts.funnel_spec(
+                units, chosen.regional.latest.value, highlight=organization.name
+            ),
+        }
     return render(
         request,
         "monitoring/mirror.html",
         {
-            "rows": rows,
+            "linked": [r for r in rows if r.linked],
+            "unlinked": [r for r in rows if not r.linked],
             "organization": organization,
             "period": period,
             "periods": _period_choices(period),
+            "rates": rates,
+            "funnel": funnel,
         },
     )
 

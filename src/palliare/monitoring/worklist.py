@@ -51,15 +51,9 @@ def mirror_section(actor: Actor) -> Section | None:
     if region is None:
         return None
     period = figures.latest_complete_quarter()
-    definitions = figures.current_definitions()
-    regional = figures.dashboard(AreaType.REGION, region.pk, period=period, definitions=definitions)
-    own = {
-        r.definition.pk: r
-        for r in figures.dashboard(
-            AreaType.ORGANIZATION, actor.organization_id, period=period, definitions=definitions
-        )
-    }
-    pairs = [(r, own.get(r.definition.pk)) for r in _headline(regional)]
+    rows = figures.mirror(actor.organization_id, region.pk, period)
+    linked = [r for r in rows if r.linked and r.own is not None]
+    pairs = [(r.regional, r.own) for r in linked[:HEADLINE]]
     return Section(
         key="monitoring_mirror",
         title=_("Our figures beside the region"),

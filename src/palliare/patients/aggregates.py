@@ -1,7 +1,8 @@
 """Counts over the register for monitoring (issue 15): aggregates only, never an individual.
 
 Every function here returns grouped counts keyed by area (region, subregion, municipality,
-GP practice), age band and diagnosis group — no patient id, name or record. Other apps add their
+GP practice, or an organisation in the care team), age band and diagnosis group — no patient
+id, name or record. Other apps add their
 own conditions (a care plan, a meeting) as ``Q``/``Exists`` expressions on the death
 registrations and call :func:`count_deaths`; the monitoring app turns the groups into KPI values.
 Reading here is statistics, not care: the caller records one audit event per recomputation.
@@ -10,14 +11,20 @@ Reading here is statistics, not care: the caller records one audit event per rec
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    DateField,
     Exists,
+    ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -114,6 +121,112 @@ def count_deaths(
     return list(rows)
 
 
+class DaysBetween(Func):
+    """Whole days from the second date to the first, as an integer, on both databases."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _age_at_death() -> Any:
+    return ExpressionWrapper(
+        ExtractYear("date_of_death") - F("born_y") - F("birthday_later"),
+        output_field=IntegerField(),
+    )
+
+
+def _age_band() -> Case:
+    """The age band of :data:`AGE_BANDS` from the ``age_at_death`` annotation."""
+    return Case(
+        *(
+            When(Q(age_at_death__gte=low, age_at_death__lt=high), then=Value(band))
+            for band, low, high in AGE_BANDS
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def death_cells(
+    deaths: QuerySet[DeathRegistration],
+    conditions: Mapping[str, Q],
+    *,
+    sets: Sequence[tuple[str, ...]],
+    extra_keys: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """Counts already summed per grouping set: for each set of keys (e.g. ``("region_id",)``,
+    ``("subregion_id", "age_band")``), each combined with ``died_quarter`` and ``extra_keys``,
+    the number of deaths (``total``) and per named condition how many meet it. Keys outside a
+    row's set are None; ``grouping_set`` is the set's index. One query: the deaths are selected
+    once (a common table expression) and grouped once per set (UNION ALL) — portable GROUPING
+    SETS, so the caller adds up a handful of rows per area instead of one per death."""
+    flags = {
+        f"c_{name}": Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+        for name, q in conditions.items()
+    }
+    qs = deaths.annotate(age_at_death=_age_at_death()).annotate(age_band=_age_band(), **flags)
+    columns = sorted({key for keys in sets for key in keys} | {"died_quarter", *extra_keys})
+    inner = qs.values(*columns, *flags).order_by()
+    sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+    connection = connections[inner.db]
+    qn = connection.ops.quote_name
+    branches = []
+    for index, keys in enumerate(sets):
+        grouped = [c for c in columns if c in keys or c == "died_quarter" or c in extra_keys]
+        select = [f"{index} AS grouping_set"]
+        # A key outside the set is NULL, typed as its column (PostgreSQL types a UNION's
+        # columns from its first branch; a bare NULL would be text).
+        select += [
+            qn(c) if c in grouped else f"MIN(CASE WHEN 1 = 0 THEN {qn(c)} END) AS {qn(c)}"
+            for c in columns
+        ]
+        select.append("COUNT(*) AS total")
+        select += [f"SUM({qn(f'c_{name}')}) AS {qn(name)}" for name in conditions]
+        group_by = ", ".join(qn(c) for c in grouped)
+        # Names are this module's column names, quoted; values travel as parameters.
+        branches.append(f"SELECT {', '.join(select)} FROM deaths GROUP BY {group_by}")  # noqa: S608
+    query = f"WITH deaths AS ({sql}) " + " UNION ALL ".join(branches)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        names = [col[0] for col in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def count_deaths_by_care_team(
+    deaths: QuerySet[DeathRegistration],
+    conditions: Mapping[str, Q],
+    *,
+    extra_keys: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """Grouped counts per organisation that was in the patient's care team (a member who
+    started on or before the death) — district nursing, a hospice, a hospital — other than the
+    patient's GP practice (counted as the practice already), per quarter and ``extra_keys``:
+    ``team_org_id``, ``died_quarter``, ``total`` and one count per condition. A death counts
+    once per organisation however many of its people were in the team. One query."""
+    measures = {name: Count("pk", filter=q, distinct=True) for name, q in conditions.items()}
+    team = (
+        deaths.filter(patient__care_team__started_at__date__lte=F("date_of_death"))
+        .annotate(team_org_id=F("patient__care_team__organization_id"))
+        .exclude(team_org_id=F("practice_id"))
+    )
+    rows = (
+        team.values("team_org_id", "died_quarter", *extra_keys)
+        .annotate(total=Count("pk", distinct=True), **measures)
+        .order_by()
+    )
+    return list(rows)
+
+
 # --- conditions other apps combine ---------------------------------------------------------
 
 
@@ -196,14 +309,19 @@ def place_is(place: str) -> Q:
 PLACES = [p.value for p in PlaceOfDeath]
 
 
-def marking_contact_counts(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """Markings dated in [start, end): per area, diagnosis group, marking date and the date the
-    first central contact was named (None when never) — counts, no patients. Monitoring decides
-    "within 14 days" from the two dates."""
-    first_contact = Subquery(
-        CareTeamMember.objects.filter(patient=OuterRef("patient"), is_central_contact=True)
-        .order_by("started_at")
-        .values("started_at")[:1]
+def marking_contact_counts(
+    start: dt.date, end: dt.date, *, within_days: int
+) -> list[dict[str, Any]]:
+    """Markings dated in [start, end): per area, diagnosis group and quarter of the marking, how
+    many (``total``) and how many had a central contact named at most ``within_days`` days
+    after the marking date (``within``; a contact named before the marking counts too) —
+    counts, no patients. One query."""
+    contact_in_time = CareTeamMember.objects.filter(
+        patient=OuterRef("patient"),
+        is_central_contact=True,
+        started_at__date__lte=ExpressionWrapper(
+            OuterRef("marked_on") + dt.timedelta(days=within_days), output_field=DateField()
+        ),
     )
     rows = (
         Marking.objects.filter(marked_on__gte=start, marked_on__lt=end)
@@ -218,10 +336,10 @@ def marking_contact_counts(start: dt.date, end: dt.date) -> list[dict[str, Any]]
             ),
             municipality_id=F("patient__postcode_area__municipality_id"),
             practice_id=F("patient__gp_practice_id"),
-            contact_at=first_contact,
+            marked_quarter=ExtractQuarter("marked_on"),
         )
-        .values(*AREA_KEYS, "diagnosis_group", "marked_on", "contact_at")
-        .annotate(total=Count("pk"))
+        .values(*AREA_KEYS, "diagnosis_group", "marked_quarter")
+        .annotate(total=Count("pk"), within=Count("pk", filter=Q(Exists(contact_in_time))))
         .order_by()
     )
     return list(rows)

@@ -245,3 +245,71 @@ def build_more(world: World, *, copies: int) -> None:
             MarkingFactory(patient=patient, marked_on=dt.date(2026, 1, 2 + n))
             plan(patient, dt.date(2026, 1, 3 + n))
             death(patient, dt.date(2026, 2, 1 + n), hospital_admissions_30d=n % 2)
+
+
+@dataclass
+class Beds:
+    """The bed-history fixture: a hospice in the north, a palliative unit in the south, and an
+    inactive hospice whose reports do not count."""
+
+    hospice: Any
+    unit: Any
+    inactive: Any
+
+
+def _bed_report(facility: Any, moment: dt.datetime, beds: int, free: int, status: str) -> None:
+    from palliare.capacity.constants import Channel
+    from palliare.capacity.models import BedStatus
+
+    BedStatus.objects.create(
+        facility=facility,
+        recorded_at=moment,
+        beds=beds,
+        free_beds=free,
+        admission_status=status,
+        recorded_by_name="Coördinator",
+        channel=Channel.WEB,
+    )
+
+
+def build_beds(world: World) -> Beds:
+    """Bed reports in the last days of Q4 2025 (no daylight-saving change), worked out by hand
+    in ``test_rules.py``. Times are Dutch local time."""
+    from palliare.capacity.constants import AdmissionStatus, FacilityKind
+    from palliare.capacity.models import Facility
+    from palliare.organizations.factories import LocationFactory
+
+    def facility(subregion: Subregion, pc4: str, kind: str, **fields: Any) -> Facility:
+        org = OrganizationFactory(type=OrganizationType.HOSPICE, subregion=subregion)
+        location = LocationFactory(organization=org, postcode=f"{pc4} XY")
+        return Facility.objects.create(organization=org, location=location, kind=kind, **fields)
+
+    hospice = facility(world.north, "9401", FacilityKind.HOSPICE)
+    unit = facility(world.south, "7811", FacilityKind.PALLIATIVE_UNIT)
+    inactive = facility(world.north, "9401", FacilityKind.HOSPICE, is_active=False)
+    stop, closed, open_ = (
+        AdmissionStatus.ADMISSION_STOP,
+        AdmissionStatus.CLOSED,
+        AdmissionStatus.OPEN,
+    )
+    dec = [dt.date(2025, 12, d) for d in range(32)[1:]]
+    for day, hour, minute, free, status in (
+        (23, 20, 0, 2, open_),
+        (24, 9, 0, 1, open_),
+        (25, 10, 0, 0, stop),
+        (27, 11, 0, 0, stop),  # nothing on the 26th: 38 h old at its midnight, stale
+        (28, 8, 0, 3, open_),
+        (29, 7, 0, 3, open_),
+        (30, 7, 30, 2, open_),  # 24.5 h after the last, but fresh at midnight
+        (31, 6, 0, 4, open_),
+    ):
+        _bed_report(hospice, at(dec[day - 1], hour, minute), 6, free, status)
+    for day, hour, free, status in (
+        (27, 12, 1, open_),
+        (28, 0, 1, open_),  # at midnight: exactly 24 h old at the next one, not older
+        (29, 10, 0, closed),
+        (31, 9, 2, open_),  # nothing on the 30th: stale
+    ):
+        _bed_report(unit, at(dec[day - 1], hour), 4, free, status)
+    _bed_report(inactive, at(dec[20], 9), 5, 0, stop)
+    return Beds(hospice, unit, inactive)

@@ -130,3 +130,118 @@ def test_median_and_percentile_helpers():
 
 def test_periods_outside_the_deaths_give_no_figures(world):
     assert list(get_rule("plan_before_death")(Period.quarter(2024, 1))) == []
+
+
+# --- beds: occupancy, admission stop, stale reporting (Q4 2025, golden.build_beds) ----------
+#
+# Status of each day (the last report before midnight) and whether it was older than 24 hours
+# at that midnight:
+#
+#   hospice (6 beds)   23 2f  24 1f  25 0f stop  26 0f stop STALE  27 0f stop
+#                      28 3f  29 3f  30 2f  31 4f                → 9 days, occupied 39 of 54,
+#                                                                  3 stop days, 1 stale day
+#   unit (4 beds)      27 1f  28 1f (00:00, 24 h at midnight: fresh)  29 closed
+#                      30 closed STALE  31 2f                    → 5 days, open 3: occupied
+#                                                                  8 of 12, 0 stop, 1 stale
+Q4_2025 = Period.quarter(2025, 4)
+
+
+@pytest.fixture
+def beds(world: golden.World) -> golden.Beds:
+    return golden.build_beds(world)
+
+
+def bed_figures(key: str) -> dict[tuple[str, int, str], tuple]:
+    fn = get_rule(key)
+    assert fn is not None
+    return {
+        (f.area_type, f.area_id, f.subgroup): (f.numerator, f.denominator, f.value)
+        for f in fn(Q4_2025)
+    }
+
+
+def test_bed_occupancy(world, beds):
+    found = bed_figures("bed_occupancy")
+    assert region(found, world) == (47, 66, pytest.approx(100 * 47 / 66))
+    assert sub(found, world.north) == (39, 54, pytest.approx(100 * 39 / 54))
+    assert sub(found, world.south) == (8, 12, pytest.approx(100 * 8 / 12))  # closed days out
+    assert region(found, world, "kind:palliative_unit") == (8, 12, pytest.approx(100 * 8 / 12))
+    assert region(found, world, f"facility:{beds.hospice.pk}")[:2] == (39, 54)
+    assert found[(AreaType.ORGANIZATION, beds.hospice.organization_id, "")][:2] == (39, 54)
+    assert (AreaType.ORGANIZATION, beds.inactive.organization_id, "") not in found
+    # The year holds the same days (no reports before 23 December).
+    year = {
+        (f.area_type, f.area_id, f.subgroup): f
+        for f in get_rule("bed_occupancy")(Period.year(2025))
+    }
+    assert year[(AreaType.REGION, world.region.pk, "")].numerator == 47
+
+
+def test_days_with_admission_stop(world, beds):
+    found = bed_figures("admission_stop_days")
+    assert region(found, world) == (3, 14, 3)
+    assert sub(found, world.north) == (3, 9, 3)
+    assert sub(found, world.south) == (0, 5, 0)
+
+
+def test_stale_bed_reporting(world, beds):
+    found = bed_figures("stale_bed_reporting")
+    assert region(found, world) == (2, 14, pytest.approx(100 * 2 / 14))
+    assert sub(found, world.north) == (1, 9, pytest.approx(100 / 9))
+    assert sub(found, world.south) == (1, 5, 20.0)
+
+
+def test_bed_days_carry_the_status_from_before_the_period():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from palliare.capacity.aggregates import tally_days
+
+    tz = timezone.get_current_timezone()
+
+    def moment(day: int, hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime(2026, 1, day, hour), tz)
+
+    before = (timezone.make_aware(dt.datetime(2025, 12, 31, 23), tz), 5, 1, "open")
+    # 1 Jan: the report of 20:00 holds (4 h old at midnight); 2 Jan: no report, 28 h old at
+    # midnight → stale; 3 Jan: the report of 10:00. Statuses: stop, stop, open with 2 free.
+    tallies = tally_days(
+        [(moment(1, 20), 5, 0, "admission_stop"), (moment(3, 10), 5, 2, "open")],
+        before,
+        dt.date(2026, 1, 1),
+        dt.date(2026, 1, 4),
+    )
+    q1 = tallies[1]
+    assert (q1.days, q1.bed_days, q1.occupied_bed_days) == (3, 15, 5 + 5 + 3)
+    assert (q1.stop_days, q1.stale_days) == (2, 1)
+    assert tally_days([], None, dt.date(2026, 1, 1), dt.date(2026, 1, 4)) == {}
+
+
+def test_deaths_count_for_every_organisation_in_the_care_team(world):
+    # A district-nursing organisation in A's care team (two nurses: counted once) and in E's,
+    # and in C's only after C died (not counted). A's GP practice also joined A's care team:
+    # the practice's figure does not count A twice.
+    import datetime as dt
+
+    from palliare.organizations.constants import OrganizationType
+    from palliare.organizations.factories import OrganizationFactory
+    from palliare.patients.factories import CareTeamMemberFactory
+
+    nursing = OrganizationFactory(type=OrganizationType.DISTRICT_NURSING)
+    a, c, e = (world.patients[k] for k in "ACE")
+    for patient, day in ((a, 5), (a, 6), (e, 7), (c, 25)):
+        CareTeamMemberFactory(
+            patient=patient, organization=nursing, started_at=golden.at(dt.date(2026, 1, day))
+        )
+    CareTeamMemberFactory(
+        patient=a, organization=world.p1, started_at=golden.at(dt.date(2026, 1, 5))
+    )
+    found = figures("plan_before_death", world)
+    assert found[(AreaType.ORGANIZATION, nursing.pk, "")] == (1, 2, 50.0)  # A yes, E no
+    assert found[(AreaType.ORGANIZATION, world.p1.pk, "")] == (2, 2, 100.0)
+    assert region(found, world) == (2, 4, 50.0)  # the region still counts each death once
+    median = figures("marking_to_death_days", world)
+    assert median[(AreaType.ORGANIZATION, nursing.pk, "")] == (None, 2, 60.0)  # A 60, E 60
+    places = figures("place_of_death", world)
+    assert places[(AreaType.ORGANIZATION, nursing.pk, "")] == (2, 2, 100.0)  # both at home

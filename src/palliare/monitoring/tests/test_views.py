@@ -159,7 +159,90 @@ def test_quarterly_report_pdf_and_xlsx(world, make_actor, client_for):
     )
 
 
-@pytest.mark.parametrize("name", ["monitoring:dashboard", "monitoring:kpi"])
+def _nursing_world(copies: int) -> tuple[golden.World, object, object]:
+    """The golden world plus ``copies`` × 2 deaths with a plan; every death's care team holds
+    one of two district-nursing organisations (alternately)."""
+    from palliare.organizations.constants import OrganizationType
+    from palliare.organizations.factories import OrganizationFactory
+    from palliare.patients.factories import CareTeamMemberFactory
+    from palliare.patients.models import Patient
+
+    world = golden.build()
+    golden.build_more(world, copies=copies)
+    own = OrganizationFactory(type=OrganizationType.DISTRICT_NURSING, name="Wijkzorg Eigen")
+    other = OrganizationFactory(type=OrganizationType.DISTRICT_NURSING, name="Thuiszorg Ander")
+    for i, patient in enumerate(Patient.objects.filter(date_of_death__isnull=False).order_by("pk")):
+        CareTeamMemberFactory(
+            patient=patient,
+            organization=own if i % 2 == 0 else other,
+            started_at=golden.at(dt.date(2025, 12, 1)),
+        )
+    return world, own, other
+
+
+def _row(page: str, code: str) -> str:
+    start = page.index(f'data-kpi="{code}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_mirror_of_a_district_nursing_organisation(make_actor, client_for):
+    # A, C, E and ten added deaths (all with a plan) had "Wijkzorg Eigen" in their care team:
+    # R1 = 11 of 13 expected deaths. Its caregiver KPI rests on A alone: suppressed.
+    services.ensure_catalogue()
+    _world, own, _other = _nursing_world(copies=10)
+    services.recompute_now(today=dt.date(2026, 5, 1))
+    client = client_for(make_actor(RoleCode.BUSINESS_CONTROLLER, organization=own))
+    response = client.get(reverse("monitoring:mirror"), {"period": Q1.key})
+    page = response.content.decode()
+    assert response.status_code == 200
+    plan = _row(page, "plan-before-death")
+    assert "84,6%" in plan and "11 / 13" in plan
+    carer = _row(page, "caregiver-checked")
+    assert "&lt;5 / &lt;5" in carer and "%" not in carer.split("</th>", 1)[1].split("<td")[1]
+    # The other district-nursing organisation is in the funnel plot and its table, unnamed.
+    assert "Thuiszorg Ander" not in page
+    peers = page[page.index('data-testid="mirror-peers"') :]
+    assert "Wijkzorg Eigen" in peers and "Organisatie 1" in peers
+    # KPIs the register does not link to district nursing are listed apart, without "—" rows.
+    assert 'data-kpi="consultation-median"' not in page
+    # The start page shows the organisation's own figures too.
+    home = client.get(reverse("ui:home")).content.decode()
+    assert 'data-section="monitoring_mirror"' in home
+
+
+def test_mirror_queries_do_not_grow_with_data(make_actor, client_for):
+    services.ensure_catalogue()
+    world, own, _other = _nursing_world(copies=5)
+    services.recompute_now(today=dt.date(2026, 5, 1))
+    client = client_for(make_actor(RoleCode.BUSINESS_CONTROLLER, organization=own))
+    client.get(reverse("monitoring:mirror"), {"period": Q1.key})
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(reverse("monitoring:mirror"), {"period": Q1.key}).content.decode()
+    assert 'data-testid="mirror-peers"' in page  # the funnel plot's queries are counted too
+    golden.build_more(world, copies=4)
+    services.recompute_now(full=True, today=dt.date(2026, 5, 1))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("monitoring:mirror"), {"period": Q1.key})
+    assert len(large) == len(small)
+
+
+def test_report_queries_do_not_grow_with_data(make_actor):
+    from palliare.monitoring import reports
+
+    services.ensure_catalogue()
+    world = golden.build()
+    services.recompute_now(today=dt.date(2026, 5, 1))
+    with CaptureQueriesContext(connection) as small:
+        reports.render_xlsx(reports._content(Q1))
+    golden.build_more(world, copies=4)
+    golden.build_beds(world)
+    services.recompute_now(full=True, today=dt.date(2026, 5, 1))
+    with CaptureQueriesContext(connection) as large:
+        reports.render_xlsx(reports._content(Q1))
+    assert len(large) == len(small)
+
+
+@pytest.mark.parametrize("name", ["monitoring:dashboard", "monitoring:kpi", "monitoring:reports"])
 def test_page_queries_do_not_grow_with_data(name, make_actor, client_for):
     services.ensure_catalogue()
     world = golden.build()
