@@ -746,6 +746,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="17000,85000,170000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--kpis", default="", help="comma-separated rule keys (default: all)")
+    parser.add_argument(
+        "--no-recompute", action="store_true", help="skip the full recomputation (long)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -818,7 +821,7 @@ def main() -> None:
                         results[key][what].append(timed(fn))
             print(
                 f"  {'rule (year + 4 quarters)':30s} {'rule ms':>9s} {'cpu ms':>8s} "
-                f"{'floor ms':>9s} {'cpu ms':>8s} {'ratio':>6s}"
+                f"{'floor ms':>9s} {'cpu ms':>8s} {'ratio':>6s} {'cpu':>6s}"
             )
             total_rule = total_floor = cpu_rule = cpu_floor = 0.0
             for key in keys:
@@ -829,19 +832,22 @@ def main() -> None:
                     floor_t = statistics.median(w for w, _c in results[key]["floor"])
                     floor_c = statistics.median(c for _w, c in results[key]["floor"])
                     total_floor, cpu_floor = total_floor + floor_t, cpu_floor + floor_c
-                    tail = f"{floor_t * 1000:9.0f} {floor_c * 1000:8.0f} {rule_t / floor_t:6.2f}"
+                    tail = (
+                        f"{floor_t * 1000:9.0f} {floor_c * 1000:8.0f} {rule_t / floor_t:6.2f} "
+                        f"{rule_c / floor_c if floor_c else float('nan'):6.2f}"
+                    )
                 else:
                     tail = f"{'—':>9s}"
                 print(f"  {key:30s} {rule_t * 1000:9.0f} {rule_c * 1000:8.0f} {tail}")
             print(
                 f"  {'all computed KPIs':30s} {total_rule * 1000:9.0f} {cpu_rule * 1000:8.0f} "
                 f"{total_floor * 1000:9.0f} {cpu_floor * 1000:8.0f} "
-                f"{total_rule / total_floor:6.2f}"
+                f"{total_rule / total_floor:6.2f} {cpu_rule / cpu_floor:6.2f}"
             )
             recompute = [
                 timed(lambda: services.recompute_now(full=True, today=dt.date(YEAR + 1, 1, 1)))
-                for _r in range(max(1, args.rounds // 2))
-            ]
+                for _r in range(0 if args.no_recompute else max(1, args.rounds // 2))
+            ] or [(float("nan"), float("nan"))]
             wall = statistics.median(w for w, _c in recompute)
             cpu = statistics.median(c for _w, c in recompute)
             print(
@@ -851,13 +857,16 @@ def main() -> None:
             summary[size] = {
                 "rule": total_rule,
                 "floor": total_floor,
+                "rule cpu": cpu_rule,
+                "floor cpu": cpu_floor,
                 "recompute": wall,
+                "recompute cpu": cpu,
             }
         if len(sizes) > 1:
             small, large = sizes[0], sizes[-1]
             factor = large / small
             print(f"\ngrowth from {small:,} to {large:,} deaths (×{factor:g} data):")
-            for what in ("rule", "floor", "recompute"):
+            for what in summary[large]:
                 grew = summary[large][what] / summary[small][what]
                 print(
                     f"  {what:10s} ×{grew:.2f} ({'linear or better' if grew <= factor * 1.1 else 'FASTER THAN LINEAR'})"

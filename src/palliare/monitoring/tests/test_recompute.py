@@ -71,7 +71,12 @@ def test_delivered_kpis_wait_for_their_source(world):
     assert not KpiValue.objects.filter(version__source=Source.DELIVERED).exists()
 
     def delivered(rule: str, period: Period):
-        assert rule in {"zh_consulten", "zh_consulten_pzp/zh_consulten"}
+        assert rule in {
+            "zh_consulten",
+            "zh_consulten_pzp/zh_consulten",
+            "wv_clienten_met_izp/wv_palliatieve_clienten",
+            "hospice_opnames_met_izp/hospice_opnames",
+        }
         yield sources.Figure(AreaType.REGION, world.region.pk, "", 12, None, 12)
 
     real = sources.get_source("delivered")
