@@ -95,15 +95,20 @@ def load(rng: random.Random) -> str:
     added = 0
     if not Specialist.objects.filter(region=region).exists():
         subregions = {s.code: s for s in Subregion.objects.filter(region=region)}
-        team = Organization.objects.filter(type=OrganizationType.CONSULTATION_TEAM).first()
+        teams = list(
+            Organization.objects.filter(type=OrganizationType.CONSULTATION_TEAM).order_by("pk")
+        )
+        by_subregion = {t.subregion_id: t for t in teams}
         lubbers = Professional.objects.filter(family_name="Lubbers").first()
         for name, qualification, code, year in SPECIALISTS:
+            subregion = subregions.get(code)
             specialist = Specialist(
                 region=region,
-                subregion=subregions.get(code),
+                subregion=subregion,
                 name=name,
                 professional=lubbers if name == "Paul Lubbers" else None,
-                organization=team,
+                organization=by_subregion.get(subregion.pk if subregion else None)
+                or (teams[0] if teams else None),
                 qualification=qualification,
                 expected_departure_year=year,
                 is_demo=True,

@@ -116,7 +116,11 @@ def save_parameters(
     ``based_on`` is the version the editor started from: if someone saved a newer one in the
     meantime the change is refused rather than silently overwriting theirs."""
     _ensure_edit(actor)
-    locked = Scenario.objects.select_for_update().select_related("current").get(pk=scenario.pk)
+    locked = (
+        Scenario.objects.select_for_update(of=("self",))
+        .select_related("current")
+        .get(pk=scenario.pk)
+    )
     current = locked.current
     if based_on is not None and current is not None and current.version != based_on:
         raise ValidationError(
