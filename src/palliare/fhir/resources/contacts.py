@@ -246,6 +246,16 @@ def read_contact(
             memberships.append(target)
         elif isinstance(target, Professional):
             professionals.append(target)
+        else:  # a role without a practitioner: zib Contact names health professionals
+            raise unprocessable(
+                _(
+                    "%(path)s refers to a role without a practitioner; a care contact "
+                    "records the health professionals who took part."
+                ),
+                path,
+                "contact-participant-role",
+                path=path,
+            )
     locations = [x for x in data.get("location") or [] if isinstance(x, dict)]
     if len(locations) > 1:
         raise unprocessable(

@@ -14,8 +14,8 @@ from ...context import FhirContext
 from ...models import ResourceIdentity
 from ...outcome import FhirError, Issue
 from ...search import Criterion
-from .. import contacts
-from ..base import register, resolve_reference, split_reference
+from .. import conditions, contacts
+from ..base import not_found, register, resolve_reference, split_reference
 from . import codes as c
 from .base import (
     PATIENT_TARGET,
@@ -379,12 +379,63 @@ class CommunicationHandler(PlanHandler):
 class ConditionHandler(PlanHandler):
     resource_type = "Condition"
     profile = c.PROFILES["Condition"]
-    params = _patient_params("Condition", "subject")
-    interactions = ("read", "search-type")
+    params = {
+        **_patient_params("Condition", "subject"),
+        "code": _param("code", "token", "Condition.code", modifiers=("in",)),
+        "category": _param("category", "token", "Condition.category"),
+        "clinical-status": _param("clinical-status", "token", "Condition.clinicalStatus"),
+    }
+    token_paths = {"code": "code", "category": "category", "clinical-status": "clinicalStatus"}
+    interactions = ("read", "search-type", "create", "update")
     documentation = (
-        "The life-limiting condition as the register's diagnosis group (text). "
-        "Read only: the register records it when the palliative phase is marked."
+        "nl-core-Problem: problems and diagnoses as sent (codes never rewritten; decision "
+        "0035), which advance directives, ICD statements and ACP procedures may refer to; "
+        "also the register's diagnosis group (text, read only)."
     )
+
+    # Problems (``patients.Problem``) share the type with the register's diagnosis group: an
+    # id that names a problem is handled by ``resources.conditions``.
+    def locate(self, ctx: FhirContext, logical_id: str) -> tuple[int, str] | None:
+        if conditions.problem_row(logical_id) is not None:
+            return None
+        return super().locate(ctx, logical_id)
+
+    def resolve(self, ctx: FhirContext, logical_id: str) -> Any:
+        row = conditions.problem_row(logical_id)
+        if row is not None:
+            return conditions.resolve(ctx, row)
+        return super().resolve(ctx, logical_id)
+
+    def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
+        row = conditions.problem_row(logical_id)
+        if row is not None:
+            return conditions.read(ctx, row)
+        return super().read(ctx, logical_id)
+
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        if logical_id and conditions.problem_row(logical_id) is None:
+            if super().locate(ctx, logical_id) is not None:
+                raise FhirError(
+                    405,
+                    Issue(
+                        "not-supported",
+                        _(
+                            "Condition/%(id)s is the register's diagnosis group: it is read "
+                            "only (the register records it when the palliative phase is "
+                            "marked). Send a problem under its own id."
+                        ),
+                        params={"id": logical_id},
+                        key="write-not-supported",
+                    ),
+                )
+            if logical_id.isdigit():
+                raise not_found("Condition", logical_id)
+        return conditions.write(ctx, logical_id, data)
+
+    def extra_matches(self, ctx: FhirContext, patients: list[Patient]) -> list[dict[str, Any]]:
+        return conditions.for_patients(patients)
 
 
 @register

@@ -237,6 +237,23 @@ def professional_named(name: str) -> Professional | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def open_role_named(name: str) -> dict[str, Any] | None:
+    """A reference to the one role without a practitioner (decision 0035) of this name."""
+    from ...models import OpenRole
+
+    found = [
+        role
+        for role in OpenRole.objects.select_related("organization").order_by("pk")[:500]
+        if role.label == name
+    ]
+    if len(found) != 1:
+        return None
+    row = ResourceIdentity.objects.filter(
+        resource_type="PractitionerRole", target_type="fhir.openrole", target_id=found[0].pk
+    ).first()
+    return reference_to("PractitionerRole", row.logical_id, name) if row is not None else None
+
+
 def practitioner_reference(state: PlanState, name: str) -> dict[str, Any] | None:
     """A reference to the PractitionerRole (else Practitioner) of the professional who held
     the conversation; a display-only reference when the directory does not know the name."""
@@ -244,7 +261,9 @@ def practitioner_reference(state: PlanState, name: str) -> dict[str, Any] | None
         return None
     if name not in state.people:
         pro = professional_named(name)
-        state.people[name] = directory_reference(pro, None, name) if pro is not None else None
+        state.people[name] = (
+            directory_reference(pro, None, name) if pro is not None else open_role_named(name)
+        )
     found = state.people[name]
     return dict(found) if found else {"display": name}
 
