@@ -61,7 +61,13 @@ def capability_statement(base: str) -> dict[str, Any]:
             if param.modifiers:
                 docs.append("modifiers: " + ", ".join(f":{m}" for m in param.modifiers))
             if param.chains:
-                docs.append("chains: " + ", ".join(f"{param.name}.{c}" for c in param.chains))
+                docs.append(
+                    "chains: "
+                    + ", ".join(
+                        f"{param.name}.{c}" + "".join(f" :{m}" for m in param.chain_modifiers)
+                        for c in param.chains
+                    )
+                )
             if docs:
                 item["documentation"] = "; ".join(docs)
             params.append(item)

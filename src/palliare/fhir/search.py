@@ -40,6 +40,8 @@ class SearchParam:
     documentation: str = ""
     modifiers: tuple[str, ...] = ()
     chains: tuple[str, ...] = ()  # chained parameters, e.g. "type" for device.type
+    #: Modifiers the chained parameters take (``device.type:in``).
+    chain_modifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,11 @@ def parse_query(
                     max=MAX_PAGE,
                 )
             continue
+        if modifier and name.startswith("_") and name not in supported:
+            if strict:
+                raise _bad(_("Parameter %(name)s is not supported."), raw_name)
+            query.ignored.append(raw_name)
+            continue
         if name == "_include":
             for value in values:
                 if value not in includes:
@@ -157,9 +164,10 @@ def parse_query(
             query.ignored.append(raw_name)
             continue
         param = supported.get(base)
-        ok = param is not None and (not modifier or modifier in param.modifiers)
-        if ok and chain:
-            ok = param is not None and chain in param.chains
+        if param is not None and chain:
+            ok = chain in param.chains and (not modifier or modifier in param.chain_modifiers)
+        else:
+            ok = param is not None and (not modifier or modifier in param.modifiers)
         if ok and modifier == "missing":
             ok = all(v in ("true", "false") for v in values)
         if not ok:
@@ -175,8 +183,33 @@ def parse_query(
             split = split_values(value)
             if not split:
                 continue
+            if modifier in ("in", "not-in"):
+                _check_value_sets(raw_name, split)
             query.criteria.append(Criterion(base, modifier, split, chain))
     return query
+
+
+def _check_value_sets(name: str, urls: tuple[str, ...]) -> None:
+    """``:in`` / ``:not-in`` need a ValueSet this server can expand (the guide's value sets
+    shipped in ``fhir/definitions``); an unknown one is a 400, never an empty result that
+    looks like "no such resources"."""
+    from .validation.definitions import expand
+
+    for url in urls:
+        if expand(url) is None:
+            raise FhirError(
+                400,
+                Issue(
+                    "not-supported",
+                    _(
+                        "%(name)s: the value set %(url)s is not known to this server (it "
+                        "knows the IKNL ACP and zib value sets it validates with)."
+                    ),
+                    (name,),
+                    params={"name": name, "url": url[:200]},
+                    key="unknown-valueset",
+                ),
+            )
 
 
 def self_link(base: str, query: Query, page: int | None = None) -> str:

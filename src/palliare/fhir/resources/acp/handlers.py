@@ -48,7 +48,7 @@ class ProcedureHandler(PlanHandler):
     profile = c.PROFILES["Procedure"]
     params = {
         **_patient_params("Procedure", "subject"),
-        "code": _param("code", "token", "Procedure.code", modifiers=("in",)),
+        "code": _param("code", "token", "Procedure.code", modifiers=("in", "not-in")),
     }
     token_paths = {"code": "code"}
     includes = ("Procedure:encounter",)
@@ -186,7 +186,7 @@ class ObservationHandler(PlanHandler):
     )
     params = {
         **_patient_params("Observation", "subject"),
-        "code": _param("code", "token", "Observation.code", modifiers=("in",)),
+        "code": _param("code", "token", "Observation.code", modifiers=("in", "not-in")),
     }
     token_paths = {"code": "code"}
     documentation = (
@@ -202,7 +202,7 @@ class DeviceHandler(PlanHandler):
     patient_path = "patient"
     params = {
         **_patient_params("Device", "patient"),
-        "type": _param("type", "token", "Device.type", modifiers=("in",)),
+        "type": _param("type", "token", "Device.type", modifiers=("in", "not-in")),
     }
     token_paths = {"type": "type"}
     documentation = (
@@ -283,7 +283,13 @@ class DeviceUseStatementHandler(PlanHandler):
     profile = c.PROFILES["DeviceUseStatement"]
     params = {
         **_patient_params("DeviceUseStatement", "subject"),
-        "device": _param("device", "reference", "DeviceUseStatement.device", chains=("type",)),
+        "device": _param(
+            "device",
+            "reference",
+            "DeviceUseStatement.device",
+            chains=("type",),
+            chain_modifiers=("in", "not-in"),
+        ),
     }
     includes = ("DeviceUseStatement:device",)
     include_paths = {"device": "device"}
@@ -381,7 +387,7 @@ class ConditionHandler(PlanHandler):
     profile = c.PROFILES["Condition"]
     params = {
         **_patient_params("Condition", "subject"),
-        "code": _param("code", "token", "Condition.code", modifiers=("in",)),
+        "code": _param("code", "token", "Condition.code", modifiers=("in", "not-in")),
         "category": _param("category", "token", "Condition.category"),
         "clinical-status": _param("clinical-status", "token", "Condition.clinicalStatus"),
     }
