@@ -47,7 +47,7 @@ def capability_statement(base: str) -> dict[str, Any]:
         entry["interaction"] = [{"code": code} for code in handler.interactions]
         if "update" in handler.interactions:
             entry["versioning"] = "versioned"
-            entry["readHistory"] = False
+            entry["readHistory"] = "vread" in handler.interactions
             entry["updateCreate"] = True
             entry["conditionalCreate"] = False
             entry["conditionalUpdate"] = False

@@ -17,7 +17,8 @@ from . import identity
 from .constants import MAX_BUNDLE_ENTRIES
 from .context import FhirContext
 from .outcome import FhirError, Issue
-from .resources import handler_for
+from .resources import Handler, handler_for
+from .resources.base import HistoryEntry, interaction_not_supported
 from .search import Query
 from .validation import validate_resource
 
@@ -26,6 +27,33 @@ def read(ctx: FhirContext, resource_type: str, logical_id: str) -> dict[str, Any
     handler = handler_for(resource_type)
     ctx.require(resource_type, "read")
     return handler.read(ctx, logical_id)
+
+
+def vread(ctx: FhirContext, resource_type: str, logical_id: str, version: str) -> dict[str, Any]:
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "read")
+    _require_interaction(handler, "vread")
+    return handler.vread(ctx, logical_id, version)
+
+
+def history(ctx: FhirContext, resource_type: str, logical_id: str) -> list[HistoryEntry]:
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "read")
+    _require_interaction(handler, "history-instance")
+    return handler.history(ctx, logical_id)
+
+
+def delete(ctx: FhirContext, resource_type: str, logical_id: str) -> None:
+    """Withdraw a resource where the domain allows it (a new version, never an erasure)."""
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "write")
+    _require_interaction(handler, "delete")
+    handler.delete(ctx, logical_id)
+
+
+def _require_interaction(handler: Handler, interaction: str) -> None:
+    if interaction not in handler.interactions:
+        raise interaction_not_supported(handler.resource_type, interaction)
 
 
 def search(
@@ -50,7 +78,7 @@ def write(
     """Validate and store one resource: create (no id) or update-as-create (client id)."""
     handler = handler_for(resource_type)
     ctx.require(resource_type, "write")
-    if "create" not in handler.interactions:
+    if ("create" if logical_id is None else "update") not in handler.interactions:
         raise FhirError(
             405,
             Issue(
@@ -122,6 +150,9 @@ def record_failure(ctx: FhirContext, interaction: str, target: str, exc: FhirErr
 
 _ACTIONS = {
     "read": AuditAction.READ,
+    "vread": AuditAction.READ,
+    "history": AuditAction.READ,
+    "delete": AuditAction.DELETE,
     "search": AuditAction.READ,
     "create": AuditAction.CREATE,
     "update": AuditAction.UPDATE,

@@ -274,6 +274,56 @@ def bundle(
     return result
 
 
+def page_parameters(params: QueryDict, strict: bool = False) -> tuple[int, int]:
+    """``_count`` and ``_page`` of a history request (the bounds of a search). Other
+    parameters (``_since``, ``_at``) are not supported: 400 under strict handling."""
+    query = parse_query("", params, {}, (), strict)
+    return query.count, query.page
+
+
+def history_bundle(
+    base: str, resource_type: str, logical_id: str, entries: list[Any], count: int, page: int
+) -> dict[str, Any]:
+    """A ``history`` Bundle: newest first, each version with its request and response."""
+    url = f"{base}/{resource_type}/{logical_id}/_history"
+    chosen = entries[(page - 1) * count : page * count]
+    links = [{"relation": "self", "url": f"{url}?_count={count}&_page={page}"}]
+    if page * count < len(entries):
+        links.append({"relation": "next", "url": f"{url}?_count={count}&_page={page + 1}"})
+    if page > 1:
+        links.append({"relation": "previous", "url": f"{url}?_count={count}&_page={page - 1}"})
+    items = []
+    for entry in chosen:
+        item: dict[str, Any] = {
+            "fullUrl": f"{base}/{resource_type}/{logical_id}",
+            "request": {
+                "method": entry.method,
+                "url": resource_type if entry.method == "POST" else f"{resource_type}/{logical_id}",
+            },
+            "response": {
+                "status": {"POST": "201 Created", "PUT": "200 OK", "DELETE": "204 No Content"}[
+                    entry.method
+                ],
+                "etag": f'W/"{entry.version}"',
+                **({"lastModified": entry.last_updated} if entry.last_updated else {}),
+            },
+        }
+        if entry.resource is not None:
+            item["resource"] = entry.resource
+        items.append(item)
+    result: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": _bundle_id(),
+        "meta": {"lastUpdated": instant(timezone.now())},
+        "type": "history",
+        "total": len(entries),
+        "link": links,
+    }
+    if items:
+        result["entry"] = items
+    return result
+
+
 def _bundle_id() -> str:
     import uuid
 

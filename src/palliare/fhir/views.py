@@ -24,7 +24,7 @@ from .context import FhirContext
 from .formats import parse_body, render, response_format
 from .outcome import FhirError, Issue, operation_outcome
 from .resources import handler_for
-from .search import bundle, parse_query
+from .search import bundle, history_bundle, page_parameters, parse_query
 
 logger = logging.getLogger(__name__)
 
@@ -353,12 +353,24 @@ def _search(
     return render(request, bundle(ctx.base_url, query, matches, total, included, outcome))
 
 
-@fhir_endpoint(("GET", "PUT"))
+@fhir_endpoint(("GET", "PUT", "DELETE"))
 def instance(request: HttpRequest, resource_type: str, logical_id: str) -> HttpResponse:
-    """GET [base]/[type]/[id]: read. PUT: update, or create with the client's id."""
+    """GET [base]/[type]/[id]: read. PUT: update, or create with the client's id. DELETE:
+    withdraw, where the domain allows it."""
     handler_for(resource_type)
     ctx = context(request)
     target = f"{resource_type}/{logical_id}"
+    if request.method == "DELETE":
+        try:
+            with transaction.atomic():
+                interactions.delete(ctx, resource_type, logical_id)
+                interactions.record_write(
+                    ctx, "delete", {"resourceType": resource_type, "id": logical_id}
+                )
+        except FhirError as exc:
+            interactions.record_failure(ctx, "delete", target, exc)
+            raise
+        return HttpResponse(status=204)
     if request.method == "GET":
         try:
             resource = interactions.read(ctx, resource_type, logical_id)
@@ -390,3 +402,51 @@ def _write_response(
     if preference == "operationoutcome":
         return render(request, operation_outcome(ctx.warnings), status, headers)
     return render(request, resource, status, headers)
+
+
+@fhir_endpoint(("GET",))
+def vread(request: HttpRequest, resource_type: str, logical_id: str, version: str) -> HttpResponse:
+    """GET [base]/[type]/[id]/_history/[vid]: one version (decision 0035)."""
+    handler_for(resource_type)
+    ctx = context(request)
+    try:
+        resource = interactions.vread(ctx, resource_type, logical_id, version)
+    except FhirError as exc:
+        interactions.record_failure(ctx, "vread", f"{resource_type}/{logical_id}", exc)
+        raise
+    return render(request, resource, 200, _resource_headers(resource, ctx.base_url))
+
+
+@fhir_endpoint(("GET",))
+def history(request: HttpRequest, resource_type: str, logical_id: str) -> HttpResponse:
+    """GET [base]/[type]/[id]/_history: every version, newest first, as a history Bundle
+    (``_count`` and ``_page`` as in a search)."""
+    handler_for(resource_type)
+    ctx = context(request)
+    try:
+        count, page = page_parameters(request.GET, _strict(request))
+        entries = interactions.history(ctx, resource_type, logical_id)
+    except FhirError as exc:
+        interactions.record_failure(ctx, "history", f"{resource_type}/{logical_id}", exc)
+        raise
+    return render(
+        request, history_bundle(ctx.base_url, resource_type, logical_id, entries, count, page)
+    )
+
+
+@fhir_endpoint(("GET",))
+def unsupported_history(request: HttpRequest, resource_type: str = "") -> HttpResponse:
+    """GET [base]/_history and [base]/[type]/_history: not supported (405, as published)."""
+    if resource_type:
+        handler_for(resource_type)
+    raise FhirError(
+        405,
+        Issue(
+            "not-supported",
+            _(
+                "History of a whole type or of the server is not supported; ask for the "
+                "history of one resource ([type]/[id]/_history)."
+            ),
+            key="history-type-not-supported",
+        ),
+    )

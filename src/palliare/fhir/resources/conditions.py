@@ -24,7 +24,17 @@ from ..context import FhirContext
 from ..models import ResourceIdentity
 from ..outcome import FhirError, Issue, issues_from_validation
 from ..search import instant
-from .base import check_version, fit, not_found, reference_to, resolve_reference, unprocessable
+from .base import (
+    HistoryEntry,
+    check_version,
+    fit,
+    gone,
+    not_found,
+    reference_to,
+    resolve_reference,
+    unprocessable,
+    version_not_found,
+)
 
 TARGET = "patients.problem"
 PROFILE = NL_CORE_BASE + "nl-core-Problem"
@@ -121,18 +131,6 @@ def to_fhir(problem: Problem, row: ResourceIdentity | None) -> dict[str, Any]:
     return version_to_fhir(problem, problem.current_version, row)
 
 
-def gone(logical_id: str) -> FhirError:
-    return FhirError(
-        410,
-        Issue(
-            "deleted",
-            _("Condition/%(id)s was withdrawn; its history remains readable."),
-            params={"id": logical_id[:64]},
-            key="withdrawn",
-        ),
-    )
-
-
 def open_problem(ctx: FhirContext, row: ResourceIdentity, event: str) -> Problem:
     """The problem of ``row``, access-checked and logged (NEN 7513) as ``event``."""
     try:
@@ -149,7 +147,7 @@ def open_problem(ctx: FhirContext, row: ResourceIdentity, event: str) -> Problem
 def read(ctx: FhirContext, row: ResourceIdentity) -> dict[str, Any]:
     problem = open_problem(ctx, row, "fhir.read")
     if problem.withdrawn:
-        raise gone(row.logical_id)
+        raise gone("Condition", row.logical_id)
     return to_fhir(problem, row)
 
 
@@ -318,21 +316,32 @@ def delete(ctx: FhirContext, row: ResourceIdentity) -> None:
         raise _forbidden() from None
 
 
-def history(ctx: FhirContext, row: ResourceIdentity) -> list[dict[str, Any]]:
-    """Every version, newest first; a withdrawal is a version (its resource says so in
-    ``meta.tag``)."""
-    problem = open_problem(ctx, row, "fhir.history")
+def history(
+    ctx: FhirContext, row: ResourceIdentity, event: str = "fhir.history"
+) -> list[HistoryEntry]:
+    """Every version, newest first; a withdrawal is a version without a resource (DELETE)."""
+    problem = open_problem(ctx, row, event)
     found = []
     for version in problem_services.versions_of(problem):
-        resource = version_to_fhir(problem, version, row)
+        stamp = instant(version.created_at)
         if version.withdrawn:
-            resource["meta"]["tag"] = [WITHDRAWN_TAG]
-        found.append(resource)
+            found.append(HistoryEntry(None, str(version.number), stamp, "DELETE"))
+            continue
+        found.append(
+            HistoryEntry(
+                version_to_fhir(problem, version, row),
+                str(version.number),
+                stamp,
+                "POST" if version.number == 1 else "PUT",
+            )
+        )
     return found
 
 
-WITHDRAWN_TAG = {
-    "system": "https://palliare.nl/fhir/CodeSystem/record-status",
-    "code": "withdrawn",
-    "display": "withdrawn (FHIR delete)",
-}
+def vread(ctx: FhirContext, row: ResourceIdentity, version: str) -> dict[str, Any]:
+    for entry in history(ctx, row, "fhir.vread"):
+        if entry.version == version:
+            if entry.resource is None:
+                raise gone("Condition", row.logical_id)
+            return entry.resource
+    raise version_not_found("Condition", row.logical_id, version)

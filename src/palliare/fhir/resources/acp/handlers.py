@@ -15,7 +15,7 @@ from ...models import ResourceIdentity
 from ...outcome import FhirError, Issue
 from ...search import Criterion
 from .. import conditions, contacts
-from ..base import not_found, register, resolve_reference, split_reference
+from ..base import HistoryEntry, not_found, register, resolve_reference, split_reference
 from . import codes as c
 from .base import (
     PATIENT_TARGET,
@@ -109,6 +109,18 @@ class EncounterHandler(PlanHandler):
 
     def extra_matches(self, ctx: FhirContext, patients: list[Patient]) -> list[dict[str, Any]]:
         return contacts.for_patients(patients)
+
+    def history(self, ctx: FhirContext, logical_id: str) -> list[HistoryEntry]:
+        row = contacts.contact_row(logical_id)
+        if row is not None:
+            return contacts.history(ctx, row)
+        return super().history(ctx, logical_id)
+
+    def vread(self, ctx: FhirContext, logical_id: str, version: str) -> dict[str, Any]:
+        row = contacts.contact_row(logical_id)
+        if row is not None:
+            return contacts.vread(ctx, row, version)
+        return super().vread(ctx, logical_id, version)
 
     def matches(
         self,
@@ -392,7 +404,15 @@ class ConditionHandler(PlanHandler):
         "clinical-status": _param("clinical-status", "token", "Condition.clinicalStatus"),
     }
     token_paths = {"code": "code", "category": "category", "clinical-status": "clinicalStatus"}
-    interactions = ("read", "search-type", "create", "update")
+    interactions = (
+        "read",
+        "vread",
+        "update",
+        "delete",
+        "history-instance",
+        "create",
+        "search-type",
+    )
     documentation = (
         "nl-core-Problem: problems and diagnoses as sent (codes never rewritten; decision "
         "0035), which advance directives, ICD statements and ACP procedures may refer to; "
@@ -442,6 +462,37 @@ class ConditionHandler(PlanHandler):
 
     def extra_matches(self, ctx: FhirContext, patients: list[Patient]) -> list[dict[str, Any]]:
         return conditions.for_patients(patients)
+
+    def history(self, ctx: FhirContext, logical_id: str) -> list[HistoryEntry]:
+        row = conditions.problem_row(logical_id)
+        if row is not None:
+            return conditions.history(ctx, row)
+        return super().history(ctx, logical_id)
+
+    def vread(self, ctx: FhirContext, logical_id: str, version: str) -> dict[str, Any]:
+        row = conditions.problem_row(logical_id)
+        if row is not None:
+            return conditions.vread(ctx, row, version)
+        return super().vread(ctx, logical_id, version)
+
+    def delete(self, ctx: FhirContext, logical_id: str) -> None:
+        row = conditions.problem_row(logical_id)
+        if row is None:
+            if super().locate(ctx, logical_id) is not None:
+                raise FhirError(
+                    405,
+                    Issue(
+                        "not-supported",
+                        _(
+                            "Condition/%(id)s is the register's diagnosis group: it changes "
+                            "in the register, not through FHIR."
+                        ),
+                        params={"id": logical_id},
+                        key="delete-not-supported",
+                    ),
+                )
+            raise not_found("Condition", logical_id)
+        conditions.delete(ctx, row)
 
 
 @register

@@ -98,13 +98,26 @@ def load_many(patients: list[Patient]) -> list[PlanState]:
     ]
 
 
+def versions(patient: Patient) -> list[PlanState]:
+    """The plan as it was at each of its versions, newest first (for ``_history``/``vread``).
+    Ids are today's: a client's id names the element in every version."""
+    from palliare.careplans.models import CarePlanVersion
+
+    current = load(patient)
+    return [
+        _state(patient, None, current.rows, current.patient_ref.split("/", 1)[1], version)
+        for version in CarePlanVersion.objects.filter(plan__patient=patient).order_by("-number")
+    ]
+
+
 def _state(
     patient: Patient,
     plan: Any,
     rows: dict[tuple[str, str], ResourceIdentity],
     pid: str,
+    at: Any = None,
 ) -> PlanState:
-    version = plan.current_version if plan is not None else None
+    version = at if at is not None else (plan.current_version if plan is not None else None)
     content = plan_content.normalise(version.content) if version else plan_content.empty()
     return PlanState(
         patient,
