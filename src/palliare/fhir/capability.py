@@ -49,8 +49,8 @@ def capability_statement(base: str) -> dict[str, Any]:
             entry["versioning"] = "versioned"
             entry["readHistory"] = "vread" in handler.interactions
             entry["updateCreate"] = True
-            entry["conditionalCreate"] = False
-            entry["conditionalUpdate"] = False
+            entry["conditionalCreate"] = "create" in handler.interactions
+            entry["conditionalUpdate"] = True
             entry["conditionalDelete"] = "not-supported"
         if handler.includes:
             entry["searchInclude"] = list(handler.includes)

@@ -298,23 +298,48 @@ def root(request: HttpRequest) -> HttpResponse:
     return render(request, result)
 
 
-@fhir_endpoint(("GET", "POST"))
+@fhir_endpoint(("GET", "POST", "PUT"))
 def type_level(request: HttpRequest, resource_type: str) -> HttpResponse:
-    """GET [base]/[type]: search. POST [base]/[type]: create."""
+    """GET [base]/[type]: search. POST [base]/[type]: create (conditional with
+    ``If-None-Exist``). PUT [base]/[type]?criteria: conditional update."""
     handler_for(resource_type)
     ctx = context(request)
     if request.method == "GET":
         return _search(request, ctx, resource_type, request.GET)
     data = parse_body(request)
+    criteria = request.headers.get("If-None-Exist", "")
+    interaction = "create"
+    if request.method == "PUT":
+        criteria, interaction = request.META.get("QUERY_STRING", ""), "update"
+        if not criteria:
+            raise FhirError(
+                400,
+                Issue(
+                    "required",
+                    _("PUT goes to [type]/[id], or to [type]?criteria (conditional update)."),
+                    key="conditional-criteria-required",
+                ),
+            )
     try:
         with transaction.atomic():
-            data = {k: v for k, v in data.items() if k != "id"} if isinstance(data, dict) else data
-            resource, _created = interactions.write(ctx, resource_type, None, data)
-            interactions.record_write(ctx, "create", resource)
+            if request.method == "PUT":
+                resource, created = interactions.conditional_update(
+                    ctx, resource_type, criteria, data
+                )
+            else:
+                data = {k: v for k, v in data.items() if k != "id"}
+                if criteria:
+                    resource, created = interactions.conditional_create(
+                        ctx, resource_type, criteria, data
+                    )
+                else:
+                    resource, created = interactions.write(ctx, resource_type, None, data)
+            if created or request.method == "PUT":
+                interactions.record_write(ctx, "create" if created else "update", resource)
     except FhirError as exc:
-        interactions.record_failure(ctx, "create", resource_type, exc)
+        interactions.record_failure(ctx, interaction, resource_type, exc)
         raise
-    return _write_response(request, ctx, resource, 201)
+    return _write_response(request, ctx, resource, 201 if created else 200)
 
 
 @fhir_endpoint(("POST",))

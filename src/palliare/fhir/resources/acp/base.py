@@ -61,6 +61,9 @@ def _patient_params(rtype: str, path: str) -> dict[str, SearchParam]:
     }
     if path == "subject":
         params["subject"] = _param("subject", "reference", f"{rtype}.subject")
+    params["identifier"] = _param(
+        "identifier", "token", f"{rtype}.identifier", "business identifier (system|value)"
+    )
     return params
 
 
@@ -308,9 +311,15 @@ class PlanHandler(Handler):
             elif crit.name == "_id":
                 pks = set()
                 for value in crit.values:
-                    located = self.locate(ctx, parse_token(value)[1] or "")
+                    wanted_id = parse_token(value)[1] or ""
+                    located = self.locate(ctx, wanted_id)
                     if located:
                         pks.add(located[0])
+                        continue
+                    # Resources of the type that are not plan elements (problems, contacts).
+                    row = identity.find(self.resource_type, wanted_id)
+                    if row is not None and row.patient_id is not None:
+                        pks.add(row.patient_id)
                 wanted = pks if wanted is None else wanted & pks
         if wanted is None:
             raise FhirError(
@@ -347,6 +356,16 @@ class PlanHandler(Handler):
             stamp = resource.get("meta", {}).get("lastUpdated")
             when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None
             return date_matches(when, crit)
+        if crit.name == "identifier":
+            identifiers = resource.get("identifier") or []
+            if isinstance(identifiers, dict):  # QuestionnaireResponse.identifier is single
+                identifiers = [identifiers]
+            return any(
+                token_matches(v, i.get("system"), i.get("value"))
+                for v in crit.values
+                for i in identifiers
+                if isinstance(i, dict)
+            )
         path = self.token_paths.get(crit.name)
         if path is not None:
             return _token_match(resource, path, crit)
