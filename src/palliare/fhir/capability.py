@@ -54,6 +54,8 @@ def capability_statement(base: str) -> dict[str, Any]:
             entry["conditionalDelete"] = "not-supported"
         if handler.includes:
             entry["searchInclude"] = list(handler.includes)
+        if handler.revincludes:
+            entry["searchRevInclude"] = list(handler.revincludes)
         params = []
         for param in handler.params.values():
             item: dict[str, Any] = {"name": param.name, "type": param.type}
@@ -71,6 +73,14 @@ def capability_statement(base: str) -> dict[str, Any]:
             if docs:
                 item["documentation"] = "; ".join(docs)
             params.append(item)
+        if handler.sorts:
+            params.append(
+                {
+                    "name": "_sort",
+                    "type": "string",
+                    "documentation": "sort keys (- for descending): " + ", ".join(handler.sorts),
+                }
+            )
         if params:
             entry["searchParam"] = params
         resources.append(entry)
@@ -141,6 +151,16 @@ def capability_statement(base: str) -> dict[str, Any]:
                 "searchParam": [
                     {"name": "_count", "type": "number"},
                     {"name": "_page", "type": "number"},
+                    {
+                        "name": "_summary",
+                        "type": "token",
+                        "documentation": "true, count, data or false (also on read)",
+                    },
+                    {
+                        "name": "_elements",
+                        "type": "string",
+                        "documentation": "top-level elements, comma-separated (also on read)",
+                    },
                 ],
             }
         ],

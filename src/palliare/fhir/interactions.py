@@ -69,6 +69,9 @@ def search(
             for r in handler.include(ctx, matches, include)
             if ctx.scopes.allows(r["resourceType"], "read")
         ]
+    for revinclude in query.revincludes:
+        if ctx.scopes.allows(revinclude.partition(":")[0], "read"):
+            included += handler.revinclude(ctx, matches, revinclude)
     return matches, total, included
 
 

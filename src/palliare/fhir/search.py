@@ -68,6 +68,13 @@ class Query:
     includes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     passthrough: dict[str, str] = field(default_factory=dict)
+    #: ``_sort``: (key, descending) in order of precedence.
+    sort: list[tuple[str, bool]] = field(default_factory=list)
+    #: ``_summary`` (``true``, ``count``, ``data``; ``false`` is the default, empty).
+    summary: str = ""
+    #: ``_elements``: the top-level elements to return (besides id, meta, resourceType).
+    elements: list[str] = field(default_factory=list)
+    revincludes: list[str] = field(default_factory=list)
 
     def get(self, name: str) -> list[Criterion]:
         return [c for c in self.criteria if c.name == name]
@@ -112,12 +119,18 @@ def parse_query(
     supported: dict[str, SearchParam],
     includes: tuple[str, ...],
     strict: bool,
+    *,
+    sorts: tuple[str, ...] = (),
+    revincludes: tuple[str, ...] = (),
 ) -> Query:
     query = Query(resource_type)
     for raw_name in params:
         values = params.getlist(raw_name)
         name, _colon, modifier = raw_name.partition(":")
         base, _dot, chain = name.partition(".")
+        if name in ("_sort", "_summary", "_elements", "_revinclude") and not modifier:
+            _result_parameter(query, name, values, strict, sorts, revincludes)
+            continue
         if name == "_count":
             try:
                 query.count = max(0, min(MAX_PAGE_SIZE, int(values[-1])))
@@ -212,12 +225,141 @@ def _check_value_sets(name: str, urls: tuple[str, ...]) -> None:
             )
 
 
+SUMMARY_VALUES = ("true", "count", "data", "false")
+
+
+def _result_parameter(
+    query: Query,
+    name: str,
+    values: list[str],
+    strict: bool,
+    sorts: tuple[str, ...],
+    revincludes: tuple[str, ...],
+) -> None:
+    """``_sort``, ``_summary``, ``_elements`` and ``_revinclude`` (decision 0035): what is not
+    supported is a 400 under strict handling, else ignored and reported."""
+
+    def refuse(value: str) -> None:
+        if strict:
+            raise _bad(
+                _("%(name)s=%(value)s is not supported for %(type)s."),
+                name,
+                value=value[:100],
+                type=query.resource_type,
+            )
+        query.ignored.append(f"{name}={value}"[:200])
+
+    for value in values:
+        if name == "_sort":
+            keys = [k.strip() for k in value.split(",") if k.strip()]
+            if not keys or any(k.removeprefix("-") not in sorts for k in keys):
+                refuse(value)
+                continue
+            query.sort = [(k.removeprefix("-"), k.startswith("-")) for k in keys]
+        elif name == "_summary":
+            if value not in SUMMARY_VALUES:
+                refuse(value)
+                continue
+            query.summary = "" if value == "false" else value
+        elif name == "_elements":
+            known = element_names(query.resource_type)
+            wanted = [e.strip() for e in value.split(",") if e.strip()]
+            unknown = [e for e in wanted if e not in known]
+            if unknown or not wanted:
+                refuse(",".join(unknown) or value)
+            query.elements += [e for e in wanted if e in known]
+        elif value in revincludes:
+            query.revincludes.append(value)
+        else:
+            refuse(value)
+
+
+def element_names(resource_type: str) -> frozenset[str]:
+    """The top-level elements of a resource type (for ``_elements``)."""
+    return _model_elements(resource_type)[0]
+
+
+def summary_names(resource_type: str) -> frozenset[str]:
+    """The top-level elements FHIR marks as summary (``isSummary``) for ``_summary=true``."""
+    return _model_elements(resource_type)[1]
+
+
+def _model_elements(resource_type: str) -> tuple[frozenset[str], frozenset[str]]:
+    from functools import cache
+
+    @cache
+    def load(rtype: str) -> tuple[frozenset[str], frozenset[str]]:
+        try:
+            from fhir.resources.R4B import get_fhir_model_class
+
+            model = get_fhir_model_class(rtype)
+        except (KeyError, ValueError, ImportError):
+            return frozenset(), frozenset()
+        names, summary = set(), set()
+        for field_name, info in model.model_fields.items():
+            if field_name.endswith("__ext") or field_name in ("fhir_comments", "resource_type"):
+                continue
+            element = info.alias or field_name
+            names.add(element)
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            if extra.get("summary_element_property"):
+                summary.add(element)
+        return frozenset(names), frozenset(summary | {"id", "meta"})
+
+    return load(resource_type)
+
+
+SUBSETTED = {
+    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+    "code": "SUBSETTED",
+    "display": "subsetted",
+}
+
+
+def subset(resource: dict[str, Any], summary: str, elements: list[str]) -> dict[str, Any]:
+    """The resource reduced by ``_summary`` (true: the summary elements; data: without the
+    narrative) or ``_elements`` (the named top-level elements), tagged SUBSETTED as FHIR
+    asks. Anything else is returned whole."""
+    if summary == "true":
+        keep = summary_names(resource["resourceType"])
+    elif elements:
+        keep = frozenset(elements) | {"id", "meta"}
+    elif summary == "data":
+        keep = frozenset(k for k in resource if k != "text")
+    else:
+        return resource
+    result = {k: v for k, v in resource.items() if k == "resourceType" or k in keep}
+    meta = dict(result.get("meta") or {})
+    meta["tag"] = [*(meta.get("tag") or []), SUBSETTED]
+    result["meta"] = meta
+    return result
+
+
+def sort_resources(resources: list[dict[str, Any]], sort: list[tuple[str, bool]]) -> None:
+    """Sort built resources in place by ``_id`` / ``_lastUpdated`` (stable; later keys are
+    applied first so the first key wins)."""
+    getters = {
+        "_id": lambda r: str(r.get("id", "")),
+        "_lastUpdated": lambda r: str((r.get("meta") or {}).get("lastUpdated", "")),
+    }
+    for key, descending in reversed(sort):
+        resources.sort(key=getters[key], reverse=descending)
+
+
 def self_link(base: str, query: Query, page: int | None = None) -> str:
     pairs: list[tuple[str, str]] = []
     for c in query.criteria:
         pairs.append((c.key, ",".join(v.replace(",", "\\,") for v in c.values)))
     for inc in query.includes:
         pairs.append(("_include", inc))
+    for inc in query.revincludes:
+        pairs.append(("_revinclude", inc))
+    if query.sort:
+        pairs.append(("_sort", ",".join(("-" if d else "") + k for k, d in query.sort)))
+    if query.summary:
+        pairs.append(("_summary", query.summary))
+    if query.elements:
+        pairs.append(("_elements", ",".join(query.elements)))
     pairs.append(("_count", str(query.count)))
     if page is not None and page != 1:
         pairs.append(("_page", str(page)))
@@ -242,7 +384,7 @@ def bundle(
     entries: list[dict[str, Any]] = [
         {
             "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
-            "resource": r,
+            "resource": subset(r, query.summary, query.elements),
             "search": {"mode": "match"},
         }
         for r in matches

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -24,7 +25,7 @@ from .context import FhirContext
 from .formats import parse_body, render, response_format
 from .outcome import FhirError, Issue, operation_outcome
 from .resources import handler_for
-from .search import bundle, history_bundle, page_parameters, parse_query
+from .search import bundle, history_bundle, page_parameters, parse_query, subset
 
 logger = logging.getLogger(__name__)
 
@@ -356,8 +357,16 @@ def _search(
     handler = handler_for(resource_type)
     try:
         query = parse_query(
-            resource_type, params, handler.params, handler.includes, _strict(request)
+            resource_type,
+            params,
+            handler.params,
+            handler.includes,
+            _strict(request),
+            sorts=handler.sorts,
+            revincludes=handler.revincludes,
         )
+        if query.summary == "count":  # the total only
+            query.count, query.includes, query.revincludes = 0, [], []
         matches, total, included = interactions.search(ctx, query)
     except FhirError as exc:
         interactions.record_failure(ctx, "search", resource_type, exc)
@@ -398,11 +407,35 @@ def instance(request: HttpRequest, resource_type: str, logical_id: str) -> HttpR
         return HttpResponse(status=204)
     if request.method == "GET":
         try:
+            reduce = parse_query(
+                resource_type,
+                QueryDict(
+                    "&".join(
+                        f"{name}={quote(value)}"
+                        for name in ("_summary", "_elements")
+                        for value in request.GET.getlist(name)
+                    )
+                ),
+                {},
+                (),
+                _strict(request),
+            )
+            if reduce.summary == "count":
+                raise FhirError(
+                    400,
+                    Issue(
+                        "invalid",
+                        _("_summary=count is for searches."),
+                        ("_summary",),
+                        key="bad-parameter",
+                    ),
+                )
             resource = interactions.read(ctx, resource_type, logical_id)
         except FhirError as exc:
             interactions.record_failure(ctx, "read", target, exc)
             raise
-        return render(request, resource, 200, _resource_headers(resource, ctx.base_url))
+        headers = _resource_headers(resource, ctx.base_url)
+        return render(request, subset(resource, reduce.summary, reduce.elements), 200, headers)
     data = parse_body(request)
     try:
         with transaction.atomic():

@@ -113,6 +113,8 @@ class PractitionerHandler(DirectoryHandler):
         "name": SearchParam("name", "string", "Practitioner.name", modifiers=("exact",)),
     }
     documentation = "nl-core-HealthProfessional-Practitioner over the directory's professionals."
+    sort_fields = {"family": "family_name", "name": "family_name"}
+    sorts = tuple(sort_fields)
 
     def to_fhir(self, pro: Professional, row: ResourceIdentity | None) -> dict[str, Any]:
         res: dict[str, Any] = {

@@ -20,7 +20,15 @@ from palliare.patients.models import Patient
 from ... import identity, services
 from ...context import FhirContext
 from ...outcome import FhirError, Issue
-from ...search import Criterion, Query, SearchParam, instant, parse_token, token_matches
+from ...search import (
+    Criterion,
+    Query,
+    SearchParam,
+    instant,
+    parse_token,
+    sort_resources,
+    token_matches,
+)
 from ...validation.definitions import expand
 from ...validation.rules import _nodes
 from ..base import (
@@ -166,6 +174,7 @@ class PlanHandler(Handler):
         "create",
         "search-type",
     )
+    sorts: ClassVar[tuple[str, ...]] = ("_id", "_lastUpdated")
 
     def locate(self, ctx: FhirContext, logical_id: str) -> tuple[int, str] | None:
         """(patient pk, element key) of ``Type/id`` or None."""
@@ -391,6 +400,7 @@ class PlanHandler(Handler):
             if all(self.matches(ctx, resource, crit, built) for crit in query.criteria):
                 found.append(resource)
         patient_access.record_list_view(ctx.actor, "fhir.search", patients)
+        sort_resources(found, query.sort)
         total = len(found)
         return found[query.offset : query.offset + query.count], total
 
