@@ -180,6 +180,7 @@ def conditional_create(
 ) -> tuple[dict[str, Any], bool]:
     """POST with ``If-None-Exist``: no match → create; one → that resource, unchanged (200);
     several → 412."""
+    _require_interaction(handler_for(resource_type), "create")
     ids = conditional_matches(ctx, resource_type, criteria)
     if len(ids) > 1:
         raise several_matches(resource_type, len(ids))
@@ -193,6 +194,7 @@ def conditional_update(
 ) -> tuple[dict[str, Any], bool]:
     """PUT [type]?criteria: no match → create (with the body's id, if any); one → update it;
     several → 412."""
+    _require_interaction(handler_for(resource_type), "update")
     ids = conditional_matches(ctx, resource_type, criteria)
     if len(ids) > 1:
         raise several_matches(resource_type, len(ids))
