@@ -20,7 +20,6 @@ from django.utils.functional import Promise
 
 from .constants import EXT_TRANSLATION, ISSUE_CODE_SYSTEM
 
-
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 

@@ -241,7 +241,8 @@ def read_problem(
             "Condition.note",
             "one-note",
         )
-    code = data.get("code") if isinstance(data.get("code"), dict) else {}
+    raw_code = data.get("code")
+    code: dict[str, Any] = raw_code if isinstance(raw_code, dict) else {}
     return patient, problem_services.ProblemData(
         codes=_coding_list([code], "Condition.code"),
         text=fit(str(code.get("text") or "").strip(), 500, "Condition.code.text"),
