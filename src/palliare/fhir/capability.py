@@ -52,13 +52,15 @@ def capability_statement(base: str) -> dict[str, Any]:
         entry["interaction"] = [{"code": code} for code in handler.interactions]
         if "update" in handler.interactions:
             entry["versioning"] = "versioned"
-            entry["readHistory"] = False
+            entry["readHistory"] = "vread" in handler.interactions
             entry["updateCreate"] = True
-            entry["conditionalCreate"] = False
-            entry["conditionalUpdate"] = False
+            entry["conditionalCreate"] = "create" in handler.interactions
+            entry["conditionalUpdate"] = True
             entry["conditionalDelete"] = "not-supported"
         if handler.includes:
             entry["searchInclude"] = list(handler.includes)
+        if handler.revincludes:
+            entry["searchRevInclude"] = list(handler.revincludes)
         params = []
         for param in handler.params.values():
             item: dict[str, Any] = {"name": param.name, "type": param.type}
@@ -66,10 +68,24 @@ def capability_statement(base: str) -> dict[str, Any]:
             if param.modifiers:
                 docs.append("modifiers: " + ", ".join(f":{m}" for m in param.modifiers))
             if param.chains:
-                docs.append("chains: " + ", ".join(f"{param.name}.{c}" for c in param.chains))
+                docs.append(
+                    "chains: "
+                    + ", ".join(
+                        f"{param.name}.{c}" + "".join(f" :{m}" for m in param.chain_modifiers)
+                        for c in param.chains
+                    )
+                )
             if docs:
                 item["documentation"] = "; ".join(docs)
             params.append(item)
+        if handler.sorts:
+            params.append(
+                {
+                    "name": "_sort",
+                    "type": "string",
+                    "documentation": "sort keys (- for descending): " + ", ".join(handler.sorts),
+                }
+            )
         if params:
             entry["searchParam"] = params
         resources.append(entry)
@@ -140,6 +156,16 @@ def capability_statement(base: str) -> dict[str, Any]:
                 "searchParam": [
                     {"name": "_count", "type": "number"},
                     {"name": "_page", "type": "number"},
+                    {
+                        "name": "_summary",
+                        "type": "token",
+                        "documentation": "true, count, data or false (also on read)",
+                    },
+                    {
+                        "name": "_elements",
+                        "type": "string",
+                        "documentation": "top-level elements, comma-separated (also on read)",
+                    },
                 ],
             }
         ],

@@ -17,7 +17,8 @@ from . import identity
 from .constants import MAX_BUNDLE_ENTRIES
 from .context import FhirContext
 from .outcome import FhirError, Issue
-from .resources import handler_for
+from .resources import Handler, handler_for
+from .resources.base import HistoryEntry, interaction_not_supported
 from .search import Query
 from .validation import validate_resource
 
@@ -26,6 +27,33 @@ def read(ctx: FhirContext, resource_type: str, logical_id: str) -> dict[str, Any
     handler = handler_for(resource_type)
     ctx.require(resource_type, "read")
     return handler.read(ctx, logical_id)
+
+
+def vread(ctx: FhirContext, resource_type: str, logical_id: str, version: str) -> dict[str, Any]:
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "read")
+    _require_interaction(handler, "vread")
+    return handler.vread(ctx, logical_id, version)
+
+
+def history(ctx: FhirContext, resource_type: str, logical_id: str) -> list[HistoryEntry]:
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "read")
+    _require_interaction(handler, "history-instance")
+    return handler.history(ctx, logical_id)
+
+
+def delete(ctx: FhirContext, resource_type: str, logical_id: str) -> None:
+    """Withdraw a resource where the domain allows it (a new version, never an erasure)."""
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "write")
+    _require_interaction(handler, "delete")
+    handler.delete(ctx, logical_id)
+
+
+def _require_interaction(handler: Handler, interaction: str) -> None:
+    if interaction not in handler.interactions:
+        raise interaction_not_supported(handler.resource_type, interaction)
 
 
 def search(
@@ -41,6 +69,9 @@ def search(
             for r in handler.include(ctx, matches, include)
             if ctx.scopes.allows(r["resourceType"], "read")
         ]
+    for revinclude in query.revincludes:
+        if ctx.scopes.allows(revinclude.partition(":")[0], "read"):
+            included += handler.revinclude(ctx, matches, revinclude)
     return matches, total, included
 
 
@@ -50,7 +81,7 @@ def write(
     """Validate and store one resource: create (no id) or update-as-create (client id)."""
     handler = handler_for(resource_type)
     ctx.require(resource_type, "write")
-    if "create" not in handler.interactions:
+    if ("create" if logical_id is None else "update") not in handler.interactions:
         raise FhirError(
             405,
             Issue(
@@ -94,6 +125,117 @@ def write(
     return handler.write(ctx, logical_id, data)
 
 
+# --- conditional create and update ---------------------------------------------------------
+
+
+def conditional_matches(ctx: FhirContext, resource_type: str, criteria: str) -> list[str]:
+    """The ids of the resources the client may see that match ``criteria`` (a search query
+    string), at most two (enough to tell none, one and several). The criteria are parsed
+    strictly: an unsupported parameter would widen the match, so it is a 400."""
+    from django.http import QueryDict
+
+    from .search import parse_query
+
+    handler = handler_for(resource_type)
+    ctx.require(resource_type, "read")
+    params = QueryDict(criteria.lstrip("?"))
+    if not [name for name in params if not name.startswith("_") or name in ("_id",)]:
+        raise FhirError(
+            400,
+            Issue(
+                "required",
+                _(
+                    "A conditional create or update needs search criteria (e.g. "
+                    "identifier=system|value)."
+                ),
+                key="conditional-criteria-required",
+            ),
+        )
+    query = parse_query(resource_type, params, handler.params, (), True)
+    query.count, query.page, query.includes = 2, 1, []
+    matches, total = handler.search(ctx, query)
+    for key in ("built", "states"):  # the search's caches: the write reads afresh
+        ctx.extra.pop(key, None)
+    ids = [str(r["id"]) for r in matches]
+    return ids if total <= len(ids) else [*ids, "…"]
+
+
+def several_matches(resource_type: str, count: int) -> FhirError:
+    return FhirError(
+        412,
+        Issue(
+            "multiple-matches",
+            _(
+                "The criteria match more than one %(type)s; make them select one resource "
+                "(e.g. by identifier)."
+            ),
+            params={"type": resource_type, "count": count},
+            key="multiple-matches",
+        ),
+    )
+
+
+def conditional_create(
+    ctx: FhirContext, resource_type: str, criteria: str, data: dict[str, Any]
+) -> tuple[dict[str, Any], bool]:
+    """POST with ``If-None-Exist``: no match → create; one → that resource, unchanged (200);
+    several → 412."""
+    _require_interaction(handler_for(resource_type), "create")
+    ids = conditional_matches(ctx, resource_type, criteria)
+    if len(ids) > 1:
+        raise several_matches(resource_type, len(ids))
+    if ids:
+        return read(ctx, resource_type, ids[0]), False
+    return write(ctx, resource_type, None, data)
+
+
+def conditional_update(
+    ctx: FhirContext, resource_type: str, criteria: str, data: dict[str, Any]
+) -> tuple[dict[str, Any], bool]:
+    """PUT [type]?criteria: no match → create (with the body's id, if any); one → update it;
+    several → 412."""
+    _require_interaction(handler_for(resource_type), "update")
+    ids = conditional_matches(ctx, resource_type, criteria)
+    if len(ids) > 1:
+        raise several_matches(resource_type, len(ids))
+    body_id = data.get("id")
+    if ids:
+        if body_id is not None and body_id != ids[0]:
+            raise FhirError(
+                400,
+                Issue(
+                    "invalid",
+                    _(
+                        "The id in the body (%(body)s) differs from the id of the resource "
+                        "the criteria select (%(id)s)."
+                    ),
+                    (f"{resource_type}.id",),
+                    params={"body": str(body_id)[:64], "id": ids[0]},
+                    key="id-mismatch",
+                ),
+            )
+        return write(ctx, resource_type, ids[0], {**data, "id": ids[0]})
+    if isinstance(body_id, str) and body_id:
+        try:
+            handler_for(resource_type).resolve(ctx, body_id)
+        except FhirError:
+            return write(ctx, resource_type, body_id, data)  # update as create
+        raise FhirError(
+            409,
+            Issue(
+                "conflict",
+                _(
+                    "%(type)s/%(id)s exists but does not match the criteria; update it by id "
+                    "or change the criteria."
+                ),
+                (f"{resource_type}.id",),
+                params={"type": resource_type, "id": body_id[:64]},
+                key="id-exists-not-matching",
+            ),
+        )
+    return write(ctx, resource_type, None, {k: v for k, v in data.items() if k != "id"})
+
+
 def record_failure(ctx: FhirContext, interaction: str, target: str, exc: FhirError) -> None:
     """Refused and failed interactions are logged too (after the rollback of their work)."""
     outcome = AuditOutcome.DENIED if exc.status in (401, 403, 404, 409) else AuditOutcome.FAILURE
@@ -122,6 +264,9 @@ def record_failure(ctx: FhirContext, interaction: str, target: str, exc: FhirErr
 
 _ACTIONS = {
     "read": AuditAction.READ,
+    "vread": AuditAction.READ,
+    "history": AuditAction.READ,
+    "delete": AuditAction.DELETE,
     "search": AuditAction.READ,
     "create": AuditAction.CREATE,
     "update": AuditAction.UPDATE,
@@ -337,7 +482,16 @@ def _process_entry(
                     type=rtype,
                 )
             data = {k: v for k, v in data.items() if k != "id"}
-            resource, created = write(ctx, rtype, None, _resolve_placeholders(ctx, data))
+            if req.get("ifNoneExist"):
+                resource, created = conditional_create(
+                    ctx, rtype, str(req["ifNoneExist"]), _resolve_placeholders(ctx, data)
+                )
+            else:
+                resource, created = write(ctx, rtype, None, _resolve_placeholders(ctx, data))
+        elif rid is None and "?" in req["url"]:
+            resource, created = conditional_update(
+                ctx, rtype, req["url"].partition("?")[2], _resolve_placeholders(ctx, data)
+            )
         else:
             if rid is None:
                 raise _entry_error(index, _("Entry %(index)s: PUT needs Type/id."))

@@ -164,3 +164,49 @@ class PatientContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} → {self.patient_id}"
+
+
+class OpenRole(models.Model):
+    """A role without a named practitioner (nl-core-HealthProfessional-PractitionerRole with
+    only a specialty and/or an organisation, e.g. "the cardiology department of hospital X",
+    or "a cardiologist"). Resources may refer to it as their performer or actor.
+
+    Directory content, not clinical content. It lives here because the directory's models
+    (``organizations``) know only memberships of named professionals (decision 0035): the
+    specialty codings are kept exactly as sent (``{system, code, display}``)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    specialties = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role without practitioner")
+        verbose_name_plural = _("roles without practitioner")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """A readable name: the specialty (display, else code) and the organisation."""
+        specialty = ", ".join(
+            str(s.get("display") or s.get("code") or "") for s in self.specialties
+        ).strip(", ")
+        org = self.organization.name if self.organization_id and self.organization else ""
+        if specialty and org:
+            return f"{specialty} ({org})"
+        return specialty or org

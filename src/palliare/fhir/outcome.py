@@ -11,6 +11,7 @@ Each issue carries its text in two languages (decision record 0010):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from .constants import EXT_TRANSLATION, ISSUE_CODE_SYSTEM
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,12 @@ class Issue:
         with translation.override(language):
             message = str(self.message)
         try:
-            return message % self.params if self.params else message
+            text = message % self.params if self.params else message
         except (KeyError, TypeError, ValueError):
             return message
+        # Parameters may echo the client's input: no control characters (XML cannot hold
+        # them, and a log should not either).
+        return _CONTROL.sub("\ufffd", text)
 
     def as_fhir(self) -> dict[str, Any]:
         english = self.text("en")

@@ -40,6 +40,8 @@ class SearchParam:
     documentation: str = ""
     modifiers: tuple[str, ...] = ()
     chains: tuple[str, ...] = ()  # chained parameters, e.g. "type" for device.type
+    #: Modifiers the chained parameters take (``device.type:in``).
+    chain_modifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,13 @@ class Query:
     includes: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     passthrough: dict[str, str] = field(default_factory=dict)
+    #: ``_sort``: (key, descending) in order of precedence.
+    sort: list[tuple[str, bool]] = field(default_factory=list)
+    #: ``_summary`` (``true``, ``count``, ``data``; ``false`` is the default, empty).
+    summary: str = ""
+    #: ``_elements``: the top-level elements to return (besides id, meta, resourceType).
+    elements: list[str] = field(default_factory=list)
+    revincludes: list[str] = field(default_factory=list)
 
     def get(self, name: str) -> list[Criterion]:
         return [c for c in self.criteria if c.name == name]
@@ -110,12 +119,18 @@ def parse_query(
     supported: dict[str, SearchParam],
     includes: tuple[str, ...],
     strict: bool,
+    *,
+    sorts: tuple[str, ...] = (),
+    revincludes: tuple[str, ...] = (),
 ) -> Query:
     query = Query(resource_type)
     for raw_name in params:
         values = params.getlist(raw_name)
         name, _colon, modifier = raw_name.partition(":")
         base, _dot, chain = name.partition(".")
+        if name in ("_sort", "_summary", "_elements", "_revinclude") and not modifier:
+            _result_parameter(query, name, values, strict, sorts, revincludes)
+            continue
         if name == "_count":
             try:
                 query.count = max(0, min(MAX_PAGE_SIZE, int(values[-1])))
@@ -133,6 +148,11 @@ def parse_query(
                     raw_name,
                     max=MAX_PAGE,
                 )
+            continue
+        if modifier and name.startswith("_") and name not in supported:
+            if strict:
+                raise _bad(_("Parameter %(name)s is not supported."), raw_name)
+            query.ignored.append(raw_name)
             continue
         if name == "_include":
             for value in values:
@@ -157,9 +177,10 @@ def parse_query(
             query.ignored.append(raw_name)
             continue
         param = supported.get(base)
-        ok = param is not None and (not modifier or modifier in param.modifiers)
-        if ok and chain:
-            ok = param is not None and chain in param.chains
+        if param is not None and chain:
+            ok = chain in param.chains and (not modifier or modifier in param.chain_modifiers)
+        else:
+            ok = param is not None and (not modifier or modifier in param.modifiers)
         if ok and modifier == "missing":
             ok = all(v in ("true", "false") for v in values)
         if not ok:
@@ -175,8 +196,154 @@ def parse_query(
             split = split_values(value)
             if not split:
                 continue
+            if modifier in ("in", "not-in"):
+                _check_value_sets(raw_name, split)
             query.criteria.append(Criterion(base, modifier, split, chain))
     return query
+
+
+def _check_value_sets(name: str, urls: tuple[str, ...]) -> None:
+    """``:in`` / ``:not-in`` need a ValueSet this server can expand (the guide's value sets
+    shipped in ``fhir/definitions``); an unknown one is a 400, never an empty result that
+    looks like "no such resources"."""
+    from .validation.definitions import expand
+
+    for url in urls:
+        if expand(url) is None:
+            raise FhirError(
+                400,
+                Issue(
+                    "not-supported",
+                    _(
+                        "%(name)s: the value set %(url)s is not known to this server (it "
+                        "knows the IKNL ACP and zib value sets it validates with)."
+                    ),
+                    (name,),
+                    params={"name": name, "url": url[:200]},
+                    key="unknown-valueset",
+                ),
+            )
+
+
+SUMMARY_VALUES = ("true", "count", "data", "false")
+
+
+def _result_parameter(
+    query: Query,
+    name: str,
+    values: list[str],
+    strict: bool,
+    sorts: tuple[str, ...],
+    revincludes: tuple[str, ...],
+) -> None:
+    """``_sort``, ``_summary``, ``_elements`` and ``_revinclude`` (decision 0035): what is not
+    supported is a 400 under strict handling, else ignored and reported."""
+
+    def refuse(value: str) -> None:
+        if strict:
+            raise _bad(
+                _("%(name)s=%(value)s is not supported for %(type)s."),
+                name,
+                value=value[:100],
+                type=query.resource_type,
+            )
+        query.ignored.append(f"{name}={value}"[:200])
+
+    for value in values:
+        if name == "_sort":
+            keys = [k.strip() for k in value.split(",") if k.strip()]
+            if not keys or any(k.removeprefix("-") not in sorts for k in keys):
+                refuse(value)
+                continue
+            query.sort = [(k.removeprefix("-"), k.startswith("-")) for k in keys]
+        elif name == "_summary":
+            if value not in SUMMARY_VALUES:
+                refuse(value)
+                continue
+            query.summary = "" if value == "false" else value
+        elif name == "_elements":
+            known = element_names(query.resource_type)
+            wanted = [e.strip() for e in value.split(",") if e.strip()]
+            unknown = [e for e in wanted if e not in known]
+            if unknown or not wanted:
+                refuse(",".join(unknown) or value)
+            query.elements += [e for e in wanted if e in known]
+        elif value in revincludes:
+            query.revincludes.append(value)
+        else:
+            refuse(value)
+
+
+def element_names(resource_type: str) -> frozenset[str]:
+    """The top-level elements of a resource type (for ``_elements``)."""
+    return _model_elements(resource_type)[0]
+
+
+def summary_names(resource_type: str) -> frozenset[str]:
+    """The top-level elements FHIR marks as summary (``isSummary``) for ``_summary=true``."""
+    return _model_elements(resource_type)[1]
+
+
+def _model_elements(resource_type: str) -> tuple[frozenset[str], frozenset[str]]:
+    from functools import cache
+
+    @cache
+    def load(rtype: str) -> tuple[frozenset[str], frozenset[str]]:
+        try:
+            from fhir.resources.R4B import get_fhir_model_class
+
+            model = get_fhir_model_class(rtype)
+        except (KeyError, ValueError, ImportError):
+            return frozenset(), frozenset()
+        names, summary = set(), set()
+        for field_name, info in model.model_fields.items():
+            if field_name.endswith("__ext") or field_name in ("fhir_comments", "resource_type"):
+                continue
+            element = info.alias or field_name
+            names.add(element)
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            if extra.get("summary_element_property"):
+                summary.add(element)
+        return frozenset(names), frozenset(summary | {"id", "meta"})
+
+    return load(resource_type)
+
+
+SUBSETTED = {
+    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+    "code": "SUBSETTED",
+    "display": "subsetted",
+}
+
+
+def subset(resource: dict[str, Any], summary: str, elements: list[str]) -> dict[str, Any]:
+    """The resource reduced by ``_summary`` (true: the summary elements; data: without the
+    narrative) or ``_elements`` (the named top-level elements), tagged SUBSETTED as FHIR
+    asks. Anything else is returned whole."""
+    if summary == "true":
+        keep = summary_names(resource["resourceType"])
+    elif elements:
+        keep = frozenset(elements) | {"id", "meta"}
+    elif summary == "data":
+        keep = frozenset(k for k in resource if k != "text")
+    else:
+        return resource
+    result = {k: v for k, v in resource.items() if k == "resourceType" or k in keep}
+    meta = dict(result.get("meta") or {})
+    meta["tag"] = [*(meta.get("tag") or []), SUBSETTED]
+    result["meta"] = meta
+    return result
+
+
+def sort_resources(resources: list[dict[str, Any]], sort: list[tuple[str, bool]]) -> None:
+    """Sort built resources in place by ``_id`` / ``_lastUpdated`` (stable; later keys are
+    applied first so the first key wins)."""
+    getters = {
+        "_id": lambda r: str(r.get("id", "")),
+        "_lastUpdated": lambda r: str((r.get("meta") or {}).get("lastUpdated", "")),
+    }
+    for key, descending in reversed(sort):
+        resources.sort(key=getters[key], reverse=descending)
 
 
 def self_link(base: str, query: Query, page: int | None = None) -> str:
@@ -185,6 +352,14 @@ def self_link(base: str, query: Query, page: int | None = None) -> str:
         pairs.append((c.key, ",".join(v.replace(",", "\\,") for v in c.values)))
     for inc in query.includes:
         pairs.append(("_include", inc))
+    for inc in query.revincludes:
+        pairs.append(("_revinclude", inc))
+    if query.sort:
+        pairs.append(("_sort", ",".join(("-" if d else "") + k for k, d in query.sort)))
+    if query.summary:
+        pairs.append(("_summary", query.summary))
+    if query.elements:
+        pairs.append(("_elements", ",".join(query.elements)))
     pairs.append(("_count", str(query.count)))
     if page is not None and page != 1:
         pairs.append(("_page", str(page)))
@@ -209,7 +384,7 @@ def bundle(
     entries: list[dict[str, Any]] = [
         {
             "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
-            "resource": r,
+            "resource": subset(r, query.summary, query.elements),
             "search": {"mode": "match"},
         }
         for r in matches
@@ -238,6 +413,56 @@ def bundle(
     }
     if entries:
         result["entry"] = entries
+    return result
+
+
+def page_parameters(params: QueryDict, strict: bool = False) -> tuple[int, int]:
+    """``_count`` and ``_page`` of a history request (the bounds of a search). Other
+    parameters (``_since``, ``_at``) are not supported: 400 under strict handling."""
+    query = parse_query("", params, {}, (), strict)
+    return query.count, query.page
+
+
+def history_bundle(
+    base: str, resource_type: str, logical_id: str, entries: list[Any], count: int, page: int
+) -> dict[str, Any]:
+    """A ``history`` Bundle: newest first, each version with its request and response."""
+    url = f"{base}/{resource_type}/{logical_id}/_history"
+    chosen = entries[(page - 1) * count : page * count]
+    links = [{"relation": "self", "url": f"{url}?_count={count}&_page={page}"}]
+    if page * count < len(entries):
+        links.append({"relation": "next", "url": f"{url}?_count={count}&_page={page + 1}"})
+    if page > 1:
+        links.append({"relation": "previous", "url": f"{url}?_count={count}&_page={page - 1}"})
+    items = []
+    for entry in chosen:
+        item: dict[str, Any] = {
+            "fullUrl": f"{base}/{resource_type}/{logical_id}",
+            "request": {
+                "method": entry.method,
+                "url": resource_type if entry.method == "POST" else f"{resource_type}/{logical_id}",
+            },
+            "response": {
+                "status": {"POST": "201 Created", "PUT": "200 OK", "DELETE": "204 No Content"}[
+                    entry.method
+                ],
+                "etag": f'W/"{entry.version}"',
+                **({"lastModified": entry.last_updated} if entry.last_updated else {}),
+            },
+        }
+        if entry.resource is not None:
+            item["resource"] = entry.resource
+        items.append(item)
+    result: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": _bundle_id(),
+        "meta": {"lastUpdated": instant(timezone.now())},
+        "type": "history",
+        "total": len(entries),
+        "link": links,
+    }
+    if items:
+        result["entry"] = items
     return result
 
 

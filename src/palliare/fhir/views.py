@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -24,7 +25,7 @@ from .context import FhirContext
 from .formats import parse_body, render, response_format
 from .outcome import FhirError, Issue, operation_outcome
 from .resources import handler_for
-from .search import bundle, parse_query
+from .search import bundle, history_bundle, page_parameters, parse_query, subset
 
 logger = logging.getLogger(__name__)
 
@@ -310,23 +311,48 @@ def root(request: HttpRequest) -> HttpResponse:
     return render(request, result)
 
 
-@fhir_endpoint(("GET", "POST"))
+@fhir_endpoint(("GET", "POST", "PUT"))
 def type_level(request: HttpRequest, resource_type: str) -> HttpResponse:
-    """GET [base]/[type]: search. POST [base]/[type]: create."""
+    """GET [base]/[type]: search. POST [base]/[type]: create (conditional with
+    ``If-None-Exist``). PUT [base]/[type]?criteria: conditional update."""
     handler_for(resource_type)
     ctx = context(request)
     if request.method == "GET":
         return _search(request, ctx, resource_type, request.GET)
     data = parse_body(request)
+    criteria = request.headers.get("If-None-Exist", "")
+    interaction = "create"
+    if request.method == "PUT":
+        criteria, interaction = request.META.get("QUERY_STRING", ""), "update"
+        if not criteria:
+            raise FhirError(
+                400,
+                Issue(
+                    "required",
+                    _("PUT goes to [type]/[id], or to [type]?criteria (conditional update)."),
+                    key="conditional-criteria-required",
+                ),
+            )
     try:
         with transaction.atomic():
-            data = {k: v for k, v in data.items() if k != "id"} if isinstance(data, dict) else data
-            resource, _created = interactions.write(ctx, resource_type, None, data)
-            interactions.record_write(ctx, "create", resource)
+            if request.method == "PUT":
+                resource, created = interactions.conditional_update(
+                    ctx, resource_type, criteria, data
+                )
+            else:
+                data = {k: v for k, v in data.items() if k != "id"}
+                if criteria:
+                    resource, created = interactions.conditional_create(
+                        ctx, resource_type, criteria, data
+                    )
+                else:
+                    resource, created = interactions.write(ctx, resource_type, None, data)
+            if created or request.method == "PUT":
+                interactions.record_write(ctx, "create" if created else "update", resource)
     except FhirError as exc:
-        interactions.record_failure(ctx, "create", resource_type, exc)
+        interactions.record_failure(ctx, interaction, resource_type, exc)
         raise
-    return _write_response(request, ctx, resource, 201)
+    return _write_response(request, ctx, resource, 201 if created else 200)
 
 
 @fhir_endpoint(("POST",))
@@ -343,8 +369,16 @@ def _search(
     handler = handler_for(resource_type)
     try:
         query = parse_query(
-            resource_type, params, handler.params, handler.includes, _strict(request)
+            resource_type,
+            params,
+            handler.params,
+            handler.includes,
+            _strict(request),
+            sorts=handler.sorts,
+            revincludes=handler.revincludes,
         )
+        if query.summary == "count":  # the total only
+            query.count, query.includes, query.revincludes = 0, [], []
         matches, total, included = interactions.search(ctx, query)
     except FhirError as exc:
         interactions.record_failure(ctx, "search", resource_type, exc)
@@ -365,19 +399,55 @@ def _search(
     return render(request, bundle(ctx.base_url, query, matches, total, included, outcome))
 
 
-@fhir_endpoint(("GET", "PUT"))
+@fhir_endpoint(("GET", "PUT", "DELETE"))
 def instance(request: HttpRequest, resource_type: str, logical_id: str) -> HttpResponse:
-    """GET [base]/[type]/[id]: read. PUT: update, or create with the client's id."""
+    """GET [base]/[type]/[id]: read. PUT: update, or create with the client's id. DELETE:
+    withdraw, where the domain allows it."""
     handler_for(resource_type)
     ctx = context(request)
     target = f"{resource_type}/{logical_id}"
+    if request.method == "DELETE":
+        try:
+            with transaction.atomic():
+                interactions.delete(ctx, resource_type, logical_id)
+                interactions.record_write(
+                    ctx, "delete", {"resourceType": resource_type, "id": logical_id}
+                )
+        except FhirError as exc:
+            interactions.record_failure(ctx, "delete", target, exc)
+            raise
+        return HttpResponse(status=204)
     if request.method == "GET":
         try:
+            reduce = parse_query(
+                resource_type,
+                QueryDict(
+                    "&".join(
+                        f"{name}={quote(value)}"
+                        for name in ("_summary", "_elements")
+                        for value in request.GET.getlist(name)
+                    )
+                ),
+                {},
+                (),
+                _strict(request),
+            )
+            if reduce.summary == "count":
+                raise FhirError(
+                    400,
+                    Issue(
+                        "invalid",
+                        _("_summary=count is for searches."),
+                        ("_summary",),
+                        key="bad-parameter",
+                    ),
+                )
             resource = interactions.read(ctx, resource_type, logical_id)
         except FhirError as exc:
             interactions.record_failure(ctx, "read", target, exc)
             raise
-        return render(request, resource, 200, _resource_headers(resource, ctx.base_url))
+        headers = _resource_headers(resource, ctx.base_url)
+        return render(request, subset(resource, reduce.summary, reduce.elements), 200, headers)
     data = parse_body(request)
     try:
         with transaction.atomic():
@@ -402,3 +472,51 @@ def _write_response(
     if preference == "operationoutcome":
         return render(request, operation_outcome(ctx.warnings), status, headers)
     return render(request, resource, status, headers)
+
+
+@fhir_endpoint(("GET",))
+def vread(request: HttpRequest, resource_type: str, logical_id: str, version: str) -> HttpResponse:
+    """GET [base]/[type]/[id]/_history/[vid]: one version (decision 0035)."""
+    handler_for(resource_type)
+    ctx = context(request)
+    try:
+        resource = interactions.vread(ctx, resource_type, logical_id, version)
+    except FhirError as exc:
+        interactions.record_failure(ctx, "vread", f"{resource_type}/{logical_id}", exc)
+        raise
+    return render(request, resource, 200, _resource_headers(resource, ctx.base_url))
+
+
+@fhir_endpoint(("GET",))
+def history(request: HttpRequest, resource_type: str, logical_id: str) -> HttpResponse:
+    """GET [base]/[type]/[id]/_history: every version, newest first, as a history Bundle
+    (``_count`` and ``_page`` as in a search)."""
+    handler_for(resource_type)
+    ctx = context(request)
+    try:
+        count, page = page_parameters(request.GET, _strict(request))
+        entries = interactions.history(ctx, resource_type, logical_id)
+    except FhirError as exc:
+        interactions.record_failure(ctx, "history", f"{resource_type}/{logical_id}", exc)
+        raise
+    return render(
+        request, history_bundle(ctx.base_url, resource_type, logical_id, entries, count, page)
+    )
+
+
+@fhir_endpoint(("GET",))
+def unsupported_history(request: HttpRequest, resource_type: str = "") -> HttpResponse:
+    """GET [base]/_history and [base]/[type]/_history: not supported (405, as published)."""
+    if resource_type:
+        handler_for(resource_type)
+    raise FhirError(
+        405,
+        Issue(
+            "not-supported",
+            _(
+                "History of a whole type or of the server is not supported; ask for the "
+                "history of one resource ([type]/[id]/_history)."
+            ),
+            key="history-type-not-supported",
+        ),
+    )

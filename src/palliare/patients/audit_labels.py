@@ -39,5 +39,7 @@ labels.register(
         "patients.worklist_viewed": _("saw the patient on a work list"),
         "patients.care_contact_recorded": _("recorded a care contact (visit or admission)"),
         "patients.care_contact_access_denied": _("tried to open a care contact (refused)"),
+        "patients.problem_recorded": _("recorded a problem or diagnosis"),
+        "patients.problem_withdrawn": _("withdrew a problem or diagnosis"),
     }
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,55 @@ def check_version(
         )
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One version in a history Bundle: the resource as it was (None for a withdrawal), and
+    how it came about."""
+
+    resource: dict[str, Any] | None
+    version: str
+    last_updated: str
+    method: str = "PUT"  # POST (first version), PUT (change), DELETE (withdrawal)
+
+
+def interaction_not_supported(resource_type: str, interaction: str) -> FhirError:
+    """405: the type does not support the interaction (the CapabilityStatement agrees)."""
+    return FhirError(
+        405,
+        Issue(
+            "not-supported",
+            _("%(type)s does not support the interaction %(interaction)s on this server."),
+            params={"type": resource_type, "interaction": interaction},
+            key=f"{interaction}-not-supported",
+        ),
+    )
+
+
+def gone(resource_type: str, logical_id: str) -> FhirError:
+    """410: the resource was withdrawn (deleted); its history remains readable."""
+    return FhirError(
+        410,
+        Issue(
+            "deleted",
+            _("%(type)s/%(id)s was withdrawn; its history remains readable."),
+            params={"type": resource_type, "id": logical_id[:64]},
+            key="withdrawn",
+        ),
+    )
+
+
+def version_not_found(resource_type: str, logical_id: str, version: str) -> FhirError:
+    return FhirError(
+        404,
+        Issue(
+            "not-found",
+            _("%(type)s/%(id)s has no version %(version)s (or you may not see it)."),
+            params={"type": resource_type, "id": logical_id[:64], "version": version[:20]},
+            key="version-not-found",
+        ),
+    )
+
+
 class Handler:
     resource_type: ClassVar[str]
     profile: ClassVar[str] = ""
@@ -109,6 +159,27 @@ class Handler:
     includes: ClassVar[tuple[str, ...]] = ()
     interactions: ClassVar[tuple[str, ...]] = ("read", "search-type", "create", "update")
     documentation: ClassVar[str] = ""
+    #: ``_revinclude`` values a search of this type answers (e.g. ``Consent:patient``).
+    revincludes: ClassVar[tuple[str, ...]] = ()
+    #: ``_sort`` keys a search of this type orders by (decision 0035).
+    sorts: ClassVar[tuple[str, ...]] = ()
+
+    def vread(self, ctx: FhirContext, logical_id: str, version: str) -> dict[str, Any]:
+        """One version of ``Type/id`` (interaction ``vread``)."""
+        raise interaction_not_supported(self.resource_type, "vread")
+
+    def history(self, ctx: FhirContext, logical_id: str) -> list[HistoryEntry]:
+        """Every version of ``Type/id``, newest first (interaction ``history-instance``)."""
+        raise interaction_not_supported(self.resource_type, "history-instance")
+
+    def delete(self, ctx: FhirContext, logical_id: str) -> None:
+        """Withdraw ``Type/id`` (recorded as a new version, never an erasure)."""
+        raise interaction_not_supported(self.resource_type, "delete")
+
+    def revinclude(
+        self, ctx: FhirContext, matches: list[dict[str, Any]], revinclude: str
+    ) -> list[dict[str, Any]]:
+        return []
 
     def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
         raise NotImplementedError

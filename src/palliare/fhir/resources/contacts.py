@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from palliare.organizations.models import Location, Membership, Organization, Professional
 from palliare.patients import access as patient_access
 from palliare.patients.constants import ContactClass
-from palliare.patients.models import CareContact, Patient
+from palliare.patients.models import CareContact, CareContactVersion, Patient
 from palliare.patients.services import contacts as contact_services
 
 from .. import identity, services
@@ -27,7 +27,15 @@ from ..context import FhirContext
 from ..models import ResourceIdentity
 from ..outcome import FhirError, Issue, issues_from_validation
 from ..search import instant
-from .base import check_version, not_found, reference_to, resolve_reference, unprocessable
+from .base import (
+    HistoryEntry,
+    check_version,
+    not_found,
+    reference_to,
+    resolve_reference,
+    unprocessable,
+    version_not_found,
+)
 from .datatypes import concept
 
 TARGET = "patients.carecontact"
@@ -71,12 +79,15 @@ def _reference_id(resource_type: str, obj: Any, element: str = "") -> str:
     return identity.logical_id(resource_type, obj, element)
 
 
-def to_fhir(contact: CareContact, row: ResourceIdentity | None) -> dict[str, Any]:
-    version = contact.current_version
+def to_fhir(
+    contact: CareContact, row: ResourceIdentity | None, at: CareContactVersion | None = None
+) -> dict[str, Any]:
+    """The contact (its current version, or the version ``at``) as nl-core-Encounter."""
+    version = at if at is not None else contact.current_version
     assert version is not None
     meta: dict[str, Any] = {
-        "versionId": str(contact.current_number),
-        "lastUpdated": instant(contact.updated_at),
+        "versionId": str(version.number),
+        "lastUpdated": instant(version.created_at if at is not None else contact.updated_at),
         "profile": [PROFILE],
     }
     res: dict[str, Any] = {
@@ -147,6 +158,42 @@ def read(ctx: FhirContext, row: ResourceIdentity) -> dict[str, Any]:
     except Http404:
         raise not_found("Encounter", row.logical_id) from None
     return to_fhir(contact, row)
+
+
+def history(
+    ctx: FhirContext, row: ResourceIdentity, event: str = "fhir.history"
+) -> list[HistoryEntry]:
+    """Every version of the contact, newest first (opened, and logged, like a read)."""
+    try:
+        contact = contact_services.care_contact_for(
+            ctx.actor,
+            row.target_id,
+            event=event,
+            details={"resource": f"Encounter/{row.logical_id}"},
+        )
+    except Http404:
+        raise not_found("Encounter", row.logical_id) from None
+    found = []
+    for version in contact.versions.order_by("-number"):
+        resource = to_fhir(contact, row, version)
+        if row.identifiers:
+            resource["identifier"] = list(row.identifiers)
+        found.append(
+            HistoryEntry(
+                resource,
+                str(version.number),
+                resource["meta"]["lastUpdated"],
+                "POST" if version.number == 1 else "PUT",
+            )
+        )
+    return found
+
+
+def vread(ctx: FhirContext, row: ResourceIdentity, version: str) -> dict[str, Any]:
+    for entry in history(ctx, row, "fhir.vread"):
+        if entry.version == version and entry.resource is not None:
+            return entry.resource
+    raise version_not_found("Encounter", row.logical_id, version)
 
 
 def resolve(ctx: FhirContext, row: ResourceIdentity) -> CareContact:
@@ -246,6 +293,16 @@ def read_contact(
             memberships.append(target)
         elif isinstance(target, Professional):
             professionals.append(target)
+        else:  # a role without a practitioner: zib Contact names health professionals
+            raise unprocessable(
+                _(
+                    "%(path)s refers to a role without a practitioner; a care contact "
+                    "records the health professionals who took part."
+                ),
+                path,
+                "contact-participant-role",
+                path=path,
+            )
     locations = [x for x in data.get("location") or [] if isinstance(x, dict)]
     if len(locations) > 1:
         raise unprocessable(

@@ -120,6 +120,8 @@ class DirectoryHandler(Handler):
     model: ClassVar[type[models.Model]]
     target: ClassVar[str]
     element: ClassVar[str] = ""
+    #: ``_sort`` key → model field.
+    sort_fields: ClassVar[dict[str, str]] = {}
 
     # -- to implement ---------------------------------------------------------------------
     def to_fhir(self, obj: Any, row: ResourceIdentity | None) -> dict[str, Any]:
@@ -201,7 +203,8 @@ class DirectoryHandler(Handler):
         total = qs.count()
         if query.count == 0:
             return [], total
-        page = list(qs.order_by("pk")[query.offset : query.offset + query.count])
+        order = [("-" if desc else "") + self.sort_fields[key] for key, desc in query.sort]
+        page = list(qs.order_by(*order, "pk")[query.offset : query.offset + query.count])
         rows = identity.ids_for(self.resource_type, self.target, [o.pk for o in page])
         audit.record(
             "fhir.search",
@@ -333,6 +336,8 @@ class OrganizationHandler(DirectoryHandler):
         "type": SearchParam("type", "token", "Organization.type"),
     }
     documentation = "nl-core-HealthcareProvider-Organization over the regional directory."
+    sort_fields = {"name": "name", "_lastUpdated": "updated_at"}
+    sorts = tuple(sort_fields)
 
     def base_queryset(self) -> QuerySet[Any]:
         return Organization.objects.select_related("parent")

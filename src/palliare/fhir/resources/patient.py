@@ -10,7 +10,7 @@ addresses and phone numbers, marital status, nationality, language, partner name
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -343,6 +343,13 @@ class PatientHandler(Handler):
     profile = PROFILE
     params = _SEARCH
     documentation = "ACP-Patient (nl-core-Patient) over the palliative register."
+    sort_fields: ClassVar[dict[str, str]] = {
+        "family": "family_name",
+        "birthdate": "date_of_birth",
+        "_lastUpdated": "updated_at",
+    }
+    sorts = tuple(sort_fields)
+    revincludes = ("Consent:patient",)
 
     def resolve(self, ctx: FhirContext, logical_id: str) -> Patient:
         pk = patient_pk(logical_id)
@@ -424,7 +431,7 @@ class PatientHandler(Handler):
             candidates = list(
                 self.filtered(ctx, query, visible=False)
                 .select_related("gp_practice")
-                .order_by("pk")[: _FEW + 1]
+                .order_by(*self._order(query))[: _FEW + 1]
             )
             if len(candidates) <= _FEW:
                 allowed = [p for p in candidates if patient_access.access_purpose(ctx.actor, p)]
@@ -434,7 +441,7 @@ class PatientHandler(Handler):
             qs = self.filtered(ctx, query)
             total = qs.count()
             page = list(
-                qs.select_related("gp_practice").order_by("pk")[
+                qs.select_related("gp_practice").order_by(*self._order(query))[
                     query.offset : query.offset + query.count
                 ]
             )
@@ -449,6 +456,30 @@ class PatientHandler(Handler):
         for enricher in ENRICHERS:
             enricher(page, resources)
         return resources, total
+
+    def _order(self, query: Query) -> list[str]:
+        return [
+            *(("-" if desc else "") + self.sort_fields[key] for key, desc in query.sort),
+            "pk",
+        ]
+
+    def revinclude(
+        self, ctx: FhirContext, matches: list[dict[str, Any]], revinclude: str
+    ) -> list[dict[str, Any]]:
+        """``Consent:patient``: the Consents of the patients found (the Consent search opens
+        them through the access policy again and logs them)."""
+        if revinclude != "Consent:patient" or not matches:
+            return []
+        from ..search import Criterion
+        from . import handler_for
+
+        found: list[dict[str, Any]] = []
+        ids = [f"Patient/{r['id']}" for r in matches]
+        for start in range(0, len(ids), 50):
+            consents = Query("Consent", [Criterion("patient", "", tuple(ids[start : start + 50]))])
+            consents.count = 10_000
+            found += handler_for("Consent").search(ctx, consents)[0]
+        return found
 
     def write(
         self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]

@@ -18,10 +18,18 @@ from palliare.organizations.models import Membership, Professional
 from .. import identity, services
 from ..constants import AGB, AGB_SPECIALISM, BIG, NL_CORE_BASE, UZI_ROLE
 from ..context import FhirContext
-from ..models import ResourceIdentity
+from ..models import OpenRole, ResourceIdentity
 from ..outcome import Issue
 from ..search import SearchParam
-from .base import fit, reference_to, register, resolve_reference, unprocessable
+from .base import (
+    check_version,
+    fit,
+    not_found,
+    reference_to,
+    register,
+    resolve_reference,
+    unprocessable,
+)
 from .datatypes import (
     codings,
     concept,
@@ -34,9 +42,12 @@ from .datatypes import (
 from .directory import (
     DirectoryHandler,
     _identifier_extras,
+    _may_change,
     _meta,
     organization_pk,
 )
+
+OPEN_ROLE = "fhir.openrole"
 
 #: Discipline ↔ the specialty a PractitionerRole states (AGB specialism or UZI role code).
 SPECIALTY_OUT: dict[str, tuple[str, str, str]] = {
@@ -102,6 +113,8 @@ class PractitionerHandler(DirectoryHandler):
         "name": SearchParam("name", "string", "Practitioner.name", modifiers=("exact",)),
     }
     documentation = "nl-core-HealthProfessional-Practitioner over the directory's professionals."
+    sort_fields = {"family": "family_name", "name": "family_name"}
+    sorts = tuple(sort_fields)
 
     def to_fhir(self, pro: Professional, row: ResourceIdentity | None) -> dict[str, Any]:
         res: dict[str, Any] = {
@@ -216,10 +229,21 @@ class PractitionerRoleHandler(DirectoryHandler):
     def special(self, row: ResourceIdentity) -> Any:
         if row.target_type == "organizations.professional":
             return Professional.objects.filter(pk=row.target_id).first()
+        if row.target_type == OPEN_ROLE:
+            return OpenRole.objects.select_related("organization").filter(pk=row.target_id).first()
         return None
 
     def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
         obj, row = self.find_row(logical_id)
+        if isinstance(obj, OpenRole) and row is not None:
+            audit.record(
+                "fhir.read",
+                actor=ctx.actor,
+                action=AuditAction.READ,
+                purpose=AuditPurpose.ADMINISTRATION,
+                details={"resource": f"PractitionerRole/{logical_id}"},
+            )
+            return open_role_fhir(obj, row)
         if isinstance(obj, Professional) and row is not None:
             audit.record(
                 "fhir.read",
@@ -292,15 +316,27 @@ class PractitionerRoleHandler(DirectoryHandler):
             return qs.filter(professional_id__in=pks)
         return qs
 
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        if data.get("practitioner") is None:
+            return write_open_role(self, ctx, logical_id, data)
+        obj, _row = self.find_row(logical_id) if logical_id else (None, None)
+        if isinstance(obj, OpenRole):
+            raise unprocessable(
+                _(
+                    "PractitionerRole/%(id)s is a role without a practitioner; send a role "
+                    "with a practitioner under another id."
+                ),
+                "PractitionerRole.practitioner",
+                "role-kind-changed",
+                id=logical_id,
+            )
+        return super().write(ctx, logical_id, data)
+
     def apply(self, ctx: FhirContext, m: Membership, data: dict[str, Any]) -> list[dict[str, Any]]:
         import datetime as dt
 
-        if data.get("practitioner") is None:
-            raise unprocessable(
-                _("The directory needs the practitioner of a role."),
-                "PractitionerRole.practitioner",
-                "practitioner-required",
-            )
         _t, pro = resolve_reference(
             ctx, data["practitioner"], ("Practitioner",), "PractitionerRole.practitioner"
         )
@@ -374,3 +410,114 @@ class PractitionerRoleHandler(DirectoryHandler):
 
     def save(self, ctx: FhirContext, obj: Membership, created: bool) -> None:
         services.save_membership(ctx, obj, created)
+
+
+# --- roles without a practitioner (decision 0035) ---------------------------------------------
+
+
+def open_role_fhir(role: OpenRole, row: ResourceIdentity) -> dict[str, Any]:
+    res: dict[str, Any] = {
+        "resourceType": "PractitionerRole",
+        "id": row.logical_id,
+        "meta": _meta(row, PractitionerRoleHandler.profile),
+    }
+    extras = identity.extra_identifiers(row)
+    if extras:
+        res["identifier"] = extras
+    if role.organization is not None:
+        res["organization"] = reference_to(
+            "Organization",
+            identity.logical_id("Organization", role.organization),
+            role.organization.name,
+        )
+    if role.specialties:
+        res["specialty"] = [
+            {"coding": [{k: v for k, v in s.items() if v}]} for s in role.specialties
+        ]
+    return res
+
+
+def _specialties(data: dict[str, Any]) -> list[dict[str, str]]:
+    found = []
+    for i, cc in enumerate(data.get("specialty") or []):
+        if not isinstance(cc, dict):
+            continue
+        for j, coding in enumerate(cc.get("coding") or []):
+            if not isinstance(coding, dict) or not coding.get("code"):
+                continue
+            where = f"PractitionerRole.specialty[{i}].coding[{j}]"
+            found.append(
+                {
+                    "system": fit(str(coding.get("system") or ""), 200, where),
+                    "code": fit(str(coding["code"]), 100, where),
+                    "display": fit(str(coding.get("display") or ""), 200, where),
+                }
+            )
+    return found
+
+
+def write_open_role(
+    handler: PractitionerRoleHandler,
+    ctx: FhirContext,
+    logical_id: str | None,
+    data: dict[str, Any],
+) -> tuple[dict[str, Any], bool]:
+    """A PractitionerRole without a practitioner: a specialty and/or an organisation."""
+    import uuid
+
+    obj, row = handler.find_row(logical_id) if logical_id else (None, None)
+    if logical_id and logical_id.isdigit() and obj is None:
+        raise not_found("PractitionerRole", logical_id)
+    check_version(
+        ctx, "PractitionerRole", logical_id, row.version if obj is not None and row else None
+    )
+    if obj is not None and not isinstance(obj, OpenRole):
+        raise unprocessable(
+            _(
+                "PractitionerRole/%(id)s names a practitioner; a role without one is sent "
+                "under another id."
+            ),
+            "PractitionerRole.practitioner",
+            "role-kind-changed",
+            id=logical_id,
+        )
+    if obj is not None and not _may_change(ctx, row):
+        assert row is not None
+        return open_role_fhir(obj, row), False
+    specialties = _specialties(data)
+    org = None
+    if data.get("organization") is not None:
+        _t, org = resolve_reference(
+            ctx, data["organization"], ("Organization",), "PractitionerRole.organization"
+        )
+    if not specialties and org is None:
+        raise unprocessable(
+            _(
+                "A PractitionerRole needs a practitioner, an organisation or a specialty "
+                "(with a code): this one names nothing."
+            ),
+            "PractitionerRole",
+            "role-empty",
+        )
+    role = obj or OpenRole(created_by_id=ctx.actor.organization_id)
+    role.organization = org
+    role.specialties = specialties
+    from django.utils import timezone
+
+    role.updated_at = timezone.now()
+    role.save()
+    audit.record(
+        "fhir.directory_role_recorded",
+        actor=ctx.actor,
+        action=AuditAction.CREATE if obj is None else AuditAction.UPDATE,
+        purpose=AuditPurpose.ADMINISTRATION,
+        details={"resource": f"PractitionerRole/{logical_id or role.pk}"},
+    )
+    row = identity.remember(
+        "PractitionerRole",
+        logical_id or f"role-{uuid.uuid4().hex[:20]}",
+        role,
+        identifiers=_identifier_extras(data, set(), set()),
+        created_by_id=ctx.actor.organization_id,
+    )
+    return open_role_fhir(role, row), obj is None

@@ -312,7 +312,7 @@ def test_a_resource_palliare_generated_can_be_updated_with_put(api, loaded):
     assert limits["40617009"] == "2"
 
 
-def test_condition_is_the_registers_diagnosis_group_read_only(api, practice):
+def test_condition_is_the_registers_diagnosis_group_and_problems_sent(api, practice):
     from palliare.patients.factories import PatientFactory
 
     patient = PatientFactory(gp_practice=practice, marked=True)
@@ -322,9 +322,16 @@ def test_condition_is_the_registers_diagnosis_group_read_only(api, practice):
     assert condition["code"]["text"] and condition["subject"]["reference"] == (
         f"Patient/{patient.pk}"
     )
-    condition.pop("id")
+    generated = condition.pop("id")
+    condition.pop("meta")
+    # Sent back, it is a problem of its own (decision 0035), kept as sent; the register's
+    # diagnosis group itself stays read only.
     response = api.post("Condition", condition)
-    assert response.status_code == 405
+    assert response.status_code == 201, response.content
+    assert json.loads(response.content)["code"] == condition["code"]
+    assert api.put(f"Condition/{generated}", {**condition, "id": generated}).status_code == 405
+    body = json.loads(api.get(f"Condition?patient=Patient/{patient.pk}").content)
+    assert body["total"] == 2
 
 
 ACP_TYPES = [

@@ -7,6 +7,7 @@ from .contacts import CareContact, CareContactVersion
 from .death import DeathRegistration
 from .marking import IndicatorScreening, Marking, UrgencyAssessment
 from .patient import Patient, PatientRevision
+from .problems import Problem, ProblemVersion
 from .signals import Signal
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "Marking",
     "Patient",
     "PatientRevision",
+    "Problem",
+    "ProblemVersion",
     "Signal",
     "UrgencyAssessment",
     "VolunteerDeployment",

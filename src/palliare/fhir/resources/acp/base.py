@@ -20,15 +20,31 @@ from palliare.patients.models import Patient
 from ... import identity, services
 from ...context import FhirContext
 from ...outcome import FhirError, Issue
-from ...search import Criterion, Query, SearchParam, parse_token, token_matches
+from ...search import (
+    Criterion,
+    Query,
+    SearchParam,
+    instant,
+    parse_token,
+    sort_resources,
+    token_matches,
+)
 from ...validation.definitions import expand
 from ...validation.rules import _nodes
-from ..base import Handler, check_version, not_found, resolve_reference
+from ..base import (
+    Handler,
+    HistoryEntry,
+    check_version,
+    gone,
+    not_found,
+    resolve_reference,
+    version_not_found,
+)
 from ..patient import patient_pk
 from ..patient import to_fhir as patient_to_fhir
 from .export import build
 from .imports import APPLY
-from .plan import Element, PlanState, elements, load, load_many
+from .plan import Element, PlanState, elements, load, load_many, versions
 
 _GENERATED = re.compile(r"^acp-(?P<pk>\d{1,18})-(?P<slug>[a-z0-9\-]+)$")
 PATIENT_TARGET = "patients.patient"
@@ -53,6 +69,9 @@ def _patient_params(rtype: str, path: str) -> dict[str, SearchParam]:
     }
     if path == "subject":
         params["subject"] = _param("subject", "reference", f"{rtype}.subject")
+    params["identifier"] = _param(
+        "identifier", "token", f"{rtype}.identifier", "business identifier (system|value)"
+    )
     return params
 
 
@@ -147,6 +166,15 @@ class PlanHandler(Handler):
 
     patient_path: ClassVar[str] = "subject"
     token_paths: ClassVar[dict[str, str]] = {}
+    interactions: ClassVar[tuple[str, ...]] = (
+        "read",
+        "vread",
+        "update",
+        "history-instance",
+        "create",
+        "search-type",
+    )
+    sorts: ClassVar[tuple[str, ...]] = ("_id", "_lastUpdated")
 
     def locate(self, ctx: FhirContext, logical_id: str) -> tuple[int, str] | None:
         """(patient pk, element key) of ``Type/id`` or None."""
@@ -212,6 +240,71 @@ class PlanHandler(Handler):
             raise not_found(self.resource_type, logical_id)
         return build(state, element)
 
+    # -- versions (vread, history) ----------------------------------------------------------
+    def _versions(self, ctx: FhirContext, logical_id: str, event: str) -> list[HistoryEntry]:
+        """The versions of the element: one per plan version in which it changed, newest
+        first (its version is the plan's; decision 0035). Opening the patient checks access
+        and writes the NEN 7513 row."""
+        found = self.locate(ctx, logical_id)
+        if found is None:
+            raise not_found(self.resource_type, logical_id)
+        pk, key = found
+        try:
+            patient = patient_access.get_patient_for(
+                ctx.actor,
+                pk,
+                event=event,
+                details={"resource": f"{self.resource_type}/{logical_id}"},
+            )
+        except Http404:
+            raise not_found(self.resource_type, logical_id) from None
+        entries: list[HistoryEntry] = []
+        states = versions(patient)
+        for index, state in enumerate(states):
+            element = self._element(state, key)
+            older = states[index + 1] if index + 1 < len(states) else None
+            older_element = self._element(older, key) if older is not None else None
+            resource = build(state, element) if element is not None else None
+            if older_element is not None and older is not None:
+                before = build(older, older_element)
+                if resource is not None and _content(before) == _content(resource):
+                    continue  # unchanged in this plan version
+            if resource is None:
+                if older_element is None:
+                    continue  # not in this version, nor in the one before
+                entries.append(
+                    HistoryEntry(
+                        None,
+                        str(state.version_number),
+                        instant(state.version_date) if state.version_date else "",
+                        "DELETE",
+                    )
+                )
+                continue
+            meta = resource["meta"]
+            entries.append(
+                HistoryEntry(
+                    resource,
+                    str(meta.get("versionId", state.version_number)),
+                    str(meta.get("lastUpdated", "")),
+                    "PUT" if older_element is not None else "POST",
+                )
+            )
+        if not entries:
+            raise not_found(self.resource_type, logical_id)
+        return entries
+
+    def history(self, ctx: FhirContext, logical_id: str) -> list[HistoryEntry]:
+        return self._versions(ctx, logical_id, "fhir.history")
+
+    def vread(self, ctx: FhirContext, logical_id: str, version: str) -> dict[str, Any]:
+        for entry in self._versions(ctx, logical_id, "fhir.vread"):
+            if entry.version == version:
+                if entry.resource is None:
+                    raise gone(self.resource_type, logical_id)
+                return entry.resource
+        raise version_not_found(self.resource_type, logical_id, version)
+
     # -- search ------------------------------------------------------------------------
     def _patients(self, ctx: FhirContext, query: Query) -> list[Patient]:
         wanted: set[int] | None = None
@@ -227,9 +320,15 @@ class PlanHandler(Handler):
             elif crit.name == "_id":
                 pks = set()
                 for value in crit.values:
-                    located = self.locate(ctx, parse_token(value)[1] or "")
+                    wanted_id = parse_token(value)[1] or ""
+                    located = self.locate(ctx, wanted_id)
                     if located:
                         pks.add(located[0])
+                        continue
+                    # Resources of the type that are not plan elements (problems, contacts).
+                    row = identity.find(self.resource_type, wanted_id)
+                    if row is not None and row.patient_id is not None:
+                        pks.add(row.patient_id)
                 wanted = pks if wanted is None else wanted & pks
         if wanted is None:
             raise FhirError(
@@ -266,6 +365,16 @@ class PlanHandler(Handler):
             stamp = resource.get("meta", {}).get("lastUpdated")
             when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")) if stamp else None
             return date_matches(when, crit)
+        if crit.name == "identifier":
+            identifiers = resource.get("identifier") or []
+            if isinstance(identifiers, dict):  # QuestionnaireResponse.identifier is single
+                identifiers = [identifiers]
+            return any(
+                token_matches(v, i.get("system"), i.get("value"))
+                for v in crit.values
+                for i in identifiers
+                if isinstance(i, dict)
+            )
         path = self.token_paths.get(crit.name)
         if path is not None:
             return _token_match(resource, path, crit)
@@ -291,6 +400,7 @@ class PlanHandler(Handler):
             if all(self.matches(ctx, resource, crit, built) for crit in query.criteria):
                 found.append(resource)
         patient_access.record_list_view(ctx.actor, "fhir.search", patients)
+        sort_resources(found, query.sort)
         total = len(found)
         return found[query.offset : query.offset + query.count], total
 
@@ -497,3 +607,8 @@ def _fetch(ctx: FhirContext, refs: list[str]) -> list[dict[str, Any]]:
         except FhirError:
             continue
     return found
+
+
+def _content(resource: dict[str, Any]) -> dict[str, Any]:
+    """A resource without its meta (to see whether a plan version changed it)."""
+    return {k: v for k, v in resource.items() if k != "meta"}

@@ -14,8 +14,8 @@ from ...context import FhirContext
 from ...models import ResourceIdentity
 from ...outcome import FhirError, Issue
 from ...search import Criterion
-from .. import contacts
-from ..base import register, resolve_reference, split_reference
+from .. import conditions, contacts
+from ..base import HistoryEntry, not_found, register, resolve_reference, split_reference
 from . import codes as c
 from .base import (
     PATIENT_TARGET,
@@ -48,7 +48,7 @@ class ProcedureHandler(PlanHandler):
     profile = c.PROFILES["Procedure"]
     params = {
         **_patient_params("Procedure", "subject"),
-        "code": _param("code", "token", "Procedure.code", modifiers=("in",)),
+        "code": _param("code", "token", "Procedure.code", modifiers=("in", "not-in")),
     }
     token_paths = {"code": "code"}
     includes = ("Procedure:encounter",)
@@ -109,6 +109,18 @@ class EncounterHandler(PlanHandler):
 
     def extra_matches(self, ctx: FhirContext, patients: list[Patient]) -> list[dict[str, Any]]:
         return contacts.for_patients(patients)
+
+    def history(self, ctx: FhirContext, logical_id: str) -> list[HistoryEntry]:
+        row = contacts.contact_row(logical_id)
+        if row is not None:
+            return contacts.history(ctx, row)
+        return super().history(ctx, logical_id)
+
+    def vread(self, ctx: FhirContext, logical_id: str, version: str) -> dict[str, Any]:
+        row = contacts.contact_row(logical_id)
+        if row is not None:
+            return contacts.vread(ctx, row, version)
+        return super().vread(ctx, logical_id, version)
 
     def matches(
         self,
@@ -186,7 +198,7 @@ class ObservationHandler(PlanHandler):
     )
     params = {
         **_patient_params("Observation", "subject"),
-        "code": _param("code", "token", "Observation.code", modifiers=("in",)),
+        "code": _param("code", "token", "Observation.code", modifiers=("in", "not-in")),
     }
     token_paths = {"code": "code"}
     documentation = (
@@ -202,7 +214,7 @@ class DeviceHandler(PlanHandler):
     patient_path = "patient"
     params = {
         **_patient_params("Device", "patient"),
-        "type": _param("type", "token", "Device.type", modifiers=("in",)),
+        "type": _param("type", "token", "Device.type", modifiers=("in", "not-in")),
     }
     token_paths = {"type": "type"}
     documentation = (
@@ -283,7 +295,13 @@ class DeviceUseStatementHandler(PlanHandler):
     profile = c.PROFILES["DeviceUseStatement"]
     params = {
         **_patient_params("DeviceUseStatement", "subject"),
-        "device": _param("device", "reference", "DeviceUseStatement.device", chains=("type",)),
+        "device": _param(
+            "device",
+            "reference",
+            "DeviceUseStatement.device",
+            chains=("type",),
+            chain_modifiers=("in", "not-in"),
+        ),
     }
     includes = ("DeviceUseStatement:device",)
     include_paths = {"device": "device"}
@@ -379,12 +397,102 @@ class CommunicationHandler(PlanHandler):
 class ConditionHandler(PlanHandler):
     resource_type = "Condition"
     profile = c.PROFILES["Condition"]
-    params = _patient_params("Condition", "subject")
-    interactions = ("read", "search-type")
-    documentation = (
-        "The life-limiting condition as the register's diagnosis group (text). "
-        "Read only: the register records it when the palliative phase is marked."
+    params = {
+        **_patient_params("Condition", "subject"),
+        "code": _param("code", "token", "Condition.code", modifiers=("in", "not-in")),
+        "category": _param("category", "token", "Condition.category"),
+        "clinical-status": _param("clinical-status", "token", "Condition.clinicalStatus"),
+    }
+    token_paths = {"code": "code", "category": "category", "clinical-status": "clinicalStatus"}
+    interactions = (
+        "read",
+        "vread",
+        "update",
+        "delete",
+        "history-instance",
+        "create",
+        "search-type",
     )
+    documentation = (
+        "nl-core-Problem: problems and diagnoses as sent (codes never rewritten; decision "
+        "0035), which advance directives, ICD statements and ACP procedures may refer to; "
+        "also the register's diagnosis group (text, read only)."
+    )
+
+    # Problems (``patients.Problem``) share the type with the register's diagnosis group: an
+    # id that names a problem is handled by ``resources.conditions``.
+    def locate(self, ctx: FhirContext, logical_id: str) -> tuple[int, str] | None:
+        if conditions.problem_row(logical_id) is not None:
+            return None
+        return super().locate(ctx, logical_id)
+
+    def resolve(self, ctx: FhirContext, logical_id: str) -> Any:
+        row = conditions.problem_row(logical_id)
+        if row is not None:
+            return conditions.resolve(ctx, row)
+        return super().resolve(ctx, logical_id)
+
+    def read(self, ctx: FhirContext, logical_id: str) -> dict[str, Any]:
+        row = conditions.problem_row(logical_id)
+        if row is not None:
+            return conditions.read(ctx, row)
+        return super().read(ctx, logical_id)
+
+    def write(
+        self, ctx: FhirContext, logical_id: str | None, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], bool]:
+        if logical_id and conditions.problem_row(logical_id) is None:
+            if super().locate(ctx, logical_id) is not None:
+                raise FhirError(
+                    405,
+                    Issue(
+                        "not-supported",
+                        _(
+                            "Condition/%(id)s is the register's diagnosis group: it is read "
+                            "only (the register records it when the palliative phase is "
+                            "marked). Send a problem under its own id."
+                        ),
+                        params={"id": logical_id},
+                        key="write-not-supported",
+                    ),
+                )
+            if logical_id.isdigit():
+                raise not_found("Condition", logical_id)
+        return conditions.write(ctx, logical_id, data)
+
+    def extra_matches(self, ctx: FhirContext, patients: list[Patient]) -> list[dict[str, Any]]:
+        return conditions.for_patients(patients)
+
+    def history(self, ctx: FhirContext, logical_id: str) -> list[HistoryEntry]:
+        row = conditions.problem_row(logical_id)
+        if row is not None:
+            return conditions.history(ctx, row)
+        return super().history(ctx, logical_id)
+
+    def vread(self, ctx: FhirContext, logical_id: str, version: str) -> dict[str, Any]:
+        row = conditions.problem_row(logical_id)
+        if row is not None:
+            return conditions.vread(ctx, row, version)
+        return super().vread(ctx, logical_id, version)
+
+    def delete(self, ctx: FhirContext, logical_id: str) -> None:
+        row = conditions.problem_row(logical_id)
+        if row is None:
+            if super().locate(ctx, logical_id) is not None:
+                raise FhirError(
+                    405,
+                    Issue(
+                        "not-supported",
+                        _(
+                            "Condition/%(id)s is the register's diagnosis group: it changes "
+                            "in the register, not through FHIR."
+                        ),
+                        params={"id": logical_id},
+                        key="delete-not-supported",
+                    ),
+                )
+            raise not_found("Condition", logical_id)
+        conditions.delete(ctx, row)
 
 
 @register

@@ -28,6 +28,7 @@ from palliare.organizations.models import Membership, Professional
 
 from ...constants import UZI_ROLE
 from ...context import FhirContext
+from ...models import OpenRole
 from ..base import fit, resolve_reference, unprocessable
 from ..datatypes import codings, ext_value, read_name, read_telecom
 from . import codes as c
@@ -65,6 +66,8 @@ def _comment(data: dict[str, Any]) -> str:
 def professional_of(ctx: FhirContext, reference: Any, path: str) -> tuple[str, str]:
     """(name, UZI function code) of the professional a reference points at."""
     _rtype, target = resolve_reference(ctx, reference, ("PractitionerRole", "Practitioner"), path)
+    if isinstance(target, OpenRole):  # a role without a practitioner (decision 0035)
+        return target.label, str(PractitionerFunction.OTHER)
     pro = target.professional if isinstance(target, Membership) else target
     assert isinstance(pro, Professional)
     function = FUNCTION_OF_DISCIPLINE.get(str(pro.discipline), PractitionerFunction.OTHER)
@@ -495,6 +498,8 @@ def _ended_actors(
                     path=path,
                 )
             actors.append({"kind": "contact", "name": contact["name"]})
+        elif isinstance(target, OpenRole):
+            actors.append({"kind": "professional", "name": target.label})
         else:
             pro = target.professional if isinstance(target, Membership) else target
             assert isinstance(pro, Professional)

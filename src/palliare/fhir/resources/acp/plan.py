@@ -98,13 +98,26 @@ def load_many(patients: list[Patient]) -> list[PlanState]:
     ]
 
 
+def versions(patient: Patient) -> list[PlanState]:
+    """The plan as it was at each of its versions, newest first (for ``_history``/``vread``).
+    Ids are today's: a client's id names the element in every version."""
+    from palliare.careplans.models import CarePlanVersion
+
+    current = load(patient)
+    return [
+        _state(patient, None, current.rows, current.patient_ref.split("/", 1)[1], version)
+        for version in CarePlanVersion.objects.filter(plan__patient=patient).order_by("-number")
+    ]
+
+
 def _state(
     patient: Patient,
     plan: Any,
     rows: dict[tuple[str, str], ResourceIdentity],
     pid: str,
+    at: Any = None,
 ) -> PlanState:
-    version = plan.current_version if plan is not None else None
+    version = at if at is not None else (plan.current_version if plan is not None else None)
     content = plan_content.normalise(version.content) if version else plan_content.empty()
     return PlanState(
         patient,
@@ -237,6 +250,23 @@ def professional_named(name: str) -> Professional | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def open_role_named(name: str) -> dict[str, Any] | None:
+    """A reference to the one role without a practitioner (decision 0035) of this name."""
+    from ...models import OpenRole
+
+    found = [
+        role
+        for role in OpenRole.objects.select_related("organization").order_by("pk")[:500]
+        if role.label == name
+    ]
+    if len(found) != 1:
+        return None
+    row = ResourceIdentity.objects.filter(
+        resource_type="PractitionerRole", target_type="fhir.openrole", target_id=found[0].pk
+    ).first()
+    return reference_to("PractitionerRole", row.logical_id, name) if row is not None else None
+
+
 def practitioner_reference(state: PlanState, name: str) -> dict[str, Any] | None:
     """A reference to the PractitionerRole (else Practitioner) of the professional who held
     the conversation; a display-only reference when the directory does not know the name."""
@@ -244,7 +274,9 @@ def practitioner_reference(state: PlanState, name: str) -> dict[str, Any] | None
         return None
     if name not in state.people:
         pro = professional_named(name)
-        state.people[name] = directory_reference(pro, None, name) if pro is not None else None
+        state.people[name] = (
+            directory_reference(pro, None, name) if pro is not None else open_role_named(name)
+        )
     found = state.people[name]
     return dict(found) if found else {"display": name}
 
