@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fhir', '0001_initial'),
+        ('fhir', '0002_api_client_keys'),
         ('organizations', '0002_membership_approval'),
     ]
 
