@@ -98,9 +98,9 @@ class Marking(_Indicators):
         return self.ended_at is None
 
 
-class IndicatorScreening(_Indicators):
+class IndicatorScreening(AppendOnlyModel, _Indicators):
     """Indicators recorded without (yet) marking: they put the patient on the "consider
-    marking" worklist of the GP practice."""
+    marking" worklist of the GP practice (append-only)."""
 
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, related_name="screenings"
