@@ -555,12 +555,15 @@ def start_server(
     server = subprocess.Popen(command, env=env)
     import urllib.request
 
-    for _ in range(100):
+    # A busy machine takes a while to import Django in every worker: wait up to two minutes,
+    # and stop at once when gunicorn itself exits (its log above says why).
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     server.terminate()
     raise SystemExit("gunicorn did not start")
 
