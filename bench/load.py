@@ -118,6 +118,10 @@ def audit_rows() -> int:
 # --- a bounded HTTP/1.1 client (stdlib asyncio, keep-alive) ---------------------------------
 
 
+class _ClosedBeforeAnswer(OSError):
+    """The server closed the connection without answering (an idle keep-alive timed out)."""
+
+
 class Connection:
     def __init__(self, port: int, headers: dict[str, str]) -> None:
         self.port, self.headers = port, headers
@@ -126,6 +130,20 @@ class Connection:
 
     async def request(
         self, method: str, path: str, body: bytes = b"", content_type: str = ""
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One request; on a kept-alive connection the server closed while it was idle (no
+        status line at all), reconnect and send it once more, as HTTP clients do."""
+        reused = self.writer is not None and not self.writer.is_closing()
+        try:
+            return await self._request(method, path, body, content_type)
+        except (ConnectionResetError, BrokenPipeError, _ClosedBeforeAnswer):
+            if not reused:
+                raise
+            self.close()
+            return await self._request(method, path, body, content_type)
+
+    async def _request(
+        self, method: str, path: str, body: bytes, content_type: str
     ) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None or self.writer.is_closing():
             self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
@@ -137,7 +155,10 @@ class Connection:
         self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
         await self.writer.drain()
         assert self.reader is not None
-        status = int((await self.reader.readline()).split()[1])
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise _ClosedBeforeAnswer
+        status = int(status_line.split()[1])
         headers: dict[str, str] = {}
         while True:
             line = await self.reader.readline()
@@ -371,6 +392,26 @@ READS = (
 )
 
 
+def verdict(
+    rows: dict[str, int], ok: Counter[str], errors: int, grew: int, broken: object | None
+) -> list[str]:
+    """What is wrong with a run, if anything: failed requests, a read that writes no
+    access-log row, a log that did not grow by exactly the rows the successful requests
+    write (``rows`` per request kind, measured one at a time), a broken chain."""
+    problems = []
+    if errors:
+        problems.append(f"{errors} failed requests")
+    silent = [kind for kind in READS if rows.get(kind, 0) < 1]
+    if silent:
+        problems.append(f"reads that write no access-log row: {', '.join(silent)}")
+    expected = sum(rows.get(kind, 0) * n for kind, n in ok.items())
+    if grew != expected:
+        problems.append(f"access log grew by {grew} rows, expected {expected}")
+    if broken is not None:
+        problems.append(f"access-log chain broken: {broken}")
+    return problems
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1)))] if ordered else float("nan")
@@ -460,18 +501,9 @@ def main() -> None:
         f"from {sum(ok[k] for k in READS)} successful reads and "
         f"{sum(ok.values()) - sum(ok[k] for k in READS)} other successful requests"
     )
-    problems = []
-    silent = [kind for kind in READS if rows.get(kind, 0) < 1]
-    if silent:
-        problems.append(f"reads that write no access-log row: {', '.join(silent)}")
-    if after - before != expected:
-        problems.append(f"access log grew by {after - before} rows, expected {expected}")
     chain = audit.verify_chain()
     print(f"access-log chain: {chain.checked} rows, {'intact' if chain.ok else chain.broken}")
-    if not chain.ok:
-        problems.append(f"access-log chain broken: {chain.broken}")
-    if errors:
-        problems.append(f"{errors} failed requests")
+    problems = verdict(rows, ok, errors, after - before, chain.broken)
     if problems:
         print("\nFAILED: " + "; ".join(problems))
         raise SystemExit(1)

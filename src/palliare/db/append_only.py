@@ -25,12 +25,12 @@ from django.db import models
 M = TypeVar("M", bound="AppendOnlyModel")
 
 
-class AppendOnlyError(ValueError, TypeError):
+class AppendOnlyError(ValueError, TypeError, RuntimeError):
     """History rows are never changed or removed; record a new row instead.
 
-    A ``ValueError`` and a ``TypeError`` both, because the guards this base replaced raised
-    one or the other; an app may subclass it for its own name (the access log's
-    ``AuditLogImmutableError``)."""
+    A ``ValueError``, a ``TypeError`` and a ``RuntimeError`` at once, because the guards this
+    base replaced raised one or another of them (and code and tests still catch them); an app
+    may subclass it for its own name (the access log's ``AuditLogImmutableError``)."""
 
 
 class AppendOnlyQuerySet(models.QuerySet[M]):
@@ -49,14 +49,12 @@ class AppendOnlyQuerySet(models.QuerySet[M]):
 def _check_fields(model: type[AppendOnlyModel], fields: Iterable[str] | None) -> None:
     names = set(fields or ())
     if not names or not names <= model.append_only_mutable_fields:
+        mutable = model.append_only_mutable_fields
         raise model.append_only_error(
             f"{model.__name__} rows are history: they are never changed; record a new row "
             "instead."
-            + (
-                f" Only {', '.join(sorted(model.append_only_mutable_fields))} may change."
-                if model.append_only_mutable_fields
-                else ""
-            )
+            + (f" {model.append_only_mutable_reason}" if model.append_only_mutable_reason else "")
+            + (f" Only {', '.join(sorted(mutable))} may change." if mutable else "")
         )
 
 
@@ -67,6 +65,8 @@ class AppendOnlyModel(models.Model):
     #: Fields that may still change after the row is written (through ``save(update_fields=…)``
     #: or a queryset's ``update()``); empty: none.
     append_only_mutable_fields: ClassVar[frozenset[str]] = frozenset()
+    #: Why those fields move (said in the refusal).
+    append_only_mutable_reason: ClassVar[str] = ""
     #: What a refusal raises (an app's subclass of :class:`AppendOnlyError`, if it has one).
     append_only_error: ClassVar[type[AppendOnlyError]] = AppendOnlyError
 

@@ -270,11 +270,11 @@ class Delivery(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.organization} · {self.data_set} · {self.period} · v{self.number}"
 
-    #: Only the review of a delivery moves (its state machine, TRANSITIONS); its figures do
-    #: not.
+    #: Only the review of a delivery moves (its state machine, TRANSITIONS).
     append_only_mutable_fields = frozenset(
         {"status", "review_comment", "reviewed_at", "reviewed_by_name"}
     )
+    append_only_mutable_reason = "Only the review of a delivery changes; its figures do not."
 
     @property
     def period(self) -> periods.Period:

@@ -2,7 +2,7 @@
 append-only uses ``palliare.db.append_only.AppendOnlyModel``, and every such model refuses a
 changed row, a removed row, a queryset ``update()`` (but for its declared mutable fields) and a
 queryset ``delete()``, through every manager it has. The refusal is an ``AppendOnlyError``, which
-is also the ``ValueError`` and ``TypeError`` the older per-model guards raised."""
+is also the ``ValueError``, ``TypeError`` and ``RuntimeError`` the older guards raised."""
 
 from __future__ import annotations
 
@@ -76,6 +76,7 @@ def _says_never_changed(model: type[models.Model]) -> bool:
 def test_the_error_is_the_old_guards_value_and_type_error():
     assert issubclass(AppendOnlyError, ValueError)
     assert issubclass(AppendOnlyError, TypeError)
+    assert issubclass(AppendOnlyError, RuntimeError)
 
 
 @pytest.mark.parametrize("model", append_only_models(), ids=lambda m: m._meta.label)
