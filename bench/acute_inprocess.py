@@ -7,6 +7,11 @@ Uses the database ``bench/acute_view.py`` loads (run that first). Prints the med
 acute summary, the floor's open, the acute search and the floor's search, each round, and the
 ratio of search + summary to the floor's. ``--breakdown`` also times the parts of the summary
 (access path, summary context, template) and every SQL statement it runs.
+
+``--compare-precompiled`` instead measures the acute search and summary with the setting
+``PRECOMPILED_QUERIES`` on and off in alternating rounds (on, off, off, on, …) in the same
+process, and prints per round the median wall time and the CPU time per request of each, and
+the ratio off / on (decision 0021, docs/performance.md).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +46,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--breakdown", action="store_true")
+    parser.add_argument("--compare-precompiled", action="store_true")
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/palliare_bench"
     )
@@ -78,6 +85,19 @@ def main() -> None:
     for call in calls.values():
         for i in range(30):
             call(i)
+    if args.compare_precompiled:
+        from django.test import override_settings
+
+        compare(
+            {"acute search": calls["acute search"], "acute summary": calls["acute summary"]},
+            {
+                "on": lambda: override_settings(PRECOMPILED_QUERIES=True),
+                "off": lambda: override_settings(PRECOMPILED_QUERIES=False),
+            },
+            args.requests,
+            args.rounds,
+        )
+        return
     for round_number in range(1, args.rounds + 1):
         medians = {name: median_ms(call, args.requests) for name, call in calls.items()}
         ratio = (medians["acute summary"] + medians["acute search"]) / (
@@ -90,6 +110,65 @@ def main() -> None:
         )
     if args.breakdown:
         breakdown(calls["acute summary"], args.requests, connection)
+
+
+def median_ms_and_cpu(call: Callable[[int], Any], n: int) -> tuple[float, float]:
+    """Median wall milliseconds per call and this process's CPU milliseconds per call."""
+    cpu = time.process_time()
+    wall = median_ms(call, n)
+    return wall, (time.process_time() - cpu) * 1000 / n
+
+
+def compare(
+    calls: dict[str, Callable[[int], Any]],
+    variants: dict[str, Callable[[], AbstractContextManager[Any]]],
+    n: int,
+    rounds: int,
+) -> dict[str, dict[str, list[tuple[float, float]]]]:
+    """Each call under each variant in alternating order per round (a, b, …, then reversed),
+    so that the variants see the same machine; prints each round and the median ratios of
+    every variant against the first. Returns {variant: {call: [(wall, cpu), …]}}."""
+    names = list(variants)
+    results: dict[str, dict[str, list[tuple[float, float]]]] = {
+        v: {c: [] for c in calls} for v in names
+    }
+    for round_number in range(1, rounds + 1):
+        order = names if round_number % 2 else names[::-1]
+        for variant in order:
+            with variants[variant]():
+                for call_name, call in calls.items():
+                    for i in range(10):
+                        call(i)
+                    results[variant][call_name].append(median_ms_and_cpu(call, n))
+        print(
+            f"round {round_number}: "
+            + "; ".join(
+                f"{variant}: "
+                + ", ".join(
+                    f"{call} {results[variant][call][-1][0]:.2f} ms "
+                    f"({results[variant][call][-1][1]:.2f} ms CPU)"
+                    for call in calls
+                )
+                for variant in names
+            ),
+            flush=True,
+        )
+    base = names[0]
+    print(f"median over {rounds} rounds (wall ms / CPU ms per request; ratio to '{base}'):")
+    for variant in names:
+        parts = []
+        for call in calls:
+            wall = statistics.median(w for w, _c in results[variant][call])
+            cpu = statistics.median(c for _w, c in results[variant][call])
+            ratios = [
+                w / b
+                for (w, _c), (b, _d) in zip(
+                    results[variant][call], results[base][call], strict=True
+                )
+            ]
+            parts.append(f"{call} {wall:.2f} / {cpu:.2f} ms ({statistics.median(ratios):.2f}×)")
+        print(f"  {variant:>24}: " + ", ".join(parts))
+    return results
 
 
 def breakdown(summary: Callable[[int], Any], n: int, connection: Any) -> None:

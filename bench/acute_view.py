@@ -263,13 +263,13 @@ def add_care_teams() -> None:
 def session_for_bench_user() -> tuple[str, str, list[str]]:
     """An authenticated, OTP-verified session for an out-of-hours GP; CSRF secret; BSNs."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from palliare.accounts.models import Role, User
     from palliare.accounts.permissions import RoleCode
     from palliare.accounts.services import sync_default_roles
-    from palliare.accounts.sessions import SessionStore
     from palliare.organizations.constants import Discipline, OrganizationType
     from palliare.organizations.models import Membership, Organization, Professional
     from palliare.patients.models import Patient
@@ -555,12 +555,15 @@ def start_server(
     server = subprocess.Popen(command, env=env)
     import urllib.request
 
-    for _ in range(100):
+    # A busy machine takes a while to import Django in every worker: wait up to two minutes,
+    # and stop at once when gunicorn itself exits (its log above says why).
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
             return server
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
     server.terminate()
     raise SystemExit("gunicorn did not start")
 

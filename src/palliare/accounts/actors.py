@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -75,6 +76,13 @@ class Actor:
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions
+
+    def require(self, permission: Permission, *alternatives: Permission) -> None:
+        """Refuse (``PermissionDenied``) unless the actor holds ``permission`` or one of the
+        ``alternatives``: the one deny-by-default check every service starts with."""
+        held = self.permissions
+        if permission not in held and not any(p in held for p in alternatives):
+            raise PermissionDenied
 
     @property
     def is_authenticated(self) -> bool:

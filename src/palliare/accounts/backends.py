@@ -5,20 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 
-from palliare.db.precompiled import PrecompiledQuery
-
 from .models import User
-
-
-def _user(pk: int) -> QuerySet[User]:
-    return User.objects.filter(pk=pk).order_by()[:1]
-
-
-#: The session's user, loaded on every request: compiled once per process (decision 0021).
-USER_BY_ID = PrecompiledQuery(_user, pk=int)
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -45,13 +35,6 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
-
-    def get_user(self, user_id: Any) -> User | None:
-        """The session's user, if still allowed to log in (as ModelBackend decides)."""
-        if not isinstance(user_id, int) or isinstance(user_id, bool):
-            return super().get_user(user_id)
-        user = USER_BY_ID.first(pk=user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def lockout_identity(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:

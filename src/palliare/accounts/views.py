@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -34,16 +34,12 @@ from .forms import LoginForm, MembershipChoiceForm, TokenForm
 from .middleware import MEMBERSHIP_SESSION_KEY
 from .models import User
 from .permissions import Permission
-from .requests import PalliareRequest
+from .requests import PalliareRequest, safe_url
 
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("ui:home")
+    return safe_url(request, target, reverse("ui:home"))
 
 
 def _confirmed_device(user: User) -> TOTPDevice | None:

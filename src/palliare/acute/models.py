@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyModel
+
 from .constants import EmergencyReason, ReviewConclusion
 
 _ZERO = dt.timedelta(0)
@@ -74,7 +76,7 @@ class EmergencyAccess(models.Model):
         return int(self.remaining.total_seconds() // 60)
 
 
-class EmergencyAccessReview(models.Model):
+class EmergencyAccessReview(AppendOnlyModel):
     """The privacy officer's conclusion about one emergency access (once; append-only)."""
 
     access = models.OneToOneField(EmergencyAccess, on_delete=models.CASCADE, related_name="review")

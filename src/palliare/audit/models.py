@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
+
 from .constants import AuditAction, AuditOutcome, AuditPurpose
 
 
-class AuditLogImmutableError(Exception):
+class AuditLogImmutableError(AppendOnlyError):
     """Raised on any attempt to change or remove an access-log row through the application."""
 
 
@@ -52,20 +54,15 @@ class ShownInList(models.Func):
         )
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AuditLogImmutableError("The access log is append-only.")
-
-    def delete(self) -> NoReturn:
-        raise AuditLogImmutableError("The access log is append-only.")
-
+class AuditEventQuerySet(AppendOnlyQuerySet["AuditEvent"]):
     def for_patient(self, patient_id: int) -> AuditEventQuerySet:
         """Every event about the patient, including list views that showed them."""
         return self.filter(models.Q(patient_id=patient_id) | ShownInList(patient_id))
 
 
-class AuditEvent(models.Model):
-    """One entry of the access log: who did what to which (patient) data, when, from where, why.
+class AuditEvent(AppendOnlyModel):
+    """One entry of the access log (append-only): who did what to which (patient) data, when,
+    from where, why.
 
     Rows reference users, organisations and patients by id and keep a snapshot of their names,
     so the log stays complete and readable even if those records change. ``sequence`` numbers the
@@ -110,7 +107,8 @@ class AuditEvent(models.Model):
     #: before the chain was keyed (plain SHA-256).
     key_id = models.CharField(max_length=32, blank=True, editable=False)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AuditEventQuerySet.as_manager()  # type: ignore[misc]  # (an AppendOnlyQuerySet)
+    append_only_error = AuditLogImmutableError
 
     class Meta:
         verbose_name = _("access log event")
@@ -124,14 +122,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.event_type} {self.occurred_at:%Y-%m-%d %H:%M:%S}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AuditLogImmutableError("Access-log rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AuditLogImmutableError("Access-log rows cannot be removed.")
 
 
 class AuditChainHead(models.Model):

@@ -11,7 +11,6 @@ need no "latest row per group" subquery; only the services in ``services.py`` mo
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from palliare.db.append_only import AppendOnlyError, AppendOnlyModel
+from palliare.db.append_only import AppendOnlyModel
 from palliare.organizations.models import Location, Municipality, Organization, PostcodeArea
 from palliare.organizations.validators import validate_phone
 
@@ -121,7 +120,7 @@ class Facility(models.Model):
 
 class BedStatus(AppendOnlyModel):
     """One report of a facility's beds: who reported what, when. The newest row is the current
-    state; together the rows are the occupancy history."""
+    state; together the rows are the occupancy history (append-only)."""
 
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, related_name="statuses", verbose_name=_("facility")
@@ -272,7 +271,7 @@ class DistrictNursingService(models.Model):
 
 class IntakeStatusChange(AppendOnlyModel):
     """A statement of a district-nursing organisation: from this date we take new palliative
-    clients (yes / limited / no). The newest row is the current state."""
+    clients (yes / limited / no). The newest row is the current state (append-only)."""
 
     service = models.ForeignKey(
         DistrictNursingService,
@@ -336,7 +335,8 @@ class QualityRequirement(models.Model):
 
 
 class QualityAssessment(AppendOnlyModel):
-    """A dated assessment of a district-nursing service against the requirements in use.
+    """A dated assessment of a district-nursing service against the requirements in use
+    (append-only).
 
     It is valid from ``assessed_on`` up to and including ``valid_until``; after that date the
     service no longer counts as meeting the requirements. This is computed from the dates when
@@ -387,8 +387,9 @@ class QualityAssessment(AppendOnlyModel):
         return self.assessed_on <= day <= self.valid_until
 
 
-class QualityAssessmentItem(models.Model):
-    """Whether one requirement was met in an assessment, and the evidence seen."""
+class QualityAssessmentItem(AppendOnlyModel):
+    """Whether one requirement was met in an assessment, and the evidence seen (append-only,
+    as its assessment)."""
 
     assessment = models.ForeignKey(
         QualityAssessment, on_delete=models.PROTECT, related_name="items"
@@ -416,8 +417,3 @@ class QualityAssessmentItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement_title}: {'+' if self.met else '-'}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("Assessment items are history and cannot change.")
-        super().save(*args, **kwargs)

@@ -10,13 +10,12 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
-from palliare.accounts.requests import PalliareRequest
+from palliare.accounts.requests import PalliareRequest, safe_url
 from palliare.organizations.models import Municipality
 
 from . import access, services
@@ -138,9 +137,9 @@ def nursing_intake(request: PalliareRequest, pk: int) -> HttpResponse:
             request, _("Saved: %(status)s.") % {"status": IntakeStatus(change.status).label}
         )
         target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-            target = reverse("capacity:nursing", args=[service.pk])
-        return HttpResponseRedirect(target)
+        return HttpResponseRedirect(
+            safe_url(request, target, reverse("capacity:nursing", args=[service.pk]))
+        )
     return render(
         request,
         "capacity/nursing_detail.html",

@@ -10,13 +10,12 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
-from palliare.accounts.requests import PalliareRequest
+from palliare.accounts.requests import PalliareRequest, safe_url
 from palliare.organizations.models import Subregion
 
 from . import access, services
@@ -263,7 +262,4 @@ def facility_adjust(request: PalliareRequest, pk: int) -> HttpResponse:
         return render(request, "capacity/partials/facility_quick.html", {"card": card})
     if error:
         messages.error(request, error)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = reverse("ui:home")
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_url(request, request.POST.get("next", ""), reverse("ui:home")))

@@ -4,12 +4,13 @@ drafts of editors whose save lost a race (kept so nothing is lost)."""
 from __future__ import annotations
 
 import secrets
-from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from palliare.db.append_only import AppendOnlyModel
 
 from .constants import DraftStatus
 from .querysets import CarePlanQuerySet, CarePlanVersionQuerySet
@@ -56,7 +57,7 @@ class CarePlan(models.Model):
         return self.identifier
 
 
-class CarePlanVersion(models.Model):
+class CarePlanVersion(AppendOnlyModel):
     """One saved state of a care plan (append-only): number, version date, author, content.
 
     ``content`` follows ``careplans.content`` and stores the ACP standard's codes. A few values
@@ -78,7 +79,7 @@ class CarePlanVersion(models.Model):
     author_role = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("version date"), default=timezone.now)
 
-    objects = CarePlanVersionQuerySet.as_manager()
+    objects = CarePlanVersionQuerySet.as_manager()  # type: ignore[misc]  # (an AppendOnlyQuerySet)
 
     class Meta:
         verbose_name = _("care-plan version")
@@ -90,14 +91,6 @@ class CarePlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} v{self.number}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Care-plan versions are immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("Care-plan versions are immutable.")
 
 
 class CarePlanDraft(models.Model):

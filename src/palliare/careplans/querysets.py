@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
+
+from palliare.db.append_only import AppendOnlyQuerySet
 
 from .constants import REVIEW_DUE_WITHIN_DAYS
 
@@ -29,11 +31,5 @@ class CarePlanQuerySet(models.QuerySet["CarePlan"]):
         )
 
 
-class CarePlanVersionQuerySet(models.QuerySet["CarePlanVersion"]):
-    """Versions are immutable: bulk updates and deletes are refused."""
-
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise TypeError("Care-plan versions are immutable.")
-
-    def delete(self) -> NoReturn:
-        raise TypeError("Care-plan versions are immutable.")
+class CarePlanVersionQuerySet(AppendOnlyQuerySet["CarePlanVersion"]):
+    """Versions are append-only: bulk updates and deletes are refused (the base's)."""

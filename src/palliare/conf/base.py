@@ -140,7 +140,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "palliare.accounts.middleware.NoStoreMiddleware",
-    "palliare.accounts.otp.VerifiedDeviceMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "palliare.accounts.middleware.SessionActivityMiddleware",
     "palliare.accounts.middleware.ActorMiddleware",
     "palliare.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -171,6 +171,19 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_settings(DATA_DIR)}
+#: The acute path's few hot queries run from SQL compiled once per process (palliare.db.precompiled,
+#: decision 0021); off, they are plain ORM querysets compiled on every call.
+PRECOMPILED_QUERIES = config(
+    "PRECOMPILED_QUERIES",
+    True,
+    help_text=(
+        "Run the acute path's hot queries (search by BSN, patient with plan, central contact "
+        "and lead practitioner, the actor's memberships) from SQL compiled once per process "
+        "(decision 0021). Off: plain Django ORM, about 1 ms more per acute request "
+        "(docs/performance.md)."
+    ),
+    group="Database",
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -191,8 +204,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Database sessions, loaded with a precompiled query (accounts/sessions.py, decision 0021).
-SESSION_ENGINE = "palliare.accounts.sessions"
+# Django's database sessions (decision 0021: the login path's lookups are stock Django's).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = False  # SessionActivityMiddleware restarts the idle timer
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

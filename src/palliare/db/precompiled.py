@@ -32,7 +32,10 @@ placeholders, and preparing fails (:class:`ImproperlyConfigured`) when
 - the queryset has parts that do not run through its compiled SQL: ``prefetch_related``, a
   related manager's known objects, ``select_for_update``.
 
-Calls check that every parameter is given, with the declared type and not None. The result is a
+Calls check that every parameter is given, with the declared type and not None. The setting
+``PRECOMPILED_QUERIES`` (default on) switches every precompiled query back to the plain ORM,
+for measuring (bench/acute_inprocess.py ``--compare-precompiled``) or after a Django upgrade
+breaks the internals this module relies on. The result is a
 list, never a queryset: a queryset could be filtered further, and the extra filter would be
 silently dropped from the cached SQL.
 """
@@ -47,6 +50,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import Model, QuerySet
@@ -77,6 +81,10 @@ def _placeholder(kind: type, name: str, round_: int, index: int) -> Any:
 
 #: Integers a database column can hold (larger ones match no row, as in Django's own lookups).
 _INT_RANGE = range(-(2**63), 2**63)
+
+
+def _out_of_range(values: dict[str, Any]) -> bool:
+    return any(type(v) is int and v not in _INT_RANGE for v in values.values())
 
 
 #: A bound value that is a date or time as text (SQLite binds dates and times as ISO text).
@@ -209,7 +217,7 @@ class PrecompiledQuery(Generic[M]):
                     plan = self._plans[key] = self._prepare(using)
         return plan
 
-    def _bind(self, plan: _Plan[M], values: dict[str, Any]) -> tuple[Any, ...]:
+    def _check(self, values: dict[str, Any]) -> None:
         if set(values) != set(self._types):
             raise TypeError(f"Expected the parameters {sorted(self._types)}, got {sorted(values)}.")
         for name, kind in self._types.items():
@@ -218,6 +226,9 @@ class PrecompiledQuery(Generic[M]):
                 raise TypeError(f"Parameter {name!r} must be a {kind.__name__}, not {value!r}.")
             if kind is dt.date and isinstance(value, dt.datetime):
                 raise TypeError(f"Parameter {name!r} must be a date, not a datetime.")
+
+    def _bind(self, plan: _Plan[M], values: dict[str, Any]) -> tuple[Any, ...]:
+        self._check(values)
         params = list(plan.params)
         for slot in plan.slots:
             value = values[slot.name]
@@ -228,10 +239,19 @@ class PrecompiledQuery(Generic[M]):
         """Run the query with ``values`` and return its rows as the queryset would.
 
         Integer parameters are ids compared for equality: one no column can hold matches no
-        row (Django's own exact lookup says the same instead of failing in the driver)."""
+        row (Django's own exact lookup says the same instead of failing in the driver).
+
+        With ``settings.PRECOMPILED_QUERIES`` off the queryset is built with the values and
+        run as plain ORM (same checks, same rows, compiled on every call)."""
+        if not settings.PRECOMPILED_QUERIES:
+            self._check(values)
+            if _out_of_range(values):
+                return []
+            queryset = self._build(**values)
+            return list(queryset.using(using) if using else queryset)
         plan = self._plan(using)
         params = self._bind(plan, values)
-        if any(type(v) is int and v not in _INT_RANGE for v in values.values()):
+        if _out_of_range(values):
             return []
         compiler = copy.copy(plan.compiler)
         # This thread's connection (Django's connections are per thread), and the cached SQL

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from palliare.db.append_only import AppendOnlyModel
+from palliare.db.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Organization
 
@@ -162,7 +161,8 @@ class DataSet(models.Model):
 
 class DataSetVersion(AppendOnlyModel):
     """One immutable state of a data set: its elements (copied, with required flags), its
-    validation rules and its deadline rule. Templates and deliveries name their version."""
+    validation rules and its deadline rule. Templates and deliveries name their version
+    (append-only)."""
 
     data_set = models.ForeignKey(DataSet, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -196,7 +196,7 @@ class DataSetVersion(AppendOnlyModel):
         return cached
 
 
-class DeliveryQuerySet(models.QuerySet["Delivery"]):
+class DeliveryQuerySet(AppendOnlyQuerySet["Delivery"]):
     def for_organization(self, organization_id: int | None) -> DeliveryQuerySet:
         if organization_id is None:
             return self.none()
@@ -213,8 +213,9 @@ class DeliveryQuerySet(models.QuerySet["Delivery"]):
         return self.filter(~models.Exists(newer))
 
 
-class Delivery(models.Model):
-    """One version of an organisation's figures for one data set and period.
+class Delivery(AppendOnlyModel):
+    """One version of an organisation's figures for one data set and period (append-only but
+    for its review).
 
     The values never change; a correction is a new Delivery with the next ``number``. Only the
     review moves: submitted → accepted | returned, or submitted → superseded when a newer
@@ -252,7 +253,7 @@ class Delivery(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by_name = models.CharField(max_length=200, blank=True)
 
-    objects = DeliveryQuerySet.as_manager()
+    objects = DeliveryQuerySet.as_manager()  # type: ignore[misc]  # (an AppendOnlyQuerySet)
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -269,17 +270,11 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.organization} · {self.data_set} · {self.period} · v{self.number}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            update = set(kwargs.get("update_fields") or ())
-            if not update or not update <= {
-                "status",
-                "review_comment",
-                "reviewed_at",
-                "reviewed_by_name",
-            }:
-                raise ValueError("Only the review of a delivery changes; its figures do not.")
-        super().save(*args, **kwargs)
+    #: Only the review of a delivery moves (its state machine, TRANSITIONS).
+    append_only_mutable_fields = frozenset(
+        {"status", "review_comment", "reviewed_at", "reviewed_by_name"}
+    )
+    append_only_mutable_reason = "Only the review of a delivery changes; its figures do not."
 
     @property
     def period(self) -> periods.Period:
@@ -296,7 +291,8 @@ class Delivery(models.Model):
 
 
 class DeliveryValue(AppendOnlyModel):
-    """One element's value in one delivery version (empty for an optional element left blank)."""
+    """One element's value in one delivery version (empty for an optional element left blank;
+    append-only)."""
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="values")
     element_code = models.CharField(max_length=50)
@@ -317,7 +313,7 @@ class DeliveryValue(AppendOnlyModel):
 
 class DeliveryReminder(AppendOnlyModel):
     """A reminder sent to an organisation for one data set and period; the unique constraint
-    makes the daily reminder run idempotent."""
+    makes the daily reminder run idempotent (append-only)."""
 
     data_set = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="reminders")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")

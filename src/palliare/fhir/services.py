@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import Role, User
-from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.organizations.models import Location, Membership, Organization, Professional
@@ -28,11 +27,6 @@ from .models import PatientContribution
 
 #: The role of memberships recorded from PractitionerRole resources: it grants nothing.
 EXTERNAL_ROLE_CODE = "fhir_external"
-
-
-def _ensure(ctx: FhirContext, permission: Permission) -> None:
-    if not ctx.actor.has(permission):
-        raise PermissionDenied
 
 
 def contribute(ctx: FhirContext, patient: Patient) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import structlog
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -62,8 +62,7 @@ VERSION_FIELDS = (
 
 
 def _require(actor: Actor, permission: Permission) -> None:
-    if not actor.has(permission):
-        raise PermissionDenied
+    actor.require(permission)
 
 
 # --- the catalogue --------------------------------------------------------------------------

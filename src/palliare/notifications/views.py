@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from palliare.accounts.decorators import any_professional
-from palliare.accounts.requests import PalliareRequest
+from palliare.accounts.requests import PalliareRequest, safe_url
 
 from . import services
 from .models import Notification
@@ -38,9 +38,4 @@ def open_notification(request: PalliareRequest, pk: int) -> HttpResponse:
     this application; anything else goes to the list)."""
     notification = get_object_or_404(Notification, pk=pk, recipient_id=request.user.pk)
     services.mark_read(request.actor, [notification.pk])
-    target = notification.url
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("notifications:list")
+    return redirect(safe_url(request, notification.url, reverse("notifications:list")))

@@ -8,8 +8,9 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from palliare.db.periods import PeriodModel
 
 from .constants import (
     BIG_REGISTERED,
@@ -310,8 +311,11 @@ class Professional(models.Model):
             )
 
 
-class Membership(models.Model):
+class Membership(PeriodModel):
     """A professional works for an organisation in a role, for a period."""
+
+    period_fields = ("valid_from", "valid_until")
+    period_end_inclusive = True  # valid until and including that day
 
     professional = models.ForeignKey(
         Professional, on_delete=models.CASCADE, related_name="memberships"
@@ -388,9 +392,4 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         """Approved and valid today."""
-        today = timezone.localdate()
-        return (
-            self.status == MembershipStatus.APPROVED
-            and self.valid_from <= today
-            and (self.valid_until is None or self.valid_until >= today)
-        )
+        return self.status == MembershipStatus.APPROVED and self.is_current_on()

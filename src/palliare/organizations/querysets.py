@@ -6,7 +6,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.utils import timezone
+
+from palliare.db.periods import PeriodQuerySet
 
 from .constants import MembershipStatus
 
@@ -22,7 +23,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.filter(is_active=True, is_public=True)
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
+class MembershipQuerySet(PeriodQuerySet["Membership"]):
     def pending(self) -> MembershipQuerySet:
         """Memberships waiting for a second person's approval."""
         return self.filter(status=MembershipStatus.PENDING)
@@ -30,7 +31,4 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self, on: dt.date | None = None) -> MembershipQuerySet:
         """Approved memberships valid today (or on ``on``). A membership waiting for a second
         person's approval is not current: it grants nothing and counts nowhere."""
-        today = on or timezone.localdate()
-        return self.filter(status=MembershipStatus.APPROVED, valid_from__lte=today).filter(
-            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=today)
-        )
+        return super().current(on).filter(status=MembershipStatus.APPROVED)

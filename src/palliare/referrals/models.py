@@ -3,13 +3,13 @@ the receiving organisation's feedback on the care plan the patient arrived with.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from palliare.db.append_only import AppendOnlyModel
 
 from .constants import NEXT_STATUS, MissingItem, PlanQuality, ReferralStatus, ReferralUrgency
 from .querysets import ReferralFeedbackQuerySet
@@ -94,7 +94,7 @@ class Referral(models.Model):
         return (self.responded_at - self.created_at).total_seconds() / 3600
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(AppendOnlyModel):
     """One step in the course of a referral (append-only)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
@@ -110,16 +110,11 @@ class ReferralEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.referral_id} {self.status}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Referral events are append-only.")
-        super().save(*args, **kwargs)
 
-
-class ReferralFeedback(models.Model):
+class ReferralFeedback(AppendOnlyModel):
     """What the receiving organisation found when the patient arrived: how good the care plan
-    was and what was missing. Seen by the referrer and the network coordinator. A later
-    correction is a new row; the newest counts."""
+    was and what was missing. Seen by the referrer and the network coordinator. Append-only: a
+    later correction is a new row; the newest counts."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="feedback")
     plan_quality = models.CharField(
@@ -133,7 +128,7 @@ class ReferralFeedback(models.Model):
     recorded_by_name = models.CharField(max_length=200)
     recorded_at = models.DateTimeField(default=timezone.now)
 
-    objects = ReferralFeedbackQuerySet.as_manager()
+    objects = ReferralFeedbackQuerySet.as_manager()  # type: ignore[misc]  # (an AppendOnlyQuerySet)
 
     class Meta:
         verbose_name = _("feedback on a referral")
@@ -141,11 +136,6 @@ class ReferralFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id} {self.plan_quality}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Feedback is append-only: record a new row.")
-        super().save(*args, **kwargs)
 
     @property
     def missing_labels(self) -> list[str]:

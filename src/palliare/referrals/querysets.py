@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from palliare.db.append_only import AppendOnlyQuerySet
+
 if TYPE_CHECKING:
     from .models import ReferralFeedback  # noqa: F401
 
 
-class ReferralFeedbackQuerySet(models.QuerySet["ReferralFeedback"]):
+class ReferralFeedbackQuerySet(AppendOnlyQuerySet["ReferralFeedback"]):
     def latest_per_referral(self) -> ReferralFeedbackQuerySet:
         """The feedback that counts: per referral only the newest row (a later correction is a
         new row). Of rows recorded at the same moment the last one written counts."""

@@ -34,11 +34,6 @@ from .constants import RECEIVING_TYPES, MissingItem, PlanQuality, ReferralStatus
 from .models import Referral, ReferralEvent, ReferralFeedback
 
 
-def _ensure(actor: Actor, permission: Permission) -> None:
-    if not actor.has(permission):
-        raise PermissionDenied
-
-
 def _event(referral: Referral, actor: Actor, status: str, note: str = "") -> None:
     ReferralEvent.objects.create(
         referral=referral,
@@ -74,7 +69,7 @@ def send_referral(
 ) -> Referral:
     """Refer a patient the actor may see to a hospice, palliative unit, nursing home or district
     nursing. The receiving organisation is told at once (in the app; the e-mail names no one)."""
-    _ensure(actor, Permission.SEND_REFERRAL)
+    actor.require(Permission.SEND_REFERRAL)
     if patient_access.access_purpose(actor, patient) is None:
         raise PermissionDenied
     if patient.is_deceased:
@@ -135,7 +130,7 @@ def send_referral(
 
 
 def _as_receiver(actor: Actor, referral: Referral) -> Referral:
-    _ensure(actor, Permission.RECEIVE_REFERRAL)
+    actor.require(Permission.RECEIVE_REFERRAL)
     if actor.organization_id != referral.receiving_organization_id:
         raise PermissionDenied
     return Referral.objects.select_for_update().get(pk=referral.pk)
@@ -223,7 +218,7 @@ def record_admission(
 
 @transaction.atomic
 def withdraw_referral(actor: Actor, referral: Referral, *, reason: str) -> Referral:
-    _ensure(actor, Permission.SEND_REFERRAL)
+    actor.require(Permission.SEND_REFERRAL)
     if actor.organization_id != referral.referring_organization_id:
         raise PermissionDenied
     if not reason.strip():

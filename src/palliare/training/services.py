@@ -36,14 +36,9 @@ from .models import Course, Evaluation, KnowledgeCarrier, Registration, Session
 # --- access -----------------------------------------------------------------------------------
 
 
-def _require(actor: Actor, permission: Permission) -> None:
-    if not actor.has(permission):
-        raise PermissionDenied
-
-
 def professional_of(actor: Actor) -> Professional:
     """The professional acting; registering needs one (a system client cannot register)."""
-    _require(actor, Permission.REGISTER_TRAINING)
+    actor.require(Permission.REGISTER_TRAINING)
     professional = actor.membership.professional if actor.membership is not None else None
     if professional is None:
         raise PermissionDenied
@@ -74,7 +69,7 @@ def _log(
 @transaction.atomic
 def save_course(course: Course, *, actor: Actor) -> Course:
     """Create or change a course (organiser)."""
-    _require(actor, Permission.MANAGE_TRAINING)
+    actor.require(Permission.MANAGE_TRAINING)
     created = course.pk is None
     course.full_clean()
     course.save()
@@ -92,7 +87,7 @@ def save_course(course: Course, *, actor: Actor) -> Course:
 def save_session(session: Session, *, actor: Actor) -> Session:
     """Create or change a session (organiser). More places move people up from the waiting
     list; fewer places than are taken are refused."""
-    _require(actor, Permission.MANAGE_TRAINING)
+    actor.require(Permission.MANAGE_TRAINING)
     created = session.pk is None
     session.full_clean()
     if not created:
@@ -277,7 +272,7 @@ def record_attendance(
 ) -> int:
     """Record who was present (registration ids in ``present``; every other registered
     participant absent). Only once the session has started. Returns the number present."""
-    _require(actor, Permission.MANAGE_TRAINING)
+    actor.require(Permission.MANAGE_TRAINING)
     moment = now or timezone.now()
     locked = _locked_session(session.pk)
     if locked.starts_at > moment:
@@ -437,7 +432,7 @@ def _mail(template: str, context: dict[str, Any], address: str) -> None:
 @transaction.atomic
 def add_knowledge_carrier(carrier: KnowledgeCarrier, *, actor: Actor) -> KnowledgeCarrier:
     """Name a knowledge carrier or link person of a member organisation (organiser)."""
-    _require(actor, Permission.MANAGE_TRAINING)
+    actor.require(Permission.MANAGE_TRAINING)
     carrier.full_clean()
     carrier.save()
     _log(
@@ -456,7 +451,7 @@ def end_knowledge_carrier(
     carrier: KnowledgeCarrier, *, actor: Actor, on: dt.date | None = None
 ) -> KnowledgeCarrier:
     """End a knowledge carrier's role (kept with its period for the history)."""
-    _require(actor, Permission.MANAGE_TRAINING)
+    actor.require(Permission.MANAGE_TRAINING)
     carrier.until = on or timezone.localdate()
     if carrier.until < carrier.since:
         raise ValidationError(_("The end date cannot be before the start date."))

@@ -202,7 +202,7 @@ def test_bootstrap_coordinator(capsys):
 
 
 def test_deactivated_user_is_logged_out_on_the_next_request(client):
-    """The session's user is loaded on every request (a precompiled query, decision 0021) and
+    """The session's user is loaded on every request (Django's ModelBackend.get_user) and
     must still be allowed to log in: a deactivated account's open session ends at once."""
     from conftest import login_verified
 

@@ -18,13 +18,8 @@ from palliare.audit.models import AuditEvent
 from palliare.capacity import services
 from palliare.capacity.constants import AdmissionStatus, IntakeStatus
 from palliare.capacity.factories import DistrictNursingServiceFactory, FacilityFactory
-from palliare.capacity.models import (
-    AppendOnlyError,
-    BedStatus,
-    CapacityReminder,
-    Facility,
-    IntakeStatusChange,
-)
+from palliare.capacity.models import BedStatus, CapacityReminder, Facility, IntakeStatusChange
+from palliare.db.append_only import AppendOnlyError
 from palliare.organizations.factories import (
     LocationFactory,
     MunicipalityFactory,

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyError, AppendOnlyModel
 from palliare.organizations.models import Organization, Professional, Subregion
 from palliare.organizations.validators import validate_phone
 
@@ -199,12 +200,15 @@ class ConsultationRequest(models.Model):
         self.status = status
 
 
-class AppendOnly(Exception):
+class AppendOnly(AppendOnlyError):
     """Advice is never changed or deleted: record a new version instead."""
 
 
-class ConsultationAdvice(models.Model):
-    """One version of the advice on a request. Versions are appended, never overwritten."""
+class ConsultationAdvice(AppendOnlyModel):
+    """One version of the advice on a request (append-only: versions are appended, never
+    overwritten)."""
+
+    append_only_error = AppendOnly
 
     request = models.ForeignKey(
         ConsultationRequest,
@@ -236,14 +240,6 @@ class ConsultationAdvice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.reference} v{self.version}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnly("advice is append-only; record a new version")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnly("advice is never deleted")
 
 
 class SentNotification(models.Model):

@@ -29,12 +29,6 @@ from ..constants import ConsultationStatus, age_group_for
 from ..models import ConsultationAdvice, ConsultationRequest
 from .rota import on_duty
 
-
-def _ensure(actor: Actor, permission: Permission) -> None:
-    if not actor.has(permission):
-        raise PermissionDenied
-
-
 # --- consultation requests ---------------------------------------------------------------
 
 
@@ -90,7 +84,7 @@ def request_consultation(
     """Ask the consultation team on duty for ``subregion`` now, about an anonymous case (age
     group and diagnosis group) or a registered patient the asker may see, who consented to
     sharing with the care team. Raises NobodyOnDuty or NoConsentToShare."""
-    _ensure(actor, Permission.REQUEST_CONSULTATION)
+    actor.require(Permission.REQUEST_CONSULTATION)
     assert actor.user is not None
     now = timezone.now()
     if patient is not None:

@@ -9,7 +9,6 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
@@ -373,15 +372,10 @@ def _slot_details(slot: Slot) -> dict[str, Any]:
 S = TypeVar("S", bound=Slot)
 
 
-def _ensure(actor: Actor, permission: Permission) -> None:
-    if not actor.has(permission):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def save_slot(slot: S, *, actor: Actor) -> S:
     """Add or change a weekly or dated rota slot (network coordinator)."""
-    _ensure(actor, Permission.MANAGE_ROTA)
+    actor.require(Permission.MANAGE_ROTA)
     created = slot.pk is None
     slot.full_clean()
     slot.save()
@@ -399,7 +393,7 @@ def save_slot(slot: S, *, actor: Actor) -> S:
 @transaction.atomic
 def remove_slot(slot: Slot, *, actor: Actor) -> None:
     """Remove a rota slot; what it was stays in the access log."""
-    _ensure(actor, Permission.MANAGE_ROTA)
+    actor.require(Permission.MANAGE_ROTA)
     audit.record(
         f"consultations.{_slot_event(slot)}_removed",
         actor=actor,

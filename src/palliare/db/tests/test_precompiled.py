@@ -5,7 +5,8 @@ escaped parameter, SQL that depends on the values, a date or a translated text f
 querysets with parts outside their SQL (prefetches, related managers, select_for_update); calls
 refuse missing, extra, None and wrongly typed values, and an id no column can hold matches
 nothing; the membership and consent rules' "today" is a parameter; and each call runs one query
-on the calling thread's connection."""
+on the calling thread's connection. With the setting ``PRECOMPILED_QUERIES`` off they are
+plain ORM querysets with the same checks."""
 
 from __future__ import annotations
 
@@ -86,6 +87,27 @@ def test_compiled_once_then_one_query_per_call():
     assert query.fetch(name="Niemand") == []
     assert query.first(name="Tweede") == second
     assert len(built) == 2  # the two rounds of preparing, never again
+
+
+def test_the_setting_off_runs_the_plain_orm_with_the_same_checks(settings):
+    """``PRECOMPILED_QUERIES = False``: the queryset is built with the caller's values and run
+    by the ORM on every call (never prepared), with the same rows and the same refusals."""
+    settings.PRECOMPILED_QUERIES = False
+    built = []
+
+    def build(name: str) -> QuerySet[Patient]:
+        built.append(name)
+        return _by_family_name(name)
+
+    query = PrecompiledQuery(build, name=str)
+    patient = PatientFactory(family_name="Gewoon")
+    assert [p.pk for p in query.fetch(name="Gewoon")] == [patient.pk]
+    assert query.first(name="Niemand") is None
+    assert built == ["Gewoon", "Niemand"]  # built with the real values, no placeholder rounds
+    assert not query._plans
+    with pytest.raises(TypeError):
+        query.fetch(name=None)
+    assert PATIENT_WITH_PLAN.first(pk=2**63, today=timezone.localdate()) is None
 
 
 def test_values_list_and_slices_work():

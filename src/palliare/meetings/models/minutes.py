@@ -9,16 +9,17 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyModel
 from palliare.patients.constants import Dimension, PlaceOfDeath, YesNoUnknown
 
 from ..constants import ActionEventKind
 from ..querysets import ActionItemQuerySet
 
 
-class MinutesVersion(models.Model):
-    """One saved state of the minutes about one patient discussed in a meeting. Rows are never
-    changed: saving again adds version n + 1, so nothing written is lost, and a save based on
-    an older version is refused (someone else saved in between)."""
+class MinutesVersion(AppendOnlyModel):
+    """One saved state of the minutes about one patient discussed in a meeting (append-only):
+    saving again adds version n + 1, so nothing written is lost, and a save based on an older
+    version is refused (someone else saved in between)."""
 
     agenda_item = models.ForeignKey(
         "meetings.AgendaItem", on_delete=models.CASCADE, related_name="minutes_versions"
@@ -168,7 +169,7 @@ class ActionItem(models.Model):
         return self.owner_organization.name if self.owner_organization else ""
 
 
-class ActionItemEvent(models.Model):
+class ActionItemEvent(AppendOnlyModel):
     """One step of an action item: created, done, reopened — who and when (append-only)."""
 
     action_item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="events")

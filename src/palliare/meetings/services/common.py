@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from palliare.accounts.actors import Actor
-from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.organizations.models import Organization, Professional
 from palliare.patients.services import ConflictError
 
-__all__ = ["ConflictError", "actor_name", "ensure", "log", "professional_email", "works_at"]
-
-
-def ensure(actor: Actor, permission: Permission) -> None:
-    if not actor.has(permission):
-        raise PermissionDenied
+__all__ = ["ConflictError", "actor_name", "log", "professional_email", "works_at"]
 
 
 def actor_name(actor: Actor) -> str:

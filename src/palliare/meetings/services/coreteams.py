@@ -17,7 +17,7 @@ from palliare.patients.constants import CareTeamRole
 from .. import access
 from ..constants import DEFAULT_DURATION_MINUTES, MeetingKind
 from ..models import CoreTeam, CoreTeamMember
-from .common import actor_name, ensure, log, works_at
+from .common import actor_name, log, works_at
 
 TEAM_FIELDS = (
     "name",
@@ -52,7 +52,7 @@ def create_core_team(
     default_duration_minutes: int = DEFAULT_DURATION_MINUTES,
 ) -> CoreTeam:
     """Start a core team for the actor's GP practice (the practice becomes its first member)."""
-    ensure(actor, Permission.MANAGE_MEETINGS)
+    actor.require(Permission.MANAGE_MEETINGS)
     practice = actor.organization
     if practice is None or practice.type != OrganizationType.GP_PRACTICE:
         raise PermissionDenied

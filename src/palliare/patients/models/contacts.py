@@ -7,11 +7,11 @@ Contacts are clinical records: a change is a new immutable version, the latest i
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from palliare.db.append_only import AppendOnlyModel
 
 from ..constants import ContactClass, ContactStatus
 
@@ -56,7 +56,7 @@ class CareContact(models.Model):
         return f"care contact {self.pk}"
 
 
-class CareContactVersion(models.Model):
+class CareContactVersion(AppendOnlyModel):
     """One saved state of a care contact (append-only)."""
 
     contact = models.ForeignKey(CareContact, on_delete=models.CASCADE, related_name="versions")
@@ -102,11 +102,3 @@ class CareContactVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_id} v{self.number}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise TypeError("Care-contact versions are immutable.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError("Care-contact versions are immutable.")

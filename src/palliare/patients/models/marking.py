@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyModel
+
 from ..constants import DiagnosisGroup, SpictDisease, SpictGeneral, SurpriseAnswer, Urgency
 
 _SPICT_LABELS = {**dict(SpictGeneral.choices), **dict(SpictDisease.choices)}
@@ -96,9 +98,9 @@ class Marking(_Indicators):
         return self.ended_at is None
 
 
-class IndicatorScreening(_Indicators):
+class IndicatorScreening(AppendOnlyModel, _Indicators):
     """Indicators recorded without (yet) marking: they put the patient on the "consider
-    marking" worklist of the GP practice."""
+    marking" worklist of the GP practice (append-only)."""
 
     patient = models.ForeignKey(
         "patients.Patient", on_delete=models.CASCADE, related_name="screenings"
@@ -123,7 +125,7 @@ class IndicatorScreening(_Indicators):
         return bool(self.spict_general or self.spict_disease or self.surprise_question == "no")
 
 
-class UrgencyAssessment(models.Model):
+class UrgencyAssessment(AppendOnlyModel):
     """The PaTz colour code for urgency and complexity, as assessed on a day (append-only)."""
 
     patient = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.append_only import AppendOnlyModel
 from palliare.organizations.validators import normalize_postcode, validate_phone, validate_postcode
 
 from ..constants import DiagnosisGroup, Sex, Urgency
@@ -134,7 +135,7 @@ class Patient(models.Model):
         return {name: str(getattr(self, name) or "") for name in fields}
 
 
-class PatientRevision(models.Model):
+class PatientRevision(AppendOnlyModel):
     """One saved state of a patient's registration data (append-only)."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="revisions")

@@ -22,7 +22,7 @@ from palliare.organizations.models import Organization, Professional
 
 from ..constants import BURDEN_OVERLOADED_FROM, CareTeamRole, VolunteerStatus
 from ..models import BurdenCheck, CareTeamMember, InformalCaregiver, Patient, VolunteerDeployment
-from .common import actor_name, ensure, ensure_can_view, not_in_future
+from .common import actor_name, ensure_can_view, not_in_future
 
 
 def current_care_team(patient: Patient) -> QuerySet[CareTeamMember]:
@@ -103,7 +103,7 @@ def add_care_team_member(
     central_contact: bool = False,
 ) -> CareTeamMember:
     """Add an organisation or professional to the care team."""
-    ensure(actor, Permission.MANAGE_CARE_TEAM)
+    actor.require(Permission.MANAGE_CARE_TEAM)
     ensure_can_view(actor, patient)
     if (
         professional is not None
@@ -172,7 +172,7 @@ def _successor(member: CareTeamMember, actor: Actor, **changes: bool) -> CareTea
 @transaction.atomic
 def end_care_team_member(actor: Actor, member: CareTeamMember, *, reason: str) -> None:
     """Take someone out of the care team (the row is kept as history)."""
-    ensure(actor, Permission.MANAGE_CARE_TEAM)
+    actor.require(Permission.MANAGE_CARE_TEAM)
     ensure_can_view(actor, member.patient)
     if member.ended_at is not None:
         raise ValidationError(_("This member already left the care team."))
@@ -186,7 +186,7 @@ def end_care_team_member(actor: Actor, member: CareTeamMember, *, reason: str) -
 def set_central_contact(actor: Actor, member: CareTeamMember) -> CareTeamMember:
     """Make ``member`` the one central contact, handing the role over from the previous one.
     Both changes are kept as history (old rows end, new rows start)."""
-    ensure(actor, Permission.MANAGE_CARE_TEAM)
+    actor.require(Permission.MANAGE_CARE_TEAM)
     patient = Patient.objects.select_for_update().get(pk=member.patient_id)
     ensure_can_view(actor, patient)
     member = CareTeamMember.objects.select_for_update().get(pk=member.pk)
@@ -206,7 +206,7 @@ def set_central_contact(actor: Actor, member: CareTeamMember) -> CareTeamMember:
 
 @transaction.atomic
 def add_caregiver(actor: Actor, patient: Patient, **data: object) -> InformalCaregiver:
-    ensure(actor, Permission.MANAGE_CARE_TEAM)
+    actor.require(Permission.MANAGE_CARE_TEAM)
     ensure_can_view(actor, patient)
     caregiver = InformalCaregiver(patient=patient, **data)
     caregiver.full_clean()
@@ -227,7 +227,7 @@ def record_burden_check(
     actor: Actor, caregiver: InformalCaregiver, *, checked_on: dt.date, score: int, note: str = ""
 ) -> BurdenCheck:
     """Record how heavy caring is now. Any care-team member with access may record it."""
-    ensure(actor, Permission.VIEW_PATIENT)
+    actor.require(Permission.VIEW_PATIENT)
     ensure_can_view(actor, caregiver.patient)
     assert actor.user is not None
     check = BurdenCheck(
@@ -263,7 +263,7 @@ def record_volunteer_step(
     note: str = "",
 ) -> VolunteerDeployment:
     """Record the next step in deploying terminal-care volunteers (VPTZ)."""
-    ensure(actor, Permission.VIEW_PATIENT)
+    actor.require(Permission.VIEW_PATIENT)
     ensure_can_view(actor, patient)
     assert actor.user is not None
     step = VolunteerDeployment.objects.create(

@@ -35,11 +35,6 @@ class DuplicatePatientError(ValidationError):
         self.existing = existing
 
 
-def ensure(actor: Actor, permission: Permission) -> None:
-    if not actor.has(permission):
-        raise PermissionDenied
-
-
 def ensure_can_view(actor: Actor, patient: Patient) -> None:
     """The actor must be allowed to see the patient (care relationship and consent)."""
     if access.access_purpose(actor, patient) is None:

@@ -17,7 +17,7 @@ from palliare.audit.constants import AuditAction, AuditPurpose
 
 from ..constants import ConsentGivenBy, ConsentScope
 from ..models import Consent, Patient
-from .common import actor_name, ensure, ensure_can_view, not_in_future
+from .common import actor_name, ensure_can_view, not_in_future
 
 
 def has_active_consent(patient: Patient, scope: ConsentScope) -> bool:
@@ -53,7 +53,7 @@ def record_consent(
     note: str = "",
 ) -> Consent:
     """Record that the patient (or their legal representative) explicitly agreed to ``scope``."""
-    ensure(actor, Permission.MANAGE_CONSENT)
+    actor.require(Permission.MANAGE_CONSENT)
     ensure_can_view(actor, patient)
     not_in_future(given_on, "given_on")
     if given_by == ConsentGivenBy.LEGAL_REPRESENTATIVE and not representative_name.strip():
@@ -91,7 +91,7 @@ def withdraw_consent(
     actor: Actor, consent: Consent, *, withdrawn_on: dt.date, note: str = ""
 ) -> Consent:
     """Withdraw consent; from this moment the access policy no longer grants it."""
-    ensure(actor, Permission.MANAGE_CONSENT)
+    actor.require(Permission.MANAGE_CONSENT)
     ensure_can_view(actor, consent.patient)
     not_in_future(withdrawn_on, "withdrawn_on")
     if consent.withdrawn_at is not None:

@@ -18,7 +18,7 @@ from palliare.notifications.services import notify
 
 from ..constants import PlaceOfDeath, YesNoUnknown
 from ..models import DeathRegistration, Patient
-from .common import actor_name, care_team_users, ensure, ensure_can_view, not_in_future
+from .common import actor_name, care_team_users, ensure_can_view, not_in_future
 
 #: Hospital admissions or emergency visits in the last 30 days: more than this is a typing
 #: error (one a day is already far beyond what the register has seen).
@@ -84,7 +84,7 @@ def death_answer_errors(data: dict[str, Any]) -> dict[str, list[str]]:
 def register_death(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> DeathRegistration:
     """Register (or correct, as a new version) the death of a patient. Contradictory answers
     are refused (:func:`death_answer_errors`), on every input path."""
-    ensure(actor, Permission.REGISTER_DEATH)
+    actor.require(Permission.REGISTER_DEATH)
     ensure_can_view(actor, patient)
     contradictions = death_answer_errors(data)
     if contradictions:

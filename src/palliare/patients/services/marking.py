@@ -24,7 +24,6 @@ from ..models import CareTeamMember, IndicatorScreening, Marking, Patient, Urgen
 from .common import (
     actor_name,
     care_team_users,
-    ensure,
     ensure_can_view,
     not_in_future,
     practice_users,
@@ -41,7 +40,7 @@ def _care_team_users(patient: Patient) -> list[User]:
 def mark_patient(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> Marking:
     """Mark the palliative phase. The GP practice becomes lead practitioner and the care team
     is notified."""
-    ensure(actor, Permission.MARK_PALLIATIVE)
+    actor.require(Permission.MARK_PALLIATIVE)
     ensure_can_view(actor, patient)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     not_in_future(data["marked_on"], "marked_on")
@@ -100,7 +99,7 @@ def mark_patient(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> Mar
 @transaction.atomic
 def unmark_patient(actor: Actor, marking: Marking, *, ended_on: dt.date, reason: str) -> Marking:
     """End a marking. A reason is required."""
-    ensure(actor, Permission.MARK_PALLIATIVE)
+    actor.require(Permission.MARK_PALLIATIVE)
     ensure_can_view(actor, marking.patient)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for un-marking.")})
@@ -130,7 +129,7 @@ def unmark_patient(actor: Actor, marking: Marking, *, ended_on: dt.date, reason:
 @transaction.atomic
 def record_screening(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> IndicatorScreening:
     """Record surprise questions and SPICT-NL indicators without marking (yet)."""
-    ensure(actor, Permission.VIEW_PATIENT)
+    actor.require(Permission.VIEW_PATIENT)
     ensure_can_view(actor, patient)
     not_in_future(data["screened_on"], "screened_on")
     assert actor.user is not None
@@ -153,7 +152,7 @@ def set_urgency(
     actor: Actor, patient: Patient, *, urgency: Urgency, note: str = ""
 ) -> UrgencyAssessment:
     """Set the PaTz colour code (kept as history)."""
-    ensure(actor, Permission.MANAGE_CARE_TEAM)
+    actor.require(Permission.MANAGE_CARE_TEAM)
     ensure_can_view(actor, patient)
     assert actor.user is not None
     assessment = UrgencyAssessment.objects.create(

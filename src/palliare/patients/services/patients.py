@@ -16,7 +16,7 @@ from palliare.organizations.constants import OrganizationType
 
 from ..constants import CareTeamRole, ConsentGivenBy, ConsentScope
 from ..models import CareTeamMember, Consent, Patient, PatientRevision
-from .common import ConflictError, DuplicatePatientError, actor_name, ensure, ensure_can_view
+from .common import ConflictError, DuplicatePatientError, actor_name, ensure_can_view
 
 EDITABLE_FIELDS = [
     "given_name",
@@ -48,9 +48,9 @@ def register_patient(
     An API client (an actor without a user) registers through the same steps; its relationship to
     the patient comes from the channel it used (``via``, e.g. FHIR contributions), not from the
     care team, and it cannot record consent."""
-    ensure(actor, Permission.REGISTER_PATIENT)
+    actor.require(Permission.REGISTER_PATIENT)
     if consents:
-        ensure(actor, Permission.MANAGE_CONSENT)
+        actor.require(Permission.MANAGE_CONSENT)
     existing = Patient.objects.filter(bsn=data["bsn"]).first()
     if existing is not None:
         raise DuplicatePatientError(existing)
@@ -119,7 +119,7 @@ def update_patient(
     actor: Actor, patient: Patient, *, data: dict[str, Any], expected_version: int
 ) -> Patient:
     """Change registration data. Fails with ConflictError when someone saved in between."""
-    ensure(actor, Permission.REGISTER_PATIENT)
+    actor.require(Permission.REGISTER_PATIENT)
     ensure_can_view(actor, patient)
     current = Patient.objects.select_for_update().get(pk=patient.pk)
     new_practice = data.get("gp_practice")

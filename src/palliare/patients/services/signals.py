@@ -17,7 +17,7 @@ from palliare.notifications.services import notify
 from .. import access
 from ..constants import Dimension, SignalStatus, SignalSuggestion
 from ..models import Patient, Signal
-from .common import actor_name, ensure, practice_users
+from .common import actor_name, practice_users
 
 
 @transaction.atomic
@@ -31,7 +31,7 @@ def send_signal(
 ) -> Signal:
     """Send an observation about a patient to their GP practice. Requires a care relationship
     (not consent: the signal goes to the treating GP, who already holds the record)."""
-    ensure(actor, Permission.SEND_SIGNAL)
+    actor.require(Permission.SEND_SIGNAL)
     if not access.has_relationship(actor, patient):
         raise ValidationError(
             _(
@@ -78,7 +78,7 @@ def send_signal(
 
 
 def _ensure_recipient(actor: Actor, signal: Signal) -> None:
-    ensure(actor, Permission.HANDLE_SIGNALS)
+    actor.require(Permission.HANDLE_SIGNALS)
     if actor.organization_id != signal.recipient_id:
         raise PermissionDenied
 

@@ -8,6 +8,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from palliare.db.periods import PeriodModel
+
 from ..constants import Attendance, BodyKind, BodyRole, MeetingStatus
 
 
@@ -43,8 +45,10 @@ class Body(models.Model):
         return self.name
 
 
-class BodyMembership(models.Model):
+class BodyMembership(PeriodModel):
     """A person's seat in a body, in one role, for a period (``ended_on`` exclusive)."""
+
+    period_fields = ("started_on", "ended_on")
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
     professional = models.ForeignKey(

@@ -7,21 +7,18 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class MemberQuerySet(models.QuerySet["MemberOrganization"]):
-    def current(self, on: dt.date | None = None) -> MemberQuerySet:
-        """Members taking part on ``on`` (today by default)."""
-        from django.utils import timezone
-
-        day = on or timezone.localdate()
-        return self.filter(joined_on__lte=day).filter(
-            models.Q(left_on__isnull=True) | models.Q(left_on__gt=day)
-        )
+from palliare.db.periods import PeriodModel, PeriodQuerySet
 
 
-class MemberOrganization(models.Model):
+class MemberQuerySet(PeriodQuerySet["MemberOrganization"]):
+    """``current(on)``: members taking part on ``on`` (today by default)."""
+
+
+class MemberOrganization(PeriodModel):
     """A directory organisation that takes part in the network: since when, whether it signed
     the covenant, who is its contact for the programme and what it contributes each year."""
+
+    period_fields = ("joined_on", "left_on")  # left_on: no longer a member on that day
 
     organization = models.OneToOneField(
         "organizations.Organization",
@@ -64,4 +61,4 @@ class MemberOrganization(models.Model):
         return self.organization.name
 
     def is_member_on(self, day: dt.date) -> bool:
-        return self.joined_on <= day and (self.left_on is None or self.left_on > day)
+        return self.is_current_on(day)

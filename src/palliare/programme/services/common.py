@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from palliare.accounts.actors import Actor
@@ -17,15 +16,13 @@ __all__ = ["ConflictError", "ensure", "ensure_any", "log"]
 
 
 def ensure(actor: Actor, permission: Permission) -> None:
-    """Refuse unless the actor holds ``permission`` (deny by default)."""
-    if not actor.has(permission):
-        raise PermissionDenied
+    """Refuse unless the actor holds ``permission`` (``Actor.require``)."""
+    actor.require(permission)
 
 
 def ensure_any(actor: Actor, *permissions: Permission) -> None:
-    """Refuse unless the actor holds at least one of ``permissions``."""
-    if not any(actor.has(p) for p in permissions):
-        raise PermissionDenied
+    """Refuse unless the actor holds at least one of ``permissions`` (``Actor.require``)."""
+    actor.require(*permissions)
 
 
 def log(

@@ -137,8 +137,8 @@ def end_body_membership(actor: Actor, seat: BodyMembership, *, ended_on: dt.date
 def current_members(body: Body, on: dt.date | None = None) -> list[BodyMembership]:
     day = on or timezone.localdate()
     return list(
-        BodyMembership.objects.filter(body=body, started_on__lte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        BodyMembership.objects.filter(body=body)
+        .filter(BodyMembership.current_q(day))
         .select_related("professional", "organization")
         .order_by("role", "professional__family_name")
     )

@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,9 +95,8 @@ def may_edit_deliverable(actor: Actor, deliverable: Deliverable) -> bool:
         BodyMembership.objects.filter(
             body_id=line.working_group_id,
             professional_id=actor.membership.professional_id,
-            started_on__lte=today,
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .filter(BodyMembership.current_q(today))
         .exists()
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,8 +61,7 @@ def body_list(request: PalliareRequest) -> HttpResponse:
         .annotate(
             seats=Count(
                 "memberships",
-                filter=Q(memberships__ended_on__isnull=True)
-                | Q(memberships__ended_on__gt=timezone.localdate()),
+                filter=BodyMembership.current_q(prefix="memberships__"),
                 distinct=True,
             )
         )

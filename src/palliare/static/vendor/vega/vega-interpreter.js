@@ -313,5 +313,4 @@ var expression = {
 };
 
 window.vegaInterpreter = { expressionInterpreter: expression };
-//# sourceMappingURL=vega-interpreter.js.map
 })(window.vega);
