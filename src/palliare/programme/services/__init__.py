@@ -33,7 +33,6 @@ from .organisations import (
     record_bottleneck,
     save_self_evaluation,
     save_work_plan,
-    send_reminders,
     set_self_evaluation_action_status,
     update_bottleneck,
 )
@@ -47,10 +46,12 @@ from .plan import (
     set_assignment,
     submit_deliverable,
 )
+from .reminders import DueReminder, reminders_due, send_reminders, send_scheduled_reminder
 from .reports import issue_report, save_report_narrative
 
 __all__ = [
     "ConflictError",
+    "DueReminder",
     "MilestoneState",
     "accountability",
     "add_action",
@@ -89,7 +90,9 @@ __all__ = [
     "save_report_narrative",
     "save_self_evaluation",
     "save_work_plan",
+    "reminders_due",
     "send_reminders",
+    "send_scheduled_reminder",
     "set_assignment",
     "set_budget_line",
     "set_budget_year",
