@@ -59,9 +59,7 @@ def test_schedule_reminds_each_step_once(world, django_capture_on_commit_callbac
 
     def run(offset: int) -> int:
         with django_capture_on_commit_callbacks(execute=True):
-            return tasks.send_reminders_due.call(
-                (start + dt.timedelta(days=offset)).isoformat()
-            )
+            return tasks.send_reminders_due.call((start + dt.timedelta(days=offset)).isoformat())
 
     assert run(0) == 0  # 20 days ahead: nothing yet
     assert run(6) == 1  # 14 days before
