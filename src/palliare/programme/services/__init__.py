@@ -22,8 +22,11 @@ from .governance import (
     plan_body_meeting,
     record_attendance,
     record_decision,
+    remove_topic,
     save_minutes,
     set_meeting_status,
+    update_body_meeting,
+    update_topic,
 )
 from .members import add_member, is_member, public_members, update_member
 from .organisations import (
@@ -83,6 +86,7 @@ __all__ = [
     "record_decision",
     "record_expense",
     "reminders_due",
+    "remove_topic",
     "reschedule_deliverable",
     "save_action_line",
     "save_activity",
@@ -99,6 +103,8 @@ __all__ = [
     "set_meeting_status",
     "set_self_evaluation_action_status",
     "submit_deliverable",
+    "update_body_meeting",
     "update_bottleneck",
     "update_member",
+    "update_topic",
 ]
