@@ -10,6 +10,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF
 
+from .includes.cache import CACHE_URL_SETTING, cache_settings
 from .includes.database import database_settings
 from .includes.environ import config
 from .includes.logging import logging_config
@@ -184,6 +185,8 @@ PRECOMPILED_QUERIES = config(
     ),
     group="Database",
 )
+# One cache for all web processes (the public forms' rate limit): decision 0032.
+CACHES = {"default": cache_settings(CACHE_URL_SETTING)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,15 +1,19 @@
-"""Rate limit of the public forms per client address, in Django's cache (decision 0026).
+"""Rate limit of the public forms per client address, in the cache every web process shares
+(decisions 0026 and 0032).
 
-A fixed window per hour: the first submission creates the counter with the window as its
-timeout, later ones increment it. With several app servers configure a shared cache (database
-or Redis) so the limit holds across them."""
+At most ``ENGAGEMENT_FORM_LIMIT`` submissions per address and form in any hour. Each
+submission takes a numbered slot with ``cache.add`` — one atomic insert-if-absent in every
+backend (a unique key in the database cache, SET NX in Redis) — and a slot frees itself an hour
+after it was taken. Two workers counting at the same moment cannot both take the same slot, so
+the limit holds across processes and servers without a lock and without a read-modify-write
+(``incr`` is a read and a write in the database cache)."""
 
 from __future__ import annotations
 
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 
 WINDOW_SECONDS = 3600
@@ -21,15 +25,11 @@ def _key(scope: str, request: HttpRequest) -> str:
     return f"engagement:rl:{scope}:{digest}"
 
 
-def allow(scope: str, request: HttpRequest, limit: int | None = None) -> bool:
-    """Count one submission; False when the address exceeded the limit in this window."""
+def allow(
+    scope: str, request: HttpRequest, limit: int | None = None, *, cache: BaseCache | None = None
+) -> bool:
+    """Count one submission; False when the address used all its slots of the last hour."""
     maximum = settings.ENGAGEMENT_FORM_LIMIT if limit is None else limit
+    store = caches["default"] if cache is None else cache
     key = _key(scope, request)
-    if cache.add(key, 1, WINDOW_SECONDS):
-        return maximum >= 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, WINDOW_SECONDS)
-        count = 1
-    return count <= maximum
+    return any(store.add(f"{key}:{slot}", 1, WINDOW_SECONDS) for slot in range(maximum))

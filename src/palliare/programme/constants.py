@@ -95,6 +95,23 @@ class RoundKind(models.TextChoices):
     PROGRESS_REPORT = "progress_report", _("Progress report")
 
 
+class ReminderStep(models.TextChoices):
+    """Which reminder of a reporting round a member got: the coordinator's button, or one of
+    the scheduled steps (each once per round and member)."""
+
+    MANUAL = "manual", _("Sent by the coordinator")
+    BEFORE_14 = "before_14", _("14 days before the deadline")
+    BEFORE_3 = "before_3", _("3 days before the deadline")
+    OVERDUE = "overdue", _("After the deadline")
+
+
+#: Scheduled reminder steps before a round's deadline: (days before, step), latest first.
+REMINDER_STEPS_BEFORE = ((3, ReminderStep.BEFORE_3), (14, ReminderStep.BEFORE_14))
+#: The overdue reminder goes once, on a day within this many days after the deadline (a round
+#: long past is not reminded of when the schedule starts running).
+OVERDUE_REMINDER_WITHIN_DAYS = 30
+
+
 class DeliveryState(models.TextChoices):
     ON_TIME = "on_time", _("Delivered")
     LATE_DELIVERED = "late_delivered", _("Delivered late")

@@ -133,11 +133,22 @@ class MeetingForm(forms.Form):
     online_url = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
 
 
+class MeetingEditForm(MeetingForm):
+    """Changing a planned meeting: the revision it was opened at travels along (optimistic
+    locking)."""
+
+    sequence = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("Topic"), max_length=300)
     note = forms.CharField(
         label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class TopicEditForm(TopicForm):
+    sequence = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class DocumentForm(forms.Form):

@@ -80,7 +80,18 @@ urlpatterns = [
     path("bodies/<int:pk>/decisions/new/", governance.decision_add, name="decision_add"),
     path("meetings/<int:pk>/", governance.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/status/", governance.meeting_status, name="meeting_status"),
+    path("meetings/<int:pk>/edit/", governance.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/topics/add/", governance.topic_add, name="topic_add"),
+    path(
+        "meetings/<int:pk>/topics/<int:topic_pk>/edit/",
+        governance.topic_edit,
+        name="topic_edit",
+    ),
+    path(
+        "meetings/<int:pk>/topics/<int:topic_pk>/remove/",
+        governance.topic_remove,
+        name="topic_remove",
+    ),
     path(
         "meetings/<int:pk>/topics/<int:topic_pk>/documents/add/",
         governance.document_upload,

@@ -6,7 +6,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..constants import ActionStatus, BottleneckStatus, RoundKind, SelfEvaluationPhase
+from ..constants import (
+    ActionStatus,
+    BottleneckStatus,
+    ReminderStep,
+    RoundKind,
+    SelfEvaluationPhase,
+)
 
 
 class CoreElement(models.Model):
@@ -118,19 +124,28 @@ class Submission(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder sent to a member that has not delivered (once per round, member and day)."""
+    """A reminder sent to a member that has not delivered in a round. At most one a day per
+    member and round; each scheduled step (14 and 3 days before the deadline, after it) once."""
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
     member = models.ForeignKey(
         "programme.MemberOrganization", on_delete=models.CASCADE, related_name="+"
     )
     sent_on = models.DateField()
+    step = models.CharField(
+        max_length=12, choices=ReminderStep.choices, default=ReminderStep.MANUAL
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "member", "sent_on"], name="programme_reminder_once_a_day"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["round", "member", "step"],
+                condition=~models.Q(step="manual"),
+                name="programme_reminder_step_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,8 +22,11 @@ from .governance import (
     plan_body_meeting,
     record_attendance,
     record_decision,
+    remove_topic,
     save_minutes,
     set_meeting_status,
+    update_body_meeting,
+    update_topic,
 )
 from .members import add_member, is_member, public_members, update_member
 from .organisations import (
@@ -33,7 +36,6 @@ from .organisations import (
     record_bottleneck,
     save_self_evaluation,
     save_work_plan,
-    send_reminders,
     set_self_evaluation_action_status,
     update_bottleneck,
 )
@@ -47,10 +49,12 @@ from .plan import (
     set_assignment,
     submit_deliverable,
 )
+from .reminders import DueReminder, reminders_due, send_reminders, send_scheduled_reminder
 from .reports import issue_report, save_report_narrative
 
 __all__ = [
     "ConflictError",
+    "DueReminder",
     "MilestoneState",
     "accountability",
     "add_action",
@@ -81,6 +85,8 @@ __all__ = [
     "record_bottleneck",
     "record_decision",
     "record_expense",
+    "reminders_due",
+    "remove_topic",
     "reschedule_deliverable",
     "save_action_line",
     "save_activity",
@@ -90,12 +96,15 @@ __all__ = [
     "save_self_evaluation",
     "save_work_plan",
     "send_reminders",
+    "send_scheduled_reminder",
     "set_assignment",
     "set_budget_line",
     "set_budget_year",
     "set_meeting_status",
     "set_self_evaluation_action_status",
     "submit_deliverable",
+    "update_body_meeting",
     "update_bottleneck",
     "update_member",
+    "update_topic",
 ]

@@ -10,8 +10,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -39,7 +42,7 @@ from ..models import (
     MeetingAttendance,
     ProgrammeAction,
 )
-from .common import ensure, ensure_any, log
+from .common import ConflictError, ensure, ensure_any, log
 
 
 @transaction.atomic
@@ -144,6 +147,17 @@ def current_members(body: Body, on: dt.date | None = None) -> list[BodyMembershi
     )
 
 
+def _check_when_where(
+    starts_at: dt.datetime, duration_minutes: int, location: str, online_url: str
+) -> None:
+    if not 2000 <= starts_at.year <= 2100:
+        raise ValidationError({"starts_at": _("Choose a date between 2000 and 2100.")})
+    if not 10 <= duration_minutes <= 600:
+        raise ValidationError({"duration_minutes": _("Between 10 and 600 minutes.")})
+    if not location.strip() and not online_url.strip():
+        raise ValidationError({"location": _("Give a place, an online link, or both.")})
+
+
 @transaction.atomic
 def plan_body_meeting(
     actor: Actor,
@@ -156,12 +170,7 @@ def plan_body_meeting(
 ) -> BodyMeeting:
     """Plan a meeting of a body; its current members are listed for attendance."""
     ensure(actor, Permission.MANAGE_PROGRAMME)
-    if not 2000 <= starts_at.year <= 2100:
-        raise ValidationError({"starts_at": _("Choose a date between 2000 and 2100.")})
-    if not 10 <= duration_minutes <= 600:
-        raise ValidationError({"duration_minutes": _("Between 10 and 600 minutes.")})
-    if not location.strip() and not online_url.strip():
-        raise ValidationError({"location": _("Give a place, an online link, or both.")})
+    _check_when_where(starts_at, duration_minutes, location, online_url)
     meeting = BodyMeeting.objects.create(
         body=body,
         starts_at=starts_at,
@@ -175,6 +184,118 @@ def plan_body_meeting(
     )
     log("programme.meeting_planned", actor, meeting, AuditAction.CREATE, body=body.pk)
     return meeting
+
+
+def _locked_planned(meeting: BodyMeeting, expected_sequence: int) -> BodyMeeting:
+    """The meeting locked for a change, if nobody changed it since the editor opened it (its
+    ``sequence``, the invitation's revision number, is the optimistic lock) and it is still
+    planned."""
+    current = BodyMeeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    if current.sequence != expected_sequence:
+        raise ConflictError(current.sequence)
+    if current.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be changed."))
+    return current
+
+
+def _tell_attendees(actor: Actor, meeting: BodyMeeting) -> None:
+    """Tell the people on the attendance list that the meeting moved (in the app and by an
+    e-mail without content; the page has the new invitation)."""
+    from palliare.notifications.services import notify
+
+    users = [
+        a.professional.user
+        for a in meeting.attendance.select_related("professional__user")
+        if a.professional.user is not None
+    ]
+    when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
+    with override("nl"):
+        title = gettext("Changed: %(body)s now on %(when)s") % {
+            "body": meeting.body.name,
+            "when": when,
+        }
+        if meeting.location:
+            title += gettext(", %(place)s") % {"place": meeting.location}
+    notify(
+        users,
+        kind="programme.meeting_changed",
+        title=title,
+        url=reverse("programme:meeting", args=[meeting.pk]),
+        email=True,
+        exclude=actor.user,
+    )
+
+
+@transaction.atomic
+def update_body_meeting(
+    actor: Actor,
+    meeting: BodyMeeting,
+    *,
+    expected_sequence: int,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    location: str = "",
+    online_url: str = "",
+) -> BodyMeeting:
+    """Change when and where a planned meeting is. Refused when somebody changed the meeting
+    since the editor opened it (:class:`ConflictError`) or it was held or cancelled. The
+    invitation's SEQUENCE goes up; when the time or place changed, the attendees are told."""
+    ensure(actor, Permission.MANAGE_PROGRAMME)
+    current = _locked_planned(meeting, expected_sequence)
+    _check_when_where(starts_at, duration_minutes, location, online_url)
+    values = {
+        "starts_at": starts_at,
+        "duration_minutes": duration_minutes,
+        "location": location.strip(),
+        "online_url": online_url.strip(),
+    }
+    changed = [name for name, value in values.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    if "starts_at" in changed and current.decisions.exists():
+        raise ValidationError(
+            {"starts_at": _("Decisions were recorded in this meeting: its date stays.")}
+        )
+    for name in changed:
+        setattr(current, name, values[name])
+    current.sequence += 1
+    current.save(update_fields=[*changed, "sequence", "updated_at"])
+    log("programme.meeting_updated", actor, current, changed=",".join(changed))
+    if {"starts_at", "duration_minutes", "location", "online_url"} & set(changed):
+        _tell_attendees(actor, current)
+    return current
+
+
+@transaction.atomic
+def update_topic(
+    actor: Actor, topic: AgendaTopic, *, expected_sequence: int, title: str, note: str = ""
+) -> AgendaTopic:
+    """Change an agenda topic of a planned meeting (optimistic lock on the meeting)."""
+    ensure(actor, Permission.MANAGE_PROGRAMME)
+    meeting = _locked_planned(topic.meeting, expected_sequence)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the topic.")})
+    topic.title = title.strip()
+    topic.note = note.strip()
+    topic.save(update_fields=["title", "note"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence", "updated_at"])
+    log("programme.topic_updated", actor, topic, meeting=meeting.pk)
+    return topic
+
+
+@transaction.atomic
+def remove_topic(actor: Actor, topic: AgendaTopic, *, expected_sequence: int) -> None:
+    """Take a topic off the agenda of a planned meeting; one with documents stays (nothing
+    uploaded is lost)."""
+    ensure(actor, Permission.MANAGE_PROGRAMME)
+    meeting = _locked_planned(topic.meeting, expected_sequence)
+    if topic.documents.exists():
+        raise ValidationError(_("This topic has documents; it stays on the agenda."))
+    log("programme.topic_removed", actor, topic, AuditAction.DELETE, title=topic.title)
+    topic.delete()
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence", "updated_at"])
 
 
 @transaction.atomic
@@ -202,6 +323,9 @@ def add_topic(actor: Actor, meeting: BodyMeeting, *, title: str, note: str = "")
     topic = AgendaTopic.objects.create(
         meeting=meeting, position=last + 1, title=title.strip(), note=note.strip()
     )
+    # The invitation lists the agenda: a new revision.
+    BodyMeeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
+    meeting.refresh_from_db(fields=["sequence"])
     log("programme.topic_added", actor, topic, AuditAction.CREATE, meeting=meeting.pk)
     return topic
 

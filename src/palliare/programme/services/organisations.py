@@ -1,4 +1,4 @@
-"""Member organisations' own work: work plans, deliveries in reporting rounds with reminders,
+"""Member organisations' own work: work plans, deliveries in reporting rounds,
 self-evaluations with their action plans, and the bottleneck log."""
 
 from __future__ import annotations
@@ -9,10 +9,7 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -33,7 +30,6 @@ from ..models import (
     Bottleneck,
     CoreElement,
     MemberOrganization,
-    Reminder,
     ReportingRound,
     SelfEvaluation,
     SelfEvaluationAction,
@@ -136,47 +132,6 @@ def deliver(
         ) from None
     log("programme.delivered", actor, submission, AuditAction.CREATE, round=round_.pk)
     return submission
-
-
-def send_reminders(actor: Actor, round_: ReportingRound) -> int:
-    """Remind the contacts of current members that have not delivered in ``round_`` (once a
-    day per member; in-app notification and an e-mail without content). Returns how many."""
-    ensure(actor, Permission.MANAGE_PROGRAMME)
-    from palliare.notifications.services import notify
-
-    today = timezone.localdate()
-    delivered = set(round_.submissions.values_list("member_id", flat=True))
-    members = (
-        MemberOrganization.objects.current(today)
-        .exclude(pk__in=delivered)
-        .select_related("contact__user", "organization")
-    )
-    sent = 0
-    with transaction.atomic():
-        for member in members:
-            user = member.contact.user if member.contact is not None else None
-            if user is None:
-                continue
-            try:
-                with transaction.atomic():
-                    Reminder.objects.create(round=round_, member=member, sent_on=today)
-            except IntegrityError:
-                continue
-            with override("nl"):
-                title = gettext("Reminder: %(round)s, due %(date)s") % {
-                    "round": round_.title,
-                    "date": date_format(round_.due_on, "SHORT_DATE_FORMAT"),
-                }
-            notify(
-                [user],
-                kind="programme.reminder",
-                title=title,
-                url=reverse("programme:member", args=[member.pk]),
-                email=True,
-            )
-            sent += 1
-        log("programme.reminders_sent", actor, round_, AuditAction.EXECUTE, sent=sent)
-    return sent
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from palliare.accounts.decorators import require_permission
@@ -29,8 +30,10 @@ from ..forms import (
     BodyMemberForm,
     DecisionForm,
     DocumentForm,
+    MeetingEditForm,
     MeetingForm,
     MinutesForm,
+    TopicEditForm,
     TopicForm,
 )
 from ..models import (
@@ -170,6 +173,124 @@ def meeting_add(request: PalliareRequest, pk: int) -> HttpResponse:
         submit=_("Plan"),
         back_url=reverse("programme:body", args=[body.pk]),
     )
+
+
+CONFLICT_MESSAGE = gettext_lazy(
+    "Someone else changed this meeting while you were editing. Nothing of yours was saved "
+    "yet: your input is below. Check it against the meeting's page and save again."
+)
+
+
+@require_permission(Permission.MANAGE_PROGRAMME)
+def meeting_edit(request: PalliareRequest, pk: int) -> HttpResponse:
+    """Change the date, time and place of a planned meeting (optimistic locking)."""
+    meeting = _meeting(pk)
+    back = reverse("programme:meeting", args=[meeting.pk])
+    if meeting.status != MeetingStatus.PLANNED:
+        messages.error(request, _("Only a planned meeting can be changed."))
+        return redirect(back)
+    initial = {
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "duration_minutes": meeting.duration_minutes,
+        "location": meeting.location,
+        "online_url": meeting.online_url,
+        "sequence": meeting.sequence,
+    }
+    form = MeetingEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("sequence")
+        try:
+            services.update_body_meeting(request.actor, meeting, expected_sequence=expected, **data)
+        except services.ConflictError as exc:
+            # Keep what the user typed; the next save is checked against the current revision.
+            post = request.POST.copy()
+            post["sequence"] = str(exc.current_version)
+            form = MeetingEditForm(post, initial=initial)
+            form.is_valid()
+            form.add_error(None, CONFLICT_MESSAGE)
+            status = 409
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting changed; the invitation is updated."))
+            return redirect(back)
+    response = form_page(
+        request,
+        form,
+        title=_("Change the meeting of %(body)s") % {"body": meeting.body.name},
+        submit=_("Save"),
+        back_url=back,
+        intro=_(
+            "The attendees are told of a new date, time or place; their calendar takes the "
+            "changed invitation."
+        ),
+    )
+    if status == 409:
+        response.status_code = 409
+    return response
+
+
+def _planned_topic(pk: int, topic_pk: int) -> AgendaTopic:
+    return get_object_or_404(
+        AgendaTopic.objects.select_related("meeting__body"), pk=topic_pk, meeting_id=pk
+    )
+
+
+@require_permission(Permission.MANAGE_PROGRAMME)
+def topic_edit(request: PalliareRequest, pk: int, topic_pk: int) -> HttpResponse:
+    """Change an agenda topic of a planned meeting (optimistic locking on the meeting)."""
+    topic = _planned_topic(pk, topic_pk)
+    back = reverse("programme:meeting", args=[pk])
+    initial = {"title": topic.title, "note": topic.note, "sequence": topic.meeting.sequence}
+    form = TopicEditForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("sequence")
+        try:
+            services.update_topic(request.actor, topic, expected_sequence=expected, **data)
+        except services.ConflictError as exc:
+            post = request.POST.copy()
+            post["sequence"] = str(exc.current_version)
+            form = TopicEditForm(post, initial=initial)
+            form.is_valid()
+            form.add_error(None, CONFLICT_MESSAGE)
+            status = 409
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect(back)
+    response = form_page(
+        request, form, title=_("Change the topic"), submit=_("Save"), back_url=back
+    )
+    if status == 409:
+        response.status_code = 409
+    return response
+
+
+@require_permission(Permission.MANAGE_PROGRAMME)
+@require_POST
+def topic_remove(request: PalliareRequest, pk: int, topic_pk: int) -> HttpResponse:
+    topic = _planned_topic(pk, topic_pk)
+    text = request.POST.get("sequence", "")
+    expected = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+    try:
+        services.remove_topic(request.actor, topic, expected_sequence=expected)
+    except services.ConflictError:
+        messages.error(
+            request,
+            _(
+                "Someone else changed this meeting meanwhile; nothing was removed. Look at the "
+                "agenda again."
+            ),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Topic taken off the agenda."))
+    return redirect("programme:meeting", pk)
 
 
 @require_permission(Permission.VIEW_PROGRAMME)
