@@ -868,6 +868,8 @@ def main() -> None:
             print(f"\ngrowth from {small:,} to {large:,} deaths (×{factor:g} data):")
             for what in summary[large]:
                 grew = summary[large][what] / summary[small][what]
+                if grew != grew:  # nan: the recomputation was skipped
+                    continue
                 print(
                     f"  {what:10s} ×{grew:.2f} ({'linear or better' if grew <= factor * 1.1 else 'FASTER THAN LINEAR'})"
                 )
