@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -118,10 +119,23 @@ class PatientSearchForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    scope = forms.ChoiceField(
-        label=_("Consent for"), choices=ConsentScope.choices, widget=forms.RadioSelect
+    """Consent for one or more purposes in one go: the purposes the patient has no open consent
+    for are offered as checkboxes; the date is today unless changed."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("Consent for"),
+        choices=ConsentScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every purpose the patient agreed to."),
+        error_messages={"required": _("Tick at least one purpose.")},
     )
-    given_on = forms.DateField(label=_("Given on"), widget=DateInput(), validators=[_past_or_today])
+    given_on = forms.DateField(
+        label=_("Given on"),
+        widget=DateInput(),
+        validators=[_past_or_today],
+        initial=timezone.localdate,
+        error_messages={"required": _("Enter the date the consent was given.")},
+    )
     given_by = forms.ChoiceField(
         label=_("Given by"),
         choices=ConsentGivenBy.choices,
@@ -134,6 +148,18 @@ class ConsentForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, open_scopes: Collection[str] = (), **kwargs: Any) -> None:
+        """``open_scopes``: purposes with consent recorded and not withdrawn; not offered."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["scopes"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(v, label) for v, label in ConsentScope.choices if v not in open_scopes]
+        if open_scopes:
+            field.help_text = _(
+                "Purposes with consent already recorded are not listed; withdraw a consent "
+                "first to record it again."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

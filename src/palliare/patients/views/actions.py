@@ -64,10 +64,14 @@ def _form_page(
     anchor: str = "",
     initial: dict[str, Any] | None = None,
     form_kwargs: dict[str, Any] | None = None,
+    kwargs_for: Callable[[Patient], dict[str, Any]] | None = None,
     intro: str = "",
 ) -> HttpResponse:
+    """``kwargs_for``: more form arguments that depend on the patient, read only after the
+    access policy opened the patient."""
     patient = access.get_patient_for(request.actor, pk)
-    form = form_class(request.POST or None, initial=initial, **(form_kwargs or {}))
+    kwargs = (form_kwargs or {}) | (kwargs_for(patient) if kwargs_for else {})
+    form = form_class(request.POST or None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             perform(request.actor, patient, form.cleaned_data)
@@ -86,10 +90,10 @@ def _form_page(
 @require_permission(Permission.MANAGE_CONSENT)
 def consent_record(request: PalliareRequest, pk: int) -> HttpResponse:
     def perform(actor: Actor, patient: Patient, data: dict[str, Any]) -> object:
-        return services.record_consent(
+        return services.record_consents(
             actor,
             patient,
-            scope=ConsentScope(data["scope"]),
+            scopes=[ConsentScope(scope) for scope in data["scopes"]],
             given_on=data["given_on"],
             given_by=ConsentGivenBy(data["given_by"]),
             representative_name=data["representative_name"],
@@ -100,6 +104,7 @@ def consent_record(request: PalliareRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=ConsentForm,
+        kwargs_for=lambda patient: {"open_scopes": services.open_scopes(patient)},
         perform=perform,
         title=_("Record consent"),
         done=_("Consent recorded."),
