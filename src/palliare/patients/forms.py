@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palliare.organizations.constants import OrganizationType
-from palliare.organizations.models import Organization, PostcodeArea, Professional
-from palliare.ui.forms import DateInput
+from palliare.organizations.models import Membership, Organization, PostcodeArea, Professional
+from palliare.ui.forms import DateInput, parse_id
 
 from .constants import (
     CareTeamRole,
@@ -263,14 +263,22 @@ class SignalResponseForm(forms.Form):
     )
 
 
+def chosen_id(data: Any, name: str) -> int | None:
+    """The id chosen in a (bound or query-string) select, or None."""
+    return parse_id(data.get(name)) if data is not None else None
+
+
 class CareTeamMemberForm(forms.Form):
+    """A care-team member: the professionals offered are those working at the chosen
+    organisation now (the page reloads the list when the organisation changes)."""
+
     organization = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organization.objects.active()
+        label=_("Organisation"), queryset=Organization.objects.active().order_by("name")
     )
     professional = forms.ModelChoiceField(
         label=_("Professional (optional)"),
         required=False,
-        queryset=Professional.objects.filter(is_active=True),
+        queryset=Professional.objects.none(),
         help_text=_("Leave empty when the organisation has not named a person yet."),
     )
     role = forms.ChoiceField(label=_("Role in the care team"), choices=CareTeamRole.choices)
@@ -279,6 +287,24 @@ class CareTeamMemberForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
     central_contact = forms.BooleanField(label=_("Central contact"), required=False)
+
+    def __init__(self, *args: Any, organization_id: int | None = None, **kwargs: Any) -> None:
+        """``organization_id``: the organisation chosen so far (else read from the data)."""
+        super().__init__(*args, **kwargs)
+        chosen = organization_id or chosen_id(self.data if self.is_bound else None, "organization")
+        field = self.fields["professional"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if chosen is None:
+            field.help_text = _("Choose the organisation first; then its professionals appear.")
+            return
+        field.queryset = (
+            Professional.objects.filter(
+                is_active=True,
+                memberships__in=Membership.objects.current().filter(organization_id=chosen),
+            )
+            .distinct()
+            .order_by("family_name", "given_name")
+        )
 
 
 class EndMemberForm(forms.Form):
