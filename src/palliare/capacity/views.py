@@ -17,6 +17,7 @@ from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest, safe_url
 from palliare.organizations.models import Subregion
+from palliare.ui.forms import parse_id
 
 from . import access, services
 from .cards import bed_state, facility_cards, managed_facility_cards
@@ -53,6 +54,13 @@ def search(request: PalliareRequest) -> HttpResponse:
         "form": form,
         "searched": bool(request.GET),
         "can_manage_quality": request.actor.has(Permission.MANAGE_QUALITY),
+        # Came from a patient's referral form: each place gets "refer" (the referral page
+        # itself checks that the user may see that patient).
+        "refer_patient": (
+            parse_id(request.GET.get("patient"))
+            if request.actor.has(Permission.SEND_REFERRAL)
+            else None
+        ),
     }
     if form.is_valid():
         area = form.cleaned_data["postcode"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -396,6 +396,72 @@ class GoalForm(_RowForm):
         return data
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of the plan form: its anchor, its heading and the fields (by name prefix) in it."""
+
+    slug: str
+    title: Any
+    prefixes: tuple[str, ...]
+
+
+#: The parts of the form in page order (the headings are the form's legends).
+SECTIONS = (
+    Section(
+        "capacity",
+        _("1. Decision-making capacity and representation"),
+        ("capacity__", "contacts-"),
+    ),
+    Section("conversations", _("2. ACP conversations"), ("conversations-",)),
+    Section("goal", _("3. Main goal of medical policy"), ("goal__",)),
+    Section("limits", _("4. Treatment limits"), ("limit_", "limits-", "ended-", "icd__")),
+    Section("wishes", _("5. Wishes"), ("wishes__",)),
+    Section("earlier", _("6. Earlier agreements"), ("earlier__",)),
+    Section("sharing", _("7. Sharing the agreements"), ("sharing__",)),
+    Section("goals", _("8. Goals and actions in the four dimensions"), ("goals-",)),
+    Section(
+        "medication", _("9. Anticipatory medication and review"), ("medication__", "review_date")
+    ),
+)
+
+
+def section_of(name: str) -> str:
+    """The slug of the section a field (by its HTML name) belongs to; "" for the rest."""
+    for section in SECTIONS:
+        if name.startswith(section.prefixes):
+            return section.slug
+    return ""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One line of the error summary: the message and the id of the input it links to."""
+
+    target: str
+    label: str
+    message: str
+    section: str
+
+
+def _field_errors(form: forms.BaseForm) -> list[FieldError]:
+    found = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            continue
+        bound = form[name]
+        if bound.is_hidden:
+            continue
+        widget = bound.field.widget
+        target = bound.auto_id
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            target = f"{target}_0"  # the first option, as the GOV.UK pattern links
+        for message in errors:
+            found.append(
+                FieldError(str(target), str(bound.label), str(message), section_of(bound.html_name))
+            )
+    return found
+
+
 def _formset(form: type[forms.Form], extra: int) -> type[forms.BaseFormSet]:  # type: ignore[type-arg]
     return forms.formset_factory(form, extra=extra, max_num=30, absolute_max=40)
 
@@ -514,8 +580,44 @@ class PlanEditor:
         return [self.contacts, self.conversations, self.other_limits, self.goals, self.ended_limits]
 
     def is_valid(self) -> bool:
+        """Every problem in one round: the form and formsets, and the plan's own rules
+        (content.validate, which the service applies again) on what could be read, so that a
+        second submission never brings up errors the first could have shown."""
         results = [self.form.is_valid()] + [fs.is_valid() for fs in self.formsets]
-        return all(results)
+        if all(results):
+            return True
+        try:
+            plan_content.validate(self.content(partial=True))
+        except ValidationError as exc:
+            self.apply_errors(exc, only_new=True)
+        return False
+
+    @property
+    def error_summary(self) -> list[FieldError]:
+        """The errors of every field, in page order, for the summary at the top."""
+        found = _field_errors(self.form)
+        for formset in self.formsets:
+            if formset.is_bound:
+                for row in formset.forms:
+                    found += _field_errors(row)
+        order = {section.slug: n for n, section in enumerate(SECTIONS)}
+        return sorted(found, key=lambda e: order.get(e.section, len(order)))
+
+    @property
+    def summary_messages(self) -> list[str]:
+        """Errors that belong to no visible field (the form's, its hidden fields' and the
+        formsets' own)."""
+        messages = [str(m) for m in self.form.non_field_errors()]
+        messages += [str(m) for f in self.form.hidden_fields() for m in f.errors]
+        for formset in self.formsets:
+            if formset.is_bound:
+                messages += [str(m) for m in formset.non_form_errors()]
+        return messages
+
+    def sections(self) -> list[tuple[Section, int]]:
+        """The sections with the number of errors in each (for the section navigation)."""
+        errors = self.error_summary if self.has_errors else []
+        return [(sec, sum(1 for e in errors if e.section == sec.slug)) for sec in SECTIONS]
 
     @property
     def has_errors(self) -> bool:
@@ -525,11 +627,17 @@ class PlanEditor:
 
     def _rows(self, formset: forms.BaseFormSet) -> list[dict[str, Any]]:  # type: ignore[type-arg]
         return [
-            f.cleaned_data for f in formset.forms if hasattr(f, "cleaned_data") and not f.is_blank()
+            f.cleaned_data
+            for f in formset.forms
+            if hasattr(f, "cleaned_data") and not f.errors and not f.is_blank()
         ]
 
-    def content(self) -> dict[str, Any]:
+    def content(self, *, partial: bool = False) -> dict[str, Any]:
+        """The plan content from the cleaned form. ``partial``: from a form with errors (the
+        fields and rows in error are left out), only to check the plan's rules."""
         data = self.form.cleaned_data
+        if partial:
+            data = {k: v for k, v in data.items() if k not in self.form.errors}
         result: dict[str, Any] = {}
         for section, keys in plan_content.SECTIONS.items():
             result[section] = {key: data.get(f"{section}__{key}", "") for key in keys}
@@ -594,20 +702,25 @@ class PlanEditor:
         result["review_date"] = review.isoformat() if review else ""
         return plan_content.normalise(result)
 
-    def apply_errors(self, exc: ValidationError) -> None:
-        """Place a service's errors (keys from content.validate) on the right fields."""
+    def apply_errors(self, exc: ValidationError, *, only_new: bool = False) -> None:
+        """Place a service's errors (keys from content.validate) on the right fields.
+        ``only_new``: leave out fields that already show an error, and errors of list rows
+        (their row forms already check the same rules)."""
         if not hasattr(exc, "error_dict"):
-            self.form.add_error(None, exc.messages)
+            if not only_new:
+                self.form.add_error(None, exc.messages)
             return
         for key, errors in exc.error_dict.items():
             messages = [m for e in errors for m in e.messages]
             parts = key.split(".")
             name = key.replace(".", "__")
+            field: str | None = None
             if name in self.form.fields:
-                self.form.add_error(name, messages)
+                field = name
             elif parts[0] == "treatment_limits" and len(parts) == 3:
                 code = CODED_TREATMENTS[int(parts[1])].value if int(parts[1]) < 6 else ""
-                field = f"limit_{code}_{parts[2]}"
-                self.form.add_error(field if field in self.form.fields else None, messages)
-            else:
-                self.form.add_error(None, messages)
+                candidate = f"limit_{code}_{parts[2]}"
+                field = candidate if candidate in self.form.fields else None
+            if only_new and (field is None or field in self.form.errors):
+                continue
+            self.form.add_error(field, messages)

@@ -81,6 +81,14 @@ NETWORK_NAME = config(
     "Netwerk Palliatieve Zorg",
     help_text="Name of the palliative care network shown in the interface and e-mails.",
 )
+NATIONAL_CARE_FINDER_URL = config(
+    "NATIONAL_CARE_FINDER_URL",
+    "https://www.overpalliatievezorg.nl/",
+    help_text=(
+        "Where the public care finder sends people whose postcode lies outside this network: "
+        "a national site that finds palliative care and the network anywhere in the country."
+    ),
+)
 SITE_URL = config(
     "SITE_URL",
     "http://127.0.0.1:8000",

@@ -50,3 +50,7 @@ GROUPS = (
 )
 
 NETWORK_TYPES = (OrganizationType.NETWORK_OFFICE,)
+
+#: How the places of the finder are drawn on the map (one colour, numbered like the list:
+#: the public finder shows no bed states).
+PLACE_STATE = "place"

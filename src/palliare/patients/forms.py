@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -10,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palliare.organizations.constants import OrganizationType
-from palliare.organizations.models import Organization, PostcodeArea, Professional
-from palliare.ui.forms import DateInput
+from palliare.organizations.models import Membership, Organization, PostcodeArea, Professional
+from palliare.ui.forms import DateInput, parse_id
 
 from .constants import (
     CareTeamRole,
@@ -118,10 +119,23 @@ class PatientSearchForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    scope = forms.ChoiceField(
-        label=_("Consent for"), choices=ConsentScope.choices, widget=forms.RadioSelect
+    """Consent for one or more purposes in one go: the purposes the patient has no open consent
+    for are offered as checkboxes; the date is today unless changed."""
+
+    scopes = forms.MultipleChoiceField(
+        label=_("Consent for"),
+        choices=ConsentScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every purpose the patient agreed to."),
+        error_messages={"required": _("Tick at least one purpose.")},
     )
-    given_on = forms.DateField(label=_("Given on"), widget=DateInput(), validators=[_past_or_today])
+    given_on = forms.DateField(
+        label=_("Given on"),
+        widget=DateInput(),
+        validators=[_past_or_today],
+        initial=timezone.localdate,
+        error_messages={"required": _("Enter the date the consent was given.")},
+    )
     given_by = forms.ChoiceField(
         label=_("Given by"),
         choices=ConsentGivenBy.choices,
@@ -134,6 +148,18 @@ class ConsentForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, open_scopes: Collection[str] = (), **kwargs: Any) -> None:
+        """``open_scopes``: purposes with consent recorded and not withdrawn; not offered."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["scopes"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(v, label) for v, label in ConsentScope.choices if v not in open_scopes]
+        if open_scopes:
+            field.help_text = _(
+                "Purposes with consent already recorded are not listed; withdraw a consent "
+                "first to record it again."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -237,14 +263,22 @@ class SignalResponseForm(forms.Form):
     )
 
 
+def chosen_id(data: Any, name: str) -> int | None:
+    """The id chosen in a (bound or query-string) select, or None."""
+    return parse_id(data.get(name)) if data is not None else None
+
+
 class CareTeamMemberForm(forms.Form):
+    """A care-team member: the professionals offered are those working at the chosen
+    organisation now (the page reloads the list when the organisation changes)."""
+
     organization = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organization.objects.active()
+        label=_("Organisation"), queryset=Organization.objects.active().order_by("name")
     )
     professional = forms.ModelChoiceField(
         label=_("Professional (optional)"),
         required=False,
-        queryset=Professional.objects.filter(is_active=True),
+        queryset=Professional.objects.none(),
         help_text=_("Leave empty when the organisation has not named a person yet."),
     )
     role = forms.ChoiceField(label=_("Role in the care team"), choices=CareTeamRole.choices)
@@ -253,6 +287,24 @@ class CareTeamMemberForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
     central_contact = forms.BooleanField(label=_("Central contact"), required=False)
+
+    def __init__(self, *args: Any, organization_id: int | None = None, **kwargs: Any) -> None:
+        """``organization_id``: the organisation chosen so far (else read from the data)."""
+        super().__init__(*args, **kwargs)
+        chosen = organization_id or chosen_id(self.data if self.is_bound else None, "organization")
+        field = self.fields["professional"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if chosen is None:
+            field.help_text = _("Choose the organisation first; then its professionals appear.")
+            return
+        field.queryset = (
+            Professional.objects.filter(
+                is_active=True,
+                memberships__in=Membership.objects.current().filter(organization_id=chosen),
+            )
+            .distinct()
+            .order_by("family_name", "given_name")
+        )
 
 
 class EndMemberForm(forms.Form):

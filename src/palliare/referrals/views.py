@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 from palliare.accounts.decorators import any_professional, require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
+from palliare.capacity.cards import bed_state
+from palliare.capacity.models import Facility
 from palliare.careplans.display import present
 from palliare.careplans.services import current_plan
 from palliare.monitoring import suppression
 from palliare.patients import access as patient_access
-from palliare.ui.forms import apply_errors
+from palliare.ui.forms import apply_errors, parse_id
 
 from . import services
 from .access import open_referral
@@ -32,13 +34,32 @@ from .models import Referral
 def create(request: PalliareRequest, patient_pk: int) -> HttpResponse:
     """Refer a patient (the referrer must be able to see the patient)."""
     patient = patient_access.get_patient_for(request.actor, patient_pk, event="referrals.form_read")
-    initial = {}
+    initial: dict[str, object] = {}
     if request.actor.membership is not None:
         initial["referrer_phone"] = (
             request.actor.membership.phone or request.actor.membership.professional.phone
         )
-    form = ReferralForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # Pre-filled from the bed search ("refer" at a facility), or the choices so far when htmx
+    # reloads the facilities of the chosen organisation.
+    organization_id = parse_id(request.GET.get("receiving_organization"))
+    facility_id = parse_id(request.GET.get("facility"))
+    chosen = (
+        Facility.objects.active().filter(pk=facility_id).first()
+        if facility_id is not None
+        else None
+    )
+    if chosen is not None and organization_id in (None, chosen.organization_id):
+        organization_id = chosen.organization_id
+        initial["facility"] = chosen.pk
+    if organization_id is not None:
+        initial["receiving_organization"] = organization_id
+    refresh = request.method == "POST" and "choose" in request.POST
+    if refresh:  # without JavaScript: "show its places" posts the choices so far; not sent
+        organization_id = parse_id(request.POST.get("receiving_organization"))
+        initial |= request.POST.dict()
+    bound = None if refresh else (request.POST or None)
+    form = ReferralForm(bound, initial=initial, organization_id=organization_id)
+    if request.method == "POST" and not refresh and form.is_valid():
         data = form.cleaned_data
         try:
             referral = services.send_referral(
@@ -56,7 +77,18 @@ def create(request: PalliareRequest, patient_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("referrals:detail", referral.pk)
-    return render(request, "referrals/form.html", {"patient": patient, "form": form})
+    facility = form.chosen_facility()
+    return render(
+        request,
+        "referrals/form.html",
+        {
+            "patient": patient,
+            "form": form,
+            "facility": facility,
+            "facility_state": bed_state(facility.current_status) if facility else "",
+            "facility_stale": facility.is_stale() if facility else False,
+        },
+    )
 
 
 def _list(request: PalliareRequest, referrals: object, title: str, side: str) -> HttpResponse:

@@ -102,3 +102,37 @@ def test_plain_messages_for_bad_postcodes(client, postcode, message):
 def test_network_contact_without_a_search(client, region):
     html = client.get(reverse("finder:finder")).content.decode()
     assert "Netwerk Palliatieve Zorg Zuid" in html
+
+
+@pytest.fixture
+def amsterdam(region):
+    """Postcode 1012 is known (CBS) but its municipality belongs to no subregion here."""
+    from palliare.organizations.factories import MunicipalityFactory
+
+    outside = MunicipalityFactory(gm_code="GM0363", name="Amsterdam", subregion=None)
+    return PostcodeAreaFactory(
+        pc4="1012", municipality=outside, place="Amsterdam", latitude=52.373, longitude=4.894
+    )
+
+
+def test_a_postcode_outside_the_network_points_to_the_national_finder(client, amsterdam, settings):
+    settings.NATIONAL_CARE_FINDER_URL = "https://landelijk.example/zoeken"
+    html = client.get(reverse("finder:finder"), {"postcode": "1012 AB"}).content.decode()
+    assert "niet in ons gebied" in html
+    assert 'href="https://landelijk.example/zoeken"' in html
+    # Nothing of this network is offered as "near": no hospice 130 km away, no "about N km".
+    assert "Hospice De Duinroos" not in html
+    assert "km van u" not in html
+
+
+def test_the_finder_shows_the_offline_map_with_numbered_places(client, region):
+    html = client.get(reverse("finder:finder"), {"postcode": "9401"}).content.decode()
+    assert '<svg viewBox="' in html
+    assert 'class="marker marker--place"' in html
+    assert 'data-marker="1"' in html
+    assert "marker--available" not in html.split('id="finder-map-title"')[1]
+
+
+def test_the_logo_goes_to_the_finder(client):
+    html = client.get(reverse("finder:finder")).content.decode()
+    assert f'class="brand" href="{reverse("finder:finder")}"' in html

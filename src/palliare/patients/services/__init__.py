@@ -15,7 +15,14 @@ from .careteam import (
     set_central_contact,
 )
 from .common import ConflictError, DuplicatePatientError
-from .consent import has_active_consent, record_consent, with_active_consent, withdraw_consent
+from .consent import (
+    has_active_consent,
+    open_scopes,
+    record_consent,
+    record_consents,
+    with_active_consent,
+    withdraw_consent,
+)
 from .death import register_death
 from .marking import mark_patient, record_screening, set_urgency, unmark_patient
 from .patients import register_patient, update_patient
@@ -34,8 +41,10 @@ __all__ = [
     "has_active_consent",
     "key_contacts",
     "mark_patient",
+    "open_scopes",
     "record_burden_check",
     "record_consent",
+    "record_consents",
     "record_screening",
     "record_volunteer_step",
     "register_death",

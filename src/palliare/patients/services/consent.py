@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,7 +42,75 @@ def with_active_consent(
     return patients.annotate(**{_annotation(scope): Exists(active)})
 
 
+def open_scopes(patient: Patient) -> set[str]:
+    """The purposes with consent recorded and not withdrawn (given today or later-dated)."""
+    return set(
+        Consent.objects.filter(patient=patient, withdrawn_at__isnull=True).values_list(
+            "scope", flat=True
+        )
+    )
+
+
 @transaction.atomic
+def record_consents(
+    actor: Actor,
+    patient: Patient,
+    *,
+    scopes: Collection[ConsentScope],
+    given_on: dt.date,
+    given_by: ConsentGivenBy,
+    representative_name: str = "",
+    note: str = "",
+) -> list[Consent]:
+    """Record that the patient (or their legal representative) explicitly agreed to each of
+    ``scopes``: one new consent row per purpose, all or none. Consent already open for a
+    purpose is never changed (withdraw it first); each row gets its own access-log event."""
+    actor.require(Permission.MANAGE_CONSENT)
+    ensure_can_view(actor, patient)
+    not_in_future(given_on, "given_on")
+    chosen = list(dict.fromkeys(ConsentScope(scope) for scope in scopes))
+    if not chosen:
+        raise ValidationError({"scopes": _("Tick at least one purpose.")})
+    if given_by == ConsentGivenBy.LEGAL_REPRESENTATIVE and not representative_name.strip():
+        raise ValidationError({"representative_name": _("Enter the legal representative's name.")})
+    assert actor.user is not None
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)  # one writer at a time
+    already = [scope for scope in chosen if scope in open_scopes(patient)]
+    if already:
+        raise ValidationError(
+            {
+                "scopes": _(
+                    "Consent is already recorded for: %(scopes)s. Withdraw it first to record "
+                    "it again."
+                )
+                % {"scopes": ", ".join(str(scope.label) for scope in already)}
+            }
+        )
+    consents = []
+    for scope in chosen:
+        consent = Consent.objects.create(
+            patient=patient,
+            scope=scope,
+            given_on=given_on,
+            given_by=given_by,
+            representative_name=representative_name.strip(),
+            note=note,
+            recorded_by=actor.user,
+            recorded_by_name=actor_name(actor),
+        )
+        audit.record(
+            "consent.recorded",
+            actor=actor,
+            action=AuditAction.CREATE,
+            patient_id=patient.pk,
+            subject=consent,
+            purpose=AuditPurpose.TREATMENT,
+            details={"scope": str(scope), "given_by": str(given_by)},
+        )
+        consents.append(consent)
+    return consents
+
+
 def record_consent(
     actor: Actor,
     patient: Patient,
@@ -52,37 +121,21 @@ def record_consent(
     representative_name: str = "",
     note: str = "",
 ) -> Consent:
-    """Record that the patient (or their legal representative) explicitly agreed to ``scope``."""
-    actor.require(Permission.MANAGE_CONSENT)
-    ensure_can_view(actor, patient)
-    not_in_future(given_on, "given_on")
-    if given_by == ConsentGivenBy.LEGAL_REPRESENTATIVE and not representative_name.strip():
-        raise ValidationError({"representative_name": _("Enter the legal representative's name.")})
-    assert actor.user is not None
-    patient = Patient.objects.select_for_update().get(pk=patient.pk)  # one writer at a time
-    if Consent.objects.filter(patient=patient, scope=scope, withdrawn_at__isnull=True).exists():
-        raise ValidationError(
-            {"scope": _("This consent is already recorded. Withdraw it first to record it again.")}
+    """Record consent for one purpose (see :func:`record_consents`)."""
+    try:
+        (consent,) = record_consents(
+            actor,
+            patient,
+            scopes=[scope],
+            given_on=given_on,
+            given_by=given_by,
+            representative_name=representative_name,
+            note=note,
         )
-    consent = Consent.objects.create(
-        patient=patient,
-        scope=scope,
-        given_on=given_on,
-        given_by=given_by,
-        representative_name=representative_name.strip(),
-        note=note,
-        recorded_by=actor.user,
-        recorded_by_name=actor_name(actor),
-    )
-    audit.record(
-        "consent.recorded",
-        actor=actor,
-        action=AuditAction.CREATE,
-        patient_id=patient.pk,
-        subject=consent,
-        purpose=AuditPurpose.TREATMENT,
-        details={"scope": str(scope), "given_by": str(given_by)},
-    )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "scopes" in exc.error_dict:
+            raise ValidationError({"scope": exc.error_dict["scopes"]}) from exc
+        raise
     return consent
 
 

@@ -46,6 +46,7 @@ from ..forms import (
     UrgencyForm,
     VolunteerStepForm,
     WithdrawConsentForm,
+    chosen_id,
 )
 from ..models import CareTeamMember, Consent, InformalCaregiver, Marking, Patient
 from .common import back_to
@@ -64,11 +65,19 @@ def _form_page(
     anchor: str = "",
     initial: dict[str, Any] | None = None,
     form_kwargs: dict[str, Any] | None = None,
+    kwargs_for: Callable[[Patient], dict[str, Any]] | None = None,
     intro: str = "",
+    refresh: bool = False,
+    template: str = "patients/action_form.html",
 ) -> HttpResponse:
+    """``kwargs_for``: more form arguments that depend on the patient, read only after the
+    access policy opened the patient. ``refresh``: the post only changed a choice that other
+    fields depend on (without JavaScript); show the form again, filled in, without saving."""
     patient = access.get_patient_for(request.actor, pk)
-    form = form_class(request.POST or None, initial=initial, **(form_kwargs or {}))
-    if request.method == "POST" and form.is_valid():
+    kwargs = (form_kwargs or {}) | (kwargs_for(patient) if kwargs_for else {})
+    data = None if refresh else (request.POST or None)
+    form = form_class(data, initial=initial, **kwargs)
+    if request.method == "POST" and not refresh and form.is_valid():
         try:
             perform(request.actor, patient, form.cleaned_data)
         except ValidationError as exc:
@@ -77,19 +86,17 @@ def _form_page(
             messages.success(request, done)
             return back_to(patient, anchor)
     return render(
-        request,
-        "patients/action_form.html",
-        {"patient": patient, "form": form, "title": title, "intro": intro},
+        request, template, {"patient": patient, "form": form, "title": title, "intro": intro}
     )
 
 
 @require_permission(Permission.MANAGE_CONSENT)
 def consent_record(request: PalliareRequest, pk: int) -> HttpResponse:
     def perform(actor: Actor, patient: Patient, data: dict[str, Any]) -> object:
-        return services.record_consent(
+        return services.record_consents(
             actor,
             patient,
-            scope=ConsentScope(data["scope"]),
+            scopes=[ConsentScope(scope) for scope in data["scopes"]],
             given_on=data["given_on"],
             given_by=ConsentGivenBy(data["given_by"]),
             representative_name=data["representative_name"],
@@ -100,6 +107,7 @@ def consent_record(request: PalliareRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=ConsentForm,
+        kwargs_for=lambda patient: {"open_scopes": services.open_scopes(patient)},
         perform=perform,
         title=_("Record consent"),
         done=_("Consent recorded."),
@@ -219,6 +227,11 @@ def care_team_add(request: PalliareRequest, pk: int) -> HttpResponse:
             central_contact=data["central_contact"],
         )
 
+    # The organisation chosen so far: from the query string (htmx reloads the professionals
+    # when it changes) or, without JavaScript, from the form posted with "show its people".
+    refresh = request.method == "POST" and "choose" in request.POST
+    source = request.POST if request.method == "POST" else request.GET
+    organization_id = chosen_id(source, "organization")
     return _form_page(
         request,
         pk,
@@ -227,6 +240,10 @@ def care_team_add(request: PalliareRequest, pk: int) -> HttpResponse:
         title=_("Add to the care team"),
         done=_("Added to the care team."),
         anchor="care-team",
+        initial=request.POST.dict() if refresh else {"organization": organization_id},
+        form_kwargs={"organization_id": organization_id},
+        refresh=refresh,
+        template="patients/care_team_form.html",
     )
 
 
