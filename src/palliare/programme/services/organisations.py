@@ -11,13 +11,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit.constants import AuditAction
+from palliare.notifications.messages import DateParam, message
 from palliare.organizations.models import Professional, Subregion
 
 from .. import access
@@ -162,11 +162,11 @@ def send_reminders(actor: Actor, round_: ReportingRound) -> int:
                     Reminder.objects.create(round=round_, member=member, sent_on=today)
             except IntegrityError:
                 continue
-            with override("nl"):
-                title = gettext("Reminder: %(round)s, due %(date)s") % {
-                    "round": round_.title,
-                    "date": date_format(round_.due_on, "SHORT_DATE_FORMAT"),
-                }
+            title = message(
+                gettext_noop("Reminder: %(round)s, due %(date)s"),
+                round=round_.title,
+                date=DateParam(round_.due_on, "SHORT_DATE_FORMAT"),
+            )
             notify(
                 [user],
                 kind="programme.reminder",
