@@ -294,7 +294,13 @@ class BurdenCheckForm(forms.Form):
 
 
 class VolunteerStepForm(forms.Form):
-    status = forms.ChoiceField(label=_("Terminal-care volunteers"), choices=VolunteerStatus.choices)
+    #: The care team discusses and requests; the volunteer organisation answers from its inbox.
+    status = forms.ChoiceField(
+        label=_("Terminal-care volunteers"),
+        choices=[
+            (s.value, s.label) for s in (VolunteerStatus.DISCUSSED, VolunteerStatus.REQUESTED)
+        ],
+    )
     organization = forms.ModelChoiceField(
         label=_("Volunteer organisation"),
         required=False,
