@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from palliare.accounts.permissions import RoleCode
 from palliare.acute.factories import EmergencyAccessFactory
 
-SRC = Path(__file__).resolve().parents[2]
+SRC = Path(__file__).resolve().parents[1] / "src" / "palliare"
 
 #: Hand-written output formats that bypass the locale (input formats for parsing are allowed).
 HAND_FORMATS = re.compile(
