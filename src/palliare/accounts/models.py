@@ -47,6 +47,16 @@ class Role(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @staticmethod
+    def label_for(code: str) -> str:
+        """A role code (as stored in the access log or an emergency access) in words."""
+        if not code:
+            return ""
+        if code in RoleCode.values:
+            return str(RoleCode(code).label)
+        role = Role.objects.filter(code=code).first()
+        return role.label if role else code
+
     @property
     def label(self) -> str:
         """The translated name for built-in roles, the stored name for a network's own roles."""

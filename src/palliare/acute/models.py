@@ -64,6 +64,13 @@ class EmergencyAccess(models.Model):
         return f"{self.user_name} → {self.patient_id} ({self.started_at:%Y-%m-%d %H:%M})"
 
     @property
+    def role_label(self) -> str:
+        """The role in words (a built-in role's translated name), never its code."""
+        from palliare.accounts.models import Role
+
+        return Role.label_for(self.role)
+
+    @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
 

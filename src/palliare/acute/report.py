@@ -23,6 +23,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncDate
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from palliare.accounts.actors import Actor
@@ -122,7 +123,8 @@ def _what(event_type: str, action: str, version: object, in_list: bool) -> str:
 
 
 def _stamp(moment: dt.datetime) -> str:
-    return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M:%S")
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'SHORT_DATE_FORMAT')} {local:%H:%M:%S}"
 
 
 def _row(values: Mapping[str, Any], roles: dict[str, str], *, when: str, count: int) -> ReportRow:

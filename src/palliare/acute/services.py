@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import User
@@ -22,6 +21,7 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.consultations.schedule import PublicHolidays
 from palliare.db.precompiled import PrecompiledQuery
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 from palliare.organizations.models import Membership
 from palliare.organizations.validators import normalize_postcode
@@ -167,9 +167,9 @@ def start_emergency_access(
     )
     officers = _privacy_officers()
     url = reverse("acute:review_queue")
-    # Stored for officers who read Dutch, whatever the language of the one who broke the glass.
-    with translation.override(settings.LANGUAGE_CODE):
-        title = gettext("Emergency access used: to review")
+    # Rendered in each officer's language when read, whatever the language of the one who broke
+    # the glass.
+    title = message(gettext_noop("Emergency access used: to review"))
     transaction.on_commit(
         lambda: notify(officers, kind="acute.emergency_access", title=title, url=url, email=True)
     )
@@ -245,10 +245,10 @@ def notify_practice_of_emergency_access(access_id: int, *, now: dt.datetime | No
     )
     if grant is None or practice_notice_due(grant.started_at) > now:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        title = gettext("Emergency access to your patient's record by %(org)s: see who looked") % {
-            "org": grant.organization_name
-        }
+    title = message(
+        gettext_noop("Emergency access to your patient's record by %(org)s: see who looked"),
+        org=grant.organization_name,
+    )
     created = notify(
         practice_recipients(grant),
         kind=f"acute.emergency_access_practice.{grant.pk}",

@@ -30,7 +30,7 @@ from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
 from palliare.ui.forms import MAX_ID, apply_errors
 
-from . import access, report, services
+from . import access, after_hours, report, services
 from .constants import EMERGENCY_ACCESS_HOURS, EmergencyReason, ReviewConclusion
 from .forms import AcuteSearchForm, EmergencyAccessForm, ReportFindForm, ReviewForm
 from .models import EmergencyAccess
@@ -233,6 +233,11 @@ def _open(
             "acute/no_shared_plan.html",
             {
                 "patient": no_plan.patient,
+                "on_call": (
+                    after_hours.instead_of_practice(no_plan.patient.gp_practice)
+                    if no_plan.patient is not None
+                    else None
+                ),
                 "patient_pk": pk,
                 "route_query": _route_query(request),
                 "form": form or EmergencyAccessForm(),

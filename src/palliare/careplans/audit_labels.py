@@ -18,6 +18,7 @@ labels.register(
         "careplans.print_read": _("opened the care plan for printing"),
         "careplans.printed": _("printed the care plan"),
         "careplans.list_read": _("saw the patient in the list of care plans"),
+        "careplans.goals_viewed": _("saw the patient in their list of care-plan goals"),
         "careplans.worklist_viewed": _("saw the patient in the list of care plans"),
     }
 )

@@ -173,6 +173,12 @@ class GoalStatus(models.TextChoices):
     STOPPED = "stopped", _("stopped")
 
 
+#: A goal still to be worked on (on its owner's start page).
+OPEN_GOAL_STATUSES = (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS)
+#: What the owner can record from their list.
+FOLLOW_UP_STATUSES = (GoalStatus.IN_PROGRESS, GoalStatus.DONE, GoalStatus.STOPPED)
+
+
 class DraftStatus(models.TextChoices):
     OPEN = "open", _("waiting")
     REAPPLIED = "reapplied", _("taken up in a new version")

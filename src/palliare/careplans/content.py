@@ -44,6 +44,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -431,7 +432,7 @@ def ended_date_error(
         return gettext("A treatment limit cannot end in the future.")
     if agreed_on is not None and ended_on < agreed_on:
         return gettext("A treatment limit cannot end before it was agreed (%(date)s).") % {
-            "date": agreed_on.strftime("%d-%m-%Y")
+            "date": date_format(agreed_on, "DATE_FORMAT")
         }
     return None
 
@@ -457,7 +458,7 @@ def display(key: str, value: Any) -> str:
             pass
     if key in ("review_date", "conversation.date", "ended.date", "ended.ended_on"):
         day = parse_date(str(value))
-        return day.strftime("%d-%m-%Y") if day else str(value)
+        return date_format(day, "DATE_FORMAT") if day else str(value)
     return str(value)
 
 

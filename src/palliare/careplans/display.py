@@ -81,6 +81,12 @@ class Contact:
     def is_representative(self) -> bool:
         return self.role_code in REPRESENTATIVE_ROLES
 
+    @property
+    def also_first_contact(self) -> bool:
+        """Marked first contact while the role is not already "first contact person" (which
+        would say it twice)."""
+        return self.is_first_contact and self.role_code != ContactRole.FIRST_CONTACT
+
 
 @dataclass
 class PlanDisplay:

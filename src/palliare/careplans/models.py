@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.db.append_only import AppendOnlyModel
 
-from .constants import DraftStatus
-from .querysets import CarePlanQuerySet, CarePlanVersionQuerySet
+from .constants import OPEN_GOAL_STATUSES, DraftStatus, GoalStatus
+from .querysets import CarePlanQuerySet, CarePlanVersionQuerySet, GoalAssignmentQuerySet
 
 _ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
@@ -117,3 +117,51 @@ class CarePlanDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} draft on v{self.based_on}"
+
+
+class GoalAssignment(models.Model):
+    """One goal of a plan's current version, indexed by who is responsible for it, so the owner
+    has a list and is told. Derived: rebuilt with every version (:mod:`.goals`); the version's
+    content stays the record, and a change of status by the owner is a new version."""
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="goal_assignments")
+    version_number = models.PositiveIntegerField(_("version"))
+    position = models.PositiveSmallIntegerField()
+    dimension = models.CharField(_("dimension"), max_length=32, blank=True)
+    goal = models.TextField(_("goal"))
+    action = models.TextField(_("action"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=GoalStatus.choices)
+    responsible = models.ForeignKey(
+        "patients.CareTeamMember", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    responsible_name = models.CharField(max_length=200, blank=True)
+    professional = models.ForeignKey(
+        "organizations.Professional", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = GoalAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("care-plan goal of a responsible person")
+        verbose_name_plural = _("care-plan goals of responsible persons")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "position"], name="unique_goal_position")
+        ]
+        indexes = [models.Index(fields=["professional", "status"], name="goal_owner_status")]
+
+    def __str__(self) -> str:
+        return self.goal[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_GOAL_STATUSES
+
+    @property
+    def dimension_label(self) -> str:
+        from palliare.patients.constants import Dimension
+
+        return str(Dimension(self.dimension).label) if self.dimension in Dimension.values else ""

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from palliare.db.append_only import AppendOnlyQuerySet
 
-from .constants import REVIEW_DUE_WITHIN_DAYS
+from .constants import OPEN_GOAL_STATUSES, REVIEW_DUE_WITHIN_DAYS
 
 if TYPE_CHECKING:
-    from .models import CarePlan, CarePlanVersion  # noqa: F401 (string annotations)
+    from palliare.accounts.actors import Actor
+
+    from .models import CarePlan, CarePlanVersion, GoalAssignment  # noqa: F401 (string annotations)
 
 
 class CarePlanQuerySet(models.QuerySet["CarePlan"]):
@@ -33,3 +35,22 @@ class CarePlanQuerySet(models.QuerySet["CarePlan"]):
 
 class CarePlanVersionQuerySet(AppendOnlyQuerySet["CarePlanVersion"]):
     """Versions are append-only: bulk updates and deletes are refused (the base's)."""
+
+
+class GoalAssignmentQuerySet(models.QuerySet["GoalAssignment"]):
+    def open(self) -> GoalAssignmentQuerySet:
+        return self.filter(status__in=OPEN_GOAL_STATUSES)
+
+    def for_owner(self, actor: Actor) -> GoalAssignmentQuerySet:
+        """Goals the actor is responsible for: named (their professional record), or their
+        organisation's when the care-team member named no professional (as meeting actions)."""
+        condition = models.Q(pk__in=[])
+        if actor.membership is not None:
+            condition |= models.Q(professional_id=actor.membership.professional_id)
+        if actor.organization_id is not None:
+            condition |= models.Q(
+                professional__isnull=True,
+                responsible__isnull=False,
+                organization_id=actor.organization_id,
+            )
+        return self.filter(condition)

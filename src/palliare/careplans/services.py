@@ -20,6 +20,7 @@ from palliare.patients import access as patient_access
 from palliare.patients.models import Patient
 
 from . import content as plan_content
+from . import goals
 from .constants import DraftStatus, Treatment
 from .models import CarePlan, CarePlanDraft, CarePlanVersion
 
@@ -163,6 +164,7 @@ def _save_version(
         CarePlanDraft.objects.filter(pk=draft.pk).update(
             status=DraftStatus.REAPPLIED, resolved_at=timezone.now()
         )
+    newly_responsible = goals.sync_goals(version, before if previous is not None else None)
     audit.record(
         "careplans.version_created",
         actor=actor,
@@ -176,7 +178,29 @@ def _save_version(
 
     version_id = version.pk
     transaction.on_commit(lambda: tasks.notify_new_version.enqueue(version_id))
+    if newly_responsible:
+        author_id = actor.user.pk
+        transaction.on_commit(
+            lambda: goals.notify_owners(
+                newly_responsible, patient_id=patient.pk, exclude_user_id=author_id
+            )
+        )
     return version
+
+
+def save_goal_follow_up(
+    actor: Actor, patient: Patient, content: dict[str, Any], based_on: int, note: str
+) -> CarePlanVersion:
+    """A goal's owner records its progress (:func:`.goals.set_goal_status` checked that the
+    actor owns the goal and may see the patient): a new version like any other, without the
+    right to edit the rest of the plan."""
+    cleaned = plan_content.normalise(content)
+    plan_content.validate(cleaned)
+    try:
+        return _save_version(actor, patient, cleaned, based_on, note, None)
+    except _Stale as stale:
+        kept = _keep_draft(actor, stale.plan_id, cleaned, based_on, stale.current, note)
+        raise PlanConflict(kept, stale.version) from None
 
 
 @transaction.atomic

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from . import recipients
@@ -24,6 +23,7 @@ def notify_new_version(version_id: int) -> int:
     patient they treat (decision 0011).
     Idempotent per version: all of a version's notifications are made in one transaction, so a
     second run finds all of them there, or none (after a failure) and makes them all."""
+    from palliare.notifications.messages import message
     from palliare.notifications.models import Notification
     from palliare.notifications.services import notify
 
@@ -40,8 +40,7 @@ def notify_new_version(version_id: int) -> int:
         return 0
     # Titles name no patient: a notification outlives the recipient's access (consent withdrawn,
     # care team left). The link leads through the access policy.
-    with translation.override("nl"):
-        team_title = _("Care plan changed: version %(n)s") % {"n": version.number}
+    team_title = message(gettext_noop("Care plan changed: version %(n)s"), n=version.number)
     with transaction.atomic():
         created = notify(
             recipients.care_team(patient),

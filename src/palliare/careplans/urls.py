@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import goal_views, views
 
 app_name = "careplans"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("patients/<int:pk>/compare/", views.compare, name="compare"),
     path("patients/<int:pk>/drafts/<int:draft_pk>/", views.draft_detail, name="draft"),
     path("patients/<int:pk>/print/", views.print_pdf, name="print"),
+    path("goals/", goal_views.my_goals, name="my_goals"),
+    path("goals/<int:goal_pk>/status/", goal_views.goal_status, name="goal_status"),
 ]

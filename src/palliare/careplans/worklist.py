@@ -3,7 +3,7 @@ worklist. The section names patients, so showing it is logged as a list view (NE
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +13,8 @@ from palliare.patients import access
 from palliare.patients.models import CareTeamMember
 from palliare.ui.worklist import Section, register
 
-from .models import CarePlan
+from .constants import FOLLOW_UP_STATUSES
+from .models import CarePlan, GoalAssignment
 
 
 def _led_by(actor: Actor, organization_id: int) -> Q:
@@ -62,4 +63,46 @@ def plans_due_for_review(actor: Actor) -> Section | None:
         context={"items": items, "today": timezone.localdate()},
         order=22,
         count=due.count(),
+    )
+
+
+GOALS_SHOWN = 8
+
+
+def owner_goals(actor: Actor) -> QuerySet[GoalAssignment] | None:
+    """The open goals the actor is responsible for, of patients they may see now (access
+    policy); None when they may see none."""
+    visible = access.visible_ids(actor)
+    if visible is None:
+        return None
+    mine = (
+        GoalAssignment.objects.for_owner(actor)
+        .open()
+        .filter(plan__patient_id__in=visible)
+        .select_related("plan__patient")
+    )
+    return mine
+
+
+@register("careplans_my_goals")
+def my_goals(actor: Actor) -> Section | None:
+    """For the person responsible for care-plan goals: their open goals, with status follow-up
+    (as meeting actions). A fixed number of queries; showing the patients is logged."""
+    if not actor.has(Permission.VIEW_PATIENT) or actor.user is None:
+        return None
+    found = owner_goals(actor)
+    if found is None:
+        return None
+    mine = found
+    items = list(mine.order_by("status", "plan__patient__family_name", "position")[:GOALS_SHOWN])
+    if not items:
+        return None
+    access.record_list_view(actor, "careplans.goals_viewed", [g.plan.patient for g in items])
+    return Section(
+        key="careplans_my_goals",
+        title=_("My goals from care plans"),
+        template="careplans/partials/worklist_goals.html",
+        context={"items": items, "statuses": FOLLOW_UP_STATUSES},
+        order=16,
+        count=mine.count(),
     )

@@ -13,11 +13,13 @@ import random
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from palliare.accounts import services as account_services
 from palliare.accounts.models import Role, User
 from palliare.accounts.permissions import RoleCode
 from palliare.notifications import services as notifications
+from palliare.notifications.messages import message
 from palliare.organizations.constants import Discipline, OrganizationType
 from palliare.organizations.demo import REGION_CODE
 from palliare.organizations.models import (
@@ -335,7 +337,11 @@ def _patient_request(
     notifications.notify(
         [u for u in (gp, nurse) if u is not None],
         kind="consultation.advised",
-        title=f"Advies van {team.name} op consultatievraag {request.reference}",
+        title=message(
+            gettext_noop("Advice from %(team)s on consultation request %(reference)s"),
+            team=team.name,
+            reference=request.reference,
+        ),
         url=reverse("consultations:requests:detail", args=[request.pk]),
         patient_id=patient.pk,
     )

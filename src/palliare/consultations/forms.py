@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.permissions import RoleCode
@@ -287,7 +288,7 @@ class DatedSlotForm(SlotForm):
                             "%(date)s is a public holiday (%(name)s). Public holidays count "
                             "as out of hours."
                         ),
-                        params={"date": date.strftime("%d-%m-%Y"), "name": name},
+                        params={"date": date_format(date, "DATE_FORMAT"), "name": name},
                         code="holiday_office_hours",
                     ),
                 )

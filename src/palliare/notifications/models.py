@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render
+
 
 class Notification(models.Model):
     """A message for one user: what happened and where to look. The text may name the patient
@@ -16,7 +18,13 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=64)
+    #: The text in the network's language when made: the e-mail subject line's and the
+    #: admin's, and what is shown for notifications made before ``message_id`` existed.
     title = models.CharField(_("title"), max_length=300)
+    #: The English message id and its parameters (see :mod:`.messages`): the text is rendered
+    #: when read, in the reader's language.
+    message_id = models.CharField(max_length=300, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)
     patient_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -33,3 +41,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def text(self) -> str:
+        """The notification in the active language (the stored title for old ones)."""
+        if not self.message_id:
+            return self.title
+        return render(self.message_id, self.params)

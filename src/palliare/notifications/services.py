@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import User
 
+from .messages import Message
 from .models import Notification
 
 
@@ -17,14 +19,16 @@ def notify(
     recipients: Iterable[User],
     *,
     kind: str,
-    title: str,
+    title: Message,
     url: str = "",
     patient_id: int | None = None,
     email: bool = False,
     exclude: User | None = None,
 ) -> list[Notification]:
-    """Create one notification per recipient (once each). With ``email``, an e-mail saying
-    only that there is news in Palliare is sent after commit."""
+    """Create one notification per recipient (once each). The ``title`` is a message id with
+    parameters (:func:`.messages.message`), shown to each reader in their own language. With
+    ``email``, an e-mail saying only that there is news in Palliare is sent after commit."""
+    stored_title = title.render(settings.LANGUAGE_CODE)[:300]
     seen: set[int] = set()
     notifications = []
     for user in recipients:
@@ -33,7 +37,13 @@ def notify(
         seen.add(user.pk)
         notifications.append(
             Notification(
-                recipient=user, kind=kind, title=title[:300], url=url, patient_id=patient_id
+                recipient=user,
+                kind=kind,
+                title=stored_title,
+                message_id=title.msgid,
+                params=title.params,
+                url=url,
+                patient_id=patient_id,
             )
         )
     created = Notification.objects.bulk_create(notifications)

@@ -29,6 +29,7 @@ labels.register(
         "caregiver.added": _("recorded an informal caregiver"),
         "caregiver.burden_checked": _("recorded how heavy caring is for an informal caregiver"),
         "volunteers.step_recorded": _("recorded volunteer terminal care"),
+        "volunteers.inbox_viewed": _("saw the patient in the volunteer organisation's requests"),
         "signal.sent": _("sent a signal to the GP practice"),
         "signal.acknowledged": _("read a signal"),
         "signal.handled": _("handled a signal"),

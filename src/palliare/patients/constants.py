@@ -138,6 +138,7 @@ class Urgency(models.TextChoices):
 class VolunteerStatus(models.TextChoices):
     DISCUSSED = "discussed", _("discussed")
     REQUESTED = "requested", _("requested")
+    ACCEPTED = "accepted", _("accepted by the volunteer organisation")
     ACTIVE = "active", _("active")
     ENDED = "ended", _("ended")
     DECLINED = "declined", _("declined")

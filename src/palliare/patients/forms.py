@@ -256,6 +256,23 @@ class SignalForm(forms.Form):
         label=_("What do you suggest?"), choices=SignalSuggestion.choices
     )
 
+    def __init__(self, *args: Any, patient: Patient | None = None, **kwargs: Any) -> None:
+        """Nothing is chosen for the sender (the first choice, "consider marking", used to be
+        pre-selected), and for a patient already marked that suggestion is not offered."""
+        super().__init__(*args, **kwargs)
+        choices = [
+            (value, label)
+            for value, label in SignalSuggestion.choices
+            if not (
+                patient is not None
+                and patient.is_marked
+                and value == SignalSuggestion.CONSIDER_MARKING
+            )
+        ]
+        field = self.fields["suggestion"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Choose what you suggest")), *choices]
+
 
 class SignalResponseForm(forms.Form):
     response = forms.CharField(
@@ -329,7 +346,13 @@ class BurdenCheckForm(forms.Form):
 
 
 class VolunteerStepForm(forms.Form):
-    status = forms.ChoiceField(label=_("Terminal-care volunteers"), choices=VolunteerStatus.choices)
+    #: The care team discusses and requests; the volunteer organisation answers from its inbox.
+    status = forms.ChoiceField(
+        label=_("Terminal-care volunteers"),
+        choices=[
+            (s.value, s.label) for s in (VolunteerStatus.DISCUSSED, VolunteerStatus.REQUESTED)
+        ],
+    )
     organization = forms.ModelChoiceField(
         label=_("Volunteer organisation"),
         required=False,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, patient, register, signals
+from .views import actions, patient, register, signals, volunteers
 
 app_name = "patients"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", register.register, name="register"),
     path("new/", register.register_patient, name="create"),
     path("signals/", signals.inbox, name="signal_inbox"),
+    path("volunteers/", volunteers.inbox, name="volunteer_inbox"),
+    path("volunteers/<int:step_pk>/<str:status>/", volunteers.answer, name="volunteer_answer"),
     path("signals/sent/", signals.sent, name="signals_sent"),
     path("signals/new/", signals.choose_patient, name="signal_choose"),
     path("signals/<int:pk>/acknowledge/", signals.acknowledge, name="signal_acknowledge"),

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
+from palliare.organizations.constants import OrganizationType
 from palliare.ui.worklist import Section, register
 
 from .access import record_list_view
-from .constants import BURDEN_OVERLOADED_FROM, SignalStatus
+from .constants import BURDEN_OVERLOADED_FROM, SignalStatus, VolunteerStatus
 from .models import BurdenCheck, CareTeamMember, Patient, Signal
 
 
@@ -112,4 +113,26 @@ def caregivers_overloaded(actor: Actor) -> Section | None:
         context={"items": items},
         order=30,
         count=patients.count(),
+    )
+
+
+@register("volunteer_requests")
+def volunteer_requests(actor: Actor) -> Section | None:
+    """For a volunteer organisation (VPTZ): requests waiting for its answer."""
+    from .volunteer_inbox import inbox_for
+
+    organization = actor.organization
+    if organization is None or organization.type != OrganizationType.VOLUNTEER_ORGANIZATION:
+        return None
+    waiting = inbox_for(actor).filter(status=VolunteerStatus.REQUESTED)
+    count = waiting.count()
+    if not count:
+        return None
+    return Section(
+        key="volunteer_requests",
+        title=_("Requests for volunteers"),
+        template="patients/partials/worklist_volunteers.html",
+        context={"count": count},
+        order=12,
+        count=count,
     )

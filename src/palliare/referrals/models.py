@@ -70,6 +70,15 @@ class Referral(models.Model):
         return f"{self.patient_id} → {self.receiving_organization_id} ({self.status})"
 
     @property
+    def destination(self) -> str:
+        """Where the patient is referred to: the organisation, and the facility only when its
+        name says more (a hospice's facility is often named after the organisation)."""
+        name = self.receiving_organization.name
+        if self.facility is None or self.facility.display_name in ("", name):
+            return name
+        return f"{name} · {self.facility.display_name}"
+
+    @property
     def is_open(self) -> bool:
         return self.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 

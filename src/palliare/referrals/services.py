@@ -14,8 +14,8 @@ from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
@@ -24,6 +24,7 @@ from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.capacity import access as capacity_access
 from palliare.capacity import services as capacity_services
 from palliare.capacity.models import BedStatus, Facility
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 from palliare.organizations.models import Organization
 from palliare.patients import access as patient_access
@@ -44,11 +45,11 @@ def _event(referral: Referral, actor: Actor, status: str, note: str = "") -> Non
     )
 
 
-def _notify_referrer(referral: Referral, title: str) -> None:
+def _notify_referrer(referral: Referral, msgid: str) -> None:
     notify(
         [referral.referred_by],
         kind="referral.update",
-        title=title,
+        title=message(msgid),
         url=reverse("referrals:detail", args=[referral.pk]),
         patient_id=referral.patient_id,
         email=True,
@@ -121,7 +122,10 @@ def send_referral(
     notify(
         practice_users(receiving_organization.pk, Permission.RECEIVE_REFERRAL),
         kind="referral.received",
-        title=gettext("New referral (%(urgency)s)") % {"urgency": referral.get_urgency_display()},
+        title=message(
+            gettext_noop("New referral (%(urgency)s)"),
+            urgency=ReferralUrgency(referral.urgency).label,
+        ),
         url=reverse("referrals:detail", args=[referral.pk]),
         patient_id=patient.pk,
         email=True,
@@ -150,7 +154,7 @@ def accept_referral(actor: Actor, referral: Referral, *, note: str = "") -> Refe
         subject=referral,
         purpose=AuditPurpose.TREATMENT,
     )
-    _notify_referrer(referral, gettext("Your referral was accepted"))
+    _notify_referrer(referral, gettext_noop("Your referral was accepted"))
     return referral
 
 
@@ -170,7 +174,7 @@ def decline_referral(actor: Actor, referral: Referral, *, reason: str) -> Referr
         subject=referral,
         purpose=AuditPurpose.TREATMENT,
     )
-    _notify_referrer(referral, gettext("Your referral was declined"))
+    _notify_referrer(referral, gettext_noop("Your referral was declined"))
     return referral
 
 
@@ -212,7 +216,7 @@ def record_admission(
         status = admission_bed_status(actor, referral)
         if status is not None and status.free_beds > 0 and referral.facility is not None:
             capacity_services.adjust_free_beds(referral.facility, actor=actor, delta=-1)
-    _notify_referrer(referral, gettext("The patient you referred was admitted"))
+    _notify_referrer(referral, gettext_noop("The patient you referred was admitted"))
     return referral
 
 
@@ -238,7 +242,7 @@ def withdraw_referral(actor: Actor, referral: Referral, *, reason: str) -> Refer
     notify(
         practice_users(referral.receiving_organization_id, Permission.RECEIVE_REFERRAL),
         kind="referral.withdrawn",
-        title=gettext("A referral was withdrawn"),
+        title=message(gettext_noop("A referral was withdrawn")),
         url=reverse("referrals:detail", args=[referral.pk]),
         patient_id=referral.patient_id,
     )
@@ -278,7 +282,7 @@ def record_feedback(
         purpose=AuditPurpose.TREATMENT,
         details={"plan_quality": str(plan_quality)},
     )
-    _notify_referrer(referral, gettext("Feedback on your referral"))
+    _notify_referrer(referral, gettext_noop("Feedback on your referral"))
     return feedback
 
 

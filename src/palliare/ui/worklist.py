@@ -25,6 +25,19 @@ class Section:
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
     count: int | None = None  # shown as a badge: how many things need the actor
+    #: How many of them the section lists (derived from ``context["items"]`` when not given):
+    #: when fewer than the badge counts, the page says so, so badge and list never disagree
+    #: silently.
+    shown: int | None = None
+
+    def __post_init__(self) -> None:
+        items = self.context.get("items")
+        if self.shown is None and isinstance(items, list | tuple):
+            self.shown = len(items)
+
+    @property
+    def partial(self) -> bool:
+        return self.count is not None and self.shown is not None and self.shown < self.count
 
 
 Provider = Callable[[Actor], Section | None]

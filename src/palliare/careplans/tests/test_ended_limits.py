@@ -14,6 +14,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from palliare.accounts.permissions import RoleCode
 from palliare.careplans import content as plan_content
@@ -46,7 +47,7 @@ def test_plan_page_shows_ended_limits_as_history(gp, plan, client_for):
     assert "Beëindigde behandelgrenzen" in page
     assert REASON in page
     ended_on = timezone.localdate() - dt.timedelta(days=30)
-    assert ended_on.strftime("%d-%m-%Y") in page
+    assert date_format(ended_on, "DATE_FORMAT") in page
 
 
 def test_acute_view_and_print_never_show_ended_limits(gp, plan, make_actor, client_for):

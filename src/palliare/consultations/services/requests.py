@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import User
@@ -18,6 +18,7 @@ from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.notifications import services as notifications
+from palliare.notifications.messages import message
 from palliare.organizations.models import Subregion
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
@@ -25,7 +26,7 @@ from palliare.patients.models import Patient
 from palliare.patients.services.common import practice_users
 
 from .. import access, schedule, tasks
-from ..constants import ConsultationStatus, age_group_for
+from ..constants import ConsultationStatus, Urgency, age_group_for
 from ..models import ConsultationAdvice, ConsultationRequest
 from .rota import on_duty
 
@@ -140,8 +141,11 @@ def _notify_team(request: ConsultationRequest) -> None:
     notifications.notify(
         practice_users(request.team_id, Permission.ANSWER_CONSULTATION),
         kind="consultation.requested",
-        title=_("New consultation request %(reference)s (urgency: %(urgency)s)")
-        % {"reference": request.reference, "urgency": request.get_urgency_display()},
+        title=message(
+            gettext_noop("New consultation request %(reference)s (urgency: %(urgency)s)"),
+            reference=request.reference,
+            urgency=Urgency(request.urgency).label,
+        ),
         url=reverse("consultations:requests:detail", args=[request.pk]),
         exclude=request.requested_by,
     )
@@ -152,10 +156,11 @@ def _notify_advice(request: ConsultationRequest, advice: ConsultationAdvice) -> 
     the care team. The title names no patient: a notification outlives the recipient's access
     (consent withdrawn, request closed); the link leads through the access checks."""
     recipients: list[User] = [request.requested_by]
-    title = _("Advice from %(team)s on consultation request %(reference)s") % {
-        "team": request.team.name,
-        "reference": request.reference,
-    }
+    title = message(
+        gettext_noop("Advice from %(team)s on consultation request %(reference)s"),
+        team=request.team.name,
+        reference=request.reference,
+    )
     patient = request.patient
     if patient is not None and patient_services.has_active_consent(patient, ConsentScope.CARE_TEAM):
         recipients += [

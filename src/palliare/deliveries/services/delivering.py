@@ -14,11 +14,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 from palliare.organizations.models import Organization
 
@@ -370,11 +372,11 @@ def _notify_reviewers(delivery_id: int) -> None:
     notify(
         users_with(Permission.REVIEW_DELIVERIES),
         kind="deliveries.submitted",
-        title=_("New delivery: %(organization)s, %(data_set)s %(period)s")
-        % {
-            "organization": delivery.organization.name,
-            "data_set": delivery.data_set.name_nl,
-            "period": delivery.period.label,
-        },
+        title=message(
+            gettext_noop("New delivery: %(organization)s, %(data_set)s %(period)s"),
+            organization=delivery.organization.name,
+            data_set=delivery.data_set.name_nl,
+            period=delivery.period.label,
+        ),
         url=reverse("deliveries:detail", args=[delivery.pk]),
     )

@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 from palliare.organizations.models import Organization
 
-from .. import layout, periods
+from .. import periods
 from ..constants import REMIND_BEFORE, ReminderKind
 from ..models import DataSet, Delivery, DeliveryReminder
 from .recipients import users_with
@@ -97,15 +98,14 @@ def send_reminder(reminder: DueReminder) -> bool:
             return False
         version = data_set.current_version()
         deadline = period.deadline(version.deadline_days if version else 42)
-        title = (
-            _("Deliver %(data_set)s %(period)s: the deadline was %(deadline)s")
+        title = message(
+            gettext_noop("Deliver %(data_set)s %(period)s: the deadline was %(deadline)s")
             if reminder.kind == ReminderKind.OVERDUE
-            else _("Deliver %(data_set)s %(period)s by %(deadline)s")
-        ) % {
-            "data_set": data_set.name_nl,
-            "period": period.label,
-            "deadline": layout.deadline_text(deadline),
-        }
+            else gettext_noop("Deliver %(data_set)s %(period)s by %(deadline)s"),
+            data_set=data_set.name_nl,
+            period=period.label,
+            deadline=deadline,
+        )
         notify(
             recipients,
             kind="deliveries.reminder",

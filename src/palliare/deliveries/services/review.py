@@ -7,11 +7,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 
 from .. import access
@@ -50,11 +52,13 @@ def review_delivery(
         purpose=AuditPurpose.ADMINISTRATION,
         details={"number": locked.number},
     )
-    title = (
-        _("Your delivery %(data_set)s %(period)s was accepted")
+    title = message(
+        gettext_noop("Your delivery %(data_set)s %(period)s was accepted")
         if accept
-        else _("Your delivery %(data_set)s %(period)s was returned: see the comment")
-    ) % {"data_set": locked.data_set.name_nl, "period": locked.period.label}
+        else gettext_noop("Your delivery %(data_set)s %(period)s was returned: see the comment"),
+        data_set=locked.data_set.name_nl,
+        period=locked.period.label,
+    )
     recipients = users_with(Permission.DELIVER_FIGURES, [locked.organization_id])
     if locked.submitted_by_id and locked.submitted_by not in recipients:
         recipients.append(locked.submitted_by)  # type: ignore[arg-type]

@@ -94,6 +94,11 @@ class Meeting(models.Model):
         return self.status == MeetingStatus.PLANNED
 
     @property
+    def needs_outcome(self) -> bool:
+        """Still "planned" although it has ended: to be recorded as held or cancelled."""
+        return self.status == MeetingStatus.PLANNED and self.ends_at < timezone.now()
+
+    @property
     def is_held(self) -> bool:
         return self.status == MeetingStatus.HELD
 

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.audit.constants import AuditAction
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Organization, Professional
@@ -84,12 +84,14 @@ def _invite_core_team(meeting: Meeting, actor: Actor) -> list[Attendee]:
 
 def _notify_invited(meeting: Meeting, attendees: list[Attendee], actor: Actor) -> None:
     users = [a.professional.user for a in attendees if a.professional and a.professional.user]
-    when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
     notify(
         users,
         kind="meeting.invited",
-        title=gettext("You are invited: %(kind)s on %(when)s")
-        % {"kind": meeting.get_kind_display(), "when": when},
+        title=message(
+            gettext_noop("You are invited: %(kind)s on %(when)s"),
+            kind=MeetingKind(meeting.kind).label,
+            when=meeting.starts_at,
+        ),
         url=reverse("meetings:detail", args=[meeting.pk]),
         email=True,
         exclude=actor.user,

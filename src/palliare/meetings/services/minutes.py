@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.audit.constants import AuditAction
+from palliare.notifications.messages import DateParam, message
 from palliare.notifications.services import notify
 from palliare.organizations.models import Organization, Professional
 from palliare.patients import access as patient_access
@@ -170,11 +170,11 @@ def add_action_item(
         notify(
             [owner.user],
             kind="meeting.action",
-            title=gettext("New action for you from the meeting of %(date)s, due %(due)s")
-            % {
-                "date": date_format(meeting_day, "MONTH_DAY_FORMAT"),
-                "due": date_format(due_on, "MONTH_DAY_FORMAT"),
-            },
+            title=message(
+                gettext_noop("New action for you from the meeting of %(date)s, due %(due)s"),
+                date=DateParam(meeting_day, "MONTH_DAY_FORMAT"),
+                due=DateParam(due_on, "MONTH_DAY_FORMAT"),
+            ),
             url=reverse("meetings:my_actions"),
             patient_id=item.patient_id,
             email=True,

@@ -24,6 +24,7 @@ from palliare.accounts.permissions import RoleCode
 from palliare.audit.models import AuditEvent
 from palliare.notifications import services, tasks
 from palliare.notifications.factories import NotificationFactory
+from palliare.notifications.messages import message
 from palliare.notifications.models import Notification
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.factories import MembershipFactory, OrganizationFactory
@@ -63,7 +64,7 @@ def test_notify_creates_one_unread_notification_per_recipient(gp, nurse):
     created = services.notify(
         [gp.user, nurse.user, gp.user],
         kind="test.event",
-        title="Er is iets gebeurd",
+        title=message("Er is iets gebeurd"),
         url="/somewhere/",
         patient_id=42,
     )
@@ -84,7 +85,7 @@ def test_notify_creates_one_unread_notification_per_recipient(gp, nurse):
 
 def test_notify_leaves_out_the_actor_and_cuts_long_titles(gp, nurse):
     created = services.notify(
-        [gp.user, nurse.user], kind="test.event", title="x" * 400, exclude=gp.user
+        [gp.user, nurse.user], kind="test.event", title=message("x" * 400), exclude=gp.user
     )
     assert [n.recipient_id for n in created] == [nurse.user.pk]
     assert not Notification.objects.filter(recipient=gp.user).exists()
@@ -95,8 +96,11 @@ def test_notify_without_recipients_creates_nothing_and_sends_nothing(
     gp, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert services.notify([], kind="test.event", title="x", email=True) == []
-        assert services.notify([gp.user], kind="x", title="x", email=True, exclude=gp.user) == []
+        assert services.notify([], kind="test.event", title=message("x"), email=True) == []
+        assert (
+            services.notify([gp.user], kind="x", title=message("x"), email=True, exclude=gp.user)
+            == []
+        )
     assert callbacks == []
     assert Notification.objects.count() == 0
     assert mail.outbox == []
@@ -106,11 +110,13 @@ def test_notify_sends_email_only_when_asked_and_only_after_commit(
     gp, nurse, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify([gp.user], kind="test.event", title="In de app alleen")
+        services.notify([gp.user], kind="test.event", title=message("In de app alleen"))
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.notify([gp.user, nurse.user], kind="test.event", title="Ook per mail", email=True)
+        services.notify(
+            [gp.user, nurse.user], kind="test.event", title=message("Ook per mail"), email=True
+        )
     assert mail.outbox == []  # nothing leaves before the transaction commits
     assert len(callbacks) == 1
     callbacks[0]()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -87,8 +90,45 @@ class VolunteerDeployment(models.Model):
     recorded_by_name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
 
+    #: The steps that may follow each state (None: nothing recorded yet). A request goes to a
+    #: volunteer organisation, which accepts or declines it; an accepted deployment becomes
+    #: active and ends. After a decline or an end a new request may be made.
+    NEXT_STEPS: ClassVar[dict[str | None, frozenset[str]]] = {
+        None: frozenset({VolunteerStatus.DISCUSSED, VolunteerStatus.REQUESTED}),
+        VolunteerStatus.DISCUSSED: frozenset(
+            {VolunteerStatus.DISCUSSED, VolunteerStatus.REQUESTED}
+        ),
+        VolunteerStatus.REQUESTED: frozenset({VolunteerStatus.ACCEPTED, VolunteerStatus.DECLINED}),
+        VolunteerStatus.ACCEPTED: frozenset({VolunteerStatus.ACTIVE, VolunteerStatus.ENDED}),
+        VolunteerStatus.ACTIVE: frozenset({VolunteerStatus.ENDED}),
+        VolunteerStatus.DECLINED: frozenset({VolunteerStatus.DISCUSSED, VolunteerStatus.REQUESTED}),
+        VolunteerStatus.ENDED: frozenset({VolunteerStatus.DISCUSSED, VolunteerStatus.REQUESTED}),
+    }
+    #: The steps only the requested volunteer organisation records.
+    ORGANISATION_STEPS: ClassVar[frozenset[str]] = frozenset(
+        {
+            VolunteerStatus.ACCEPTED,
+            VolunteerStatus.DECLINED,
+            VolunteerStatus.ACTIVE,
+            VolunteerStatus.ENDED,
+        }
+    )
+
     class Meta:
         ordering = ["patient", "-created_at"]
 
     def __str__(self) -> str:
         return f"{self.patient_id} {self.status}"
+
+    @classmethod
+    def check_step(cls, previous: str | None, status: str) -> None:
+        """Refuse a step that may not follow ``previous`` (a clear Dutch message)."""
+        if status not in cls.NEXT_STEPS.get(previous, frozenset()):
+            raise ValidationError(
+                _("“%(step)s” cannot follow “%(previous)s” in the deployment of volunteers.")
+                % {
+                    "step": VolunteerStatus(status).label,
+                    "previous": VolunteerStatus(previous).label if previous else _("nothing yet"),
+                },
+                code="volunteer_step",
+            )

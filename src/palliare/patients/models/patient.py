@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palliare.db.append_only import AppendOnlyModel
@@ -107,6 +108,14 @@ class Patient(models.Model):
     @property
     def age(self) -> int:
         return self.age_on(self.date_of_death or timezone.localdate())
+
+    @property
+    def age_text(self) -> str:
+        """The age for display: "84 jaar", or for a deceased patient the age at death, said as
+        such (an age that stopped counting must not read like a living patient's)."""
+        if self.date_of_death:
+            return gettext("%(age)s years at death") % {"age": self.age}
+        return gettext("%(age)s years") % {"age": self.age}
 
     @property
     def is_marked(self) -> bool:

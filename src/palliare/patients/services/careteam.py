@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -18,6 +18,7 @@ from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.db.precompiled import PrecompiledQuery
+from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Organization, Professional
 
 from ..constants import BURDEN_OVERLOADED_FROM, CareTeamRole, VolunteerStatus
@@ -253,6 +254,19 @@ def record_burden_check(
     return check
 
 
+def _latest_step(patient: Patient) -> VolunteerDeployment | None:
+    return (
+        VolunteerDeployment.objects.select_for_update()
+        .filter(patient=patient)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _is_volunteer_organisation(actor: Actor, organization_id: int | None) -> bool:
+    return organization_id is not None and actor.organization_id == organization_id
+
+
 @transaction.atomic
 def record_volunteer_step(
     actor: Actor,
@@ -262,9 +276,29 @@ def record_volunteer_step(
     organization: Organization | None = None,
     note: str = "",
 ) -> VolunteerDeployment:
-    """Record the next step in deploying terminal-care volunteers (VPTZ)."""
+    """Record the next step in deploying terminal-care volunteers (VPTZ). The care team
+    discusses and requests (naming the volunteer organisation, which is notified and finds the
+    request in its inbox); only that organisation accepts or declines, and reports the
+    deployment active and ended (:meth:`VolunteerDeployment.check_step` guards the order).
+    Accepting adds the organisation to the care team, so its coordinator may then see the
+    patient through the access policy; the requester is told of the answer."""
     actor.require(Permission.VIEW_PATIENT)
-    ensure_can_view(actor, patient)
+    previous = _latest_step(patient)
+    previous_status = previous.status if previous is not None else None
+    VolunteerDeployment.check_step(previous_status, status)
+    if status in VolunteerDeployment.ORGANISATION_STEPS:
+        assert previous is not None  # check_step: these never come first
+        organization = previous.organization
+        if not _is_volunteer_organisation(actor, previous.organization_id):
+            raise PermissionDenied
+    else:
+        ensure_can_view(actor, patient)
+        if status == VolunteerStatus.REQUESTED and (
+            organization is None or organization.type != OrganizationType.VOLUNTEER_ORGANIZATION
+        ):
+            raise ValidationError(
+                {"organization": _("Choose the volunteer organisation to send the request to.")}
+            )
     assert actor.user is not None
     step = VolunteerDeployment.objects.create(
         patient=patient,
@@ -283,4 +317,50 @@ def record_volunteer_step(
         purpose=AuditPurpose.TREATMENT,
         details={"status": str(status)},
     )
+    in_team = CareTeamMember.objects.current().filter(patient=patient, organization=organization)
+    if status == VolunteerStatus.ACCEPTED and organization is not None and not in_team.exists():
+        CareTeamMember.objects.create(
+            patient=patient,
+            organization=organization,
+            professional=actor.membership.professional if actor.membership else None,
+            role=CareTeamRole.VOLUNTEER,
+            added_by=actor.user,
+            added_by_name=actor_name(actor),
+        )
+    _notify_volunteer_step(step, previous, actor)
     return step
+
+
+def _notify_volunteer_step(
+    step: VolunteerDeployment, previous: VolunteerDeployment | None, actor: Actor
+) -> None:
+    from django.urls import reverse
+    from django.utils.translation import gettext_noop
+
+    from palliare.notifications.messages import message
+    from palliare.notifications.services import notify
+
+    from .common import practice_users
+
+    if step.status == VolunteerStatus.REQUESTED and step.organization_id is not None:
+        notify(
+            practice_users(step.organization_id, Permission.VIEW_PATIENT),
+            kind="volunteers.requested",
+            title=message(gettext_noop("New request for terminal-care volunteers")),
+            url=reverse("patients:volunteer_inbox"),
+            email=True,
+            exclude=actor.user,
+        )
+    elif step.status in (VolunteerStatus.ACCEPTED, VolunteerStatus.DECLINED) and previous:
+        notify(
+            [previous.recorded_by],
+            kind="volunteers.answered",
+            title=message(
+                gettext_noop("The volunteer organisation answered your request: %(answer)s"),
+                answer=VolunteerStatus(step.status).label,
+            ),
+            url=reverse("patients:detail", args=[step.patient_id]),
+            patient_id=step.patient_id,
+            email=True,
+            exclude=actor.user,
+        )

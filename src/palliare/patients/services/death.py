@@ -7,13 +7,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 
 from ..constants import PlaceOfDeath, YesNoUnknown
@@ -121,7 +122,7 @@ def register_death(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> D
         notify(
             care_team_users(patient),
             kind="patient.died",
-            title=gettext("A patient in your care team has died"),
+            title=message(gettext_noop("A patient in your care team has died")),
             url=reverse("patients:detail", args=[patient.pk]),
             patient_id=patient.pk,
             exclude=actor.user,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -17,6 +17,7 @@ from palliare.accounts.models import User
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 
 from ..constants import CareTeamRole, Urgency
@@ -87,7 +88,7 @@ def mark_patient(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> Mar
     notify(
         _care_team_users(patient),
         kind="patient.marked",
-        title=gettext("A patient was marked as palliative"),
+        title=message(gettext_noop("A patient was marked as palliative")),
         url=reverse("patients:detail", args=[patient.pk]),
         patient_id=patient.pk,
         email=True,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 
 from .. import access
@@ -67,8 +68,10 @@ def send_signal(
     notify(
         practice_users(patient.gp_practice_id, Permission.HANDLE_SIGNALS),
         kind="signal.received",
-        title=gettext("New signal: %(suggestion)s")
-        % {"suggestion": signal.get_suggestion_display()},
+        title=message(
+            gettext_noop("New signal: %(suggestion)s"),
+            suggestion=SignalSuggestion(signal.suggestion).label,
+        ),
         url=reverse("patients:signal_inbox"),
         patient_id=patient.pk,
         email=True,
@@ -121,7 +124,7 @@ def handle_signal(actor: Actor, signal: Signal, *, response: str) -> Signal:
     notify(
         [signal.sender],
         kind="signal.handled",
-        title=gettext("Your signal was handled"),
+        title=message(gettext_noop("Your signal was handled")),
         url=reverse("patients:signals_sent"),
         patient_id=signal.patient_id,
     )

@@ -358,7 +358,7 @@ def signal_send(request: PalliareRequest, pk: int) -> HttpResponse:
         patient_id=patient.pk,
         purpose=AuditPurpose.TREATMENT,
     )
-    form = SignalForm(request.POST or None)
+    form = SignalForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         try:
             services.send_signal(

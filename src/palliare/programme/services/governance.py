@@ -13,13 +13,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit.constants import AuditAction
+from palliare.notifications.messages import DateParam, message
 from palliare.organizations.models import Organization, Professional, Subregion
 
 from ..constants import (
@@ -208,14 +208,19 @@ def _tell_attendees(actor: Actor, meeting: BodyMeeting) -> None:
         for a in meeting.attendance.select_related("professional__user")
         if a.professional.user is not None
     ]
-    when = date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
-    with override("nl"):
-        title = gettext("Changed: %(body)s now on %(when)s") % {
-            "body": meeting.body.name,
-            "when": when,
-        }
-        if meeting.location:
-            title += gettext(", %(place)s") % {"place": meeting.location}
+    when = DateParam(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
+    title = (
+        message(
+            gettext_noop("Changed: %(body)s now on %(when)s, %(place)s"),
+            body=meeting.body.name,
+            when=when,
+            place=meeting.location,
+        )
+        if meeting.location
+        else message(
+            gettext_noop("Changed: %(body)s now on %(when)s"), body=meeting.body.name, when=when
+        )
+    )
     notify(
         users,
         kind="programme.meeting_changed",

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext_noop
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.notifications.messages import DateParam, message
 from palliare.notifications.services import notify
 
 from ..constants import OVERDUE_REMINDER_WITHIN_DAYS, REMINDER_STEPS_BEFORE, ReminderStep
@@ -99,17 +99,13 @@ def _remind(round_: ReportingRound, member: MemberOrganization, step: str, today
             Reminder.objects.create(round=round_, member=member, sent_on=today, step=step)
     except IntegrityError:
         return False
-    with override("nl"):
-        if step == ReminderStep.OVERDUE:
-            title = gettext("Reminder: %(round)s was due %(date)s") % {
-                "round": round_.title,
-                "date": date_format(round_.due_on, "SHORT_DATE_FORMAT"),
-            }
-        else:
-            title = gettext("Reminder: %(round)s, due %(date)s") % {
-                "round": round_.title,
-                "date": date_format(round_.due_on, "SHORT_DATE_FORMAT"),
-            }
+    title = message(
+        gettext_noop("Reminder: %(round)s was due %(date)s")
+        if step == ReminderStep.OVERDUE
+        else gettext_noop("Reminder: %(round)s, due %(date)s"),
+        round=round_.title,
+        date=DateParam(round_.due_on, "SHORT_DATE_FORMAT"),
+    )
     notify(
         [user],
         kind="programme.reminder",

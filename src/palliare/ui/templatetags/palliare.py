@@ -33,6 +33,14 @@ def can(actor: Any, permission: str) -> bool:
 
 
 @register.filter
+def role_label(code: Any) -> str:
+    """``{{ event.role|role_label }}``: a role code (as stored in the access log) in words."""
+    from palliare.accounts.models import Role
+
+    return Role.label_for(str(code or ""))
+
+
+@register.filter
 def age_in(value: Any, now: Any) -> str:
     """A short Dutch/English age like '3 h' or '2 d' between a datetime and now."""
     from django.utils.translation import gettext as _
