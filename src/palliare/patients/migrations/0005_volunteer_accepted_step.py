@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0003_care_contacts'),
+        ('patients', '0004_problems'),
     ]
 
     operations = [
