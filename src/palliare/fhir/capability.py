@@ -50,9 +50,9 @@ def capability_statement(base: str) -> dict[str, Any]:
         if handler.documentation:
             entry["documentation"] = handler.documentation
         entry["interaction"] = [{"code": code} for code in handler.interactions]
+        entry["readHistory"] = "vread" in handler.interactions
         if "update" in handler.interactions:
             entry["versioning"] = "versioned"
-            entry["readHistory"] = "vread" in handler.interactions
             entry["updateCreate"] = True
             entry["conditionalCreate"] = "create" in handler.interactions
             entry["conditionalUpdate"] = True

@@ -17,7 +17,7 @@ from .constants import Qualification
 
 class Scenario(models.Model):
     """A named set of assumptions ("Basis", "Vergrijzing hoog"). What it assumes lives in its
-    append-only :class:`ScenarioVersion` rows; ``current`` points at the newest."""
+    :class:`ScenarioVersion` rows (never changed); ``current`` points at the newest."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=100)
