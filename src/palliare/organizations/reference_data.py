@@ -36,7 +36,8 @@ _COLUMNS = {
     },
     PC4_POPULATION: {"pc4", "age_group", "total"},
 }
-_AGE_GROUPS = [
+#: CBS 83502NED age groups, youngest first; the last is open (95 and older).
+AGE_GROUPS = (
     "0-4",
     "5-9",
     "10-14",
@@ -57,9 +58,9 @@ _AGE_GROUPS = [
     "85-89",
     "90-94",
     "95+",
-]
-_65_PLUS = set(_AGE_GROUPS[13:])
-_75_PLUS = set(_AGE_GROUPS[15:])
+)
+_65_PLUS = set(AGE_GROUPS[13:])
+_75_PLUS = set(AGE_GROUPS[15:])
 
 
 class ReferenceDataError(Exception):
@@ -152,7 +153,7 @@ def _parse(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str,
     by_age: dict[str, dict[str, int]] = defaultdict(dict)
     path = source / PC4_POPULATION
     for line, row in _rows(source, PC4_POPULATION, problems):
-        if row["age_group"] not in _AGE_GROUPS:
+        if row["age_group"] not in AGE_GROUPS:
             problems.append(f"{path}:{line}: unknown age group {row['age_group']!r}")
             continue
         total = _int(row["total"], path, line, "total", problems)
@@ -187,7 +188,7 @@ def _parse(source: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str,
             "population": population or sum(ages.values()),
             "population_65_plus": sum(v for k, v in ages.items() if k in _65_PLUS),
             "population_75_plus": sum(v for k, v in ages.items() if k in _75_PLUS),
-            "population_by_age": {k: ages[k] for k in _AGE_GROUPS if k in ages},
+            "population_by_age": {k: ages[k] for k in AGE_GROUPS if k in ages},
         }
     if problems:
         raise ReferenceDataError(problems)

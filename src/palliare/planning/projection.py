@@ -12,32 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from palliare.organizations.reference_data import AGE_GROUPS
+
 from .constants import DEATHS_PER_NORM, MAX_HORIZON, GrowthMethod
 from .parameters import Values
 
-#: CBS 83502NED age groups, youngest first; the last is open (95 and older).
-AGE_GROUPS = (
-    "0-4",
-    "5-9",
-    "10-14",
-    "15-19",
-    "20-24",
-    "25-29",
-    "30-34",
-    "35-39",
-    "40-44",
-    "45-49",
-    "50-54",
-    "55-59",
-    "60-64",
-    "65-69",
-    "70-74",
-    "75-79",
-    "80-84",
-    "85-89",
-    "90-94",
-    "95+",
-)
 #: The year of the population by age in the reference data (CBS 83502NED, 1 January 2021).
 POPULATION_YEAR = 2021
 #: Width of an age group in years: each year a fifth of a group moves up to the next.
