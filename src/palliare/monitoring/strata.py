@@ -33,7 +33,7 @@ BREAKDOWN_FAMILIES = (
 SUBGROUP_PREFIX: dict[str, str] = {Breakdown.AGE_BAND: "age", Breakdown.DIAGNOSIS_GROUP: "dx"}
 EXTRA_FAMILIES = ("place", "urgency", "hours", "setting")
 #: Units whose value is a statistic of the cases (median, percentile), without a numerator.
-STATISTIC_UNITS = frozenset({Unit.DAYS, Unit.MINUTES})
+STATISTIC_UNITS = figures.STATISTIC_UNITS
 
 
 def family_label(family: str) -> str:
@@ -145,38 +145,16 @@ def publish(
             raw = vals.get((AreaType.SUBREGION, s.pk, ""))
             sub_cells[s.pk] = _Cell(raw or empty)
             points.append(figures.Point(period, raw[0], raw[1], raw[2], spec.unit) if raw else None)
-        table: suppression.Table | None
-        if spec.statistic:
-            table = suppression.suppress_table([[_int(c.raw[1])] for c in sub_cells.values()])
-            columns = {"den": 0}
-        else:
-            table = figures.drilldown_table(points)
-            columns = {"num": 0, "den": 1}
-        if table is not None:
-            sums = [sum(_int(c.raw[i]) for c in sub_cells.values()) for i in (0, 1)]
-            totals_hidden = [
-                "num" in columns
-                and not head.num_masked
-                and _int(num) == sums[0]
-                and table.totals[columns["num"]].suppressed,
-                not head.den_masked
-                and _int(den) == sums[1]
-                and table.totals[columns["den"]].suppressed,
-            ]
-            if table.withheld or any(totals_hidden):
-                # The table hides a total that is the region's own figure, which the pages
-                # publish (dashboard, report): keep the region's figure and mask every
-                # subregion count. That is a subset of what the drill-down shows, so the two
-                # exits together still reveal nothing.
-                for c in sub_cells.values():
-                    c.num_masked = c.den_masked = True
-            else:
-                for index, s in enumerate(subs):
-                    row = table.rows[index]
-                    c = sub_cells[s.pk]
-                    if "num" in columns:
-                        c.num_masked = row[columns["num"]].suppressed
-                    c.den_masked = row[columns["den"]].suppressed
+        region_point = (
+            figures.Point(period, head.raw[0], head.raw[1], head.raw[2], spec.unit)
+            if (AreaType.REGION, region_id, "") in vals
+            else None
+        )
+        drill = figures.drilldown(region_point, points)
+        for s, published in zip(subs, drill.rows, strict=True):
+            if published is not None:
+                sub_cells[s.pk].num_masked = published.numerator_masked
+                sub_cells[s.pk].den_masked = published.denominator_masked
         stratifiers.append(
             Stratifier(
                 Breakdown.SUBREGION,
