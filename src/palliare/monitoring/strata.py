@@ -4,7 +4,7 @@ subgroups, every count through :mod:`suppression` (see :mod:`published` for the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -180,7 +180,7 @@ def publish(
                 continue
             cells = [_Cell(raw) for _m, raw in members]
             parent = sub_cells[s.pk]
-            _protect(spec, cells, parent)
+            _protect(spec.statistic, cells, parent)
             strata += [
                 Stratum(m.gm_code, m.name, _figures(spec, c))
                 for (m, _raw), c in zip(members, cells, strict=True)
@@ -217,7 +217,7 @@ def publish(
         if not keys:
             continue
         cells = [_Cell(vals[(AreaType.REGION, region_id, k)]) for k in keys]
-        _protect(spec, cells, head)
+        _protect(spec.statistic, cells, head)
         stratifiers.append(
             Stratifier(
                 family,
@@ -231,7 +231,7 @@ def publish(
     return _figures(spec, head), tuple(stratifiers)
 
 
-def _protect(spec: KpiSpec, cells: list[_Cell], parent: _Cell) -> None:
+def _protect(statistic: bool, cells: list[_Cell], parent: _Cell) -> None:
     """Mask the parts of a breakdown of ``parent`` (see :func:`suppression.partition_masks`).
     A breakdown whose parts all have the parent's denominator (place of death: each place's
     share of all deaths) is a distribution of that denominator over the numerators; a part
@@ -240,7 +240,7 @@ def _protect(spec: KpiSpec, cells: list[_Cell], parent: _Cell) -> None:
     p_num, p_den, _v = parent.raw
     dens = [c.raw[1] for c in cells]
     distribution = (
-        not spec.statistic
+        not statistic
         and len(cells) > 1
         and p_den is not None
         and all(d is not None and _int(d) == _int(p_den) for d in dens)
@@ -259,7 +259,7 @@ def _protect(spec: KpiSpec, cells: list[_Cell], parent: _Cell) -> None:
             c.num_masked = masks is None or masks[i]
             c.den_masked = parent.den_masked
         return
-    if not spec.statistic and p_num is not None:
+    if not statistic and p_num is not None:
         masks = suppression.partition_masks(
             [_int(c.raw[0]) for c in cells], _int(p_num), total_hidden=parent.num_masked
         )
@@ -274,6 +274,42 @@ def _protect(spec: KpiSpec, cells: list[_Cell], parent: _Cell) -> None:
     else:
         for c in cells:
             c.den_masked = c.raw[1] is not None
+
+
+def protect_groups(
+    groups: dict[str, figures.Point], region: figures.Point | None
+) -> dict[str, figures.Point]:
+    """The region's subgroups (age bands, diagnosis groups, places of death, …) as published:
+    each family a partition of the region's figure, protected exactly as the MeasureReport
+    protects it (:func:`_protect`): the counts it hides are marked on the points, and their
+    values masked with them. Without the region's figure every count is masked."""
+    found: dict[str, figures.Point] = {}
+    families: dict[str, list[str]] = {}
+    for key in sorted(groups):
+        families.setdefault(key.partition(":")[0], []).append(key)
+    head = _Cell(
+        (region.numerator, region.denominator, region.raw_value)
+        if region is not None
+        else (None, None, None)
+    )
+    head.num_masked = region is not None and region.numerator_masked
+    head.den_masked = region is not None and region.denominator_masked
+    for keys in families.values():
+        points = [groups[k] for k in keys]
+        statistic = all(p.unit in STATISTIC_UNITS for p in points)
+        cells = [_Cell((p.numerator, p.denominator, p.raw_value)) for p in points]
+        if region is None:
+            for c in cells:
+                c.num_masked = c.den_masked = True
+        else:
+            _protect(statistic, cells, head)
+        for k, p, c in zip(keys, points, cells, strict=True):
+            found[k] = replace(
+                p,
+                numerator_hidden=p.numerator is not None and c.num_masked,
+                denominator_hidden=p.denominator is not None and c.den_masked,
+            )
+    return found
 
 
 def subgroup_label(key: str) -> str:

@@ -21,7 +21,7 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.organizations.models import Subregion
 from palliare.ui.forms import apply_errors, parse_id
 
-from . import charts, figures, reports, services, sources, suppression
+from . import charts, figures, reports, services, sources, strata, suppression
 from .constants import AreaType, PeriodType, RunStatus, Source, Unit
 from .forms import KpiVersionForm, ReportForm, TargetForm
 from .models import IssuedReport, KpiDefinition, RecomputeRun
@@ -136,7 +136,9 @@ def kpi_detail(request: PalliareRequest, code: str) -> HttpResponse:
             [(s.name, drill["points"][s.pk]) for s in subs if s.pk in drill["points"]],
             row.latest.value,
         )
-    groups = figures.subgroups(version, AreaType.REGION, region.pk, period)
+    groups = strata.protect_groups(
+        figures.subgroups(version, AreaType.REGION, region.pk, period), row.latest
+    )
     place_reference = (
         figures.national_place_of_death() if definition.code == figures.ALL_DEATHS_KPI else {}
     )
