@@ -45,17 +45,19 @@ class Point:
     unit: str
     numerator_hidden: bool = False
     denominator_hidden: bool = False
+    #: Counts not published at all ("—"): a drill-down that cannot be protected.
+    withheld: bool = False
 
     @property
     def numerator_masked(self) -> bool:
         return self.numerator is not None and (
-            self.numerator_hidden or suppression.is_small(self.numerator)
+            self.withheld or self.numerator_hidden or suppression.is_small(self.numerator)
         )
 
     @property
     def denominator_masked(self) -> bool:
         return self.denominator is not None and (
-            self.denominator_hidden or suppression.is_small(self.denominator)
+            self.withheld or self.denominator_hidden or suppression.is_small(self.denominator)
         )
 
     @property
@@ -76,12 +78,16 @@ class Point:
 
     @property
     def numerator_text(self) -> str:
+        if self.withheld:
+            return "—"
         if self.numerator_hidden and not suppression.is_small(self.numerator):
             return suppression.SECONDARY_MARK if self.numerator is not None else "—"
         return suppression.count_text(self.numerator)
 
     @property
     def denominator_text(self) -> str:
+        if self.withheld:
+            return "—"
         if self.denominator_hidden and not suppression.is_small(self.denominator):
             return suppression.SECONDARY_MARK if self.denominator is not None else "—"
         return suppression.count_text(self.denominator)
@@ -577,17 +583,30 @@ def drilldown(region: Point | None, points: list[Point | None]) -> Drilldown:
         for name, index in columns
     )
     if table.withheld or totals_hidden:
+        # Zeros stay: they protect nothing. A column with one non-zero cell gives it back as
+        # the total the region publishes: that cell is the region's figure, shown as such.
+        alone = {
+            name: region is not None
+            and getattr(region, name) is not None
+            and _int(getattr(region, name)) == sums.get(name)
+            and sum(1 for p in points if p is not None and _int(getattr(p, name)) > 0) == 1
+            for name in ("numerator", "denominator")
+        }
         rows = [
-            # Zeros stay: they protect nothing.
             replace(
                 p,
-                numerator_hidden=_int(p.numerator) > 0,
-                denominator_hidden=_int(p.denominator) > 0,
+                numerator_hidden=_int(p.numerator) > 0 and not alone["numerator"],
+                denominator_hidden=_int(p.denominator) > 0 and not alone["denominator"],
             )
             if p is not None
             else None
             for p in points
         ]
+        if _pinned(rows, region, columns):
+            # Even so a cell follows from the region's figure (two "<5" making up a published
+            # 8): nothing per subregion is published.
+            rows = [replace(p, withheld=True) if p is not None else None for p in rows]
+            return Drilldown(rows, None, True, region)
         totals = []
         for name, index in columns:
             count = getattr(region, name) if region is not None else None
@@ -616,6 +635,39 @@ def drilldown(region: Point | None, points: list[Point | None]) -> Drilldown:
             else None
         )
     return Drilldown(rows, [table.totals[i] for _n, i in columns], False, region)
+
+
+def _pinned(rows: list[Point | None], region: Point | None, columns: list[tuple[str, int]]) -> bool:
+    """Whether a masked cell of ``rows`` can be worked out from the others and the region's
+    figure (where it is the column's total): the exact check of :mod:`suppression`, per
+    column."""
+    if region is None:
+        return False
+    for name, _index in columns:
+        total = getattr(region, name)
+        values = [_int(getattr(p, name)) if p is not None else 0 for p in rows]
+        if total is None or _int(total) != sum(values) or suppression.is_small(total):
+            continue
+        hidden = {
+            i
+            for i, p in enumerate(rows)
+            if p is not None and getattr(p, f"{name}_masked") and values[i] > 0
+        }
+        if not hidden:
+            continue
+        n = len(values)
+        cells = {(i, j): v for i, v in enumerate(values) for j in (0, 1)}
+        cells[(n, 0)] = cells[(n, 1)] = sum(values)
+        states = {
+            (i, j): suppression.PRIMARY
+            if suppression.is_small(values[i])
+            else suppression.SECONDARY
+            for i in hidden
+            for j in (0, 1)
+        }
+        if suppression.recoverable(cells, states, [], suppression.min_count()):
+            return True
+    return False
 
 
 def drilldowns(
