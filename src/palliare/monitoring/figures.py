@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -26,19 +27,47 @@ AMBER_MARGIN = 0.10
 ALL_DEATHS_KPI = "place-of-death"
 
 
+#: Units whose value is a statistic of the cases (median, percentile): it reveals no count.
+STATISTIC_UNITS = frozenset({Unit.DAYS, Unit.MINUTES})
+
+
 @dataclass(frozen=True)
 class Point:
-    """One figure as it may be published."""
+    """One figure and what of it may be published: the one place that decides, for every exit
+    (pages, charts, PDF, XLSX, CSV, API). ``numerator_hidden``/``denominator_hidden`` mark a
+    count a published table hides to protect another one ("•", complementary suppression, see
+    :func:`drilldown`); counts under the threshold are masked as "<5" anyway."""
 
     period: Period
     numerator: float | None
     denominator: float | None
     raw_value: float | None
     unit: str
+    numerator_hidden: bool = False
+    denominator_hidden: bool = False
+    #: Counts not published at all ("—"): a drill-down that cannot be protected.
+    withheld: bool = False
+
+    @property
+    def numerator_masked(self) -> bool:
+        return self.numerator is not None and (
+            self.withheld or self.numerator_hidden or suppression.is_small(self.numerator)
+        )
+
+    @property
+    def denominator_masked(self) -> bool:
+        return self.denominator is not None and (
+            self.withheld or self.denominator_hidden or suppression.is_small(self.denominator)
+        )
 
     @property
     def value(self) -> float | None:
-        """The value if it may be shown (denominator large enough), else None."""
+        """The value if it may be shown, else None: its denominator must be large enough, and a
+        rate whose numerator or denominator is masked is masked too (a rate next to one of them
+        gives the other back). A median or percentile reveals no count: only its number of
+        cases decides."""
+        if self.unit not in STATISTIC_UNITS and (self.numerator_masked or self.denominator_masked):
+            return None
         return suppression.published_value(self.raw_value, self.denominator)
 
     @property
@@ -49,10 +78,18 @@ class Point:
 
     @property
     def numerator_text(self) -> str:
+        if self.withheld:
+            return "—"
+        if self.numerator_hidden and not suppression.is_small(self.numerator):
+            return suppression.SECONDARY_MARK if self.numerator is not None else "—"
         return suppression.count_text(self.numerator)
 
     @property
     def denominator_text(self) -> str:
+        if self.withheld:
+            return "—"
+        if self.denominator_hidden and not suppression.is_small(self.denominator):
+            return suppression.SECONDARY_MARK if self.denominator is not None else "—"
         return suppression.count_text(self.denominator)
 
     @property
@@ -156,6 +193,32 @@ def _values(
     ).only("version_id", "period_type", "period_start", "numerator", "denominator", "value")
 
 
+def _as_in_drilldown(
+    definitions: list[KpiDefinition], subregion_id: int, by_version: dict[int, list[Point]]
+) -> dict[int, list[Point]]:
+    """A subregion's figures exactly as its region's drill-down publishes them (the counts it
+    hides marked): a subregion's page must not show what the drill-down hides. Two queries."""
+    sub = Subregion.objects.filter(pk=subregion_id).only("region_id").first()
+    if sub is None:
+        return by_version
+    order = list(
+        Subregion.objects.filter(region_id=sub.region_id)
+        .order_by("name")
+        .values_list("pk", flat=True)
+    )
+    index = order.index(subregion_id)
+    versions = [d.current for d in definitions if d.current is not None]
+    drills = drilldowns(versions, sub.region_id, order)
+    found: dict[int, list[Point]] = {}
+    for version_id, points in by_version.items():
+        found[version_id] = []
+        for p in points:
+            drill = drills.get((version_id, p.period.type, p.period.start))
+            shown = drill.rows[index] if drill is not None else None
+            found[version_id].append(shown if shown is not None else p)
+    return found
+
+
 def baseline(points: list[Point], unit: str) -> Point | None:
     """The baseline over 2022–2024: the pooled rate (sum of numerators over sum of
     denominators) for percentages, the mean of the yearly values otherwise."""
@@ -195,6 +258,8 @@ def dashboard(
         by_version[v.version_id].append(
             Point(p, v.numerator, v.denominator, v.value, units[v.version_id])
         )
+    if area_type == AreaType.SUBREGION:
+        by_version = _as_in_drilldown(definitions, area_id, by_version)
     coverage = coverage_by_year(area_type, area_id, by_version, definitions)
     rows = []
     for d in definitions:
@@ -451,18 +516,202 @@ def breakdown(
 
 
 def drilldown_table(points: list[Point | None]) -> suppression.Table | None:
-    """The published table of one KPI per area (the subregions of the drill-down, in their
-    order): numerator and denominator per area with complementary suppression, the column
-    totals being the areas' sums. None when the KPI has no counts (medians, percentiles).
-    The page and the FHIR MeasureReport publish this same table, so they hide the same cells
-    (two exits that hid different cells would together reveal them)."""
-    if not any(p is not None and p.numerator is not None for p in points):
+    """The table of one KPI per area (the subregions of the drill-down, in their order) with
+    complementary suppression: numerator and denominator per area (the denominator alone for
+    a median or percentile), the column totals being the areas' sums. None without counts.
+    Every exit publishes what :func:`drilldown` makes of it."""
+    if not any(p is not None and p.denominator is not None for p in points):
         return None
+    rate = _is_rate(points)
     counts = [
-        [int(p.numerator or 0), int(p.denominator or 0)] if p is not None else [0, 0]
+        ([_int(p.numerator)] if rate else []) + [_int(p.denominator)]
+        if p is not None
+        else [0] * (2 if rate else 1)
         for p in points
     ]
     return suppression.suppress_table(counts) if counts else None
+
+
+def _is_rate(points: list[Point | None]) -> bool:
+    """Whether the table has a numerator column (not a median or percentile)."""
+    return any(
+        p is not None and p.numerator is not None and p.unit not in STATISTIC_UNITS for p in points
+    )
+
+
+def _int(x: float | None) -> int:
+    return round(x) if x is not None else 0
+
+
+@dataclass(frozen=True)
+class Drilldown:
+    """One KPI per subregion as published, the region's figure beside it: ``rows`` are the
+    subregions' points with the counts the table hides marked (their value masked with them),
+    ``totals`` the published column totals (numerator, denominator; the denominator alone
+    for a statistic), ``withheld`` when nothing per subregion may be shown."""
+
+    rows: list[Point | None]
+    totals: list[suppression.Cell] | None
+    withheld: bool
+    region: Point | None
+
+
+def drilldown(region: Point | None, points: list[Point | None]) -> Drilldown:
+    """What is published of one result per subregion: the one function every exit takes it
+    from (the KPI page and its funnel plot, the subregion's dashboard, the report's PDF and
+    XLSX, the FHIR MeasureReport), so no two exits hide different cells.
+
+    The region's own figure is published everywhere (dashboard, report) with primary
+    suppression. When the table hides a total that is the region's own figure, or cannot be
+    protected at all, every subregion count is masked instead (a subset of what the table would
+    show, so together with the region's figure nothing can be worked out)."""
+    table = drilldown_table(points)
+    if table is None:
+        return Drilldown(list(points), None, False, region)
+    rate = _is_rate(points)
+    columns: list[tuple[str, int]] = ([("numerator", 0)] if rate else []) + [
+        ("denominator", 1 if rate else 0)
+    ]
+    sums = {
+        name: sum(_int(getattr(p, name)) for p in points if p is not None) for name, _i in columns
+    }
+    totals_hidden = region is not None and any(
+        getattr(region, name) is not None
+        and not suppression.is_small(getattr(region, name))
+        and _int(getattr(region, name)) == sums[name]
+        and table.totals[index].suppressed
+        for name, index in columns
+    )
+    if table.withheld or totals_hidden:
+        # Zeros stay: they protect nothing. A column with one non-zero cell gives it back as
+        # the total the region publishes: that cell is the region's figure, shown as such.
+        alone = {
+            name: region is not None
+            and getattr(region, name) is not None
+            and _int(getattr(region, name)) == sums.get(name)
+            and sum(1 for p in points if p is not None and _int(getattr(p, name)) > 0) == 1
+            for name in ("numerator", "denominator")
+        }
+        rows = [
+            replace(
+                p,
+                numerator_hidden=_int(p.numerator) > 0 and not alone["numerator"],
+                denominator_hidden=_int(p.denominator) > 0 and not alone["denominator"],
+            )
+            if p is not None
+            else None
+            for p in points
+        ]
+        if _pinned(rows, region, columns):
+            # Even so a cell follows from the region's figure (two "<5" making up a published
+            # 8): nothing per subregion is published.
+            rows = [replace(p, withheld=True) if p is not None else None for p in rows]
+            return Drilldown(rows, None, True, region)
+        totals = []
+        for name, index in columns:
+            count = getattr(region, name) if region is not None else None
+            if count is not None and _int(count) == sums[name]:
+                small = suppression.is_small(count)
+                totals.append(
+                    suppression.Cell(
+                        suppression.count_text(count),
+                        None if small else _int(count),
+                        suppression.PRIMARY if small else "",
+                    )
+                )
+            else:
+                totals.append(table.totals[index])
+        return Drilldown(rows, totals, table.withheld, region)
+    rows = []
+    for index, p in enumerate(points):
+        cells = table.rows[index]
+        rows.append(
+            replace(
+                p,
+                numerator_hidden=rate and cells[0].state == suppression.SECONDARY,
+                denominator_hidden=cells[columns[-1][1]].state == suppression.SECONDARY,
+            )
+            if p is not None
+            else None
+        )
+    return Drilldown(rows, [table.totals[i] for _n, i in columns], False, region)
+
+
+def _pinned(rows: list[Point | None], region: Point | None, columns: list[tuple[str, int]]) -> bool:
+    """Whether a masked cell of ``rows`` can be worked out from the others and the region's
+    figure (where it is the column's total): the exact check of :mod:`suppression`, per
+    column."""
+    if region is None:
+        return False
+    for name, _index in columns:
+        total = getattr(region, name)
+        values = [_int(getattr(p, name)) if p is not None else 0 for p in rows]
+        if total is None or _int(total) != sum(values) or suppression.is_small(total):
+            continue
+        hidden = {
+            i
+            for i, p in enumerate(rows)
+            if p is not None and getattr(p, f"{name}_masked") and values[i] > 0
+        }
+        if not hidden:
+            continue
+        n = len(values)
+        cells = {(i, j): v for i, v in enumerate(values) for j in (0, 1)}
+        cells[(n, 0)] = cells[(n, 1)] = sum(values)
+        states = {
+            (i, j): suppression.PRIMARY
+            if suppression.is_small(values[i])
+            else suppression.SECONDARY
+            for i in hidden
+            for j in (0, 1)
+        }
+        if suppression.recoverable(cells, states, [], suppression.min_count()):
+            return True
+    return False
+
+
+def drilldowns(
+    versions: list[KpiVersion], region_id: int, subregion_ids: list[int]
+) -> dict[tuple[int, str, dt.date], Drilldown]:
+    """:func:`drilldown` of every stored period of ``versions`` (version, period type, period
+    start → its drill-down; subregions in the order of ``subregion_ids``). One query."""
+    units = {v.pk: v.unit for v in versions}
+    region: dict[tuple[int, str, dt.date], Point] = {}
+    subs: dict[tuple[int, str, dt.date], dict[int, Point]] = defaultdict(dict)
+    wanted = set(subregion_ids)
+    for v in (
+        KpiValue.objects.filter(version_id__in=list(units), subgroup="")
+        .filter(
+            models.Q(area_type=AreaType.REGION, area_id=region_id)
+            | models.Q(area_type=AreaType.SUBREGION, area_id__in=wanted)
+        )
+        .only(
+            "version_id",
+            "area_type",
+            "area_id",
+            "period_type",
+            "period_start",
+            "numerator",
+            "denominator",
+            "value",
+        )
+    ):
+        key = (v.version_id, v.period_type, v.period_start)
+        point = Point(
+            Period(v.period_start, v.period_type),
+            v.numerator,
+            v.denominator,
+            v.value,
+            units[v.version_id],
+        )
+        if v.area_type == AreaType.REGION:
+            region[key] = point
+        else:
+            subs[key][v.area_id] = point
+    return {
+        key: drilldown(region.get(key), [found.get(pk) for pk in subregion_ids])
+        for key, found in subs.items()
+    }
 
 
 def subgroups(

@@ -8,9 +8,9 @@ Every count passes through :mod:`suppression`, with the same thresholds as the p
 - a value (rate, median, …) needs a denominator of at least ``MONITORING_MIN_DENOMINATOR``, and is
   also masked when its numerator or denominator is (a rate next to its denominator gives the
   numerator back);
-- the subregions are the page's drill-down table (:func:`figures.drilldown_table`), so both
-  exits hide the same cells; when that table hides a total that is the region's own figure
-  (which the pages publish), every subregion count is masked instead;
+- the subregions are the page's drill-down (:func:`figures.drilldown`), so every
+  exit hides the same cells; when that table hides a total that is the region's own figure
+  (which the pages publish), every non-zero subregion count is masked instead;
 - every other breakdown is a partition of a published total (the region's count; the
   subregion's count for its municipalities) protected with :func:`suppression.partition_masks`:
   its remainder (cases without an age band, …) takes part, a total hidden elsewhere is

@@ -4,7 +4,7 @@ subgroups, every count through :mod:`suppression` (see :mod:`published` for the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ BREAKDOWN_FAMILIES = (
 SUBGROUP_PREFIX: dict[str, str] = {Breakdown.AGE_BAND: "age", Breakdown.DIAGNOSIS_GROUP: "dx"}
 EXTRA_FAMILIES = ("place", "urgency", "hours", "setting")
 #: Units whose value is a statistic of the cases (median, percentile), without a numerator.
-STATISTIC_UNITS = frozenset({Unit.DAYS, Unit.MINUTES})
+STATISTIC_UNITS = figures.STATISTIC_UNITS
 
 
 def family_label(family: str) -> str:
@@ -145,38 +145,16 @@ def publish(
             raw = vals.get((AreaType.SUBREGION, s.pk, ""))
             sub_cells[s.pk] = _Cell(raw or empty)
             points.append(figures.Point(period, raw[0], raw[1], raw[2], spec.unit) if raw else None)
-        table: suppression.Table | None
-        if spec.statistic:
-            table = suppression.suppress_table([[_int(c.raw[1])] for c in sub_cells.values()])
-            columns = {"den": 0}
-        else:
-            table = figures.drilldown_table(points)
-            columns = {"num": 0, "den": 1}
-        if table is not None:
-            sums = [sum(_int(c.raw[i]) for c in sub_cells.values()) for i in (0, 1)]
-            totals_hidden = [
-                "num" in columns
-                and not head.num_masked
-                and _int(num) == sums[0]
-                and table.totals[columns["num"]].suppressed,
-                not head.den_masked
-                and _int(den) == sums[1]
-                and table.totals[columns["den"]].suppressed,
-            ]
-            if table.withheld or any(totals_hidden):
-                # The table hides a total that is the region's own figure, which the pages
-                # publish (dashboard, report): keep the region's figure and mask every
-                # subregion count. That is a subset of what the drill-down shows, so the two
-                # exits together still reveal nothing.
-                for c in sub_cells.values():
-                    c.num_masked = c.den_masked = True
-            else:
-                for index, s in enumerate(subs):
-                    row = table.rows[index]
-                    c = sub_cells[s.pk]
-                    if "num" in columns:
-                        c.num_masked = row[columns["num"]].suppressed
-                    c.den_masked = row[columns["den"]].suppressed
+        region_point = (
+            figures.Point(period, head.raw[0], head.raw[1], head.raw[2], spec.unit)
+            if (AreaType.REGION, region_id, "") in vals
+            else None
+        )
+        drill = figures.drilldown(region_point, points)
+        for s, published in zip(subs, drill.rows, strict=True):
+            if published is not None:
+                sub_cells[s.pk].num_masked = published.numerator_masked
+                sub_cells[s.pk].den_masked = published.denominator_masked
         stratifiers.append(
             Stratifier(
                 Breakdown.SUBREGION,
@@ -202,7 +180,7 @@ def publish(
                 continue
             cells = [_Cell(raw) for _m, raw in members]
             parent = sub_cells[s.pk]
-            _protect(spec, cells, parent)
+            _protect(spec.statistic, cells, parent)
             strata += [
                 Stratum(m.gm_code, m.name, _figures(spec, c))
                 for (m, _raw), c in zip(members, cells, strict=True)
@@ -239,7 +217,7 @@ def publish(
         if not keys:
             continue
         cells = [_Cell(vals[(AreaType.REGION, region_id, k)]) for k in keys]
-        _protect(spec, cells, head)
+        _protect(spec.statistic, cells, head)
         stratifiers.append(
             Stratifier(
                 family,
@@ -253,7 +231,7 @@ def publish(
     return _figures(spec, head), tuple(stratifiers)
 
 
-def _protect(spec: KpiSpec, cells: list[_Cell], parent: _Cell) -> None:
+def _protect(statistic: bool, cells: list[_Cell], parent: _Cell) -> None:
     """Mask the parts of a breakdown of ``parent`` (see :func:`suppression.partition_masks`).
     A breakdown whose parts all have the parent's denominator (place of death: each place's
     share of all deaths) is a distribution of that denominator over the numerators; a part
@@ -262,7 +240,7 @@ def _protect(spec: KpiSpec, cells: list[_Cell], parent: _Cell) -> None:
     p_num, p_den, _v = parent.raw
     dens = [c.raw[1] for c in cells]
     distribution = (
-        not spec.statistic
+        not statistic
         and len(cells) > 1
         and p_den is not None
         and all(d is not None and _int(d) == _int(p_den) for d in dens)
@@ -281,7 +259,7 @@ def _protect(spec: KpiSpec, cells: list[_Cell], parent: _Cell) -> None:
             c.num_masked = masks is None or masks[i]
             c.den_masked = parent.den_masked
         return
-    if not spec.statistic and p_num is not None:
+    if not statistic and p_num is not None:
         masks = suppression.partition_masks(
             [_int(c.raw[0]) for c in cells], _int(p_num), total_hidden=parent.num_masked
         )
@@ -296,6 +274,42 @@ def _protect(spec: KpiSpec, cells: list[_Cell], parent: _Cell) -> None:
     else:
         for c in cells:
             c.den_masked = c.raw[1] is not None
+
+
+def protect_groups(
+    groups: dict[str, figures.Point], region: figures.Point | None
+) -> dict[str, figures.Point]:
+    """The region's subgroups (age bands, diagnosis groups, places of death, …) as published:
+    each family a partition of the region's figure, protected exactly as the MeasureReport
+    protects it (:func:`_protect`): the counts it hides are marked on the points, and their
+    values masked with them. Without the region's figure every count is masked."""
+    found: dict[str, figures.Point] = {}
+    families: dict[str, list[str]] = {}
+    for key in sorted(groups):
+        families.setdefault(key.partition(":")[0], []).append(key)
+    head = _Cell(
+        (region.numerator, region.denominator, region.raw_value)
+        if region is not None
+        else (None, None, None)
+    )
+    head.num_masked = region is not None and region.numerator_masked
+    head.den_masked = region is not None and region.denominator_masked
+    for keys in families.values():
+        points = [groups[k] for k in keys]
+        statistic = all(p.unit in STATISTIC_UNITS for p in points)
+        cells = [_Cell((p.numerator, p.denominator, p.raw_value)) for p in points]
+        if region is None:
+            for c in cells:
+                c.num_masked = c.den_masked = True
+        else:
+            _protect(statistic, cells, head)
+        for k, p, c in zip(keys, points, cells, strict=True):
+            found[k] = replace(
+                p,
+                numerator_hidden=p.numerator is not None and c.num_masked,
+                denominator_hidden=p.denominator is not None and c.den_masked,
+            )
+    return found
 
 
 def subgroup_label(key: str) -> str:

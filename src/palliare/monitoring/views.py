@@ -21,7 +21,7 @@ from palliare.accounts.requests import PalliareRequest
 from palliare.organizations.models import Subregion
 from palliare.ui.forms import apply_errors, parse_id
 
-from . import charts, figures, reports, services, sources, suppression
+from . import charts, figures, reports, services, sources, strata, suppression
 from .constants import AreaType, PeriodType, RunStatus, Source, Unit
 from .forms import KpiVersionForm, ReportForm, TargetForm
 from .models import IssuedReport, KpiDefinition, RecomputeRun
@@ -133,9 +133,12 @@ def kpi_detail(request: PalliareRequest, code: str) -> HttpResponse:
         specs["trend"] = charts.trend_spec(row)
     if version.unit == Unit.PERCENT and row.latest and row.latest.value is not None:
         specs["funnel"] = charts.funnel_spec(
-            [(s.name, by_sub[s.pk]) for s in subs if s.pk in by_sub], row.latest.value
+            [(s.name, drill["points"][s.pk]) for s in subs if s.pk in drill["points"]],
+            row.latest.value,
         )
-    groups = figures.subgroups(version, AreaType.REGION, region.pk, period)
+    groups = strata.protect_groups(
+        figures.subgroups(version, AreaType.REGION, region.pk, period), row.latest
+    )
     place_reference = (
         figures.national_place_of_death() if definition.code == figures.ALL_DEATHS_KPI else {}
     )
@@ -169,25 +172,21 @@ def _drilldown(
     subs: list[Subregion], by_sub: dict[int, figures.Point], region: figures.Point | None
 ) -> dict[str, Any]:
     """Per subregion the numerator and denominator with complementary suppression (the region
-    row is the total), and the rate where its denominator allows."""
-    table = figures.drilldown_table([by_sub.get(s.pk) for s in subs])
-    rows = []
-    for index, s in enumerate(subs):
-        point = by_sub.get(s.pk)
-        cells = table.rows[index] if table else None
-        rows.append(
-            {
-                "subregion": s,
-                "point": point,
-                "numerator": cells[0] if cells else None,
-                "denominator": cells[1] if cells else None,
-            }
-        )
+    row is the total), and the rate only where neither count is masked
+    (:func:`figures.drilldown`)."""
+    drill = figures.drilldown(region, [by_sub.get(s.pk) for s in subs])
+    rate = drill.totals is not None and len(drill.totals) == 2
     return {
-        "rows": rows,
-        "totals": table.totals if table else None,
-        "withheld": bool(table and table.withheld),
+        "rows": [
+            {"subregion": s, "point": point} for s, point in zip(subs, drill.rows, strict=True)
+        ],
+        "totals": drill.totals,
+        "numerator_total": drill.totals[0] if rate and drill.totals else None,
+        "denominator_total": drill.totals[-1] if drill.totals else None,
+        "rate": rate,
+        "withheld": drill.withheld,
         "region": region,
+        "points": {s.pk: p for s, p in zip(subs, drill.rows, strict=True) if p is not None},
     }
 
 
