@@ -53,7 +53,8 @@ class Problem(models.Model):
 
 class ProblemVersion(AppendOnlyModel):
     """One saved state of a problem, append-only. ``codes`` and ``categories`` hold the codings
-    exactly as sent: a list of ``{"system", "code", "display"}`` (coded data, not a FHIR resource)."""
+    exactly as sent: a list of ``{"system", "code", "display"}`` (coded data, not a FHIR
+    resource)."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
