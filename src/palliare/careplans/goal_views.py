@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
-from palliare.accounts.requests import PalliareRequest
+from palliare.accounts.requests import PalliareRequest, safe_url
 from palliare.patients import access
 
 from . import goals, services
@@ -63,7 +63,4 @@ def goal_status(request: PalliareRequest, goal_pk: int) -> HttpResponse:
             messages.error(request, text)
         else:
             messages.success(request, _("The goal's status is saved in a new plan version."))
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect("careplans:my_goals")
+    return redirect(safe_url(request, request.POST.get("next"), reverse("careplans:my_goals")))
