@@ -10,42 +10,19 @@ from typing import Any
 import altair as alt
 from django.utils.translation import gettext as _
 
+from palliare.ui import charts as ui_charts
+
 from . import intervals
 from .figures import KpiRow, Point
 from .models import KpiTarget
 
-WIDTH = 520
-HEIGHT = 180
-FONT = "system-ui, sans-serif"
-
-
-def _config(chart: alt.TopLevelMixin, *, width: int | str = "container") -> dict[str, Any]:
-    spec: dict[str, Any] = chart.properties(width=width, height=HEIGHT).to_dict()
-    spec["config"] = {
-        "font": FONT,
-        "axis": {"labelFontSize": 11, "titleFontSize": 11},
-        "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
-        "view": {"stroke": None},
-        # The chart's container carries role="img" and a label; the table is its text
-        # alternative, so the marks themselves stay out of the accessibility tree.
-        "aria": False,
-    }
-    return spec
-
-
-def configure(chart: alt.TopLevelMixin, *, width: int | str = "container") -> dict[str, Any]:
-    """The house style of every Vega-Lite chart (size, font, no ARIA on the marks), for charts
-    other apps build (capacity planning)."""
-    return _config(chart, width=width)
-
-
-def data(values: list[dict[str, Any]]) -> Any:
-    """Inline data for a chart."""
-    return _data(values)
-
-
-def _data(values: list[dict[str, Any]]) -> Any:
-    return alt.Data(values=values)  # type: ignore[no-untyped-call]
+WIDTH = ui_charts.WIDTH
+HEIGHT = ui_charts.HEIGHT
+configure = ui_charts.configure
+data = ui_charts.data
+to_svg = ui_charts.to_svg
+_config = ui_charts.configure
+_data = ui_charts.data
 
 
 def trend_spec(row: KpiRow, *, width: int | str = "container") -> dict[str, Any]:
@@ -166,13 +143,3 @@ def bars_spec(
         )
     )
     return _config(chart, width=width)
-
-
-def to_svg(spec: dict[str, Any]) -> str:
-    """The chart as SVG (for the PDF), rendered without a browser."""
-    import vl_convert as vlc
-
-    fixed = dict(spec)
-    if fixed.get("width") == "container":
-        fixed["width"] = WIDTH
-    return str(vlc.vegalite_to_svg(fixed))
