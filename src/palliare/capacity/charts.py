@@ -1,40 +1,40 @@
-"""A small step chart of occupied beds over time, drawn on the server as SVG (the history table
-on the same page is its text alternative)."""
+"""Occupied and total beds of a facility over the last weeks, as a step chart in the house style
+(``palliare.ui.charts``, Vega-Lite; decision 0023). The history table on the same page is its
+text alternative."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import altair as alt
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palliare.ui import charts
 
 from .models import BedStatus
 
-WIDTH = 600.0
-HEIGHT = 120.0
 MAX_ROWS = 2000
+HEIGHT = 140
 
 
 @dataclass(frozen=True)
 class OccupancyChart:
-    width: float
-    height: float
-    occupied: str  # path of occupied beds
-    beds: str  # path of total beds
+    spec: dict[str, Any]
     max_beds: int
     start: dt.datetime
     end: dt.datetime
-
-    @property
-    def view_box(self) -> str:
-        return f"0 0 {self.width:.0f} {self.height:.0f}"
+    #: (moment, beds, occupied beds), the first one the status in force at ``start``.
+    points: tuple[tuple[dt.datetime, int, int], ...]
 
 
 def occupancy_chart(
     facility_id: int, *, days: int = 30, now: dt.datetime | None = None
 ) -> OccupancyChart | None:
-    """The last ``days`` of reports of a facility (one query), or None without reports."""
+    """The last ``days`` of reports of a facility (two queries), or None without reports."""
     end = now or timezone.now()
     start = end - dt.timedelta(days=days)
     rows: Sequence[BedStatus] = list(
@@ -53,25 +53,40 @@ def occupancy_chart(
     if not points:
         return None
     max_beds = max(1, max(p[1] for p in points))
-    span = (end - start).total_seconds()
-
-    def x(moment: dt.datetime) -> float:
-        return max(0.0, (moment - start).total_seconds() / span * WIDTH)
-
-    def y(value: int) -> float:
-        return HEIGHT - value / max_beds * (HEIGHT - 4)
-
-    def step(values: Sequence[int]) -> str:
-        parts = []
-        for n, (point, value) in enumerate(zip(points, values, strict=True)):
-            px, py = x(point[0]), y(value)
-            if n == 0:
-                parts.append(f"M{px:.1f},{py:.1f}")
-            else:
-                parts.append(f"H{px:.1f}V{py:.1f}")
-        parts.append(f"H{WIDTH:.1f}")
-        return "".join(parts)
-
-    occupied = step([p[2] for p in points])
-    beds = step([p[1] for p in points])
-    return OccupancyChart(WIDTH, HEIGHT, occupied, beds, max_beds, start, end)
+    occupied, total = _("Occupied beds"), _("Beds in total")
+    values = []
+    for moment, beds, occupied_beds in [*points, (end, points[-1][1], points[-1][2])]:
+        local = timezone.localtime(moment).isoformat()
+        values.append({"when": local, "series": total, "beds": beds})
+        values.append({"when": local, "series": occupied, "beds": occupied_beds})
+    chart = (
+        alt.Chart(charts.data(values))
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("when:T", title=None, axis=alt.Axis(format="%e %b", tickCount=6)),
+            y=alt.Y(
+                "beds:Q",
+                title=_("Beds"),
+                scale=alt.Scale(domain=[0, max_beds]),
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[occupied, total], range=["#1f5f5b", "#8a8a8a"]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=[occupied, total], range=[[1, 0], [4, 3]]),
+            ),
+            tooltip=[
+                alt.Tooltip("when:T", title=_("When"), format="%e %b %H:%M"),
+                alt.Tooltip("series:N", title=" "),
+                alt.Tooltip("beds:Q", title=_("Beds")),
+            ],
+        )
+    )
+    return OccupancyChart(
+        charts.configure(chart, height=HEIGHT), max_beds, start, end, tuple(points)
+    )

@@ -376,13 +376,18 @@ def test_facility_page_draws_the_occupancy_over_time(gp):
     for days, free in ((20, 4), (10, 1), (1, 0)):
         report(facility, free_beds=free, at=timezone.now() - dt.timedelta(days=days))
     html = gp.get(reverse("capacity:facility", args=[facility.pk])).content.decode()
-    assert 'class="occupancy__occupied"' in html
+    assert 'data-chart="spec-occupancy"' in html and 'id="spec-occupancy"' in html
     from palliare.capacity.charts import occupancy_chart
+    from palliare.ui.charts import to_svg
 
     chart = occupancy_chart(facility.pk)
-    assert chart.max_beds == 6
-    assert chart.occupied.startswith("M0.0,120.0")  # the report before the window: none occupied
-    assert chart.occupied.count("V") == 3
+    assert chart is not None and chart.max_beds == 6
+    # The report before the window (none occupied) stands at its start, then the three reports.
+    assert [occupied for _when, _beds, occupied in chart.points] == [0, 2, 5, 6]
+    assert chart.points[0][0] == chart.start
+    values = chart.spec["data"]["values"]
+    assert {v["series"] for v in values} == {"Bezette bedden", "Bedden in totaal"}
+    assert to_svg(chart.spec).startswith("<svg")
 
 
 @pytest.mark.parametrize(
