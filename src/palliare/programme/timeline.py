@@ -1,20 +1,32 @@
 """The plan's timeline (workbook figure 1, "globale planning"): per action line and phase the
 period from the first start to the last due date of its deliverables, with the milestone
-deadlines. Drawn as an SVG chart with a table alternative; two queries."""
+deadlines. A Vega-Lite chart in the house style (``palliare.ui.charts``) with a table
+alternative; two queries."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+import altair as alt
 from django.db.models import Count, Max, Min, Q
+from django.utils.translation import gettext as _
+
+from palliare.ui import charts
 
 from .constants import PHASE_ORDER, DeliverableStatus, Phase
 from .models import ActionLine, Deliverable, MilestoneKpi
 
-WIDTH = 900  # drawing units of the chart's time axis
-LABEL = 220  # room for the action lines' names
-ROW = 22
+ROW = 26  # height of one action line in the chart, in pixels
+#: The phases' colours, in the order of the plan.
+PHASE_COLOURS = {
+    Phase.WORKBOOK: "#6b6b6b",
+    Phase.FRAMEWORKS: "#2f6db5",
+    Phase.WORKING_AGREEMENTS: "#5f9a4a",
+    Phase.IMPLEMENTATION: "#d99a1e",
+    Phase.EVALUATION: "#8a5a2b",
+}
 
 
 @dataclass
@@ -25,26 +37,19 @@ class Span:
     due_on: dt.date
     total: int
     adopted: int
-    x: float = 0
-    width: float = 0
-    y: float = 0
 
 
 @dataclass
 class Row:
     title: str
     spans: list[Span] = field(default_factory=list)
-    y: float = 0
 
 
 @dataclass
 class Timeline:
     rows: list[Row]
-    milestones: list[tuple[str, dt.date, float]]
-    years: list[tuple[int, float]]
-    height: float
-    width: float = LABEL + WIDTH
-    label_width: float = LABEL
+    milestones: list[tuple[str, dt.date]]
+    spec: dict[str, Any] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -76,24 +81,67 @@ def build() -> Timeline:
     for line in ActionLine.objects.order_by("position", "code").only("code", "title"):
         rows.append(Row(f"{line.code} {line.title}", by_line.get(line.pk, [])))
     kpis = list(MilestoneKpi.objects.order_by("due_on"))
-    dates = [d for r in rows for s in r.spans for d in (s.starts_on, s.due_on)]
-    dates += [k.due_on for k in kpis]
-    if not dates:
-        return Timeline(rows=rows, milestones=[], years=[], height=ROW * 2)
-    start = dt.date(min(dates).year, 1, 1)
-    end = dt.date(max(dates).year + 1, 1, 1)
-    total_days = (end - start).days
-
-    def x(day: dt.date) -> float:
-        return round(LABEL + WIDTH * (day - start).days / total_days, 1)
-
-    for i, row in enumerate(rows):
-        row.y = ROW * (i + 1)
+    for row in rows:
         row.spans.sort(key=lambda s: PHASE_ORDER.index(s.phase))
-        for span in row.spans:
-            span.x = x(span.starts_on)
-            span.width = max(3.0, round(x(span.due_on) - span.x, 1))
-            span.y = row.y + 3
-    years = [(y, x(dt.date(y, 1, 1))) for y in range(start.year, end.year)]
-    milestones = [(f"KPI {k.number}", k.due_on, x(k.due_on)) for k in kpis]
-    return Timeline(rows=rows, milestones=milestones, years=years, height=ROW * (len(rows) + 2))
+    milestones = [(f"KPI {k.number}", k.due_on) for k in kpis]
+    timeline = Timeline(rows=rows, milestones=milestones)
+    if not timeline.empty or milestones:
+        timeline.spec = _spec(rows, milestones)
+    return timeline
+
+
+def _spec(rows: list[Row], milestones: list[tuple[str, dt.date]]) -> dict[str, Any]:
+    labels = dict(Phase.choices)
+    order = [row.title for row in rows]
+    phases = [str(labels[p]) for p in PHASE_COLOURS]
+    spans = [
+        {
+            "line": row.title,
+            "phase": str(labels[s.phase]),
+            "from": s.starts_on.isoformat(),
+            "to": s.due_on.isoformat(),
+            "adopted": f"{s.adopted} / {s.total}",
+        }
+        for row in rows
+        for s in row.spans
+    ]
+    y = alt.Y("line:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    bars = (
+        alt.Chart(charts.data(spans))
+        .mark_bar(height=ROW * 0.6)
+        .encode(
+            y=y,
+            x=alt.X("from:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+            x2="to:T",
+            color=alt.Color(
+                "phase:N",
+                title=None,
+                scale=alt.Scale(domain=phases, range=list(PHASE_COLOURS.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("line:N", title=_("Action line")),
+                alt.Tooltip("phase:N", title=_("Phase")),
+                alt.Tooltip("from:T", title=_("From"), format="%e %B %Y"),
+                alt.Tooltip("to:T", title=_("Due on"), format="%e %B %Y"),
+                alt.Tooltip("adopted:N", title=_("Adopted")),
+            ],
+        )
+    )
+    deadlines = charts.data([{"kpi": label, "on": day.isoformat()} for label, day in milestones])
+    rules = (
+        alt.Chart(deadlines)
+        .mark_rule(color="#a40000", strokeDash=[4, 3], strokeWidth=1.5)
+        .encode(
+            x="on:T",
+            tooltip=[
+                alt.Tooltip("kpi:N", title=" "),
+                alt.Tooltip("on:T", title=_("Deadline"), format="%e %B %Y"),
+            ],
+        )
+    )
+    names = (
+        alt.Chart(deadlines)
+        .mark_text(color="#a40000", fontWeight="bold", align="left", dx=3, baseline="top", y=0)
+        .encode(x="on:T", text="kpi:N")
+    )
+    return charts.configure(alt.layer(bars, rules, names), height=max(ROW * len(rows), ROW * 2))
