@@ -361,7 +361,7 @@ def test_region_figure_kept_when_the_drilldown_would_hide_it(area, stats):
 
 def test_municipalities_without_their_subregion_are_masked(area, stats):
     """Parts without their published total cannot be protected: withheld."""
-    a, b, _c = area.subregions
+    _a, b, _c = area.subregions
     a1, a2, b1, _b2, _c1, _c2 = area.municipalities
     stored.store(
         "plan-before-death",
