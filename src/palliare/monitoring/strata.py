@@ -259,9 +259,15 @@ def _protect(statistic: bool, cells: list[_Cell], parent: _Cell) -> None:
             c.num_masked = masks is None or masks[i]
             c.den_masked = parent.den_masked
         return
-    if not statistic and p_num is not None:
-        masks = suppression.partition_masks(
-            [_int(c.raw[0]) for c in cells], _int(p_num), total_hidden=parent.num_masked
+    if not statistic:
+        # Without the parent's own count there is nothing to protect the parts against:
+        # withheld (every part masked).
+        masks = (
+            suppression.partition_masks(
+                [_int(c.raw[0]) for c in cells], _int(p_num), total_hidden=parent.num_masked
+            )
+            if p_num is not None
+            else None
         )
         for i, c in enumerate(cells):
             c.num_masked = masks is None or masks[i]

@@ -361,6 +361,27 @@ def test_region_figure_kept_when_the_drilldown_would_hide_it(area, stats):
         assert masked(stratum, "measureScore")
 
 
+def test_municipalities_without_their_subregion_are_masked(area, stats):
+    """Parts without their published total cannot be protected: withheld."""
+    _a, b, _c = area.subregions
+    a1, a2, b1, _b2, _c1, _c2 = area.municipalities
+    stored.store(
+        "plan-before-death",
+        Q1,
+        {
+            (REGION, area.region.pk, ""): (40.0, 80.0),
+            (SUBREGION, b.pk, ""): (40.0, 80.0),
+            (MUNICIPALITY, a1.pk, ""): (12.0, 30.0),
+            (MUNICIPALITY, a2.pk, ""): (7.0, 20.0),
+            (MUNICIPALITY, b1.pk, ""): (40.0, 80.0),
+        },
+    )
+    munis = stratifier(body(stats.get("MeasureReport/plan-before-death-v1-2026Q1")), "municipality")
+    assert masked(population(munis["GM9001"], "numerator"))
+    assert masked(population(munis["GM9002"], "denominator"))
+    assert population(munis["GM9101"], "numerator")["count"] == 40
+
+
 @pytest.mark.parametrize("threshold", [5, 11])
 def test_suppression_follows_the_settings(q1, stats, threshold):
     with override_settings(MONITORING_MIN_COUNT=threshold):
