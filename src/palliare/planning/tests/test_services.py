@@ -127,3 +127,16 @@ def test_annual_report_section(world, coordinator):
     # Region: 2400 deaths in 2030 → 2400 × 0.1 × 20 ÷ 292 = 16,4 beds against 15.
     assert section.rows[0][3] == "16,4"
     assert section.rows[0][4] == "+1,4"
+
+
+def test_chart_renders_as_svg_for_a_pdf(world, coordinator):
+    from palliare.monitoring.charts import to_svg
+    from palliare.planning import charts
+
+    scenario = w.scenario(world, coordinator)
+    _inputs, (result,) = figures.results(world.region, [scenario])
+    spec = charts.beds_spec(result)
+    names = {row["area"] for row in spec["data"]["values"]}
+    assert names == {"Noord", "Zuid"}
+    svg = to_svg(spec)
+    assert svg.startswith("<svg") and "Noord" in svg
