@@ -63,6 +63,15 @@ class PostcodeAreaFactory(factory.django.DjangoModelFactory):
     population = 5000
 
 
+def demo_postcode_areas(*extra: str) -> None:
+    """The PC4 areas the directory demo's organisations stand in (reference data is not
+    loaded in tests), plus ``extra`` ones another demo loader needs."""
+    from .demo import ORGANIZATIONS
+
+    for pc4 in sorted({org.postcode.replace(" ", "")[:4] for org in ORGANIZATIONS} | set(extra)):
+        PostcodeAreaFactory(pc4=pc4)
+
+
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization

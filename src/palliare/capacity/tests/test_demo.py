@@ -17,30 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_capacity_is_idempotent(settings):
-    from palliare.organizations.factories import PostcodeAreaFactory
+    from palliare.organizations.factories import demo_postcode_areas
 
-    for pc4 in (
-        "9401",
-        "9402",
-        "9403",
-        "9404",
-        "9405",
-        "9461",
-        "7811",
-        "7812",
-        "7823",
-        "7824",
-        "7942",
-        "7908",
-        "8331",
-        "8332",
-        "7901",
-        "7906",
-        "9403",
-        "7941",
-        "7741",
-    ):
-        PostcodeAreaFactory(pc4=pc4)
+    demo_postcode_areas("7741")
     directory_demo.load(random.Random(1))
     summary = capacity_demo.load(random.Random(1))
     assert "6 facilities" in summary

@@ -16,33 +16,13 @@ from palliare.deliveries import periods, services
 from palliare.deliveries.models import DataSet, Delivery
 from palliare.deliveries.schema import InputRow, check_values
 from palliare.organizations import demo as directory_demo
-from palliare.organizations.factories import PostcodeAreaFactory
+from palliare.organizations.factories import demo_postcode_areas
 
 pytestmark = pytest.mark.django_db
 
 
 def _postcodes():
-    for pc4 in (
-        "9401",
-        "9402",
-        "9403",
-        "9404",
-        "9405",
-        "9461",
-        "7811",
-        "7812",
-        "7823",
-        "7824",
-        "7942",
-        "7908",
-        "8331",
-        "8332",
-        "7901",
-        "7906",
-        "7941",
-        "7741",
-    ):
-        PostcodeAreaFactory(pc4=pc4)
+    demo_postcode_areas("7741")
 
 
 def test_demo_deliveries(settings):
