@@ -43,7 +43,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         model = Municipality
         django_get_or_create = ("gm_code",)
 
-    gm_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    gm_code = factory.Sequence(lambda n: f"GM{9000 + n % 1000:04d}")
     name = factory.Sequence(lambda n: f"Gemeente {n}")
     province_code = "PV22"
     province = "Drenthe"
