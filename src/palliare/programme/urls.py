@@ -88,6 +88,11 @@ urlpatterns = [
         name="topic_edit",
     ),
     path(
+        "meetings/<int:pk>/topics/<int:topic_pk>/move/",
+        governance.topic_move,
+        name="topic_move",
+    ),
+    path(
         "meetings/<int:pk>/topics/<int:topic_pk>/remove/",
         governance.topic_remove,
         name="topic_remove",

@@ -304,6 +304,36 @@ def remove_topic(actor: Actor, topic: AgendaTopic, *, expected_sequence: int) ->
 
 
 @transaction.atomic
+def move_topic(
+    actor: Actor, topic: AgendaTopic, *, direction: str, expected_sequence: int
+) -> AgendaTopic:
+    """Move a topic of a planned meeting's agenda one place up or down (it swaps places with
+    its neighbour; optimistic lock on the meeting). The positions are renumbered 1..n so gaps
+    left by removed topics close."""
+    ensure(actor, Permission.MANAGE_PROGRAMME)
+    if direction not in {"up", "down"}:
+        raise ValidationError(_("Move a topic up or down."))
+    meeting = _locked_planned(topic.meeting, expected_sequence)
+    topics = list(meeting.topics.order_by("position", "pk"))
+    index = next(i for i, item in enumerate(topics) if item.pk == topic.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(topics):
+        raise ValidationError(
+            _("This topic is already first.")
+            if direction == "up"
+            else _("This topic is already last.")
+        )
+    topics[index], topics[other] = topics[other], topics[index]
+    for position, item in enumerate(topics, start=1):
+        item.position = position
+    AgendaTopic.objects.bulk_update(topics, ["position"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence", "updated_at"])
+    log("programme.topic_moved", actor, topic, meeting=meeting.pk, direction=direction)
+    return topics[other]
+
+
+@transaction.atomic
 def set_meeting_status(actor: Actor, meeting: BodyMeeting, status: str) -> BodyMeeting:
     """Mark a meeting held or cancelled (a cancelled meeting's invitation says so)."""
     ensure(actor, Permission.MANAGE_PROGRAMME)

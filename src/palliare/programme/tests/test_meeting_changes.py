@@ -152,6 +152,46 @@ def test_agenda_edit_and_remove(world, meeting, client_for):
     assert "Werkboek vaststellen" not in str(_ics_event(client, meeting)["description"])
 
 
+def test_agenda_topics_can_be_reordered(world, meeting, client_for):
+    for title in ("Opening", "Werkboek", "Rondvraag"):
+        services.add_topic(world.coordinator, meeting, title=title)
+    meeting.refresh_from_db()
+    werkboek = AgendaTopic.objects.get(meeting=meeting, title="Werkboek")
+    client = client_for(world.coordinator)
+    url = reverse("programme:topic_move", args=[meeting.pk, werkboek.pk])
+    page = client.get(reverse("programme:meeting", args=[meeting.pk])).content.decode()
+    assert url in page and "omhoog" in page
+
+    response = client.post(url, {"sequence": meeting.sequence, "direction": "up"})
+    assert response.status_code == 302
+    assert list(meeting.topics.values_list("title", flat=True)) == [
+        "Werkboek",
+        "Opening",
+        "Rondvraag",
+    ]
+    meeting.refresh_from_db()
+    # The invitation lists the agenda in its new order, as a new revision.
+    description = str(_ics_event(client, meeting)["description"])
+    assert description.index("Werkboek") < description.index("Opening")
+
+    # A stale page (the old sequence) changes nothing.
+    client.post(url, {"sequence": meeting.sequence - 1, "direction": "down"})
+    assert meeting.topics.values_list("title", flat=True)[0] == "Werkboek"
+    # The first topic cannot go further up: a message, not an error page.
+    response = client.post(url, {"sequence": meeting.sequence, "direction": "up"}, follow=True)
+    assert response.status_code == 200
+    assert "staat al als eerste" in response.content.decode()
+    with pytest.raises(ValidationError):
+        services.move_topic(
+            world.coordinator, werkboek, direction="sideways", expected_sequence=meeting.sequence
+        )
+    # Only the programme team moves topics.
+    response = client_for(world.steering).post(
+        url, {"sequence": meeting.sequence, "direction": "down"}
+    )
+    assert response.status_code == 403
+
+
 def test_held_meeting_and_decided_date_stay(world, client_for):
     held = services.plan_body_meeting(
         world.coordinator, world.steering_group, starts_at=_at(-3), location="Assen"

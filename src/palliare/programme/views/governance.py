@@ -293,6 +293,33 @@ def topic_remove(request: PalliareRequest, pk: int, topic_pk: int) -> HttpRespon
     return redirect("programme:meeting", pk)
 
 
+@require_permission(Permission.MANAGE_PROGRAMME)
+@require_POST
+def topic_move(request: PalliareRequest, pk: int, topic_pk: int) -> HttpResponse:
+    """Move an agenda topic one place up or down."""
+    topic = _planned_topic(pk, topic_pk)
+    text = request.POST.get("sequence", "")
+    expected = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+    try:
+        services.move_topic(
+            request.actor,
+            topic,
+            direction=request.POST.get("direction", ""),
+            expected_sequence=expected,
+        )
+    except services.ConflictError:
+        messages.error(
+            request,
+            _(
+                "Someone else changed this meeting meanwhile; the order stays as it was. Look "
+                "at the agenda again."
+            ),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("programme:meeting", args=[pk]) + f"#topic-{topic.pk}")
+
+
 @require_permission(Permission.VIEW_PROGRAMME)
 def meeting_detail(request: PalliareRequest, pk: int) -> HttpResponse:
     meeting = _meeting(pk)
