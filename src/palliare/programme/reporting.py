@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from palliare.organizations.constants import OrganizationType
 
@@ -118,11 +119,15 @@ def uptake(today: dt.date | None = None) -> Uptake:
 
     type_labels = {str(code): str(label) for code, label in OrganizationType.choices}
 
+    without = _("Without subregion")
+
     def rows(key) -> list[UptakeRow]:  # type: ignore[no-untyped-def]
         groups: dict[str, list[MemberOrganization]] = defaultdict(list)
         for m in members:
             groups[key(m)].append(m)
-        return [_row(label, group) for label, group in sorted(groups.items())]
+        # Named groups alphabetically, members without a subregion last.
+        ordered = sorted(groups.items(), key=lambda item: (item[0] == without, item[0]))
+        return [_row(label, group) for label, group in ordered]
 
     def _row(label: str, group: list[MemberOrganization]) -> UptakeRow:
         states = Counter(_state(by_member[m.pk], day) for m in group)
@@ -131,7 +136,7 @@ def uptake(today: dt.date | None = None) -> Uptake:
     return Uptake(
         total=_row("", members),
         by_subregion=rows(
-            lambda m: m.organization.subregion.name if m.organization.subregion else "—"
+            lambda m: m.organization.subregion.name if m.organization.subregion else without
         ),
         # One translated label per type, not one lookup per member (3,000 in a national run).
         by_type=rows(lambda m: type_labels.get(m.organization.type, m.organization.type)),

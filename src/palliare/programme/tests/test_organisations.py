@@ -189,8 +189,15 @@ def test_uptake_and_themes_suppress_small_numbers(world):
         started_on=dt.date(2025, 1, 1),
         done_on=None,
     )
+    loose = MemberOrganization.objects.current().select_related("organization")[0].organization
+    loose.subregion = None
+    loose.save(update_fields=["subregion"])
     result = reporting.uptake()
     total = MemberOrganization.objects.current().count()
+    # A member organisation without a subregion is counted under a label that says so, last.
+    assert result.by_subregion[-1].label == "Zonder subregio"
+    assert result.by_subregion[-1].members == 1
+    assert sum(r.members for r in result.by_subregion) == total
     assert result.total.members == total and result.total.done == 6 and result.total.started == 1
     assert result.total.cells == [str(total), "6", "<5"]
     assert result.total.done_share == f"{round(600 / total)}%"
