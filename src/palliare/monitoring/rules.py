@@ -249,16 +249,68 @@ def marked_before_death(period: Period) -> list[Figure]:
     return _death_share("marked", period, register.expected(), register.marked_before_death())
 
 
+def _median_figures(
+    key: str, period: Period, denominator: Q, annotate: Mapping[str, Any], value: str
+) -> list[Figure]:
+    """A median per area (and for region and subregion per age band and diagnosis group)
+    computed in the query — PostgreSQL's ``percentile_cont`` — instead of fetching a
+    distribution per area and adding it up here. One query per calendar year, reused for the
+    year and its quarters during a run."""
+    year = period.start.year
+    rows = _CACHE.get((key, year)) if _CACHE is not None else None
+    if rows is None:
+        deaths = register.deaths_between(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+        deaths = deaths.filter(denominator).annotate(**annotate)
+        rows = register.death_medians(deaths, value=value, sets=AREA_SETS + SUBGROUP_SETS)
+        if _CACHE is not None:
+            _CACHE[(key, year)] = rows
+    quarter = (period.start.month - 1) // 3 + 1 if period.type == PeriodType.QUARTER else None
+    subgroup_sets = {len(AREA_SETS) + i: keys for i, keys in enumerate(SUBGROUP_SETS)}
+    area_types = {field: area_type for area_type, field in AREAS}
+    figures = []
+    for row in rows:
+        if row["died_quarter"] != quarter:
+            continue
+        index = row["grouping_set"]
+        if index < len(AREA_SETS):
+            field, subgroup = AREAS[index][1], ""
+        else:
+            field, extra = subgroup_sets[index]
+            label = row[extra]
+            if not label:
+                continue  # no age band or diagnosis group
+            subgroup = f"{'age' if extra == 'age_band' else 'dx'}:{label}"
+        area_id = row[field]
+        if area_id is None:
+            continue
+        median_value = row["median"]
+        figures.append(
+            Figure(
+                area_types[field],
+                int(area_id),
+                subgroup,
+                None,
+                float(row["total"]),
+                float(median_value) if median_value is not None else None,
+            )
+        )
+    return sorted(figures, key=lambda f: (f.area_type, f.area_id, f.subgroup))
+
+
 @rule("marking_to_death_days")
 def marking_to_death_days(period: Period) -> list[Figure]:
     """Median days from the first marking to death, among expected deaths marked before."""
+    denominator = register.expected() & register.marked_before_death()
+    annotate = {"days": register.DaysBetween(F("date_of_death"), register.first_marked_on())}
+    if register.supports_percentiles():
+        return _median_figures("marking_days_sql", period, denominator, annotate, "days")
     rows = death_rows(
         "marking_days",
         period,
-        register.expected() & register.marked_before_death(),
+        denominator,
         {},
         extra_keys=("days",),
-        annotate={"days": register.DaysBetween(F("date_of_death"), register.first_marked_on())},
+        annotate=annotate,
     )
 
     def add(cell: Cell, row: Row, subgroup: str) -> None:
@@ -360,9 +412,16 @@ def central_contact_14d(period: Period) -> list[Figure]:
     cache_key = (f"markings:{year_end.isoformat()}", year)
     rows = _CACHE.get(cache_key) if _CACHE is not None else None
     if rows is None:
+        sets = (*AREA_SETS, ("region_id", "diagnosis_group"), ("subregion_id", "diagnosis_group"))
         rows = register.marking_contact_counts(
-            dt.date(year, 1, 1), year_end, within_days=CENTRAL_CONTACT_DAYS
+            dt.date(year, 1, 1), year_end, within_days=CENTRAL_CONTACT_DAYS, sets=sets
         )
+        for row in rows:
+            if row["grouping_set"] >= len(AREA_SETS):
+                group = row["diagnosis_group"]
+                row["cell_subgroup"] = f"dx:{group}" if group else None
+                if not group:
+                    row["region_id"] = row["subregion_id"] = None  # no group: skip
         if _CACHE is not None:
             _CACHE[cache_key] = rows
     if period.type == PeriodType.QUARTER:

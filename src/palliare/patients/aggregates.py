@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import (
     Case,
     CharField,
@@ -170,19 +170,34 @@ def death_cells(
     row's set are None; ``grouping_set`` is the set's index. One query: the deaths are selected
     once (a common table expression) and grouped once per set (UNION ALL) — portable GROUPING
     SETS, so the caller adds up a handful of rows per area instead of one per death."""
+    qs = deaths.annotate(age_at_death=_age_at_death()).annotate(age_band=_age_band())
+    return grouped_counts(qs, conditions, sets=sets, always=("died_quarter", *extra_keys))
+
+
+def grouped_counts(
+    qs: QuerySet[Any],
+    conditions: Mapping[str, Q],
+    *,
+    sets: Sequence[tuple[str, ...]],
+    always: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    """Portable GROUPING SETS: for each set of keys, combined with the ``always`` keys, the
+    number of rows of ``qs`` (``total``) and per named condition how many meet it; keys outside
+    a row's set are None and ``grouping_set`` is the set's index. One query: the rows are
+    selected once (a common table expression) and grouped once per set (UNION ALL)."""
     flags = {
         f"c_{name}": Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
         for name, q in conditions.items()
     }
-    qs = deaths.annotate(age_at_death=_age_at_death()).annotate(age_band=_age_band(), **flags)
-    columns = sorted({key for keys in sets for key in keys} | {"died_quarter", *extra_keys})
+    qs = qs.annotate(**flags)
+    columns = sorted({key for keys in sets for key in keys} | set(always))
     inner = qs.values(*columns, *flags).order_by()
     sql, params = inner.query.get_compiler(using=inner.db).as_sql()
     connection = connections[inner.db]
     qn = connection.ops.quote_name
     branches = []
     for index, keys in enumerate(sets):
-        grouped = [c for c in columns if c in keys or c == "died_quarter" or c in extra_keys]
+        grouped = [c for c in columns if c in keys or c in always]
         select = [f"{index} AS grouping_set"]
         # A key outside the set is NULL, typed as its column (PostgreSQL types a UNION's
         # columns from its first branch; a bare NULL would be text).
@@ -194,10 +209,85 @@ def death_cells(
         select += [f"SUM({qn(f'c_{name}')}) AS {qn(name)}" for name in conditions]
         group_by = ", ".join(qn(c) for c in grouped)
         # Names are this module's column names, quoted; values travel as parameters.
-        branches.append(f"SELECT {', '.join(select)} FROM deaths GROUP BY {group_by}")  # noqa: S608
-    query = f"WITH deaths AS ({sql}) " + " UNION ALL ".join(branches)
+        branches.append(f"SELECT {', '.join(select)} FROM cte GROUP BY {group_by}")  # noqa: S608
+    query = f"WITH cte AS ({sql}) " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
+        names = [col[0] for col in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def supports_percentiles() -> bool:
+    """Whether the register's database computes percentiles in the query (PostgreSQL's
+    ordered-set aggregates); elsewhere the caller adds up distributions."""
+    return bool(connections[router.db_for_read(DeathRegistration)].vendor == "postgresql")
+
+
+def death_medians(
+    deaths: QuerySet[DeathRegistration],
+    *,
+    value: str,
+    sets: Sequence[tuple[str, ...]],
+) -> list[dict[str, Any]]:
+    """PostgreSQL only (see :func:`supports_percentiles`): per grouping set of ``sets``, for
+    the year (``died_quarter`` None) and for each quarter, the number of deaths (``total``)
+    and the median of ``value`` (an integer annotation of ``deaths``) as ``percentile_cont(0.5)``
+    — the mean of the two middle values when n is even, as the distributions elsewhere. A set
+    with ``practice_id`` counts per organisation: the GP practice's deaths and those of every
+    other organisation in the care team before the death, each death once per organisation.
+    ``grouping_set`` is the set's index. One query; one row per area, not per death."""
+    qs = deaths.annotate(age_at_death=_age_at_death()).annotate(age_band=_age_band())
+    columns = sorted({key for keys in sets for key in keys} | {"died_quarter"})
+    inner = qs.values("pk", *columns, value).order_by()
+    team = (
+        deaths.filter(patient__care_team__started_at__date__lte=F("date_of_death"))
+        .annotate(team_org_id=F("patient__care_team__organization_id"))
+        .exclude(team_org_id=F("practice_id"))
+        .values("pk", "team_org_id")
+        .order_by()
+    )
+    connection = connections[inner.db]
+    qn = connection.ops.quote_name
+    inner_sql, inner_params = inner.query.get_compiler(using=inner.db).as_sql()
+    team_sql, team_params = team.query.get_compiler(using=team.db).as_sql()
+    pk = qn("pk")  # values("pk") names the column "pk"
+    v, q, practice = qn(value), qn("died_quarter"), qn("practice_id")
+    # The organisation area: every death once per organisation it counts for (UNION drops a
+    # second care-team member of the same organisation).
+    orgs = (  # Quoted column names of this module, no values.
+        f"SELECT {pk}, {q}, {v}, {practice} FROM deaths WHERE {practice} IS NOT NULL "  # noqa: S608
+        f"UNION SELECT d.{pk}, d.{q}, d.{v}, t.{qn('team_org_id')} "
+        f"FROM deaths d JOIN team t ON t.{pk} = d.{pk}"
+    )
+    # The organisation sets last: the first branch types the UNION's columns, so the later
+    # branches may write a bare NULL.
+    ordered = sorted(enumerate(sets), key=lambda item: "practice_id" in item[1])
+    branches = []
+    for index, keys in ordered:
+        for by_quarter in (False, True):
+            grouped = [c for c in columns if c in keys or (by_quarter and c == "died_quarter")]
+            source = "orgs" if "practice_id" in keys else "deaths"
+            select = [f"{index} AS grouping_set"]
+            for c in columns:
+                if c in grouped:
+                    select.append(qn(c))
+                elif source == "orgs":
+                    select.append(f"NULL AS {qn(c)}")
+                else:
+                    select.append(f"MIN(CASE WHEN 1 = 0 THEN {qn(c)} END) AS {qn(c)}")
+            select.append("COUNT(*) AS total")
+            select.append(f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {v}) AS median")
+            group_by = ", ".join(qn(c) for c in grouped)
+            # Names are this module's column names, quoted; values travel as parameters.
+            branches.append(
+                f"SELECT {', '.join(select)} FROM {source} GROUP BY {group_by}"  # noqa: S608
+            )
+    query = (
+        f"WITH deaths AS ({inner_sql}), team AS ({team_sql}), orgs AS ({orgs}) "
+        + " UNION ALL ".join(branches)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, (*inner_params, *team_params))
         names = [col[0] for col in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -310,12 +400,13 @@ PLACES = [p.value for p in PlaceOfDeath]
 
 
 def marking_contact_counts(
-    start: dt.date, end: dt.date, *, within_days: int
+    start: dt.date, end: dt.date, *, within_days: int, sets: Sequence[tuple[str, ...]]
 ) -> list[dict[str, Any]]:
-    """Markings dated in [start, end): per area, diagnosis group and quarter of the marking, how
-    many (``total``) and how many had a central contact named at most ``within_days`` days
-    after the marking date (``within``; a contact named before the marking counts too) —
-    counts, no patients. One query."""
+    """Markings dated in [start, end): per grouping set of ``sets`` (area keys and
+    ``diagnosis_group``; see :func:`grouped_counts`) and quarter of the marking, how many
+    (``total``) and how many had a central contact named at most ``within_days`` days after the
+    marking date (``within``; a contact named before the marking counts too) — counts, no
+    patients. One query."""
     contact_in_time = CareTeamMember.objects.filter(
         patient=OuterRef("patient"),
         is_central_contact=True,
@@ -323,23 +414,19 @@ def marking_contact_counts(
             OuterRef("marked_on") + dt.timedelta(days=within_days), output_field=DateField()
         ),
     )
-    rows = (
-        Marking.objects.filter(marked_on__gte=start, marked_on__lt=end)
-        .annotate(
-            region_id=Coalesce(
-                "patient__postcode_area__municipality__subregion__region_id",
-                "patient__gp_practice__subregion__region_id",
-            ),
-            subregion_id=Coalesce(
-                "patient__postcode_area__municipality__subregion_id",
-                "patient__gp_practice__subregion_id",
-            ),
-            municipality_id=F("patient__postcode_area__municipality_id"),
-            practice_id=F("patient__gp_practice_id"),
-            marked_quarter=ExtractQuarter("marked_on"),
-        )
-        .values(*AREA_KEYS, "diagnosis_group", "marked_quarter")
-        .annotate(total=Count("pk"), within=Count("pk", filter=Q(Exists(contact_in_time))))
-        .order_by()
+    markings = Marking.objects.filter(marked_on__gte=start, marked_on__lt=end).annotate(
+        region_id=Coalesce(
+            "patient__postcode_area__municipality__subregion__region_id",
+            "patient__gp_practice__subregion__region_id",
+        ),
+        subregion_id=Coalesce(
+            "patient__postcode_area__municipality__subregion_id",
+            "patient__gp_practice__subregion_id",
+        ),
+        municipality_id=F("patient__postcode_area__municipality_id"),
+        practice_id=F("patient__gp_practice_id"),
+        marked_quarter=ExtractQuarter("marked_on"),
     )
-    return list(rows)
+    return grouped_counts(
+        markings, {"within": Q(Exists(contact_in_time))}, sets=sets, always=("marked_quarter",)
+    )

@@ -245,3 +245,35 @@ def test_deaths_count_for_every_organisation_in_the_care_team(world):
     assert median[(AreaType.ORGANIZATION, nursing.pk, "")] == (None, 2, 60.0)  # A 60, E 60
     places = figures("place_of_death", world)
     assert places[(AreaType.ORGANIZATION, nursing.pk, "")] == (2, 2, 100.0)  # both at home
+
+
+@pytest.mark.parametrize("period", [Q1, Period.year(2026)], ids=["quarter", "year"])
+def test_median_in_sql_equals_the_distribution_median(world, period, monkeypatch):
+    """On PostgreSQL the median is computed in the query; it must give exactly the figures of
+    the portable path that adds up distributions (which SQLite runs)."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from palliare.organizations.factories import OrganizationFactory
+    from palliare.patients import aggregates
+    from palliare.patients.factories import CareTeamMemberFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("percentiles in the query are PostgreSQL's")
+    nursing = OrganizationFactory()
+    for key, day in (("A", 5), ("A", 6), ("E", 7), ("C", 25)):
+        CareTeamMemberFactory(
+            patient=world.patients[key],
+            organization=nursing,
+            started_at=golden.at(dt.date(2026, 1, day)),
+        )
+    fn = get_rule("marking_to_death_days")
+    assert fn is not None
+    with rules.year_cache():
+        in_sql = fn(period)
+    monkeypatch.setattr(aggregates, "supports_percentiles", lambda: False)
+    with rules.year_cache():
+        added_up = fn(period)
+    assert in_sql == added_up
+    assert any(f.area_id == nursing.pk for f in in_sql)
