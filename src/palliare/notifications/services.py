@@ -14,6 +14,8 @@ from palliare.accounts.models import User
 from .messages import Message
 from .models import Notification
 
+MESSAGE_ID_LENGTH = Notification._meta.get_field("message_id").max_length or 0
+
 
 def notify(
     recipients: Iterable[User],
@@ -29,6 +31,9 @@ def notify(
     parameters (:func:`.messages.message`), shown to each reader in their own language. With
     ``email``, an e-mail saying only that there is news in Palliare is sent after commit."""
     stored_title = title.render(settings.LANGUAGE_CODE)[:300]
+    # A message id longer than its column cannot be kept whole: the reader then gets the
+    # stored (cut) title instead of a translation, never a truncated id.
+    message_id = title.msgid if len(title.msgid) <= MESSAGE_ID_LENGTH else ""
     seen: set[int] = set()
     notifications = []
     for user in recipients:
@@ -40,7 +45,7 @@ def notify(
                 recipient=user,
                 kind=kind,
                 title=stored_title,
-                message_id=title.msgid,
+                message_id=message_id,
                 params=title.params,
                 url=url,
                 patient_id=patient_id,

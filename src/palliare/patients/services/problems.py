@@ -165,7 +165,11 @@ def withdraw_problem(actor: Actor, problem: Problem) -> Problem:
     """Withdraw a problem: a new version marked withdrawn (the earlier versions remain, so the
     history shows what was asserted and when). Withdrawing twice changes nothing."""
     problem = (
-        Problem.objects.select_for_update().select_related("current_version").get(pk=problem.pk)
+        # Lock the problem row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer join to the current version.
+        Problem.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=problem.pk)
     )
     patient = Patient.objects.get(pk=problem.patient_id)
     purpose = _ensure_can_record(actor, patient, problem)
