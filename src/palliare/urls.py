@@ -17,7 +17,7 @@ urlpatterns = [
     path("notifications/", include("palliare.notifications.urls")),
     path("consultations/", include("palliare.consultations.urls")),
     path("capacity/", include("palliare.capacity.urls")),
-    path("directory-exchange/", include("palliare.capacity.exchange_urls")),
+    path("directory-exchange/", include("palliare.organizations.exchange.urls")),
     path("zorgzoeker/", include("palliare.finder.urls")),
     path("api/v1/", include("palliare.api.urls")),
     path("referrals/", include("palliare.referrals.urls")),

@@ -23,7 +23,6 @@ from palliare.capacity.factories import (
 from palliare.capacity.models import BedStatus
 from palliare.organizations.factories import (
     MunicipalityFactory,
-    OrganizationFactory,
     PostcodeAreaFactory,
 )
 
@@ -234,16 +233,6 @@ def test_district_nursing_and_requirements(gp):
     assert gp.get("/api/v1/quality-requirements/").json()["results"][0]["title"] == "Scholing"
 
 
-def test_organizations(gp):
-    org = OrganizationFactory(name="Hospice De Duinroos", hospice=True)
-    body = gp.get("/api/v1/organizations/?q=duinroos").json()
-    assert [o["id"] for o in body["results"]] == [org.pk]
-    assert gp.get(f"/api/v1/organizations/{org.pk}/").json()["type"] == "hospice"
-    assert gp.get("/api/v1/organizations/?type=castle").status_code == 400
-    assert gp.get("/api/v1/organizations/?q=" + "x" * 101).status_code == 400
-    assert gp.get("/api/v1/organizations/?q=a%00b").status_code == 400
-
-
 def queries_at_two_sizes(client, url, add, small=2, large=9):
     counts = []
     for n in (small, large - small):
@@ -258,7 +247,6 @@ def queries_at_two_sizes(client, url, add, small=2, large=9):
     ("url", "add"),
     [
         ("/api/v1/facilities/", lambda n: FacilityFactory.create_batch(n)),
-        ("/api/v1/organizations/", lambda n: OrganizationFactory.create_batch(n)),
         (
             "/api/v1/district-nursing/",
             lambda n: DistrictNursingServiceFactory.create_batch(
@@ -295,8 +283,6 @@ def test_code_and_schema_agree_on_empty_and_malformed_parameters(gp, hospice):
     offset or limit are refused as the schema says, and bodies are JSON only (the schema's
     only media type), so ``based_on=null`` in a form is a 415, not a 400 on a valid value."""
     for url in (
-        "/api/v1/organizations/?subregion=",
-        "/api/v1/organizations/?type=",
         "/api/v1/facilities/?subregion=",
         "/api/v1/search/?postcode=9401&type=",
         "/api/v1/facilities/?offset=abc",
