@@ -13,6 +13,8 @@ urlpatterns = [
     path("patients/", include("palliare.patients.urls")),
     path("careplans/", include("palliare.careplans.urls")),
     path("acute/", include("palliare.acute.urls")),
+    path("acute/", include("palliare.audit.moved_urls")),  # the access report's old paths
+    path("privacy/", include("palliare.audit.urls")),
     path("meetings/", include("palliare.meetings.urls")),
     path("notifications/", include("palliare.notifications.urls")),
     path("consultations/", include("palliare.consultations.urls")),
