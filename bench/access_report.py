@@ -105,8 +105,8 @@ def measure(patients: int, samples: int) -> None:
     from django.core.paginator import Paginator
     from django.db import connection
 
-    from palliare.acute import report
-    from palliare.acute.views import REPORT_PER_PAGE
+    from palliare.audit import report
+    from palliare.audit.report import REPORT_PER_PAGE
     from palliare.patients.models import Patient
 
     rng = random.Random(5)

@@ -139,31 +139,3 @@ def open_acute_summary(
         details={"via": via, "identity_shown": identified},
     )
     raise NoSharedPlan(patient if identified else None)
-
-
-def open_report_as_practitioner(actor: Actor, patient_id: int) -> tuple[Patient, str]:
-    """The patient whose access report ``actor`` produces as their lead practitioner or GP
-    (to show the patient), with how (:func:`acute.report.practitioner_ground`).
-
-    Http404 for a missing patient and, alike, for one the actor may not see or may not produce
-    the report for; that refusal is logged (outcome denied). The report itself is logged by
-    the caller (:func:`acute.report.record_report`), so a granted opening writes one row."""
-    from palliare.patients.access import access_purpose
-
-    from .report import practitioner_ground
-
-    patient = Patient.objects.select_related("gp_practice").filter(pk=patient_id).first()
-    if patient is None:
-        raise Http404
-    ground = practitioner_ground(actor, patient) if access_purpose(actor, patient) else None
-    if ground is None:
-        audit.record(
-            "patient.access_denied",
-            actor=actor,
-            action=AuditAction.READ,
-            patient_id=patient.pk,
-            outcome=AuditOutcome.DENIED,
-            details={"attempted": "acute.access_report_read"},
-        )
-        raise Http404
-    return patient, ground

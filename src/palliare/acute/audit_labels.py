@@ -16,9 +16,6 @@ labels.register(
         "acute.emergency_access_started": _("used emergency access"),
         "acute.review_read": _("opened an emergency access to review it"),
         "acute.emergency_access_reviewed": _("reviewed an emergency access"),
-        "acute.access_report_read": _("viewed this access report"),
-        "acute.access_report_exported": _("downloaded this access report"),
-        "acute.access_report_find": _("looked the patient up to produce this access report"),
         "acute.review_queue_read": _("saw the patient in the list of emergency accesses to review"),
     }
 )

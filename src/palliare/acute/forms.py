@@ -1,4 +1,4 @@
-"""Forms of the acute view, emergency access, the review queue and the access report."""
+"""Forms of the acute view, emergency access and the review queue."""
 
 from __future__ import annotations
 
@@ -88,7 +88,3 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required unless the access was justified."),
     )
-
-
-class ReportFindForm(forms.Form):
-    bsn = BsnField()

@@ -12,11 +12,4 @@ register(
         Permission.REVIEW_EMERGENCY_ACCESS,
         order=60,
     ),
-    NavItem(
-        "access_report",
-        _("Access reports"),
-        "acute:access_report_find",
-        Permission.VIEW_ACCESS_LOG,
-        order=61,
-    ),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
+from palliare.patients.access import practitioner_ground
 from palliare.patients.extensions import (
     Panel,
     TimelineEntry,
@@ -16,7 +17,6 @@ from palliare.patients.extensions import (
 from palliare.patients.models import Patient
 
 from .models import EmergencyAccess
-from .report import practitioner_ground
 
 
 @register_panel("access_report")

@@ -253,7 +253,7 @@ def notify_practice_of_emergency_access(access_id: int, *, now: dt.datetime | No
         practice_recipients(grant),
         kind=f"acute.emergency_access_practice.{grant.pk}",
         title=title,
-        url=reverse("acute:practice_access_report", args=[grant.patient_id]),
+        url=reverse("audit:practice_access_report", args=[grant.patient_id]),
         patient_id=grant.patient_id,
         email=True,
     )

@@ -11,11 +11,4 @@ urlpatterns = [
     path("plan/<str:identifier>/", views.plan_code, name="plan_code"),
     path("privacy/emergency/", views.review_queue, name="review_queue"),
     path("privacy/emergency/<int:access_pk>/review/", views.review, name="review"),
-    path("privacy/access-report/", views.report_find, name="access_report_find"),
-    path("privacy/access-report/<int:pk>/", views.access_report, name="access_report"),
-    path(
-        "practice/access-report/<int:pk>/",
-        views.practice_access_report,
-        name="practice_access_report",
-    ),
 ]

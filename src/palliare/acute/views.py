@@ -1,5 +1,5 @@
 """The acute view (search, summary, emergency access) for out-of-hours GP post, emergency
-department, ambulance and dispatch; the privacy officer's review queue and access report."""
+department, ambulance and dispatch; the privacy officer's review queue."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,9 +29,9 @@ from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
 from palliare.ui.forms import MAX_ID, apply_errors
 
-from . import access, after_hours, report, services
+from . import access, after_hours, services
 from .constants import EMERGENCY_ACCESS_HOURS, EmergencyReason, ReviewConclusion
-from .forms import AcuteSearchForm, EmergencyAccessForm, ReportFindForm, ReviewForm
+from .forms import AcuteSearchForm, EmergencyAccessForm, ReviewForm
 from .models import EmergencyAccess
 
 #: Signing salt and lifetime of the "found" token in the summary's URL.
@@ -359,73 +358,3 @@ def review(request: PalliareRequest, access_pk: int) -> HttpResponse:
         purpose=AuditPurpose.PRIVACY_REVIEW,
     )
     return render(request, "acute/review_form.html", {"grant": grant, "form": form})
-
-
-@require_permission(Permission.VIEW_ACCESS_LOG)
-def report_find(request: PalliareRequest) -> HttpResponse:
-    """Choose the patient whose access report to produce (by BSN). The lookup is logged, found
-    or not (legal ground: privacy review)."""
-    form = ReportFindForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        patient = report.find_by_bsn(request.actor, form.cleaned_data["bsn"])
-        if patient is not None:
-            return redirect("acute:access_report", pk=patient.pk)
-        form.add_error("bsn", _("No patient with this BSN is registered."))
-    return render(request, "acute/access_report_find.html", {"form": form})
-
-
-REPORT_PER_PAGE = 100
-
-
-def _report_response(
-    request: PalliareRequest, patient: Patient, *, requested_as: str = ""
-) -> HttpResponse:
-    """The access report as a page of grouped lines, CSV (?format=csv, every event) or PDF
-    (?format=pdf, grouped, bounded); producing it is logged."""
-    export = request.GET.get("format", "")
-    if export not in ("", "csv", "pdf"):
-        raise Http404
-    report.record_report(request.actor, patient, export=export, requested_as=requested_as)
-    stamp = timezone.localdate().isoformat()
-    if export == "csv":
-        response = HttpResponse(
-            "\ufeff" + report.as_csv(patient), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="inzage-{patient.pk}-{stamp}.csv"'
-        return response
-    if export == "pdf":
-        response = HttpResponse(report.as_pdf(patient), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="inzage-{patient.pk}-{stamp}.pdf"'
-        return response
-    page = Paginator(report.grouped_for(patient), REPORT_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "acute/access_report.html",
-        {
-            "patient": patient,
-            "page": page,
-            "rows": list(report.grouped_rows(page.object_list)),
-            "header": report.header(),
-            "requested_as": requested_as,
-        },
-    )
-
-
-@never_cache
-@require_permission(Permission.VIEW_ACCESS_LOG)
-def access_report(request: PalliareRequest, pk: int) -> HttpResponse:
-    """Who looked at this patient's record, for the privacy officer (any patient)."""
-    patient = get_object_or_404(Patient.objects.select_related("gp_practice"), pk=pk)
-    return _report_response(request, patient)
-
-
-@never_cache
-@require_permission(Permission.VIEW_PATIENT)
-def practice_access_report(request: PalliareRequest, pk: int) -> HttpResponse:
-    """Who looked at this patient's record, produced by the patient's lead practitioner or GP
-    to show the patient (NEN 7513 right of inspection). Anyone else — and a patient outside the
-    actor's care — gets the same 404 as a patient that does not exist."""
-    if pk > MAX_ID:
-        raise Http404
-    patient, requested_as = access.open_report_as_practitioner(request.actor, pk)
-    return _report_response(request, patient, requested_as=requested_as)

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 
 from palliare.accounts.permissions import Permission
+from palliare.organizations.access import (
+    ensure_can_manage_directory as ensure_can_manage_directory,  # the directory's own rule
+)
 
 if TYPE_CHECKING:
     from palliare.accounts.actors import Actor
@@ -56,9 +59,4 @@ def ensure_can_edit_service_area(actor: Actor, service: DistrictNursingService) 
 
 def ensure_can_manage_quality(actor: Actor) -> None:
     if not actor.has(Permission.MANAGE_QUALITY):
-        raise PermissionDenied
-
-
-def ensure_can_manage_directory(actor: Actor) -> None:
-    if not actor.has(Permission.MANAGE_DIRECTORY):
         raise PermissionDenied

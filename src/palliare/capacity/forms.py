@@ -281,13 +281,3 @@ class AssessmentForm(forms.Form):
         ):
             data["valid_until"] = default_valid_until(assessed_on)
         return data
-
-
-class DirectoryImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Use the columns of the export. Comma or semicolon separated, UTF-8."),
-    )
-    check_only = forms.BooleanField(
-        label=_("Only check, do not save"), required=False, initial=False
-    )

@@ -7,11 +7,4 @@ register(
     NavItem(
         "capacity", _("Beds and care"), "capacity:search", Permission.VIEW_DIRECTORY, order=510
     ),
-    NavItem(
-        "directory_exchange",
-        _("Import and export"),
-        "exchange:directory",
-        Permission.MANAGE_DIRECTORY,
-        order=520,
-    ),
 )

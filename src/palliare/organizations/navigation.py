@@ -7,4 +7,11 @@ register(
     NavItem(
         "directory", _("Directory"), "organizations:list", Permission.VIEW_DIRECTORY, order=500
     ),
+    NavItem(
+        "directory_exchange",
+        _("Import and export"),
+        "exchange:directory",
+        Permission.MANAGE_DIRECTORY,
+        order=520,
+    ),
 )

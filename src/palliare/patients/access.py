@@ -21,15 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
+from palliare.audit import report as access_report
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 
 from .constants import ConsentScope
+from .fields import BsnField
 from .models import CareTeamMember, Consent, Patient
 
 
@@ -179,3 +182,93 @@ def record_list_view(actor: Actor, event: str, patients: list[Patient]) -> None:
         by_purpose.setdefault(AuditPurpose.OWN_RECORD, set()).update(others)
     for purpose, ids in by_purpose.items():
         audit.record(event, actor=actor, action=AuditAction.READ, patient_ids=ids, purpose=purpose)
+
+
+# The patient's access report (``audit.report``, issue 19 item 15): the audit app depends on no
+# domain app, so the register tells it how to reach the patient and who may produce the report.
+
+
+def practitioner_ground(actor: Actor, patient: Patient) -> str | None:
+    """Whether ``actor`` may produce the patient's access report as their practitioner, to
+    show the patient (NEN 7513 right of inspection): as the patient's current lead practitioner
+    (under the membership of the organisation where they lead), or as a GP of the patient's
+    own practice (a role that marks the palliative phase there). None otherwise. The caller
+    has opened the patient through the access policy."""
+    if actor.organization_id is None or actor.membership is None:
+        return None
+    if (
+        CareTeamMember.objects.current()
+        .filter(
+            patient=patient,
+            is_lead_practitioner=True,
+            professional_id=actor.membership.professional_id,
+            organization_id=actor.organization_id,
+        )
+        .exists()
+    ):
+        return access_report.AS_LEAD_PRACTITIONER
+    if patient.gp_practice_id == actor.organization_id and actor.has(Permission.MARK_PALLIATIVE):
+        return access_report.AS_GP_PRACTICE
+    return None
+
+
+def find_for_access_report(actor: Actor, bsn: str) -> Patient | None:
+    """The privacy officer's lookup of a patient by BSN for the access report, logged found
+    or not (issue 19 item 3: it left no row), on the ground of privacy review."""
+    if not actor.has(Permission.VIEW_ACCESS_LOG):
+        raise PermissionDenied
+    patient = Patient.objects.filter(bsn=bsn).only("pk").first()
+    audit.record(
+        "acute.access_report_find",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=patient.pk if patient else None,
+        purpose=AuditPurpose.PRIVACY_REVIEW,
+        details={"by": "bsn", "found": patient is not None},
+    )
+    return patient
+
+
+def patient_for_access_report(actor: Actor, patient_id: int) -> Patient:
+    """Any patient, for the privacy officer's access report (Http404 if missing). Producing
+    the report is the logged read (:func:`audit.report.record_report`)."""
+    if not actor.has(Permission.VIEW_ACCESS_LOG):
+        raise PermissionDenied
+    patient = Patient.objects.select_related("gp_practice").filter(pk=patient_id).first()
+    if patient is None:
+        raise Http404
+    return patient
+
+
+def open_report_as_practitioner(actor: Actor, patient_id: int) -> tuple[Patient, str]:
+    """The patient whose access report ``actor`` produces as their lead practitioner or GP
+    (to show the patient), with how (:func:`practitioner_ground`).
+
+    Http404 for a missing patient and, alike, for one the actor may not see or may not produce
+    the report for; that refusal is logged (outcome denied). The report itself is logged by
+    the caller (:func:`audit.report.record_report`), so a granted opening writes one row."""
+    patient = Patient.objects.select_related("gp_practice").filter(pk=patient_id).first()
+    if patient is None:
+        raise Http404
+    ground = practitioner_ground(actor, patient) if access_purpose(actor, patient) else None
+    if ground is None:
+        audit.record(
+            "patient.access_denied",
+            actor=actor,
+            action=AuditAction.READ,
+            patient_id=patient.pk,
+            outcome=AuditOutcome.DENIED,
+            details={"attempted": "acute.access_report_read"},
+        )
+        raise Http404
+    return patient, ground
+
+
+def access_report_subjects() -> access_report.Subjects:
+    """What the access report needs of the register (registered in ``PatientsConfig.ready``)."""
+    return access_report.Subjects(
+        find_field=BsnField,
+        find=find_for_access_report,
+        for_privacy_officer=patient_for_access_report,
+        for_practitioner=open_report_as_practitioner,
+    )

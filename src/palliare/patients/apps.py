@@ -11,3 +11,10 @@ class PatientsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("patient_extensions")
+
+        from palliare.audit import report
+
+        from .access import access_report_subjects
+
+        # The access report (audit app) reaches the patient through the register.
+        report.register_subjects(access_report_subjects())

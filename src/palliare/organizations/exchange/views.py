@@ -28,7 +28,7 @@ def directory(request: PalliareRequest) -> HttpResponse:
         )
     return render(
         request,
-        "capacity/directory_exchange.html",
+        "organizations/directory_exchange.html",
         {"form": form, "report": report, "columns": directory_csv.COLUMNS},
         status=400 if (form.errors or (report and not report.ok)) else 200,
     )

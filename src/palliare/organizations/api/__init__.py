@@ -1,0 +1,1 @@
+"""The directory's JSON API (under ``/api/v1/``, wired by the api app's URLs)."""
