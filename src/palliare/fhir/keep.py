@@ -163,18 +163,90 @@ def merge(current: dict[str, Any], mapped: dict[str, Any], received: dict[str, A
     return ordered
 
 
+def _same_target(d: dict[str, Any], r: dict[str, Any]) -> bool:
+    """A Reference to the same resource, or a Coding of the same code: its display (and the
+    rest of the client's wording) is no clinical value of its own."""
+    if isinstance(d.get("reference"), str):
+        return d["reference"] == r.get("reference")
+    if isinstance(d.get("code"), str) and "system" in d:
+        return (d.get("system"), d["code"]) == (r.get("system"), r.get("code"))
+    return False
+
+
 def _merge(d: Any, d0: Any, r: Any, field: str = "") -> Any:
     if r is MISSING:
         return d
     if d is MISSING:
         return r if d0 is MISSING else MISSING
     if isinstance(d, dict) and isinstance(r, dict):
+        if _same_target(d, r):
+            d0 = d
         return _merge_dict(d, d0 if isinstance(d0, dict) else {}, r)
     if d == d0:
         return r
-    if field in KEYED_LISTS and isinstance(d, list) and isinstance(r, list):
-        return _merge_keyed(d, d0 if isinstance(d0, list) else [], r, KEYED_LISTS[field])
+    if isinstance(d, list) and isinstance(r, list):
+        old = d0 if isinstance(d0, list) else []
+        if field in KEYED_LISTS:
+            return _merge_keyed(d, old, r, KEYED_LISTS[field])
+        if all(isinstance(x, dict) for x in [*d, *old, *r]):
+            return _merge_items(d, old, r)
     return d
+
+
+def _leaves(value: Any, path: str = "") -> set[tuple[str, str]]:
+    if isinstance(value, dict):
+        return set().union(*(_leaves(v, f"{path}.{k}") for k, v in value.items()))
+    if isinstance(value, list):
+        return set().union(*(_leaves(v, path) for v in value)) if value else set()
+    return {(path, repr(value))}
+
+
+def _pairs(left: list[Any], right: list[Any]) -> dict[int, int]:
+    """Items of ``right`` that stand for items of ``left`` (index → index): equal ones first,
+    then the most alike (at least half of their values shared), each used once."""
+    found: dict[int, int] = {}
+    used: set[int] = set()
+    for i, item in enumerate(left):
+        for j, other in enumerate(right):
+            if j not in used and item == other:
+                found[i] = j
+                used.add(j)
+                break
+    scores = []
+    for i, item in enumerate(left):
+        if i in found:
+            continue
+        a = _leaves(item)
+        for j, other in enumerate(right):
+            if j in used:
+                continue
+            b = _leaves(other)
+            score = len(a & b) / max(len(a), len(b), 1)
+            if score >= 0.5:
+                scores.append((score, -i, -j))
+    for _score, i, j in sorted(scores, reverse=True):
+        if -i not in found and -j not in used:
+            found[-i] = -j
+            used.add(-j)
+    return found
+
+
+def _merge_items(d: list[Any], d0: list[Any], r: list[Any]) -> list[Any]:
+    """A list of objects the domain changed since receipt: each current item merged with what
+    was sent for it (the item it was rendered from at receipt), new items as the domain has
+    them, items the domain removed since left out, sent items it never rendered kept."""
+    if len(d0) == len(r):
+        sent_for = dict(enumerate(range(len(r))))  # the mapping kept each sent item in order
+    else:
+        sent_for = _pairs(d0, r)
+    current_for = _pairs(d, d0)
+    out = []
+    for i, item in enumerate(d):
+        j = current_for.get(i)
+        k = sent_for.get(j) if j is not None else None
+        out.append(item if k is None else _merge(item, d0[j], r[k]))
+    rendered = set(sent_for.values())
+    return out + [item for k, item in enumerate(r) if k not in rendered]
 
 
 def _merge_keyed(d: list[Any], d0: list[Any], r: list[Any], key: str) -> list[Any]:
