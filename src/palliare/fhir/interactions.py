@@ -63,6 +63,8 @@ def search(
     handler = handler_for(query.resource_type)
     ctx.require(query.resource_type, "read")
     matches, total = handler.search(ctx, query)
+    # What the clients sent, merged in (one query for the page, one for its includes).
+    matches = keep.merged(matches)
     included: list[dict[str, Any]] = []
     for include in query.includes:
         included += [
@@ -73,9 +75,7 @@ def search(
     for revinclude in query.revincludes:
         if ctx.scopes.allows(revinclude.partition(":")[0], "read"):
             included += handler.revinclude(ctx, matches, revinclude)
-    # What the clients sent, merged in (one query for the page and its includes).
-    both = keep.merged(matches + included)
-    return both[: len(matches)], total, both[len(matches) :]
+    return matches, total, keep.merged(included) if included else []
 
 
 def write(

@@ -57,6 +57,26 @@ FALLBACKS: dict[str, frozenset[str]] = {
     "Encounter": frozenset({"period"}),
 }
 
+#: Elements the mappings derive from other facts when a client does not send them (the
+#: parties of a treatment directive: the patient and the latest conversation's professional):
+#: for a received resource without them they are not returned — no party is invented.
+UNSENT_NOT_RETURNED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Consent": (("provision", "actor"),),
+}
+
+
+def _drop_unsent(merged: dict[str, Any], received: dict[str, Any], path: tuple[str, ...]) -> None:
+    *parents, last = path
+    node: Any = merged
+    sent: Any = received
+    for key in parents:
+        node, sent = node.get(key) if isinstance(node, dict) else None, (
+            sent.get(key) if isinstance(sent, dict) else None
+        )
+    if isinstance(node, dict) and isinstance(sent, dict) and last not in sent:
+        node.pop(last, None)
+
+
 #: Lists merged per item key instead of whole.
 KEYED_LISTS = {"extension": "url", "modifierExtension": "url", "item": "linkId"}
 
@@ -146,6 +166,8 @@ def merge(current: dict[str, Any], mapped: dict[str, Any], received: dict[str, A
         if _base(key) in fallbacks and _base(key) in sent_bases:
             mapped[key] = current[key]  # the domain's value is a fallback, not its own
     merged = _merge_dict(current, mapped, received)
+    for path in UNSENT_NOT_RETURNED.get(str(current["resourceType"]), ()):
+        _drop_unsent(merged, received, path)
     merged["resourceType"], merged["id"] = current["resourceType"], current["id"]
     meta = dict(merged.get("meta") or {})
     for key in ("versionId", "lastUpdated"):
@@ -243,8 +265,14 @@ def _merge_items(d: list[Any], d0: list[Any], r: list[Any]) -> list[Any]:
     out = []
     for i, item in enumerate(d):
         j = current_for.get(i)
-        k = sent_for.get(j) if j is not None else None
-        out.append(item if k is None else _merge(item, d0[j], r[k]))
+        if j is None:
+            out.append(item)  # new in the domain since receipt
+            continue
+        k = sent_for.get(j)
+        if k is not None:
+            out.append(_merge(item, d0[j], r[k]))
+        # else: an item the mapping added at receipt to the list the client sent (a party
+        # never sent): not returned
     rendered = set(sent_for.values())
     return out + [item for k, item in enumerate(r) if k not in rendered]
 
