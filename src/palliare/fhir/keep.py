@@ -170,6 +170,11 @@ def merge(current: dict[str, Any], mapped: dict[str, Any], received: dict[str, A
         _drop_unsent(merged, received, path)
     merged["resourceType"], merged["id"] = current["resourceType"], current["id"]
     meta = dict(merged.get("meta") or {})
+    # The profiles the server declares, then those the client declared besides.
+    profiles = list((current.get("meta") or {}).get("profile") or [])
+    profiles += [p for p in (received.get("meta") or {}).get("profile") or [] if p not in profiles]
+    if profiles:
+        meta["profile"] = profiles
     for key in ("versionId", "lastUpdated"):
         if key in (current.get("meta") or {}):
             meta[key] = current["meta"][key]
@@ -350,6 +355,8 @@ def received(ctx: FhirContext, data: dict[str, Any], resource: dict[str, Any]) -
     the resource as a read will: the domain's rendering merged with what was sent."""
     from .models import ReceivedResource
 
+    if ctx.extra.pop("not_applied", False):
+        return resource  # the handler left the domain as it was (a linked network entry)
     rtype, rid = resource.get("resourceType"), resource.get("id")
     if not isinstance(rtype, str) or not isinstance(rid, str) or len(resource) <= 2:
         return resource  # nothing the domain keeps (e.g. a statement of "no ICD")

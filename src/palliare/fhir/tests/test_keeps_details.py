@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from palliare.careplans import services as plan_services
+from palliare.careplans.constants import TreatmentDecision
 from palliare.careplans.models import CarePlan
 from palliare.db.append_only import AppendOnlyError
 from palliare.fhir.formats import parse_xml
@@ -238,7 +239,7 @@ def test_a_change_in_the_domain_wins_over_what_was_sent(hendrik, gp):
     content = copy.deepcopy(plan.current_version.content)
     row = next(r for r in content["treatment_limits"] if r["treatment"] == "89666000")
     assert consent["provision"]["type"] == "permit"
-    row["decision"] = "NO"  # in the web UI: no resuscitation after all
+    row["decision"] = TreatmentDecision.NO  # in the web UI: no resuscitation after all
     plan_services.save_plan(
         gp, plan.patient, content=content, based_on=plan.current_version.number
     )
@@ -296,6 +297,7 @@ def test_each_received_version_is_kept_append_only_with_its_client(hendrik):
 
 
 def test_a_read_costs_one_query_for_what_was_received(hendrik):
+    _put(hendrik, example(f"Consent-{CPR}.json"))
     for url in (
         "Patient/F1-ACP-Patient-HendrikHartman",
         "RelatedPerson/F1-ACP-ContactPerson-MichielHartman",
