@@ -43,9 +43,7 @@ def received_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
         return {}
     condition = Q()
     for rtype in sorted({t for t, _i in keys}):
-        condition |= Q(
-            resource_type=rtype, logical_id__in=sorted(i for t, i in keys if t == rtype)
-        )
+        condition |= Q(resource_type=rtype, logical_id__in=sorted(i for t, i in keys if t == rtype))
     newest = (
         ReceivedResource.objects.filter(condition)
         .order_by()

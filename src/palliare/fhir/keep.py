@@ -70,8 +70,9 @@ def _drop_unsent(merged: dict[str, Any], received: dict[str, Any], path: tuple[s
     node: Any = merged
     sent: Any = received
     for key in parents:
-        node, sent = node.get(key) if isinstance(node, dict) else None, (
-            sent.get(key) if isinstance(sent, dict) else None
+        node, sent = (
+            node.get(key) if isinstance(node, dict) else None,
+            (sent.get(key) if isinstance(sent, dict) else None),
         )
     if isinstance(node, dict) and isinstance(sent, dict) and last not in sent:
         node.pop(last, None)
@@ -153,7 +154,9 @@ def _base(key: str) -> str:
     return choice_base(key) or key
 
 
-def merge(current: dict[str, Any], mapped: dict[str, Any], received: dict[str, Any]) -> dict[str, Any]:
+def merge(
+    current: dict[str, Any], mapped: dict[str, Any], received: dict[str, Any]
+) -> dict[str, Any]:
     """The resource a client reads: the domain's ``current`` rendering with what the client
     sent (``received``) where the domain has not changed since (``mapped``); see the module
     documentation for the rule."""
@@ -194,7 +197,7 @@ def _same_target(d: dict[str, Any], r: dict[str, Any]) -> bool:
     """A Reference to the same resource, or a Coding of the same code: its display (and the
     rest of the client's wording) is no clinical value of its own."""
     if isinstance(d.get("reference"), str):
-        return d["reference"] == r.get("reference")
+        return bool(d["reference"] == r.get("reference"))
     if isinstance(d.get("code"), str) and "system" in d:
         return (d.get("system"), d["code"]) == (r.get("system"), r.get("code"))
     return False
@@ -262,10 +265,8 @@ def _merge_items(d: list[Any], d0: list[Any], r: list[Any]) -> list[Any]:
     """A list of objects the domain changed since receipt: each current item merged with what
     was sent for it (the item it was rendered from at receipt), new items as the domain has
     them, items the domain removed since left out, sent items it never rendered kept."""
-    if len(d0) == len(r):
-        sent_for = dict(enumerate(range(len(r))))  # the mapping kept each sent item in order
-    else:
-        sent_for = _pairs(d0, r)
+    # Of equally long lists the mapping kept each sent item in order; else the most alike.
+    sent_for = dict(enumerate(range(len(r)))) if len(d0) == len(r) else _pairs(d0, r)
     current_for = _pairs(d, d0)
     out = []
     for i, item in enumerate(d):
@@ -307,9 +308,7 @@ def _merge_dict(d: dict[str, Any], d0: dict[str, Any], r: dict[str, Any]) -> dic
         value = _merge(d.get(key, MISSING), d0.get(key, MISSING), r.get(key, MISSING), key)
         if value is not MISSING:
             out[key] = value
-    changed = {
-        k for k in r if not k.startswith("_") and k in d0 and d.get(k, MISSING) != d0[k]
-    }
+    changed = {k for k in r if not k.startswith("_") and k in d0 and d.get(k, MISSING) != d0[k]}
     # A primitive's extensions follow the primitive: the domain's, where it changed it.
     for key in [k for k in r if k.startswith("_") and k[1:] in changed]:
         if key in d:
@@ -386,7 +385,7 @@ def merged(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = received_for(keys)
     out = []
     for resource in resources:
-        row = rows.get((resource.get("resourceType"), resource.get("id")))
+        row = rows.get((str(resource.get("resourceType")), str(resource.get("id"))))
         out.append(resource if row is None else merge(resource, row.mapped, row.received))
     return out
 
@@ -398,7 +397,9 @@ def merged_version(resource: dict[str, Any], version: str) -> dict[str, Any]:
     def at_or_before(row: Any) -> bool:
         if row.version_id == version:
             return True
-        return row.version_id.isdigit() and version.isdigit() and int(row.version_id) <= int(version)
+        return (
+            row.version_id.isdigit() and version.isdigit() and int(row.version_id) <= int(version)
+        )
 
     for row in received_versions(resource["resourceType"], resource["id"]):
         if at_or_before(row):

@@ -6,32 +6,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fhir', '0003_open_roles'),
-        ('organizations', '0002_membership_approval'),
-        ('patients', '0005_volunteer_accepted_step'),
+        ("fhir", "0003_open_roles"),
+        ("organizations", "0002_membership_approval"),
+        ("patients", "0005_volunteer_accepted_step"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReceivedResource',
+            name="ReceivedResource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('resource_type', models.CharField(max_length=40)),
-                ('logical_id', models.CharField(max_length=64)),
-                ('version_id', models.CharField(blank=True, max_length=20)),
-                ('received', models.JSONField()),
-                ('mapped', models.JSONField()),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='fhir.apiclient')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organizations.organization')),
-                ('patient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("resource_type", models.CharField(max_length=40)),
+                ("logical_id", models.CharField(max_length=64)),
+                ("version_id", models.CharField(blank=True, max_length=20)),
+                ("received", models.JSONField()),
+                ("mapped", models.JSONField()),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="fhir.apiclient",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'received FHIR resource',
-                'verbose_name_plural': 'received FHIR resources',
-                'indexes': [models.Index(fields=['resource_type', 'logical_id', '-id'], name='fhir_received_key')],
+                "verbose_name": "received FHIR resource",
+                "verbose_name_plural": "received FHIR resources",
+                "indexes": [
+                    models.Index(
+                        fields=["resource_type", "logical_id", "-id"], name="fhir_received_key"
+                    )
+                ],
             },
         ),
     ]

@@ -198,7 +198,9 @@ def test_the_device_use_statement_keeps_timing_note_and_encounter(hendrik):
     assert _missing(statement, read) == []
     assert read["timingPeriod"] == {"start": "2018"}
     read_device = _get(hendrik, f"Device/{device['id']}")
-    assert read_device["type"]["coding"][0]["display"] == "implanteerbare cardioverter-defibrillator"
+    assert (
+        read_device["type"]["coding"][0]["display"] == "implanteerbare cardioverter-defibrillator"
+    )
 
 
 def test_the_form_reads_back_as_it_was_sent(hendrik):
@@ -240,9 +242,7 @@ def test_a_change_in_the_domain_wins_over_what_was_sent(hendrik, gp):
     row = next(r for r in content["treatment_limits"] if r["treatment"] == "89666000")
     assert consent["provision"]["type"] == "permit"
     row["decision"] = TreatmentDecision.NO  # in the web UI: no resuscitation after all
-    plan_services.save_plan(
-        gp, plan.patient, content=content, based_on=plan.current_version.number
-    )
+    plan_services.save_plan(gp, plan.patient, content=content, based_on=plan.current_version.number)
     read = _get(hendrik, f"Consent/{CPR}")
     assert read["provision"]["type"] == "deny"
     # What the domain did not change still reads as sent: the wording of the treatment code.
@@ -271,9 +271,11 @@ def test_a_choice_element_keeps_one_variant():
     sent = {"resourceType": "Observation", "id": "o", "effectivePeriod": {"start": "2020-10-01"}}
     read = merge(current, dict(current), sent)
     assert read == sent
-    changed = merge(current | {"valueString": "b"}, current | {"valueString": "a"}, sent | {
-        "valueBoolean": True
-    })
+    changed = merge(
+        current | {"valueString": "b"},
+        current | {"valueString": "a"},
+        sent | {"valueBoolean": True},
+    )
     assert changed["valueString"] == "b" and "valueBoolean" not in changed
 
 

@@ -155,10 +155,10 @@ def test_every_example_round_trips(api, capsys):
         totals["values lost"] += len(values_lost)
         totals["codings"] += sum(sent_codings.values())
         totals["codings lost"] += len(codings_lost)
+        n_values, n_codings = sum(sent_values.values()), sum(sent_codings.values())
         rows.append(
-            f"{name:<78} values {sum(sent_values.values()) - len(values_lost):>4}/"
-            f"{sum(sent_values.values()):<4} codings {sum(sent_codings.values()) - len(codings_lost):>3}/"
-            f"{sum(sent_codings.values()):<3}"
+            f"{name:<78} values {n_values - len(values_lost):>4}/{n_values:<4} "
+            f"codings {n_codings - len(codings_lost):>3}/{n_codings:<3}"
         )
         for path, value in values_lost:
             reason = permitted(sent["resourceType"], path)
