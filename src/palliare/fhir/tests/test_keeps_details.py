@@ -309,3 +309,39 @@ def test_a_read_costs_one_query_for_what_was_received(hendrik):
             assert hendrik.get(url).status_code == 200
         received = [q for q in queries.captured_queries if "fhir_receivedresource" in q["sql"]]
         assert len(received) == 1, url
+
+
+def test_an_advance_directive_keeps_its_representative_policy_and_disorder(api):
+    """Before: the representative read back as the patient; policy and Disorder extension were
+    dropped."""
+    _put_xml(api, "nl-core-Patient-01.xml")
+    spouse = _put_xml(api, "nl-core-TreatmentDirective2-01-RelatedPerson-01.xml")
+    directive = parse_xml(
+        next(EXAMPLES.rglob("nl-core-TreatmentDirective2-01-Consent-01.xml")).read_bytes()
+    )
+    directive["extension"].append(
+        {
+            "url": "http://nictiz.nl/fhir/StructureDefinition/ext-AdvanceDirective.Disorder",
+            "valueReference": {"display": "dementie"},
+        }
+    )
+    directive["provision"]["actor"] = [
+        {
+            "role": {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
+                        "code": "RESPRSN",
+                        "display": "responsible party",
+                    }
+                ]
+            },
+            "reference": {"reference": f"RelatedPerson/{spouse['id']}", "display": "echtgenoot"},
+        }
+    ]
+    _put(api, directive)
+    read = _get(api, f"Consent/{directive['id']}")
+    assert read["provision"]["actor"] == directive["provision"]["actor"]
+    assert read["policy"] == directive["policy"]
+    assert read["extension"] == directive["extension"]
+    assert _missing(directive, read) == []
