@@ -345,3 +345,12 @@ def test_an_advance_directive_keeps_its_representative_policy_and_disorder(api):
     assert read["policy"] == directive["policy"]
     assert read["extension"] == directive["extension"]
     assert _missing(directive, read) == []
+
+
+def test_a_version_read_is_merged_like_a_read(hendrik):
+    consent = example(f"Consent-{CPR}.json")
+    written = json.loads(_put(hendrik, consent).content)
+    old = _get(hendrik, f"Consent/{CPR}/_history/{written['meta']['versionId']}")
+    assert old["provision"]["actor"] == consent["provision"]["actor"]
+    assert old["provision"]["code"] == consent["provision"]["code"]  # with its display
+    assert old == _get(hendrik, f"Consent/{CPR}")
