@@ -29,3 +29,41 @@ register_relationship(
         "fhir_contribution", _contributed_ids, consent=None, purpose=AuditPurpose.TREATMENT
     )
 )
+
+
+def received_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """The newest :class:`~palliare.fhir.models.ReceivedResource` of each (type, id) in
+    ``keys``, in one query. Called only for resources a handler has already read for the
+    client (access checked and logged there): the rows add the client's wording to them."""
+    from django.db.models import Max, Q
+
+    from .models import ReceivedResource
+
+    if not keys:
+        return {}
+    condition = Q()
+    for rtype in sorted({t for t, _i in keys}):
+        condition |= Q(resource_type=rtype, logical_id__in=sorted(i for t, i in keys if t == rtype))
+    newest = (
+        ReceivedResource.objects.filter(condition)
+        .order_by()
+        .values("resource_type", "logical_id")
+        .annotate(newest=Max("id"))
+        .values("newest")
+    )
+    return {
+        (row.resource_type, row.logical_id): row
+        for row in ReceivedResource.objects.filter(id__in=newest)
+    }
+
+
+def received_versions(resource_type: str, logical_id: str) -> list[Any]:
+    """Every received row of ``Type/id``, newest first (for a vread of a resource the handler
+    has already read for the client)."""
+    from .models import ReceivedResource
+
+    return list(
+        ReceivedResource.objects.filter(
+            resource_type=resource_type, logical_id=logical_id
+        ).order_by("-id")
+    )

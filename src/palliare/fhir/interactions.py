@@ -4,6 +4,7 @@ transaction per write (all-or-nothing) and with an access-log event per interact
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome
 
-from . import identity
+from . import identity, keep
 from .constants import MAX_BUNDLE_ENTRIES
 from .context import FhirContext
 from .outcome import FhirError, Issue
@@ -26,14 +27,14 @@ from .validation import validate_resource
 def read(ctx: FhirContext, resource_type: str, logical_id: str) -> dict[str, Any]:
     handler = handler_for(resource_type)
     ctx.require(resource_type, "read")
-    return handler.read(ctx, logical_id)
+    return keep.merged([handler.read(ctx, logical_id)])[0]
 
 
 def vread(ctx: FhirContext, resource_type: str, logical_id: str, version: str) -> dict[str, Any]:
     handler = handler_for(resource_type)
     ctx.require(resource_type, "read")
     _require_interaction(handler, "vread")
-    return handler.vread(ctx, logical_id, version)
+    return keep.merged_version(handler.vread(ctx, logical_id, version), version)
 
 
 def history(ctx: FhirContext, resource_type: str, logical_id: str) -> list[HistoryEntry]:
@@ -62,6 +63,8 @@ def search(
     handler = handler_for(query.resource_type)
     ctx.require(query.resource_type, "read")
     matches, total = handler.search(ctx, query)
+    # What the clients sent, merged in (one query for the page, one for its includes).
+    matches = keep.merged(matches)
     included: list[dict[str, Any]] = []
     for include in query.includes:
         included += [
@@ -72,7 +75,7 @@ def search(
     for revinclude in query.revincludes:
         if ctx.scopes.allows(revinclude.partition(":")[0], "read"):
             included += handler.revinclude(ctx, matches, revinclude)
-    return matches, total, included
+    return matches, total, keep.merged(included) if included else []
 
 
 def write(
@@ -122,7 +125,9 @@ def write(
                 ),
             )
     ctx.warnings += validate_resource(data, resource_type)
-    return handler.write(ctx, logical_id, data)
+    sent = copy.deepcopy(data)
+    resource, created = handler.write(ctx, logical_id, data)
+    return keep.received(ctx, sent, resource), created
 
 
 # --- conditional create and update ---------------------------------------------------------

@@ -1,8 +1,10 @@
 """Infrastructure of the FHIR boundary: API clients and their tokens, the map from FHIR
 logical ids to domain objects, and which organisations contributed data about a patient.
 
-None of these tables holds clinical content: a resource's content lives in the domain
-(``patients``, ``organizations``, ``careplans``) and is mapped to FHIR when it is read.
+None of these tables holds clinical truth: a resource's clinical content lives in the domain
+(``patients``, ``organizations``, ``careplans``) and is mapped to FHIR when it is read. The one
+table that holds resources as such, :class:`ReceivedResource`, is provenance: what a client
+sent, kept beside the mapping and merged into what is read (decision 0040).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from palliare.db.append_only import AppendOnlyModel
 
 
 class ApiClient(models.Model):
@@ -210,3 +214,47 @@ class OpenRole(models.Model):
         if specialty and org:
             return f"{specialty} ({org})"
         return specialty or org
+
+
+class ReceivedResource(AppendOnlyModel):
+    """A resource version as a client sent it (after parsing JSON or XML, with the references
+    of a transaction resolved), beside what the domain made of it. Append-only provenance:
+    one row per accepted create or update, never changed.
+
+    The domain stays the clinical truth; a read merges the newest row into the domain's
+    rendering (``fhir.keep``, decision 0040): elements the domain does not model, and the
+    client's own wording (display texts, extensions, person details) of elements the domain
+    has not changed since, come from ``received``; ``mapped`` is the domain's rendering right
+    after the write, to tell a later change in the domain from what the client sent."""
+
+    resource_type = models.CharField(max_length=40)
+    logical_id = models.CharField(max_length=64)
+    #: The version the server gave the write (``meta.versionId`` of the answer), if any.
+    version_id = models.CharField(max_length=20, blank=True)
+    received = models.JSONField()
+    mapped = models.JSONField()
+    #: The patient the resource is about, where known (removed with the patient).
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    client = models.ForeignKey(
+        ApiClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("received FHIR resource")
+        verbose_name_plural = _("received FHIR resources")
+        indexes = [
+            models.Index(fields=["resource_type", "logical_id", "-id"], name="fhir_received_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.logical_id} as received ({self.received_at:%Y-%m-%d})"

@@ -259,9 +259,11 @@ class DirectoryHandler(Handler):
                     identifiers=_identifier_extras(data, set(), set()),
                     created_by_id=None,
                 )
+                ctx.extra["not_applied"] = True  # nothing of it is kept (fhir.keep)
                 return self.to_fhir(obj, row), not known
             obj = self.model()
         elif not _may_change(ctx, row):
+            ctx.extra["not_applied"] = True  # nothing of it is kept (fhir.keep)
             return self.to_fhir(obj, row), False
         try:
             extras = self.apply(ctx, obj, data)

@@ -76,8 +76,10 @@ def test_an_ended_directive_is_history_in_a_new_version_and_reads_back(nictiz):
         {"url": REASON_URL, "valueString": "hersteld en ontslagen"}
     ]
     assert read["provision"]["type"] == "permit"
+    # The server's profile first, then the one the client declared (decision 0040).
     assert read["meta"]["profile"] == [
-        "https://api.iknl.nl/docs/pzp/r4/StructureDefinition/ACP-TreatmentDirective"
+        "https://api.iknl.nl/docs/pzp/r4/StructureDefinition/ACP-TreatmentDirective",
+        "http://nictiz.nl/fhir/StructureDefinition/nl-core-TreatmentDirective2",
     ]
     assert {a["reference"]["reference"] for a in read["provision"]["actor"]} == {
         "RelatedPerson/nl-core-TreatmentDirective2-01-RelatedPerson-01",
