@@ -25,13 +25,13 @@ from .worklist import owner_goals
 def my_goals(request: PalliareRequest) -> HttpResponse:
     """Which care-plan goals am I responsible for, and how far are they?"""
     found = owner_goals(request.actor)
-    items = (
-        list(found.order_by("status", "plan__patient__family_name", "position")[:200])
+    items = access.list_shown(
+        request.actor,
+        "careplans.goals_viewed",
+        found.order_by("status", "plan__patient__family_name", "position")[:200]
         if found is not None
-        else []
-    )
-    access.record_list_view(
-        request.actor, "careplans.goals_viewed", [g.plan.patient for g in items]
+        else [],
+        lambda goal: goal.plan.patient,
     )
     return render(
         request, "careplans/my_goals.html", {"items": items, "statuses": FOLLOW_UP_STATUSES}

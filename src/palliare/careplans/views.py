@@ -7,8 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from palliare.patients import access
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
 from palliare.patients.models import Patient
+from palliare.patients.querysets import PatientQuerySet
 from palliare.ui.forms import parse_id
 
 from . import content as plan_content
@@ -280,22 +280,26 @@ def plan_list(request: PalliareRequest) -> HttpResponse:
     """The care plans of the patients I may see: which are due for review, which are missing."""
     actor = request.actor
     view = request.GET.get("view", "")
-    patients = (
-        Patient.objects.visible_to(actor)
-        .marked()
-        .select_related("care_plan")  # the rows show number, date and review date, not content
-        .annotate(has_plan=Exists(CarePlan.objects.with_version().filter(patient=OuterRef("pk"))))
+
+    def narrow(visible: PatientQuerySet) -> QuerySet[Patient]:
+        patients = (
+            visible.marked()
+            .select_related("care_plan")  # the rows show number, date and review date
+            .annotate(
+                has_plan=Exists(CarePlan.objects.with_version().filter(patient=OuterRef("pk")))
+            )
+        )
+        if view == "due":
+            due_ids = CarePlan.objects.due_for_review().values("patient_id")
+            return patients.filter(pk__in=due_ids).order_by("care_plan__review_due_on")
+        if view == "missing":
+            return patients.filter(has_plan=False).order_by("family_name", "given_name")
+        return patients.order_by("family_name", "given_name")
+
+    page = access.page_of_patients(
+        actor, "careplans.list_read", narrow, page=request.GET.get("page"), per_page=PER_PAGE
     )
-    if view == "due":
-        due_ids = CarePlan.objects.due_for_review().values("patient_id")
-        patients = patients.filter(pk__in=due_ids).order_by("care_plan__review_due_on")
-    elif view == "missing":
-        patients = patients.filter(has_plan=False).order_by("family_name", "given_name")
-    else:
-        patients = patients.order_by("family_name", "given_name")
-    page = Paginator(patients, PER_PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    access.record_list_view(actor, "careplans.list_read", rows)
+    rows = page.object_list
     template = "careplans/partials/plan_rows.html" if request.htmx else "careplans/plan_list.html"
     return render(
         request,

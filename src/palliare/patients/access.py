@@ -12,16 +12,20 @@ Acute care (out-of-hours GP post, emergency department, ambulance) reads the acu
 through its own consent or audited emergency access (app ``careplans``), not through this list.
 
 ``get_patient_for`` is the only way to open one patient: it answers 404 for missing *and*
-forbidden patients and writes the NEN 7513 read event.
+forbidden patients and writes the NEN 7513 read event. Lists come from here too, logged in the
+same call: ``list_patients`` / ``page_of_patients`` for the patients ``actor`` may see (narrowed
+and ordered by the caller), ``list_shown`` / ``page_shown`` for rows that name a patient (a
+signal, a referral, an action item) — a page cannot produce its list without the log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from palliare.accounts.actors import Actor
@@ -31,6 +35,10 @@ from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 
 from .constants import ConsentScope
 from .models import CareTeamMember, Consent, Patient
+from .querysets import PatientQuerySet
+
+Row = TypeVar("Row")
+RowModel = TypeVar("RowModel", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -179,3 +187,81 @@ def record_list_view(actor: Actor, event: str, patients: list[Patient]) -> None:
         by_purpose.setdefault(AuditPurpose.OWN_RECORD, set()).update(others)
     for purpose, ids in by_purpose.items():
         audit.record(event, actor=actor, action=AuditAction.READ, patient_ids=ids, purpose=purpose)
+
+
+def _shown_patients(
+    rows: Iterable[Row], patient_of: Callable[[Row], Patient | None]
+) -> list[Patient]:
+    unique: dict[int, Patient] = {}
+    for row in rows:
+        patient = patient_of(row)
+        if patient is not None:
+            unique.setdefault(patient.pk, patient)
+    return list(unique.values())
+
+
+def list_patients(
+    actor: Actor,
+    event: str,
+    narrow: Callable[[PatientQuerySet], QuerySet[Patient]] | None = None,
+    *,
+    limit: int | None = None,
+) -> list[Patient]:
+    """The patients ``actor`` may see (``Patient.objects.visible_to``), narrowed and ordered by
+    ``narrow``, at most ``limit`` of them, logged as a list view (``event``) in the same call."""
+    patients = Patient.objects.visible_to(actor)
+    listed = narrow(patients) if narrow is not None else patients
+    found = list(listed[:limit] if limit is not None else listed)
+    record_list_view(actor, event, found)
+    return found
+
+
+def page_of_patients(
+    actor: Actor,
+    event: str,
+    narrow: Callable[[PatientQuerySet], QuerySet[Patient]] | None = None,
+    *,
+    page: str | int | None,
+    per_page: int,
+) -> Page[Patient]:
+    """One page of the patients ``actor`` may see, narrowed and ordered by ``narrow``; the
+    patients on it are logged as a list view (``event``) in the same call. The page's
+    ``object_list`` is a list (evaluated once)."""
+    patients = Patient.objects.visible_to(actor)
+    listed = narrow(patients) if narrow is not None else patients
+    shown = Paginator(listed, per_page).get_page(page)
+    shown.object_list = list(shown.object_list)
+    record_list_view(actor, event, shown.object_list)
+    return shown
+
+
+def list_shown(
+    actor: Actor,
+    event: str,
+    rows: Iterable[Row],
+    patient_of: Callable[[Row], Patient | None],
+) -> list[Row]:
+    """Rows that name a patient (``patient_of``; None: the row shows none), as a list, the
+    patients they show logged as a list view (``event``) in the same call. Which rows the actor
+    may have, and whether a row shows its patient, the caller's query and ``patient_of``
+    decide; the log names exactly the patients shown."""
+    found = list(rows)
+    record_list_view(actor, event, _shown_patients(found, patient_of))
+    return found
+
+
+def page_shown(
+    actor: Actor,
+    event: str,
+    rows: QuerySet[RowModel],
+    patient_of: Callable[[RowModel], Patient | None],
+    *,
+    page: str | int | None,
+    per_page: int,
+) -> Page[RowModel]:
+    """One page of rows that name a patient, the patients on it logged (``event``) in the same
+    call (see :func:`list_shown`). The page's ``object_list`` is a list."""
+    shown = Paginator(rows, per_page).get_page(page)
+    shown.object_list = list(shown.object_list)
+    record_list_view(actor, event, _shown_patients(shown.object_list, patient_of))
+    return shown

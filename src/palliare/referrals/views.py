@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -100,9 +99,13 @@ def _list(request: PalliareRequest, referrals: object, title: str, side: str) ->
         queryset = queryset.filter(status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED))
     elif status in ReferralStatus.values:
         queryset = queryset.filter(status=status)
-    page = Paginator(queryset.order_by("-created_at"), 30).get_page(request.GET.get("page"))
-    patient_access.record_list_view(
-        request.actor, f"referrals.{side}_listed", [r.patient for r in page.object_list]
+    page = patient_access.page_shown(
+        request.actor,
+        f"referrals.{side}_listed",
+        queryset.order_by("-created_at"),
+        lambda referral: referral.patient,
+        page=request.GET.get("page"),
+        per_page=30,
     )
     return render(
         request,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
+from palliare.patients import access as patient_access
 
 from .. import access, services
 from ..forms import ActionStepForm
@@ -45,10 +46,11 @@ def my_actions(request: PalliareRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=30)
     done = list(mine.done().filter(done_at__gte=since).order_by("-done_at")[:50])
     visible = access.visible_patient_ids(actor, [a.patient_id for a in open_actions + done])
-    access.record_list_view(
+    patient_access.list_shown(
         actor,
         "meetings.my_actions_viewed",
-        [a.patient for a in open_actions + done if a.patient_id in visible],
+        open_actions + done,
+        lambda action: action.patient if action.patient_id in visible else None,
     )
     return render(
         request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,14 @@ from ..models import CareTeamMember, Patient, Signal
 INBOX_TABS = [SignalStatus.NEW, SignalStatus.ACKNOWLEDGED, SignalStatus.HANDLED]
 
 
+def _signal_patient(signal: Signal) -> Patient:
+    return signal.patient
+
+
+def _itself(patient: Patient) -> Patient:
+    return patient
+
+
 @require_permission(Permission.HANDLE_SIGNALS)
 def inbox(request: PalliareRequest) -> HttpResponse:
     """Signals for our practice: new first, with their age."""
@@ -35,14 +42,18 @@ def inbox(request: PalliareRequest) -> HttpResponse:
         .select_related("patient", "sender_organization")
         .order_by("created_at" if status != SignalStatus.HANDLED else "-handled_at")
     )
-    page = Paginator(signals, 30).get_page(request.GET.get("page"))
+    page = access.page_shown(
+        request.actor,
+        "signals.inbox_viewed",
+        signals,
+        _signal_patient,
+        page=request.GET.get("page"),
+        per_page=30,
+    )
     counts = {
         s: Signal.objects.filter(recipient_id=request.actor.organization_id, status=s).count()
         for s in (SignalStatus.NEW, SignalStatus.ACKNOWLEDGED)
     }
-    access.record_list_view(
-        request.actor, "signals.inbox_viewed", [s.patient for s in page.object_list]
-    )
     return render(
         request,
         "patients/signal_inbox.html",
@@ -101,9 +112,13 @@ def sent(request: PalliareRequest) -> HttpResponse:
         .select_related("patient", "recipient")
         .order_by("-created_at")
     )
-    page = Paginator(signals, 30).get_page(request.GET.get("page"))
-    access.record_list_view(
-        request.actor, "signals.sent_viewed", [s.patient for s in page.object_list]
+    page = access.page_shown(
+        request.actor,
+        "signals.sent_viewed",
+        signals,
+        _signal_patient,
+        page=request.GET.get("page"),
+        per_page=30,
     )
     return render(request, "patients/signals_sent.html", {"page": page})
 
@@ -113,11 +128,13 @@ def choose_patient(request: PalliareRequest) -> HttpResponse:
     """Start a signal: the patients my organisation cares for (care relationship)."""
     org_id = request.actor.organization_id or 0
     member_of = CareTeamMember.objects.current().filter(organization_id=org_id).values("patient_id")
-    patients = list(
+    patients = access.list_shown(
+        request.actor,
+        "signals.patients_listed",
         Patient.objects.alive()
         .filter(pk__in=member_of)
         .select_related("gp_practice")
-        .order_by("family_name")[:200]
+        .order_by("family_name")[:200],
+        _itself,
     )
-    access.record_list_view(request.actor, "signals.patients_listed", patients)
     return render(request, "patients/signal_choose.html", {"patients": patients})
