@@ -15,9 +15,9 @@ from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest, safe_url
 from palliare.patients import access
 
+from . import access as careplan_access
 from . import goals, services
 from .constants import FOLLOW_UP_STATUSES, GoalStatus
-from .models import GoalAssignment
 from .worklist import owner_goals
 
 
@@ -43,14 +43,8 @@ def my_goals(request: PalliareRequest) -> HttpResponse:
 def goal_status(request: PalliareRequest, goal_pk: int) -> HttpResponse:
     """Record a goal's progress (a new plan version); a goal one may not follow up is not
     found, like a patient one may not see."""
-    goal = (
-        GoalAssignment.objects.select_related("plan__patient", "plan__current_version")
-        .filter(pk=goal_pk)
-        .first()
-    )
+    goal = careplan_access.goal_for_follow_up(request.actor, goal_pk)
     raw = request.POST.get("status", "")
-    if goal is None:
-        raise Http404
     if raw not in [str(s) for s in FOLLOW_UP_STATUSES]:
         messages.error(request, _("Choose a status for the goal."))
     else:
