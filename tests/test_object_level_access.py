@@ -315,6 +315,11 @@ _DIRECTORY = (
     "the regional directory is shared by every organisation of the network; changing a "
     "facility or nursing organisation is checked against one's own organisation (capacity tests)"
 )
+_PROGRAMME_MEMBER = (
+    "a member organisation of the programme and its work plan, deliveries and self-evaluations "
+    "are known to every programme participant (no patient data); another organisation may "
+    "look but not change: refused with 403 by programme.access.can_edit_member_work"
+)
 _PUBLIC = "public page or emailed token link, no login: nothing organisation-owned"
 EXEMPT: dict[str, str] = {
     "accounts:password_reset_confirm": _PUBLIC,
@@ -349,14 +354,6 @@ EXEMPT: dict[str, str] = {
     "deliveries:element": _NETWORK,
     **dict.fromkeys(
         (
-            "planning:scenario",
-            "planning:history",
-            "planning:specialist",
-            "monitoring:kpi",
-            "monitoring:set_target",
-            "monitoring:kpi_edit",
-            "monitoring:run",
-            "monitoring:report_download",
             "programme:member",
             "programme:member_edit",
             "programme:work_plan_edit",
@@ -365,8 +362,21 @@ EXEMPT: dict[str, str] = {
             "programme:self_evaluation_edit",
             "programme:self_evaluation_action_add",
             "programme:self_evaluation_action_status",
-            "programme:round_remind",
             "programme:submission",
+        ),
+        _PROGRAMME_MEMBER,
+    ),
+    **dict.fromkeys(
+        (
+            "planning:scenario",
+            "planning:history",
+            "planning:specialist",
+            "monitoring:kpi",
+            "monitoring:set_target",
+            "monitoring:kpi_edit",
+            "monitoring:run",
+            "monitoring:report_download",
+            "programme:round_remind",
             "programme:bottleneck_edit",
             "programme:report",
             "programme:report_issue",

@@ -51,7 +51,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         "service; checks access before it reads (ensure_can_view / own check)",
     ),
     "acute/views.py": (1, "the privacy officer's access report (any patient); moves with it"),
-    "patients/views/signals.py": (6, "page; to move behind the app's access module"),
     "patients/worklist.py": (6, "start-page list over ids from visible_to"),
     "careplans/services.py": (
         5,

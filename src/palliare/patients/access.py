@@ -33,8 +33,8 @@ from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 
-from .constants import ConsentScope
-from .models import CareTeamMember, Consent, Patient
+from .constants import ConsentScope, SignalStatus
+from .models import CareTeamMember, Consent, Patient, Signal
 from .querysets import PatientQuerySet
 
 Row = TypeVar("Row")
@@ -159,6 +159,37 @@ def get_patient_for(
     return patient
 
 
+def get_patient_for_signal(actor: Actor, pk: int) -> Patient:
+    """Open a patient to send their GP practice a signal: a care relationship is enough, with
+    or without consent to share (:func:`has_relationship`); logged as a read for the signal
+    (legal ground: treatment). 404 when missing or without a relationship."""
+    patient = Patient.objects.filter(pk=pk).first()
+    if patient is None or not has_relationship(actor, patient):
+        raise Http404
+    audit.record(
+        "patient.read_for_signal",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=patient.pk,
+        purpose=AuditPurpose.TREATMENT,
+    )
+    return patient
+
+
+def duplicate_registration(actor: Actor, existing: Patient) -> bool:
+    """Someone tried to register a BSN that is already in the register: learning that is itself
+    a disclosure, so it is logged (outcome denied). Whether the actor may open the patient
+    already registered (then the page links to them) is returned."""
+    audit.record(
+        "patient.duplicate_registration",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=existing.pk,
+        outcome=AuditOutcome.DENIED,
+    )
+    return access_purpose(actor, existing) is not None
+
+
 def record_list_view(actor: Actor, event: str, patients: list[Patient]) -> None:
     """Log that a list showed these patients: one event per legal ground, naming them all (the
     patients of the actor's own practice under treatment, the others under the ground of the
@@ -265,3 +296,88 @@ def page_shown(
     shown.object_list = list(shown.object_list)
     record_list_view(actor, event, _shown_patients(shown.object_list, patient_of))
     return shown
+
+
+# --- Signals: a signal is addressed to the patient's GP practice; the sender and the receiving
+# practice see it (and its patient) whatever the consent, because that is its purpose.
+
+
+def _signal_patient(signal: Signal) -> Patient:
+    return signal.patient
+
+
+def _itself(patient: Patient) -> Patient:
+    return patient
+
+
+@dataclass(frozen=True)
+class SignalInbox:
+    """One page of a practice's signals of one status, already logged, and how many are new
+    and acknowledged."""
+
+    page: Page[Signal]
+    counts: dict[SignalStatus, int]
+
+
+def signal_inbox(
+    actor: Actor, status: SignalStatus, *, page: str | int | None, per_page: int
+) -> SignalInbox:
+    """The signals addressed to the actor's organisation with this status (new and
+    acknowledged oldest first, handled newest first); the patients on the page are logged
+    (``signals.inbox_viewed``) in the same call."""
+    own = Signal.objects.filter(recipient_id=actor.organization_id or 0)
+    signals = (
+        own.filter(status=status)
+        .select_related("patient", "sender_organization")
+        .order_by("created_at" if status != SignalStatus.HANDLED else "-handled_at")
+    )
+    shown = page_shown(
+        actor, "signals.inbox_viewed", signals, _signal_patient, page=page, per_page=per_page
+    )
+    counts = {
+        s: own.filter(status=s).count() for s in (SignalStatus.NEW, SignalStatus.ACKNOWLEDGED)
+    }
+    return SignalInbox(shown, counts)
+
+
+def signal_for_recipient(actor: Actor, pk: int) -> Signal:
+    """A signal addressed to the actor's organisation (to acknowledge or handle it); Http404
+    for any other, as for one that does not exist."""
+    signal = (
+        Signal.objects.select_related("patient")
+        .filter(pk=pk, recipient_id=actor.organization_id or 0)
+        .first()
+    )
+    if signal is None:
+        raise Http404
+    return signal
+
+
+def sent_signals(actor: Actor, *, page: str | int | None, per_page: int) -> Page[Signal]:
+    """The signals the actor sent, newest first; the patients on the page are logged
+    (``signals.sent_viewed``) in the same call."""
+    signals = (
+        Signal.objects.filter(sender_id=actor.user.pk if actor.user else 0)
+        .select_related("patient", "recipient")
+        .order_by("-created_at")
+    )
+    return page_shown(
+        actor, "signals.sent_viewed", signals, _signal_patient, page=page, per_page=per_page
+    )
+
+
+def signal_patients(actor: Actor, *, limit: int) -> list[Patient]:
+    """The living patients in whose care team the actor's organisation is (a care relationship
+    is enough to send a signal), by family name, logged (``signals.patients_listed``)."""
+    member_of = (
+        CareTeamMember.objects.current()
+        .filter(organization_id=actor.organization_id or 0)
+        .values("patient_id")
+    )
+    patients = (
+        Patient.objects.alive()
+        .filter(pk__in=member_of)
+        .select_related("gp_practice")
+        .order_by("family_name")[:limit]
+    )
+    return list_shown(actor, "signals.patients_listed", patients, _itself)

@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditOutcome
 from palliare.organizations.constants import OrganizationType
 from palliare.ui.forms import apply_errors
 
@@ -122,15 +120,7 @@ def register_patient(request: PalliareRequest) -> HttpResponse:
             )
         except services.DuplicatePatientError as exc:
             existing = exc.existing
-            # Learning that a BSN is in the palliative register is itself a disclosure: log it.
-            audit.record(
-                "patient.duplicate_registration",
-                actor=actor,
-                action=AuditAction.READ,
-                patient_id=existing.pk,
-                outcome=AuditOutcome.DENIED,
-            )
-            if access.access_purpose(actor, existing) is not None:
+            if access.duplicate_registration(actor, existing):
                 form.add_error(
                     "bsn",
                     format_html(
