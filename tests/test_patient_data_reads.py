@@ -87,7 +87,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         4,
         "service; checks access before it reads (ensure_can_view / own check)",
     ),
-    "careplans/views.py": (3, "page; to move behind the app's access module"),
     "consultations/views/requests.py": (3, "page; to move behind the app's access module"),
     "fhir/resources/acp/plan.py": (
         5,
@@ -146,7 +145,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         2,
         "patient page panel, after get_patient_for checked and logged",
     ),
-    "referrals/views.py": (2, "page; to move behind the app's access module"),
     "acute/worklist.py": (1, "start-page list over ids from visible_to"),
     "careplans/aggregates.py": (1, "counts for monitoring; suppressed before they leave"),
     "careplans/meeting_agenda.py": (1, "agenda item content, after the meeting's access check"),
