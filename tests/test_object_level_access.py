@@ -531,3 +531,34 @@ def test_another_organisation_gets_404(
         if own in (403, 404, 500):
             wrong[name] = (url, {f"insider {insider}": own})
     assert not wrong, wrong
+
+
+def test_a_notification_grants_no_access(
+    make_actor: Callable[..., Actor], client_for: Callable[[Actor], Client]
+) -> None:
+    """A notification is a link, never a grant (issue 19 item 13): one made for a user who may
+    not (or no longer) see the patient leads to the same 404 as any address, and the acute view
+    ignores it (``acute/tests``: ``test_a_notification_opens_no_patient``)."""
+    from palliare.careplans.constants import VERSION_KIND_PREFIX
+    from palliare.notifications.factories import NotificationFactory
+
+    world = build_world(make_actor)
+    patient = world.objects["patient"]
+    stranger = make_actor(RoleCode.GP, organization=OrganizationFactory())
+    page = reverse("careplans:plan", kwargs={"pk": patient.pk})
+    note = NotificationFactory(
+        recipient=stranger.user,
+        patient_id=patient.pk,
+        kind=f"{VERSION_KIND_PREFIX}{world.objects['plan'].current_version.pk}",
+        url=page,
+    )
+    client = client_for(stranger)
+    followed = client.get(reverse("notifications:open", kwargs={"pk": note.pk}), follow=True)
+    assert followed.redirect_chain[-1][0] == page
+    assert followed.status_code == 404
+    # The insider, given the same notification, gets the page: the link itself is right.
+    own = NotificationFactory(recipient=world.insiders["gp"].user, url=page, kind=note.kind)
+    response = client_for(world.insiders["gp"]).get(
+        reverse("notifications:open", kwargs={"pk": own.pk}), follow=True
+    )
+    assert response.status_code == 200
