@@ -562,3 +562,39 @@ def test_a_notification_grants_no_access(
         reverse("notifications:open", kwargs={"pk": own.pk}), follow=True
     )
     assert response.status_code == 200
+
+
+def _mixed_patterns() -> list[str]:
+    """Covered routes that address an object inside another (``<pk>/.../<x_pk>/``)."""
+    return sorted(
+        name
+        for name, pattern in object_patterns().items()
+        if name in COVERED
+        and len(pattern.pattern.converters) > 1
+        and any(key.endswith("_pk") for key in pattern.pattern.converters)
+    )
+
+
+def test_an_inner_object_of_another_organisation_is_404_under_ones_own(
+    make_actor: Callable[..., Actor], client_for: Callable[[Actor], Client]
+) -> None:
+    """For an address with an object inside another (a consent of a patient, an agenda item of
+    a meeting, a draft of a plan): organisation B's own user, with B's own outer object and
+    organisation A's inner one, gets 404 — the inner object is looked up within the outer, not
+    by its id alone. With both of B's own, the same user is let through."""
+    own = build_world(make_actor)
+    theirs = build_world(make_actor)
+    names = _mixed_patterns()
+    assert len(names) >= 10, names
+    clients = {key: client_for(actor) for key, actor in own.insiders.items()}
+    wrong = {}
+    for name in names:
+        kwargs, insider = COVERED[name]
+        mine, other = kwargs(own), kwargs(theirs)
+        mixed = {key: (other[key] if key.endswith("_pk") else value) for key, value in mine.items()}
+        answer = _ask(clients[insider], reverse(name, kwargs=mixed))
+        if answer != 404:
+            wrong[name] = (mixed, answer)
+        if _ask(clients[insider], reverse(name, kwargs=mine)) in (403, 404, 500):
+            wrong[name] = (mine, "own objects refused")
+    assert not wrong, wrong
