@@ -104,7 +104,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         3,
         "service; checks access before it reads (ensure_can_view / own check)",
     ),
-    "meetings/views/actions.py": (3, "page; to move behind the app's access module"),
     "meetings/views/presenting.py": (3, "page; to move behind the app's access module"),
     "patients/services/careteam.py": (
         5,
