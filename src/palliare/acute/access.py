@@ -9,6 +9,13 @@ opens only
 - through the actor's own, unexpired emergency access (legal ground: emergency, with the reason).
 
 Every search and every opening is written to the access log here, with that legal ground.
+
+The gate in front of it is here too (the views only call it): an acute user reaches a patient
+only through their own search or the printed copy's QR code, which the server states in a signed
+*found* token bound to the session and the membership (:func:`found_token`, :func:`route`); an
+address alone, or an expired token, is refused and logged (:func:`refuse`) before anything about
+the patient is read; emergency access is started only for a patient so reached
+(:func:`patient_for_emergency`).
 """
 
 from __future__ import annotations
@@ -16,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
@@ -25,13 +34,135 @@ from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
+from palliare.careplans.models import CarePlan
 from palliare.careplans.services import PLAN_WITH_PATIENT
 from palliare.db.precompiled import PrecompiledQuery
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
 from palliare.patients.models import Marking, Patient
+from palliare.ui.forms import MAX_ID
 
 from .models import EmergencyAccess
+
+#: Signing salt and lifetime of the "found" token in the summary's URL.
+FOUND_SALT = "palliare.acute.found"
+FOUND_MAX_AGE_SECONDS = 12 * 3600
+
+#: The ways an acute user reaches a patient (logged as ``via`` with every opening): both
+#: identify the patient to the user (they searched for them, or hold the printed copy). A
+#: notification is no route: acute care is not notified of plan changes (decision 0011).
+VIA_SEARCH, VIA_QR = "search", "qr"
+IDENTIFYING_ROUTES = (VIA_SEARCH, VIA_QR)
+
+#: What the found token of a request is when it was this session's but is too old.
+EXPIRED = object()
+
+
+def _found_salt(actor: Actor, session_key: str | None) -> str:
+    """Bound to the session and the membership the user works under: after a switch to another
+    organisation the user searches again, so the search and the opening are logged alike."""
+    membership = actor.membership
+    return f"{FOUND_SALT}:{session_key or ''}:{membership.pk if membership else ''}"
+
+
+def found_token(actor: Actor, session_key: str | None, patient_id: int, via: str) -> str:
+    """A token saying this session reached the patient through its own search or the printed
+    copy's QR code.
+
+    It travels in the redirect URL instead of the session, so a search writes nothing but its
+    log row. It is bound to the session key and the membership: copied into another session,
+    or used after switching organisation, it means nothing."""
+    return signing.dumps([patient_id, via], salt=_found_salt(actor, session_key), compress=False)
+
+
+def load_found(actor: Actor, session_key: str | None, token: str) -> object:
+    """A found token as signed (``[patient id, route]``), :data:`EXPIRED` when it is this
+    session's but too old, None when there is none or it is not this session's."""
+    if not token or not session_key:
+        return None
+    try:
+        return signing.loads(
+            token, salt=_found_salt(actor, session_key), max_age=FOUND_MAX_AGE_SECONDS
+        )
+    except signing.SignatureExpired:
+        return EXPIRED
+    except signing.BadSignature:
+        return None
+
+
+def route(patient_id: int, found: object) -> str | None:
+    """How this session reached the patient, or None for a typed or copied address.
+
+    Acute roles have no care relationship: they may open a patient they searched for (by BSN,
+    or name and date of birth) or whose printed plan they scanned, while treating them, but
+    never walk the register by record number nor follow a notification. The route comes from
+    the server (a signed token), never from a parameter the user sets. ``found`` is the
+    request's token (:func:`load_found`)."""
+    if (
+        isinstance(found, list)
+        and found[:1] == [patient_id]
+        and found[1:] in ([VIA_SEARCH], [VIA_QR])
+    ):
+        return str(found[1])
+    return None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The gate's answer for one request to a patient's summary or emergency access: the
+    route (``via``), or a refusal (``via`` None; ``expired`` when the session's search had
+    expired)."""
+
+    via: str | None
+    expired: bool = False
+
+
+def gate(actor: Actor, session_key: str | None, patient_id: int, token: str) -> Gate:
+    """Whether this request reached the patient (:func:`route`). Http404 for an id that cannot
+    exist. A refusal is not yet logged: the caller answers it through :func:`refuse`."""
+    if patient_id > MAX_ID:
+        raise Http404
+    found = load_found(actor, session_key, token)
+    via = route(patient_id, found)
+    return Gate(via, expired=via is None and found is EXPIRED)
+
+
+def refuse(actor: Actor, patient_id: int, *, opening: str, expired: bool) -> None:
+    """Log a summary or emergency access asked for by address alone (or with this session's
+    expired search): nothing about the patient is read; the privacy officer sees walks through
+    the register."""
+    audit.record(
+        "acute.open_refused",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=patient_id,
+        outcome=AuditOutcome.DENIED,
+        details={"opening": opening} | ({"token": "expired"} if expired else {}),
+    )
+
+
+def patient_id_for_plan_code(identifier: str) -> int:
+    """The patient whose printed copy carries this plan identifier (its QR code); Http404
+    when none does. Only the id: the opening itself goes through :func:`open_acute_summary`."""
+    plan = CarePlan.objects.filter(identifier=identifier.upper()).only("patient_id").first()
+    if plan is None:
+        raise Http404
+    return plan.patient_id
+
+
+def patient_for_emergency(actor: Actor, patient_id: int, via: str | None) -> Patient:
+    """The patient whose emergency access the actor starts, reached through the gate (``via``
+    from :func:`gate`). Only the service's logged write reads the patient; nothing about them
+    is shown. PermissionDenied without the permissions, Http404 without a route or for an
+    unknown patient."""
+    if not (actor.has(Permission.VIEW_ACUTE_SUMMARY) and actor.has(Permission.EMERGENCY_ACCESS)):
+        raise PermissionDenied
+    if via not in IDENTIFYING_ROUTES:
+        raise Http404
+    patient = Patient.objects.filter(pk=patient_id).first()
+    if patient is None:
+        raise Http404
+    return patient
 
 
 class NoSharedPlan(Exception):
@@ -139,3 +270,59 @@ def open_acute_summary(
         details={"via": via, "identity_shown": identified},
     )
     raise NoSharedPlan(patient if identified else None)
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """One page of the privacy officer's emergency accesses, already logged."""
+
+    page: Page[EmergencyAccess]
+    items: list[EmergencyAccess]
+    #: How many wait for a conclusion (all pages).
+    waiting: int
+
+
+def review_queue(actor: Actor, *, show: str, page: str | int | None, per_page: int) -> ReviewQueue:
+    """The emergency accesses waiting for the privacy officer's conclusion (oldest first), or
+    the reviewed ones (``show="reviewed"``, newest first): one page, and the patients it names
+    logged in the same call (legal ground: privacy review)."""
+    actor.require(Permission.REVIEW_EMERGENCY_ACCESS)
+    accesses = EmergencyAccess.objects.select_related("patient", "review")
+    if show == "reviewed":
+        accesses = accesses.filter(review__isnull=False).order_by("-started_at")
+    else:
+        accesses = accesses.unreviewed().order_by("started_at")
+    shown = Paginator(accesses, per_page).get_page(page)
+    items = list(shown.object_list)
+    if items:
+        audit.record(
+            "acute.review_queue_read",
+            actor=actor,
+            action=AuditAction.READ,
+            patient_ids=[a.patient_id for a in items],
+            purpose=AuditPurpose.PRIVACY_REVIEW,
+        )
+    return ReviewQueue(shown, items, EmergencyAccess.objects.unreviewed().count())
+
+
+def grant_for_review(actor: Actor, access_pk: int) -> EmergencyAccess:
+    """One emergency access for the privacy officer to review; Http404 when there is none.
+    Nothing is shown yet: the page that names the patient logs through
+    :func:`record_review_read`."""
+    actor.require(Permission.REVIEW_EMERGENCY_ACCESS)
+    grant = EmergencyAccess.objects.select_related("patient").filter(pk=access_pk).first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def record_review_read(actor: Actor, grant: EmergencyAccess) -> None:
+    """The review page names the patient: a read with its own legal ground (privacy review)."""
+    audit.record(
+        "acute.review_read",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=grant.patient_id,
+        subject=grant,
+        purpose=AuditPurpose.PRIVACY_REVIEW,
+    )

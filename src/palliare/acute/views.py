@@ -8,11 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -21,48 +19,19 @@ from django.views.decorators.cache import never_cache
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.careplans import services as careplan_services
 from palliare.careplans.display import present
 from palliare.patients import services as patient_services
 from palliare.patients.models import Patient
-from palliare.ui.forms import MAX_ID, apply_errors
+from palliare.ui.forms import apply_errors
 
 from . import access, after_hours, services
 from .constants import EMERGENCY_ACCESS_HOURS, EmergencyReason, ReviewConclusion
 from .forms import AcuteSearchForm, EmergencyAccessForm, ReviewForm
-from .models import EmergencyAccess
 
-#: Signing salt and lifetime of the "found" token in the summary's URL.
-FOUND_SALT = "palliare.acute.found"
-FOUND_MAX_AGE_SECONDS = 12 * 3600
-
-#: The ways an acute user reaches a patient (logged as ``via`` with every opening): both
-#: identify the patient to the user (they searched for them, or hold the printed copy). A
-#: notification is no route: acute care is not notified of plan changes (decision 0011).
-VIA_SEARCH, VIA_QR = "search", "qr"
-IDENTIFYING_ROUTES = (VIA_SEARCH, VIA_QR)
-
-#: What the found token of a request is when it was this session's but is too old.
-EXPIRED = object()
-
-
-def _found_salt(request: PalliareRequest) -> str:
-    """Bound to the session and the membership the user works under: after a switch to another
-    organisation the user searches again, so the search and the opening are logged alike."""
-    membership = request.actor.membership
-    return f"{FOUND_SALT}:{request.session.session_key or ''}:{membership.pk if membership else ''}"
-
-
-def _found_token(request: PalliareRequest, patient_id: int, via: str) -> str:
-    """A token saying this session reached the patient through its own search or the printed
-    copy's QR code.
-
-    It travels in the redirect URL instead of the session, so a search writes nothing but its
-    log row. It is bound to the session key and the membership: copied into another session,
-    or used after switching organisation, it means nothing."""
-    return signing.dumps([patient_id, via], salt=_found_salt(request), compress=False)
+#: The acute gate's names, here for the templates' and tests' sake (defined in acute.access).
+FOUND_MAX_AGE_SECONDS = access.FOUND_MAX_AGE_SECONDS
+VIA_SEARCH, VIA_QR = access.VIA_SEARCH, access.VIA_QR
 
 
 def _summary_url(patient_id: int, query: str) -> str:
@@ -70,38 +39,8 @@ def _summary_url(patient_id: int, query: str) -> str:
 
 
 def _found_url(request: PalliareRequest, patient_id: int, via: str) -> str:
-    return _summary_url(patient_id, urlencode({"found": _found_token(request, patient_id, via)}))
-
-
-def _load_found(request: PalliareRequest) -> object:
-    """The request's found token as signed (``[patient id, route]``), :data:`EXPIRED` when it
-    is this session's but too old, None when there is none or it is not this session's."""
-    token = request.GET.get("found", "")
-    if not token or not request.session.session_key:
-        return None
-    try:
-        return signing.loads(token, salt=_found_salt(request), max_age=FOUND_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        return EXPIRED
-    except signing.BadSignature:
-        return None
-
-
-def _route(request: PalliareRequest, patient_id: int, found: object) -> str | None:
-    """How this session reached the patient, or None for a typed or copied address.
-
-    Acute roles have no care relationship: they may open a patient they searched for (by BSN,
-    or name and date of birth) or whose printed plan they scanned, while treating them, but
-    never walk the register by record number nor follow a notification. The route comes from
-    the server (a signed token), never from a parameter the user sets. ``found`` is the
-    request's token (:func:`_load_found`)."""
-    if (
-        isinstance(found, list)
-        and found[:1] == [patient_id]
-        and found[1:] in ([VIA_SEARCH], [VIA_QR])
-    ):
-        return str(found[1])
-    return None
+    token = access.found_token(request.actor, request.session.session_key, patient_id, via)
+    return _summary_url(patient_id, urlencode({"found": token}))
 
 
 def _route_query(request: PalliareRequest) -> str:
@@ -111,16 +50,9 @@ def _route_query(request: PalliareRequest) -> str:
 
 def _refuse(request: PalliareRequest, pk: int, *, opening: str, expired: bool) -> HttpResponse:
     """A summary or emergency access asked for by address alone (or with this session's
-    expired search): nothing about the patient is read or shown; the attempt is logged (the
-    privacy officer sees walks through the register) and the user is sent to the search."""
-    audit.record(
-        "acute.open_refused",
-        actor=request.actor,
-        action=AuditAction.READ,
-        patient_id=pk,
-        outcome=AuditOutcome.DENIED,
-        details={"opening": opening} | ({"token": "expired"} if expired else {}),
-    )
+    expired search): nothing about the patient is read or shown; the attempt is logged
+    (:func:`access.refuse`) and the user is sent to the search."""
+    access.refuse(request.actor, pk, opening=opening, expired=expired)
     if expired:
         messages.warning(
             request,
@@ -142,21 +74,20 @@ def _reached(
     opening: str,
 ) -> Callable[[Callable[[PalliareRequest, int, str], HttpResponse]], Callable[..., HttpResponse]]:
     """For the acute path's views of one patient (summary, emergency access): an id that
-    cannot exist answers 404; a patient this session did not reach (:func:`_route`) is refused
-    before anything is read (:func:`_refuse`); otherwise the view runs with the route."""
+    cannot exist answers 404; a patient this session did not reach (:func:`access.gate`) is
+    refused before anything is read (:func:`_refuse`); otherwise the view runs with the route."""
 
     def decorator(
         view: Callable[[PalliareRequest, int, str], HttpResponse],
     ) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapped(request: PalliareRequest, pk: int) -> HttpResponse:
-            if pk > MAX_ID:
-                raise Http404
-            found = _load_found(request)
-            via = _route(request, pk, found)
-            if via is None:
-                return _refuse(request, pk, opening=opening, expired=found is EXPIRED)
-            return view(request, pk, via)
+            reached = access.gate(
+                request.actor, request.session.session_key, pk, request.GET.get("found", "")
+            )
+            if reached.via is None:
+                return _refuse(request, pk, opening=opening, expired=reached.expired)
+            return view(request, pk, reached.via)
 
         return wrapped
 
@@ -223,7 +154,7 @@ def _open(
     """The acute summary through the acute access path (logged), or "no shared plan" with the
     emergency-access form. That page names the patient (name and date of birth, never BSN or
     address) only when the user searched for the patient or scanned the printed copy."""
-    identified = via in IDENTIFYING_ROUTES
+    identified = via in access.IDENTIFYING_ROUTES
     try:
         opened = access.open_acute_summary(request.actor, pk, via=via, identified=identified)
     except access.NoSharedPlan as no_plan:
@@ -258,12 +189,7 @@ def summary(request: PalliareRequest, pk: int, via: str) -> HttpResponse:
 @require_permission(Permission.VIEW_ACUTE_SUMMARY)
 def plan_code(request: PalliareRequest, identifier: str) -> HttpResponse:
     """The QR code on the printed copy: the plan identifier leads to the acute summary."""
-    from palliare.careplans.models import CarePlan
-
-    plan = CarePlan.objects.filter(identifier=identifier.upper()).only("patient_id").first()
-    if plan is None:
-        raise Http404
-    return redirect(_found_url(request, plan.patient_id, VIA_QR))
+    return redirect(_found_url(request, access.patient_id_for_plan_code(identifier), VIA_QR))
 
 
 @never_cache
@@ -276,10 +202,7 @@ def emergency(request: PalliareRequest, pk: int, via: str) -> HttpResponse:
         return redirect(_summary_url(pk, _route_query(request)))
     form = EmergencyAccessForm(request.POST)
     if form.is_valid():
-        # Only the service's logged write reads the patient here; nothing about them is shown.
-        patient = Patient.objects.filter(pk=pk).first()
-        if patient is None:
-            raise Http404
+        patient = access.patient_for_emergency(request.actor, pk, via)
         try:
             services.start_emergency_access(
                 request.actor,
@@ -302,30 +225,18 @@ PER_PAGE = 50
 def review_queue(request: PalliareRequest) -> HttpResponse:
     """Emergency accesses waiting for the privacy officer's conclusion (oldest first)."""
     show = request.GET.get("show", "")
-    accesses = EmergencyAccess.objects.select_related("patient", "review")
-    if show == "reviewed":
-        accesses = accesses.filter(review__isnull=False).order_by("-started_at")
-    else:
-        accesses = accesses.unreviewed().order_by("started_at")
-    page = Paginator(accesses, PER_PAGE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
-    if items:
-        audit.record(
-            "acute.review_queue_read",
-            actor=request.actor,
-            action=AuditAction.READ,
-            patient_ids=[a.patient_id for a in items],
-            purpose=AuditPurpose.PRIVACY_REVIEW,
-        )
+    queue = access.review_queue(
+        request.actor, show=show, page=request.GET.get("page"), per_page=PER_PAGE
+    )
     return render(
         request,
         "acute/review_queue.html",
         {
-            "page": page,
-            "items": items,
+            "page": queue.page,
+            "items": queue.items,
             "show": show,
             "form": ReviewForm(),
-            "waiting": EmergencyAccess.objects.unreviewed().count(),
+            "waiting": queue.waiting,
         },
     )
 
@@ -333,7 +244,7 @@ def review_queue(request: PalliareRequest) -> HttpResponse:
 @require_permission(Permission.REVIEW_EMERGENCY_ACCESS)
 def review(request: PalliareRequest, access_pk: int) -> HttpResponse:
     """Mark one emergency access reviewed, with a conclusion."""
-    grant = get_object_or_404(EmergencyAccess.objects.select_related("patient"), pk=access_pk)
+    grant = access.grant_for_review(request.actor, access_pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -348,13 +259,5 @@ def review(request: PalliareRequest, access_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Marked as reviewed."))
             return redirect("acute:review_queue")
-    # The page names the patient: a read with its own legal ground (privacy review).
-    audit.record(
-        "acute.review_read",
-        actor=request.actor,
-        action=AuditAction.READ,
-        patient_id=grant.patient_id,
-        subject=grant,
-        purpose=AuditPurpose.PRIVACY_REVIEW,
-    )
+    access.record_review_read(request.actor, grant)
     return render(request, "acute/review_form.html", {"grant": grant, "form": form})

@@ -15,9 +15,9 @@ from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest, safe_url
 from palliare.patients import access
 
+from . import access as careplan_access
 from . import goals, services
 from .constants import FOLLOW_UP_STATUSES, GoalStatus
-from .models import GoalAssignment
 from .worklist import owner_goals
 
 
@@ -25,13 +25,13 @@ from .worklist import owner_goals
 def my_goals(request: PalliareRequest) -> HttpResponse:
     """Which care-plan goals am I responsible for, and how far are they?"""
     found = owner_goals(request.actor)
-    items = (
-        list(found.order_by("status", "plan__patient__family_name", "position")[:200])
+    items = access.list_shown(
+        request.actor,
+        "careplans.goals_viewed",
+        found.order_by("status", "plan__patient__family_name", "position")[:200]
         if found is not None
-        else []
-    )
-    access.record_list_view(
-        request.actor, "careplans.goals_viewed", [g.plan.patient for g in items]
+        else [],
+        lambda goal: goal.plan.patient,
     )
     return render(
         request, "careplans/my_goals.html", {"items": items, "statuses": FOLLOW_UP_STATUSES}
@@ -43,14 +43,8 @@ def my_goals(request: PalliareRequest) -> HttpResponse:
 def goal_status(request: PalliareRequest, goal_pk: int) -> HttpResponse:
     """Record a goal's progress (a new plan version); a goal one may not follow up is not
     found, like a patient one may not see."""
-    goal = (
-        GoalAssignment.objects.select_related("plan__patient", "plan__current_version")
-        .filter(pk=goal_pk)
-        .first()
-    )
+    goal = careplan_access.goal_for_follow_up(request.actor, goal_pk)
     raw = request.POST.get("status", "")
-    if goal is None:
-        raise Http404
     if raw not in [str(s) for s in FOLLOW_UP_STATUSES]:
         messages.error(request, _("Choose a status for the goal."))
     else:

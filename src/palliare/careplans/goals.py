@@ -17,11 +17,10 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
-from palliare.accounts.permissions import Permission
 from palliare.notifications.messages import message
-from palliare.patients import access as patient_access
 from palliare.patients.models import CareTeamMember
 
+from .access import may_follow_up
 from .constants import GoalStatus
 from .models import CarePlanVersion, GoalAssignment
 
@@ -87,12 +86,6 @@ def notify_owners(member_ids: list[int], *, patient_id: int, exclude_user_id: in
     )
 
 
-def _may_follow_up(actor: Actor, goal: GoalAssignment) -> bool:
-    if actor.has(Permission.EDIT_CARE_PLAN):
-        return True
-    return GoalAssignment.objects.for_owner(actor).filter(pk=goal.pk).exists()
-
-
 def set_goal_status(actor: Actor, goal: GoalAssignment, status: GoalStatus) -> CarePlanVersion:
     """The owner (or an editor of the plan) records a goal's progress: a new plan version with
     only that goal's status changed, audited like every version."""
@@ -100,7 +93,7 @@ def set_goal_status(actor: Actor, goal: GoalAssignment, status: GoalStatus) -> C
 
     plan = goal.plan
     patient = plan.patient
-    if patient_access.access_purpose(actor, patient) is None or not _may_follow_up(actor, goal):
+    if not may_follow_up(actor, goal):
         raise PermissionDenied
     if status not in GoalStatus.values:
         raise ValidationError(_("Choose a status for the goal."))

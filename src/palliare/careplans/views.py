@@ -7,8 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +22,7 @@ from palliare.patients.constants import ConsentScope
 from palliare.patients.models import Patient
 from palliare.ui.forms import parse_id
 
+from . import access as careplan_access
 from . import content as plan_content
 from . import printing, services
 from .constants import DraftStatus
@@ -95,9 +94,7 @@ def plan_edit(request: PalliareRequest, pk: int) -> HttpResponse:
     draft = None
     draft_id = parse_id(request.GET.get("draft") or request.POST.get("draft"))
     if draft_id is not None and plan is not None and actor.user is not None:
-        draft = CarePlanDraft.objects.filter(
-            pk=draft_id, plan=plan, author=actor.user, status=DraftStatus.OPEN
-        ).first()
+        draft = careplan_access.own_open_draft(actor, plan, draft_id)
     team = _team(patient)
     if request.method == "POST":
         editor = PlanEditor.build(
@@ -280,22 +277,10 @@ def plan_list(request: PalliareRequest) -> HttpResponse:
     """The care plans of the patients I may see: which are due for review, which are missing."""
     actor = request.actor
     view = request.GET.get("view", "")
-    patients = (
-        Patient.objects.visible_to(actor)
-        .marked()
-        .select_related("care_plan")  # the rows show number, date and review date, not content
-        .annotate(has_plan=Exists(CarePlan.objects.with_version().filter(patient=OuterRef("pk"))))
+    page = careplan_access.plan_list_page(
+        actor, view=view, page=request.GET.get("page"), per_page=PER_PAGE
     )
-    if view == "due":
-        due_ids = CarePlan.objects.due_for_review().values("patient_id")
-        patients = patients.filter(pk__in=due_ids).order_by("care_plan__review_due_on")
-    elif view == "missing":
-        patients = patients.filter(has_plan=False).order_by("family_name", "given_name")
-    else:
-        patients = patients.order_by("family_name", "given_name")
-    page = Paginator(patients, PER_PAGE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    access.record_list_view(actor, "careplans.list_read", rows)
+    rows = page.object_list
     template = "careplans/partials/plan_rows.html" if request.htmx else "careplans/plan_list.html"
     return render(
         request,

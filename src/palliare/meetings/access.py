@@ -12,10 +12,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
@@ -23,7 +26,7 @@ from palliare.organizations.models import Organization
 from palliare.patients import access as patient_access
 from palliare.patients.models import Patient
 
-from .models import CoreTeam, CoreTeamMember, Meeting
+from .models import ActionItem, CoreTeam, CoreTeamMember, Meeting
 
 
 def practice_ids(core_team: CoreTeam) -> list[int]:
@@ -102,3 +105,48 @@ def record_list_view(actor: Actor, event: str, patients: Iterable[Patient]) -> N
     """Log that a page (or export) showed these patients by name (NEN 7513)."""
     unique = {p.pk: p for p in patients}
     patient_access.record_list_view(actor, event, list(unique.values()))
+
+
+def get_action_for(actor: Actor, action_pk: int) -> ActionItem:
+    """An action the actor owns or whose meeting they maintain; 404 otherwise (also for one
+    that does not exist)."""
+    action = (
+        ActionItem.objects.select_related("meeting__core_team", "owner", "patient")
+        .filter(pk=action_pk)
+        .first()
+    )
+    if action is None:
+        raise Http404
+    mine = ActionItem.objects.for_owner(actor).filter(pk=action.pk).exists()
+    if not mine and not manages(actor, action.meeting.core_team):
+        raise Http404
+    return action
+
+
+@dataclass(frozen=True)
+class MyActions:
+    """The actor's open actions and those done in the last 30 days, with the patients they may
+    see by name (the others are shown without a name); already logged."""
+
+    open_actions: list[ActionItem]
+    done: list[ActionItem]
+    visible: set[int]
+
+
+def my_actions(actor: Actor) -> MyActions:
+    """What the meetings asked of the actor (open: by due date, at most 200; done in the last
+    30 days: newest first, at most 50). The patients shown by name are logged
+    (``meetings.my_actions_viewed``) in the same call."""
+    mine = ActionItem.objects.for_owner(actor).select_related(
+        "meeting__core_team", "patient", "owner", "owner_organization"
+    )
+    open_actions = list(mine.open().order_by("due_on", "pk")[:200])
+    since = timezone.now() - dt.timedelta(days=30)
+    done = list(mine.done().filter(done_at__gte=since).order_by("-done_at")[:50])
+    visible = visible_patient_ids(actor, [a.patient_id for a in open_actions + done])
+    record_list_view(
+        actor,
+        "meetings.my_actions_viewed",
+        [a.patient for a in open_actions + done if a.patient_id in visible],
+    )
+    return MyActions(open_actions, done, visible)

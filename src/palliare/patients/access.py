@@ -12,17 +12,21 @@ Acute care (out-of-hours GP post, emergency department, ambulance) reads the acu
 through its own consent or audited emergency access (app ``careplans``), not through this list.
 
 ``get_patient_for`` is the only way to open one patient: it answers 404 for missing *and*
-forbidden patients and writes the NEN 7513 read event.
+forbidden patients and writes the NEN 7513 read event. Lists come from here too, logged in the
+same call: ``list_patients`` / ``page_of_patients`` for the patients ``actor`` may see (narrowed
+and ordered by the caller), ``list_shown`` / ``page_shown`` for rows that name a patient (a
+signal, a referral, an action item) — a page cannot produce its list without the log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from palliare.accounts.actors import Actor
@@ -31,9 +35,13 @@ from palliare.audit import report as access_report
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 
-from .constants import ConsentScope
+from .constants import ConsentScope, SignalStatus
 from .fields import BsnField
-from .models import CareTeamMember, Consent, Patient
+from .models import CareTeamMember, Consent, Patient, Signal
+from .querysets import PatientQuerySet
+
+Row = TypeVar("Row")
+RowModel = TypeVar("RowModel", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,37 @@ def get_patient_for(
     return patient
 
 
+def get_patient_for_signal(actor: Actor, pk: int) -> Patient:
+    """Open a patient to send their GP practice a signal: a care relationship is enough, with
+    or without consent to share (:func:`has_relationship`); logged as a read for the signal
+    (legal ground: treatment). 404 when missing or without a relationship."""
+    patient = Patient.objects.filter(pk=pk).first()
+    if patient is None or not has_relationship(actor, patient):
+        raise Http404
+    audit.record(
+        "patient.read_for_signal",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=patient.pk,
+        purpose=AuditPurpose.TREATMENT,
+    )
+    return patient
+
+
+def duplicate_registration(actor: Actor, existing: Patient) -> bool:
+    """Someone tried to register a BSN that is already in the register: learning that is itself
+    a disclosure, so it is logged (outcome denied). Whether the actor may open the patient
+    already registered (then the page links to them) is returned."""
+    audit.record(
+        "patient.duplicate_registration",
+        actor=actor,
+        action=AuditAction.READ,
+        patient_id=existing.pk,
+        outcome=AuditOutcome.DENIED,
+    )
+    return access_purpose(actor, existing) is not None
+
+
 def record_list_view(actor: Actor, event: str, patients: list[Patient]) -> None:
     """Log that a list showed these patients: one event per legal ground, naming them all (the
     patients of the actor's own practice under treatment, the others under the ground of the
@@ -272,3 +311,166 @@ def access_report_subjects() -> access_report.Subjects:
         for_privacy_officer=patient_for_access_report,
         for_practitioner=open_report_as_practitioner,
     )
+
+
+def _shown_patients(
+    rows: Iterable[Row], patient_of: Callable[[Row], Patient | None]
+) -> list[Patient]:
+    unique: dict[int, Patient] = {}
+    for row in rows:
+        patient = patient_of(row)
+        if patient is not None:
+            unique.setdefault(patient.pk, patient)
+    return list(unique.values())
+
+
+def list_patients(
+    actor: Actor,
+    event: str,
+    narrow: Callable[[PatientQuerySet], QuerySet[Patient]] | None = None,
+    *,
+    limit: int | None = None,
+) -> list[Patient]:
+    """The patients ``actor`` may see (``Patient.objects.visible_to``), narrowed and ordered by
+    ``narrow``, at most ``limit`` of them, logged as a list view (``event``) in the same call."""
+    patients = Patient.objects.visible_to(actor)
+    listed = narrow(patients) if narrow is not None else patients
+    found = list(listed[:limit] if limit is not None else listed)
+    record_list_view(actor, event, found)
+    return found
+
+
+def page_of_patients(
+    actor: Actor,
+    event: str,
+    narrow: Callable[[PatientQuerySet], QuerySet[Patient]] | None = None,
+    *,
+    page: str | int | None,
+    per_page: int,
+) -> Page[Patient]:
+    """One page of the patients ``actor`` may see, narrowed and ordered by ``narrow``; the
+    patients on it are logged as a list view (``event``) in the same call. The page's
+    ``object_list`` is a list (evaluated once)."""
+    patients = Patient.objects.visible_to(actor)
+    listed = narrow(patients) if narrow is not None else patients
+    shown = Paginator(listed, per_page).get_page(page)
+    shown.object_list = list(shown.object_list)
+    record_list_view(actor, event, shown.object_list)
+    return shown
+
+
+def list_shown(
+    actor: Actor,
+    event: str,
+    rows: Iterable[Row],
+    patient_of: Callable[[Row], Patient | None],
+) -> list[Row]:
+    """Rows that name a patient (``patient_of``; None: the row shows none), as a list, the
+    patients they show logged as a list view (``event``) in the same call. Which rows the actor
+    may have, and whether a row shows its patient, the caller's query and ``patient_of``
+    decide; the log names exactly the patients shown."""
+    found = list(rows)
+    record_list_view(actor, event, _shown_patients(found, patient_of))
+    return found
+
+
+def page_shown(
+    actor: Actor,
+    event: str,
+    rows: QuerySet[RowModel],
+    patient_of: Callable[[RowModel], Patient | None],
+    *,
+    page: str | int | None,
+    per_page: int,
+) -> Page[RowModel]:
+    """One page of rows that name a patient, the patients on it logged (``event``) in the same
+    call (see :func:`list_shown`). The page's ``object_list`` is a list."""
+    shown = Paginator(rows, per_page).get_page(page)
+    shown.object_list = list(shown.object_list)
+    record_list_view(actor, event, _shown_patients(shown.object_list, patient_of))
+    return shown
+
+
+# --- Signals: a signal is addressed to the patient's GP practice; the sender and the receiving
+# practice see it (and its patient) whatever the consent, because that is its purpose.
+
+
+def _signal_patient(signal: Signal) -> Patient:
+    return signal.patient
+
+
+def _itself(patient: Patient) -> Patient:
+    return patient
+
+
+@dataclass(frozen=True)
+class SignalInbox:
+    """One page of a practice's signals of one status, already logged, and how many are new
+    and acknowledged."""
+
+    page: Page[Signal]
+    counts: dict[SignalStatus, int]
+
+
+def signal_inbox(
+    actor: Actor, status: SignalStatus, *, page: str | int | None, per_page: int
+) -> SignalInbox:
+    """The signals addressed to the actor's organisation with this status (new and
+    acknowledged oldest first, handled newest first); the patients on the page are logged
+    (``signals.inbox_viewed``) in the same call."""
+    own = Signal.objects.filter(recipient_id=actor.organization_id or 0)
+    signals = (
+        own.filter(status=status)
+        .select_related("patient", "sender_organization")
+        .order_by("created_at" if status != SignalStatus.HANDLED else "-handled_at")
+    )
+    shown = page_shown(
+        actor, "signals.inbox_viewed", signals, _signal_patient, page=page, per_page=per_page
+    )
+    counts = {
+        s: own.filter(status=s).count() for s in (SignalStatus.NEW, SignalStatus.ACKNOWLEDGED)
+    }
+    return SignalInbox(shown, counts)
+
+
+def signal_for_recipient(actor: Actor, pk: int) -> Signal:
+    """A signal addressed to the actor's organisation (to acknowledge or handle it); Http404
+    for any other, as for one that does not exist."""
+    signal = (
+        Signal.objects.select_related("patient")
+        .filter(pk=pk, recipient_id=actor.organization_id or 0)
+        .first()
+    )
+    if signal is None:
+        raise Http404
+    return signal
+
+
+def sent_signals(actor: Actor, *, page: str | int | None, per_page: int) -> Page[Signal]:
+    """The signals the actor sent, newest first; the patients on the page are logged
+    (``signals.sent_viewed``) in the same call."""
+    signals = (
+        Signal.objects.filter(sender_id=actor.user.pk if actor.user else 0)
+        .select_related("patient", "recipient")
+        .order_by("-created_at")
+    )
+    return page_shown(
+        actor, "signals.sent_viewed", signals, _signal_patient, page=page, per_page=per_page
+    )
+
+
+def signal_patients(actor: Actor, *, limit: int) -> list[Patient]:
+    """The living patients in whose care team the actor's organisation is (a care relationship
+    is enough to send a signal), by family name, logged (``signals.patients_listed``)."""
+    member_of = (
+        CareTeamMember.objects.current()
+        .filter(organization_id=actor.organization_id or 0)
+        .values("patient_id")
+    )
+    patients = (
+        Patient.objects.alive()
+        .filter(pk__in=member_of)
+        .select_related("gp_practice")
+        .order_by("family_name")[:limit]
+    )
+    return list_shown(actor, "signals.patients_listed", patients, _itself)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -14,9 +15,12 @@ from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.patients import access as patient_access
 from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
+from palliare.patients.models import Patient
 
+from .constants import ReferralStatus
 from .models import Referral
 
 
@@ -71,3 +75,36 @@ def open_referral(actor: Actor, pk: int) -> OpenedReferral:
         details={"care_plan_shown": str(may_see_plan)},
     )
     return OpenedReferral(referral, is_referrer, is_receiver, may_see_plan)
+
+
+def list_page(
+    actor: Actor, *, side: str, status: str, page: str | int | None, per_page: int
+) -> Page[Referral]:
+    """One page of the referrals the actor's organisation received (``side="received"``) or
+    sent (``"sent"``), newest first, of one status (``"open"``: sent or accepted; an unknown
+    status: all); the patients on the page are logged (``referrals.<side>_listed``) in the same
+    call."""
+    org = actor.organization_id or 0
+    if side == "received":
+        referrals = Referral.objects.filter(receiving_organization_id=org)
+    else:
+        referrals = Referral.objects.filter(referring_organization_id=org)
+    referrals = referrals.select_related(
+        "patient", "receiving_organization", "referring_organization", "facility"
+    )
+    if status == "open":
+        referrals = referrals.filter(status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED))
+    elif status in ReferralStatus.values:
+        referrals = referrals.filter(status=status)
+    return patient_access.page_shown(
+        actor,
+        f"referrals.{side}_listed",
+        referrals.order_by("-created_at"),
+        _referral_patient,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def _referral_patient(referral: Referral) -> Patient:
+    return referral.patient

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,11 +22,10 @@ from palliare.monitoring import suppression
 from palliare.patients import access as patient_access
 from palliare.ui.forms import apply_errors, parse_id
 
-from . import services
+from . import access, services
 from .access import open_referral
 from .constants import MissingItem, PlanQuality, ReferralStatus, ReferralUrgency
 from .forms import AdmissionForm, FeedbackForm, NoteForm, ReasonForm, ReferralForm
-from .models import Referral
 
 
 @require_permission(Permission.SEND_REFERRAL)
@@ -91,18 +89,10 @@ def create(request: PalliareRequest, patient_pk: int) -> HttpResponse:
     )
 
 
-def _list(request: PalliareRequest, referrals: object, title: str, side: str) -> HttpResponse:
+def _list(request: PalliareRequest, title: str, side: str) -> HttpResponse:
     status = request.GET.get("status", "open")
-    queryset = referrals.select_related(  # type: ignore[attr-defined]
-        "patient", "receiving_organization", "referring_organization", "facility"
-    )
-    if status == "open":
-        queryset = queryset.filter(status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED))
-    elif status in ReferralStatus.values:
-        queryset = queryset.filter(status=status)
-    page = Paginator(queryset.order_by("-created_at"), 30).get_page(request.GET.get("page"))
-    patient_access.record_list_view(
-        request.actor, f"referrals.{side}_listed", [r.patient for r in page.object_list]
+    page = access.list_page(
+        request.actor, side=side, status=status, page=request.GET.get("page"), per_page=30
     )
     return render(
         request,
@@ -120,22 +110,13 @@ def _list(request: PalliareRequest, referrals: object, title: str, side: str) ->
 @require_permission(Permission.RECEIVE_REFERRAL)
 def received(request: PalliareRequest) -> HttpResponse:
     """Referrals to our organisation, the newest open ones first."""
-    org = request.actor.organization_id or 0
-    return _list(
-        request,
-        Referral.objects.filter(receiving_organization_id=org),
-        _("Referrals to us"),
-        "received",
-    )
+    return _list(request, _("Referrals to us"), "received")
 
 
 @require_permission(Permission.SEND_REFERRAL)
 def sent(request: PalliareRequest) -> HttpResponse:
     """Referrals our organisation sent, and what became of them."""
-    org = request.actor.organization_id or 0
-    return _list(
-        request, Referral.objects.filter(referring_organization_id=org), _("Our referrals"), "sent"
-    )
+    return _list(request, _("Our referrals"), "sent")
 
 
 @any_professional

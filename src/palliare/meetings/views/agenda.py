@@ -48,18 +48,19 @@ def agenda_add(request: PalliareRequest, pk: int) -> HttpResponse:
     results: list[Patient] = []
     if search.is_valid() and search.cleaned_data["q"].strip():
         q = search.cleaned_data["q"].strip()
-        candidates = (
-            Patient.objects.visible_to(actor)
-            .filter(gp_practice_id__in=access.practice_ids(meeting.core_team))
-            .matching(q)
-        )
+        practices = access.practice_ids(meeting.core_team)
         on_agenda = AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
-        results = list(
-            candidates.exclude(pk__in=on_agenda.values("patient_id")).order_by(
-                "family_name", "given_name"
-            )[:20]
+        results = patient_access.list_patients(
+            actor,
+            "meetings.agenda_patient_search",
+            lambda visible: (
+                visible.filter(gp_practice_id__in=practices)
+                .matching(q)
+                .exclude(pk__in=on_agenda.values("patient_id"))
+                .order_by("family_name", "given_name")
+            ),
+            limit=20,
         )
-        patient_access.record_list_view(actor, "meetings.agenda_patient_search", results)
     if request.method == "POST" and form.is_valid():
         patient_id = parse_id(request.POST.get("patient"))
         patient = (

@@ -25,9 +25,8 @@ def _filename(meeting: Meeting, what: str, ext: str) -> str:
 
 def _pdf_response(request: PalliareRequest, meeting: Meeting, *, minutes: bool) -> HttpResponse:
     actor = request.actor
-    view = build_agenda(actor, meeting, with_minutes=minutes)
     event = "meetings.minutes_exported" if minutes else "meetings.agenda_exported"
-    access.record_list_view(actor, event, view.shown)
+    view = build_agenda(actor, meeting, event=event, with_minutes=minutes)
     attendees = list(meeting.attendees.select_related("organization").order_by("name"))
     content = pdf.render_pdf(
         "meetings/pdf/minutes.html" if minutes else "meetings/pdf/agenda.html",

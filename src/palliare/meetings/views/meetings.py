@@ -67,8 +67,7 @@ def meeting_list(request: PalliareRequest) -> HttpResponse:
 
 def _meeting_context(request: PalliareRequest, meeting: Meeting) -> dict[str, object]:
     actor = request.actor
-    view = build_agenda(actor, meeting)
-    access.record_list_view(actor, "meetings.agenda_viewed", view.shown)
+    view = build_agenda(actor, meeting, event="meetings.agenda_viewed")
     return {
         "meeting": meeting,
         "agenda": view,

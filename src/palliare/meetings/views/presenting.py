@@ -123,8 +123,11 @@ class AgendaView:
         return not self.rows
 
 
-def build_agenda(actor: Actor, meeting: Meeting, *, with_minutes: bool = False) -> AgendaView:
-    """The agenda of ``meeting`` for ``actor``, in a fixed number of queries."""
+def build_agenda(
+    actor: Actor, meeting: Meeting, *, event: str, with_minutes: bool = False
+) -> AgendaView:
+    """The agenda of ``meeting`` for ``actor``, in a fixed number of queries; the patients it
+    shows by name are logged as a list view (``event``) in the same call."""
     items_qs = (
         AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
         .select_related("patient")
@@ -170,4 +173,5 @@ def build_agenda(actor: Actor, meeting: Meeting, *, with_minutes: bool = False) 
             rows.append(row)
         sections.append(SectionView(sec, rows))
     shown_patients = [i.patient for i in items if i.patient_id in visible]
+    access.record_list_view(actor, event, shown_patients)
     return AgendaView(sections, hidden=len(items) - len(shown_patients), shown=shown_patients)

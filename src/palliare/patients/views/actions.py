@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +18,6 @@ from palliare.accounts.actors import Actor
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.ui.forms import apply_errors
 
 from .. import access, extensions, services
@@ -348,16 +346,7 @@ def volunteers(request: PalliareRequest, pk: int) -> HttpResponse:
 def signal_send(request: PalliareRequest, pk: int) -> HttpResponse:
     """Send a signal about a patient to their GP practice (needs a care relationship only)."""
     actor = request.actor
-    patient = get_object_or_404(Patient, pk=pk)
-    if not access.has_relationship(actor, patient):
-        raise Http404
-    audit.record(
-        "patient.read_for_signal",
-        actor=actor,
-        action=AuditAction.READ,
-        patient_id=patient.pk,
-        purpose=AuditPurpose.TREATMENT,
-    )
+    patient = access.get_patient_for_signal(actor, pk)
     form = SignalForm(request.POST or None, patient=patient)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +15,6 @@ from django.utils.translation import gettext as _
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditOutcome
 from palliare.organizations.constants import OrganizationType
 from palliare.ui.forms import apply_errors
 
@@ -25,6 +22,7 @@ from .. import access, services
 from ..constants import REGISTRATION_PREFILL_SESSION_KEY, CareTeamRole, ConsentScope
 from ..forms import PatientSearchForm, RegisterPatientForm
 from ..models import Patient
+from ..querysets import PatientQuerySet
 from .common import with_register_data
 
 
@@ -32,47 +30,54 @@ from .common import with_register_data
 def register(request: PalliareRequest) -> HttpResponse:
     """Who are our palliative patients, and who needs attention?"""
     form = PatientSearchForm(request.GET or None)
-    patients = Patient.objects.visible_to(request.actor)
     view = "palliative"
+    q, born = "", None
     if form.is_valid():
         view = form.cleaned_data["view"] or "palliative"
         q = form.cleaned_data["q"].strip()
-        if q:
-            patients = patients.matching(q)
-        if form.cleaned_data["born"]:
-            patients = patients.filter(date_of_birth=form.cleaned_data["born"])
-        searching = bool(q or form.cleaned_data["born"])
-    else:
-        searching = False
-    if not searching:
-        if view == "palliative":
-            patients = patients.marked()
-        elif view == "consider":
-            patients = patients.consider_marking()
-        elif view == "deceased":
-            patients = patients.deceased()
-        else:
-            patients = patients.alive()
+        born = form.cleaned_data["born"]
+    searching = bool(q or born)
     ordering = (
         ["-date_of_death", "family_name"]
         if view == "deceased"
         else ["urgency_order", "family_name", "given_name"]
     )
-    listed = (
-        with_register_data(patients)
-        .annotate(
-            urgency_order=Case(
-                When(urgency="red", then=Value(0)),
-                When(urgency="orange", then=Value(1)),
-                When(urgency="green", then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
+
+    def narrow(patients: PatientQuerySet) -> QuerySet[Patient]:
+        if q:
+            patients = patients.matching(q)
+        if born:
+            patients = patients.filter(date_of_birth=born)
+        if not searching:
+            if view == "palliative":
+                patients = patients.marked()
+            elif view == "consider":
+                patients = patients.consider_marking()
+            elif view == "deceased":
+                patients = patients.deceased()
+            else:
+                patients = patients.alive()
+        return (
+            with_register_data(patients)
+            .annotate(
+                urgency_order=Case(
+                    When(urgency="red", then=Value(0)),
+                    When(urgency="orange", then=Value(1)),
+                    When(urgency="green", then=Value(2)),
+                    default=Value(3),
+                    output_field=IntegerField(),
+                )
             )
+            .order_by(*ordering)
         )
-        .order_by(*ordering)
+
+    page = access.page_of_patients(
+        request.actor,
+        "patients.register_viewed",
+        narrow,
+        page=request.GET.get("page"),
+        per_page=50,
     )
-    page = Paginator(listed, 50).get_page(request.GET.get("page"))
-    access.record_list_view(request.actor, "patients.register_viewed", list(page.object_list))
     template = "patients/partials/register_rows.html" if request.htmx else "patients/register.html"
     return render(
         request,
@@ -115,15 +120,7 @@ def register_patient(request: PalliareRequest) -> HttpResponse:
             )
         except services.DuplicatePatientError as exc:
             existing = exc.existing
-            # Learning that a BSN is in the palliative register is itself a disclosure: log it.
-            audit.record(
-                "patient.duplicate_registration",
-                actor=actor,
-                action=AuditAction.READ,
-                patient_id=existing.pk,
-                outcome=AuditOutcome.DENIED,
-            )
-            if access.access_purpose(actor, existing) is not None:
+            if access.duplicate_registration(actor, existing):
                 form.add_error(
                     "bsn",
                     format_html(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,6 @@ from palliare.accounts.requests import PalliareRequest
 from .. import access, services
 from ..constants import SignalStatus
 from ..forms import SignalResponseForm
-from ..models import CareTeamMember, Patient, Signal
 
 INBOX_TABS = [SignalStatus.NEW, SignalStatus.ACKNOWLEDGED, SignalStatus.HANDLED]
 
@@ -30,43 +28,27 @@ def inbox(request: PalliareRequest) -> HttpResponse:
     status = request.GET.get("status", SignalStatus.NEW)
     if status not in SignalStatus.values:
         status = SignalStatus.NEW
-    signals = (
-        Signal.objects.filter(recipient_id=request.actor.organization_id, status=status)
-        .select_related("patient", "sender_organization")
-        .order_by("created_at" if status != SignalStatus.HANDLED else "-handled_at")
-    )
-    page = Paginator(signals, 30).get_page(request.GET.get("page"))
-    counts = {
-        s: Signal.objects.filter(recipient_id=request.actor.organization_id, status=s).count()
-        for s in (SignalStatus.NEW, SignalStatus.ACKNOWLEDGED)
-    }
-    access.record_list_view(
-        request.actor, "signals.inbox_viewed", [s.patient for s in page.object_list]
+    inbox = access.signal_inbox(
+        request.actor, SignalStatus(status), page=request.GET.get("page"), per_page=30
     )
     return render(
         request,
         "patients/signal_inbox.html",
         {
-            "page": page,
+            "page": inbox.page,
             "status": status,
             "tabs": INBOX_TABS,
-            "counts": counts,
+            "counts": inbox.counts,
             "now": timezone.now(),
             "response_form": SignalResponseForm(),
         },
     )
 
 
-def _recipient_signal(request: PalliareRequest, pk: int) -> Signal:
-    return get_object_or_404(
-        Signal.objects.select_related("patient"), pk=pk, recipient_id=request.actor.organization_id
-    )
-
-
 @require_permission(Permission.HANDLE_SIGNALS)
 @require_POST
 def acknowledge(request: PalliareRequest, pk: int) -> HttpResponse:
-    signal = _recipient_signal(request, pk)
+    signal = access.signal_for_recipient(request.actor, pk)
     try:
         services.acknowledge_signal(request.actor, signal)
     except ValidationError as exc:
@@ -79,7 +61,7 @@ def acknowledge(request: PalliareRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.HANDLE_SIGNALS)
 @require_POST
 def handle(request: PalliareRequest, pk: int) -> HttpResponse:
-    signal = _recipient_signal(request, pk)
+    signal = access.signal_for_recipient(request.actor, pk)
     form = SignalResponseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tell the sender what was done."))
@@ -96,28 +78,12 @@ def handle(request: PalliareRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.SEND_SIGNAL)
 def sent(request: PalliareRequest) -> HttpResponse:
     """The signals I sent and what happened with them."""
-    signals = (
-        Signal.objects.filter(sender_id=request.user.pk)
-        .select_related("patient", "recipient")
-        .order_by("-created_at")
-    )
-    page = Paginator(signals, 30).get_page(request.GET.get("page"))
-    access.record_list_view(
-        request.actor, "signals.sent_viewed", [s.patient for s in page.object_list]
-    )
+    page = access.sent_signals(request.actor, page=request.GET.get("page"), per_page=30)
     return render(request, "patients/signals_sent.html", {"page": page})
 
 
 @require_permission(Permission.SEND_SIGNAL)
 def choose_patient(request: PalliareRequest) -> HttpResponse:
     """Start a signal: the patients my organisation cares for (care relationship)."""
-    org_id = request.actor.organization_id or 0
-    member_of = CareTeamMember.objects.current().filter(organization_id=org_id).values("patient_id")
-    patients = list(
-        Patient.objects.alive()
-        .filter(pk__in=member_of)
-        .select_related("gp_practice")
-        .order_by("family_name")[:200]
-    )
-    access.record_list_view(request.actor, "signals.patients_listed", patients)
+    patients = access.signal_patients(request.actor, limit=200)
     return render(request, "patients/signal_choose.html", {"patients": patients})

@@ -33,12 +33,13 @@ def inbox(request: PalliareRequest) -> HttpResponse:
         if ids
         else set()
     )
-    access.record_list_view(
+    shown = access.list_shown(
         request.actor,
         "volunteers.inbox_viewed",
-        [s.patient for s in steps if s.patient_id in visible],
+        steps,
+        lambda step: step.patient if step.patient_id in visible else None,
     )
-    return render(request, "patients/volunteer_inbox.html", {"steps": steps, "visible": visible})
+    return render(request, "patients/volunteer_inbox.html", {"steps": shown, "visible": visible})
 
 
 @require_permission(Permission.VIEW_PATIENT)
