@@ -140,7 +140,7 @@ def short_date(iso: str, today: dt.date | None = None) -> str:
     """"3 mrt" in Dutch; with the year when it is not this year."""
     day = dt.date.fromisoformat(iso)
     today = today or timezone.localdate()
-    return formats.date_format(day, "j M" if day.year == today.year else "j M Y")
+    return formats.date_format(day, "j b" if day.year == today.year else "j b Y")
 
 
 def _and(parts: list[str]) -> str:
