@@ -75,8 +75,7 @@ def describe(facts: dict[str, Any]) -> str:
     ]
     return ngettext(
         "%(count)d consultation request in the last %(months)d months while not marked: %(items)s",
-        "%(count)d consultation requests in the last %(months)d months while not marked: "
-        "%(items)s",
+        "%(count)d consultation requests in the last %(months)d months while not marked: %(items)s",
         len(requests),
     ) % {"count": len(requests), "months": facts["months"], "items": "; ".join(items)}
 

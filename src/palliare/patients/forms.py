@@ -15,7 +15,6 @@ from palliare.organizations.models import Membership, Organization, PostcodeArea
 from palliare.ui.forms import DateInput, parse_id
 
 from .constants import (
-    SuggestionDismissReason,
     CareTeamRole,
     ConsentGivenBy,
     ConsentScope,
@@ -25,6 +24,7 @@ from .constants import (
     SignalSuggestion,
     SpictDisease,
     SpictGeneral,
+    SuggestionDismissReason,
     SurpriseAnswer,
     Urgency,
     VolunteerStatus,
@@ -437,8 +437,9 @@ class DismissSuggestionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("reason") == SuggestionDismissReason.OTHER and not (
-            data.get("explanation") or ""
-        ).strip():
+        if (
+            data.get("reason") == SuggestionDismissReason.OTHER
+            and not (data.get("explanation") or "").strip()
+        ):
             self.add_error("explanation", _("Explain the other reason."))
         return data

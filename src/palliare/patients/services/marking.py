@@ -21,8 +21,8 @@ from palliare.notifications.messages import message
 from palliare.notifications.services import notify
 
 from ..constants import CareTeamRole, Urgency
-from ..suggestions import services as suggestions
 from ..models import CareTeamMember, IndicatorScreening, Marking, Patient, UrgencyAssessment
+from ..suggestions import services as suggestions
 from .common import (
     actor_name,
     care_team_users,

@@ -73,9 +73,6 @@ def outcomes() -> list[Outcome]:
     """Per rule, then all suggestions: shown, led to marking, dismissed, share led."""
     table = counts()
     empty = {"shown": 0, "led": 0, "dismissed": 0}
-    out = [
-        _row(rule.label, **table.get(rule.code, empty))
-        for rule in rules.all_rules()
-    ]
+    out = [_row(rule.label, **table.get(rule.code, empty)) for rule in rules.all_rules()]
     out.append(_row(_("All suggestions"), **table.get("", empty)))
     return out

@@ -137,7 +137,7 @@ def start_of(day: dt.date) -> dt.datetime:
 
 
 def short_date(iso: str, today: dt.date | None = None) -> str:
-    """"3 mrt" in Dutch; with the year when it is not this year."""
+    """ "3 mrt" in Dutch; with the year when it is not this year."""
     day = dt.date.fromisoformat(iso)
     today = today or timezone.localdate()
     return formats.date_format(day, "j b" if day.year == today.year else "j b Y")
@@ -355,10 +355,35 @@ class Condition:
     codes: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
 
 
+#: ICPC-1 codes of malignant neoplasms, per chapter.
 ICPC_CANCER = (
-    "A79 B72 B73 B74 D74 D75 D76 D77 F74 H75 K72 L71 N74 R84 R85 S77 T71 U75 U76 U77 W72 X75 "
-    "X76 X77 Y77 Y78"
-).split()
+    "A79",
+    "B72",
+    "B73",
+    "B74",
+    "D74",
+    "D75",
+    "D76",
+    "D77",
+    "F74",
+    "H75",
+    "K72",
+    "L71",
+    "N74",
+    "R84",
+    "R85",
+    "S77",
+    "T71",
+    "U75",
+    "U76",
+    "U77",
+    "W72",
+    "X75",
+    "X76",
+    "X77",
+    "Y77",
+    "Y78",
+)
 
 CONDITIONS: tuple[Condition, ...] = (
     Condition(
@@ -366,7 +391,7 @@ CONDITIONS: tuple[Condition, ...] = (
         _("cancer"),
         DiagnosisGroup.CANCER,
         "cancer",
-        ((ICPC, tuple(ICPC_CANCER)), (ICD10, ("C",)), (SNOMED, ("363346000",))),
+        ((ICPC, ICPC_CANCER), (ICD10, ("C",)), (SNOMED, ("363346000",))),
     ),
     Condition(
         "heart_failure",

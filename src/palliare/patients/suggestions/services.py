@@ -26,9 +26,7 @@ WORK_WITH_SUGGESTIONS = (Permission.MARK_PALLIATIVE, Permission.HANDLE_SIGNALS)
 
 
 def may_work_with_suggestions(actor: Actor) -> bool:
-    return actor.has(Permission.VIEW_PATIENT) and any(
-        actor.has(p) for p in WORK_WITH_SUGGESTIONS
-    )
+    return actor.has(Permission.VIEW_PATIENT) and any(actor.has(p) for p in WORK_WITH_SUGGESTIONS)
 
 
 def suggestion_of(patient: Patient) -> MarkingSuggestion | None:
@@ -65,9 +63,9 @@ def record_shown(actor: Actor, suggestions: list[MarkingSuggestion]) -> None:
     if not unseen:
         return
     now = timezone.now()
-    access.stored_suggestions([s.patient_id for s in unseen]).filter(
-        shown_at__isnull=True
-    ).update(shown_at=now)
+    access.stored_suggestions([s.patient_id for s in unseen]).filter(shown_at__isnull=True).update(
+        shown_at=now
+    )
     MarkingSuggestionEvent.objects.bulk_create(
         MarkingSuggestionEvent(
             suggestion=s,

@@ -161,9 +161,7 @@ def test_age_with_a_diagnosis_group_at_the_age_threshold() -> None:
     facts = result[eighty.pk].facts
     assert facts["age"] == 80 and facts["conditions"][0]["condition"] == "heart_failure"
     with translation.override("nl"):
-        assert "hartfalen (ICPC K77; groep: orgaanfalen)" in rules.describe(
-            "age_diagnosis", facts
-        )
+        assert "hartfalen (ICPC K77; groep: orgaanfalen)" in rules.describe("age_diagnosis", facts)
 
 
 def test_consultation_for_an_unmarked_patient() -> None:
@@ -316,9 +314,7 @@ def test_another_practice_gets_404_for_a_suggestion(
     )
     assert response.status_code == 404
     assert MarkingSuggestion.objects.get(patient=own).status == SuggestionStatus.OPEN
-    assert AuditEvent.objects.filter(
-        event_type="patient.access_denied", patient_id=own.pk
-    ).exists()
+    assert AuditEvent.objects.filter(event_type="patient.access_denied", patient_id=own.pk).exists()
 
 
 def test_dismiss_without_a_reason_is_a_form_error(

@@ -91,10 +91,7 @@ def suggestion_dismiss(request: PalliareRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
-                    "Suggestion for %(name)s dismissed. It comes back only when new data "
-                    "appears."
-                )
+                _("Suggestion for %(name)s dismissed. It comes back only when new data appears.")
                 % {"name": patient.full_name},
             )
             return redirect("patients:suggestions")
