@@ -182,7 +182,7 @@ def recompute(
         if patient_id in stored:
             continue
         codes, evidence, keys = _state(findings)
-        suggestion = MarkingSuggestion(
+        created = MarkingSuggestion(
             patient_id=patient_id,
             rule_codes=codes,
             evidence=evidence,
@@ -192,12 +192,12 @@ def recompute(
             computed_at=now,
             status_changed_at=now,
         )
-        new.append(suggestion)
+        new.append(created)
 
     if new:
         MarkingSuggestion.objects.bulk_create(new)
-        for suggestion in new:
-            event(suggestion, SuggestionEventKind.SUGGESTED)
+        for created in new:
+            event(created, SuggestionEventKind.SUGGESTED)
     if changed:
         access.stored_suggestions().bulk_update(changed, UPDATED_FIELDS)
     if events:

@@ -189,6 +189,7 @@ def _find_hospital_use(
     )
     contacts: dict[int, list[tuple[dt.date, int, str]]] = {}
     for patient_id, contact_id, contact_class, start in rows:
+        assert start is not None  # filtered on the start date
         contacts.setdefault(patient_id, []).append((start, contact_id, contact_class))
     found = {}
     for patient_id, items in contacts.items():

@@ -31,7 +31,7 @@ def may_work_with_suggestions(actor: Actor) -> bool:
 
 def suggestion_of(patient: Patient) -> MarkingSuggestion | None:
     try:
-        return patient.marking_suggestion  # type: ignore[no-any-return]
+        return patient.marking_suggestion
     except ObjectDoesNotExist:
         return None
 
