@@ -242,7 +242,7 @@ def load(rng: random.Random) -> str:
 
     # 6. Not marked, but the data suggests considering it (decision 0041): 86 years old with
     # COPD, two hospital admissions and an emergency visit in the last months.
-    bakker = register(6, "Roelof", "Bakker", dt.date(today.year - 86, 3, 3), "M", "9406 LM", [])
+    bakker = register(6, "Roelof", "Bakker", dt.date(today.year - 86, 3, 3), "M", "9402 LM", [])
     record_problem(
         gp,
         patient=bakker,

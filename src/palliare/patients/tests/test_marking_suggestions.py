@@ -426,3 +426,21 @@ def test_shares_need_ten_shown_and_an_unmasked_numerator() -> None:
     assert hospital.share.startswith("50")
     assert figures.share_text(3, 12) == ("—", True)
     assert figures.share_text(5, 9) == ("—", True)
+
+
+def test_the_start_page_section_lists_own_suggestions_with_why(
+    gp: Actor, two_practices: dict[str, Any]
+) -> None:
+    from palliare.patients.worklist import marking_suggestions
+
+    with translation.override("nl"):
+        section = marking_suggestions(gp)
+    assert section is not None and section.count == 1
+    (item,) = section.context["items"]
+    assert item["patient"] == two_practices["own"]
+    assert item["why"] == "Herhaalde ziekenhuisopnames of SEH-bezoeken"
+    assert MarkingSuggestion.objects.get(patient=two_practices["own"]).shown_at is not None
+    assert AuditEvent.objects.filter(event_type="patients.worklist_viewed").exists()
+    nurse = two_practices["other_gp"]
+    assert marking_suggestions(nurse) is not None  # the other practice sees only its own
+    assert marking_suggestions(nurse).count == 1  # type: ignore[union-attr]
