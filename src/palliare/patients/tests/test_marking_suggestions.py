@@ -444,3 +444,22 @@ def test_the_start_page_section_lists_own_suggestions_with_why(
     nurse = two_practices["other_gp"]
     assert marking_suggestions(nurse) is not None  # the other practice sees only its own
     assert marking_suggestions(nurse).count == 1  # type: ignore[union-attr]
+
+
+def test_the_demo_region_has_suggestions_on_first_start() -> None:
+    import random
+
+    from palliare.organizations import demo as directory_demo
+    from palliare.organizations.factories import PostcodeAreaFactory
+    from palliare.patients import demo as register_demo
+
+    for spec in directory_demo.ORGANIZATIONS:
+        PostcodeAreaFactory(pc4=spec.postcode[:4])
+    directory_demo.load(random.Random(1))
+    register_demo.load(random.Random(1))
+    assert "suggested" in register_demo.load_suggestions(random.Random(1))
+    bakker = MarkingSuggestion.objects.get(patient__bsn=register_demo.demo_bsn(6))
+    assert bakker.rule_codes == ["hospital_use", "age_diagnosis"]
+    kuipers = MarkingSuggestion.objects.get(patient__bsn=register_demo.demo_bsn(4))
+    assert kuipers.rule_codes == ["several_signallers"]
+    assert "no changes" in register_demo.load_suggestions(random.Random(1))
