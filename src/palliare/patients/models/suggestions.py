@@ -59,6 +59,13 @@ class MarkingSuggestion(models.Model):
     def is_open(self) -> bool:
         return self.status == SuggestionStatus.OPEN
 
+    @property
+    def rule_labels(self) -> list[str]:
+        """The labels of the matching rules (for a short "why")."""
+        from ..suggestions import rules
+
+        return [str(rule.label) for code in self.rule_codes if (rule := rules.get(code))]
+
 
 class MarkingSuggestionEvent(AppendOnlyModel):
     """Something that happened to a suggestion, with the rules and evidence at that moment

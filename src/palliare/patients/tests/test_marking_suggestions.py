@@ -463,3 +463,15 @@ def test_the_demo_region_has_suggestions_on_first_start() -> None:
     kuipers = MarkingSuggestion.objects.get(patient__bsn=register_demo.demo_bsn(4))
     assert kuipers.rule_codes == ["several_signallers"]
     assert "no changes" in register_demo.load_suggestions(random.Random(1))
+
+
+def test_the_consider_marking_list_now_holds_suggested_patients(
+    gp: Actor, client_for: Callable[[Actor], Any], two_practices: dict[str, Any]
+) -> None:
+    own = two_practices["own"]
+    assert list(Patient.objects.filter(gp_practice=gp.organization).consider_marking()) == [own]
+    html = client_for(gp).get("/patients/?view=consider").content.decode()
+    assert own.sort_name in html
+    assert "Herhaalde ziekenhuisopnames of SEH-bezoeken" in html
+    suggestion_services.dismiss(gp, own, reason="already_discussed")
+    assert not Patient.objects.filter(gp_practice=gp.organization).consider_marking().exists()
