@@ -7,56 +7,130 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('patients', '0005_volunteer_accepted_step'),
+        ("patients", "0005_volunteer_accepted_step"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MarkingSuggestion',
+            name="MarkingSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('open', 'open'), ('dismissed', 'dismissed'), ('led_to_marking', 'led to marking'), ('lapsed', 'lapsed')], default='open', max_length=16, verbose_name='status')),
-                ('rule_codes', models.JSONField(default=list)),
-                ('evidence', models.JSONField(default=dict)),
-                ('evidence_keys', models.JSONField(default=list)),
-                ('dismissed_keys', models.JSONField(default=list)),
-                ('rules_version', models.CharField(max_length=40)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('shown_at', models.DateTimeField(blank=True, null=True)),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('patient', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='marking_suggestion', to='patients.patient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("dismissed", "dismissed"),
+                            ("led_to_marking", "led to marking"),
+                            ("lapsed", "lapsed"),
+                        ],
+                        default="open",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("rule_codes", models.JSONField(default=list)),
+                ("evidence", models.JSONField(default=dict)),
+                ("evidence_keys", models.JSONField(default=list)),
+                ("dismissed_keys", models.JSONField(default=list)),
+                ("rules_version", models.CharField(max_length=40)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("shown_at", models.DateTimeField(blank=True, null=True)),
+                ("status_changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "patient",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="marking_suggestion",
+                        to="patients.patient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'marking suggestion',
-                'verbose_name_plural': 'marking suggestions',
-                'ordering': ['-computed_at'],
+                "verbose_name": "marking suggestion",
+                "verbose_name_plural": "marking suggestions",
+                "ordering": ["-computed_at"],
             },
         ),
         migrations.CreateModel(
-            name='MarkingSuggestionEvent',
+            name="MarkingSuggestionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('suggested', 'suggested'), ('evidence_changed', 'evidence changed'), ('reopened', 'reopened with new evidence'), ('shown', 'shown'), ('dismissed', 'dismissed'), ('led_to_marking', 'led to marking'), ('lapsed', 'lapsed')], max_length=20)),
-                ('rule_codes', models.JSONField(default=list)),
-                ('evidence', models.JSONField(default=dict)),
-                ('reason', models.CharField(blank=True, choices=[('not_palliative', 'in my judgement not (yet) in the palliative phase'), ('already_discussed', 'already discussed with the patient; not now'), ('patient_declines', 'the patient does not want this now'), ('data_incorrect', 'the data behind the suggestion is incorrect'), ('not_our_patient', 'someone else is the lead practitioner'), ('other', 'other reason')], max_length=20, verbose_name='reason')),
-                ('reason_text', models.TextField(blank=True, verbose_name='explanation')),
-                ('by_name', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='patients.markingsuggestion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "suggested"),
+                            ("evidence_changed", "evidence changed"),
+                            ("reopened", "reopened with new evidence"),
+                            ("shown", "shown"),
+                            ("dismissed", "dismissed"),
+                            ("led_to_marking", "led to marking"),
+                            ("lapsed", "lapsed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("rule_codes", models.JSONField(default=list)),
+                ("evidence", models.JSONField(default=dict)),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_palliative", "in my judgement not (yet) in the palliative phase"),
+                            ("already_discussed", "already discussed with the patient; not now"),
+                            ("patient_declines", "the patient does not want this now"),
+                            ("data_incorrect", "the data behind the suggestion is incorrect"),
+                            ("not_our_patient", "someone else is the lead practitioner"),
+                            ("other", "other reason"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("reason_text", models.TextField(blank=True, verbose_name="explanation")),
+                ("by_name", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="patients.markingsuggestion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'marking-suggestion event',
-                'ordering': ['suggestion', 'created_at', 'pk'],
+                "verbose_name": "marking-suggestion event",
+                "ordering": ["suggestion", "created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='markingsuggestion',
-            index=models.Index(fields=['status'], name='markingsuggestion_status'),
+            model_name="markingsuggestion",
+            index=models.Index(fields=["status"], name="markingsuggestion_status"),
         ),
     ]
