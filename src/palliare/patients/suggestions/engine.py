@@ -10,6 +10,7 @@ it was dismissed (a new admission, a new signal, a new problem).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,8 @@ from .. import access
 from ..constants import SuggestionEventKind, SuggestionStatus
 from ..models import MarkingSuggestion, MarkingSuggestionEvent
 from . import rules
+
+logger = logging.getLogger(__name__)
 
 UPDATED_FIELDS = [
     "status",
@@ -210,4 +213,11 @@ def recompute_soon(patient_id: int | None) -> None:
     a care contact, a problem or a consultation request about them)."""
     if patient_id is None:
         return
-    transaction.on_commit(lambda: recompute([patient_id]))
+
+    def run() -> None:
+        try:
+            recompute([patient_id])
+        except Exception:  # a suggestion must never break the signal, contact or request
+            logger.exception("Recomputing the marking suggestion of patient %s failed", patient_id)
+
+    transaction.on_commit(run)

@@ -475,3 +475,20 @@ def test_the_consider_marking_list_now_holds_suggested_patients(
     assert "Herhaalde ziekenhuisopnames of SEH-bezoeken" in html
     suggestion_services.dismiss(gp, own, reason="already_discussed")
     assert not Patient.objects.filter(gp_practice=gp.organization).consider_marking().exists()
+
+
+def test_a_failing_recompute_does_not_break_the_event(
+    gp: Actor, monkeypatch: Any, django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    patient = PatientFactory(gp_practice=gp.organization)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "recompute", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_signal(
+            gp, patient, dimension="physical", observation="Valt.", suggestion="other"
+        )
+    assert patient.signals.count() == 1
+    assert "Recomputing the marking suggestion" in caplog.text
