@@ -409,3 +409,9 @@ MONITORING_MIN_DENOMINATOR = config(
     help_text="A rate is published only when its denominator is at least this number.",
     group="Monitoring",
 )
+
+# Marking suggestions (decision 0041): the thresholds of the explainable rules in
+# palliare.patients.suggestions.rules, per rule code, e.g.
+# {"hospital_use": {"months": 6, "min_contacts": 2}, "age_diagnosis": {"min_age": 80}}.
+# Empty: the defaults documented in the rules. The network coordinator sees the values in force.
+MARKING_SUGGESTIONS: dict[str, dict[str, int]] = {}

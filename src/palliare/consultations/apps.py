@@ -9,4 +9,8 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the consultation relationship with the patient access policy.
-        from . import access  # noqa: F401
+        # Adds the rule "consultation for an unmarked patient" to the marking suggestions.
+        from . import (
+            access,  # noqa: F401
+            suggestion_rules,  # noqa: F401
+        )

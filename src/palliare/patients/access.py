@@ -37,7 +37,7 @@ from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 
 from .constants import ConsentScope, SignalStatus
 from .fields import BsnField
-from .models import CareTeamMember, Consent, Patient, Signal
+from .models import CareTeamMember, Consent, MarkingSuggestion, Patient, Signal
 from .querysets import PatientQuerySet
 
 Row = TypeVar("Row")
@@ -474,3 +474,32 @@ def signal_patients(actor: Actor, *, limit: int) -> list[Patient]:
         .order_by("family_name")[:limit]
     )
     return list_shown(actor, "signals.patients_listed", patients, _itself)
+
+
+# System reads for the marking suggestions (``patients.suggestions``, decision 0041). The rules
+# run as a background computation on behalf of nobody: these are the only sets they read from.
+# No person sees patient data through them: the suggestion list reads through ``visible_to`` and
+# logs what it shows (``record_list_view``); the figures leave the database as suppressed counts.
+
+
+def suggestion_candidates(patient_ids: Iterable[int] | None = None) -> QuerySet[Patient]:
+    """The patients the suggestion rules may look at: living and not marked (optionally only
+    ``patient_ids``). The rules read their evidence through this set's relations."""
+    patients = Patient.objects.filter(marked_since__isnull=True, date_of_death__isnull=True)
+    if patient_ids is not None:
+        patients = patients.filter(pk__in=list(patient_ids))
+    return patients.order_by()
+
+
+def stored_suggestions(patient_ids: Iterable[int] | None = None) -> QuerySet[MarkingSuggestion]:
+    """The stored suggestions (optionally of ``patient_ids``), for the recomputation and for
+    recording what became of them."""
+    suggestions = MarkingSuggestion.objects.all()
+    if patient_ids is not None:
+        suggestions = suggestions.filter(patient_id__in=list(patient_ids))
+    return suggestions.order_by("pk")
+
+
+def suggestion_outcomes() -> QuerySet[Any]:
+    """Rules, status and whether shown of every suggestion (no patient ids): the measurement."""
+    return MarkingSuggestion.objects.order_by().values("rule_codes", "status", "shown_at")

@@ -201,3 +201,37 @@ class ContactStatus(models.TextChoices):
 #: Session key under which another part of Palliare (a launch from the GP's information system)
 #: leaves the fields of a patient to register, read once by the registration form.
 REGISTRATION_PREFILL_SESSION_KEY = "patients.registration_prefill"
+
+
+class SuggestionStatus(models.TextChoices):
+    """Where a marking suggestion (patients.suggestions) stands."""
+
+    OPEN = "open", _("open")
+    DISMISSED = "dismissed", _("dismissed")
+    LED_TO_MARKING = "led_to_marking", _("led to marking")
+    #: The rules no longer match (the evidence fell out of its window, or the patient was
+    #: marked or died without the suggestion having been shown).
+    LAPSED = "lapsed", _("lapsed")
+
+
+class SuggestionDismissReason(models.TextChoices):
+    """Why a professional dismissed a marking suggestion."""
+
+    NOT_PALLIATIVE = "not_palliative", _("in my judgement not (yet) in the palliative phase")
+    ALREADY_DISCUSSED = "already_discussed", _("already discussed with the patient; not now")
+    PATIENT_DECLINES = "patient_declines", _("the patient does not want this now")
+    DATA_INCORRECT = "data_incorrect", _("the data behind the suggestion is incorrect")
+    NOT_OUR_PATIENT = "not_our_patient", _("someone else is the lead practitioner")
+    OTHER = "other", _("other reason")
+
+
+class SuggestionEventKind(models.TextChoices):
+    """What happened to a marking suggestion (its append-only history)."""
+
+    SUGGESTED = "suggested", _("suggested")
+    EVIDENCE_CHANGED = "evidence_changed", _("evidence changed")
+    REOPENED = "reopened", _("reopened with new evidence")
+    SHOWN = "shown", _("shown")
+    DISMISSED = "dismissed", _("dismissed")
+    LED_TO_MARKING = "led_to_marking", _("led to marking")
+    LAPSED = "lapsed", _("lapsed")

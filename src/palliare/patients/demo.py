@@ -17,6 +17,8 @@ from .constants import (
     CareTeamRole,
     ConsentGivenBy,
     ConsentScope,
+    ContactClass,
+    ContactStatus,
     Dimension,
     PlaceOfDeath,
     SignalSuggestion,
@@ -24,10 +26,14 @@ from .constants import (
     VolunteerStatus,
 )
 from .models import Patient
+from .services.contacts import ContactData, record_care_contact
+from .services.problems import ProblemData, record_problem
+from .suggestions import engine
 from .synthetic import SyntheticDataError, generate
 from .validators import make_bsn
 
 DEMO_BSN_BASE = 90_000_000
+ICPC = "http://hl7.org/fhir/sid/icpc-1-nl"
 
 
 def demo_bsn(n: int) -> str:
@@ -234,8 +240,52 @@ def load(rng: random.Random) -> str:
         },
     )
 
+    # 6. Not marked, but the data suggests considering it (decision 0041): 86 years old with
+    # COPD, two hospital admissions and an emergency visit in the last months.
+    bakker = register(6, "Roelof", "Bakker", dt.date(today.year - 86, 3, 3), "M", "9402 LM", [])
+    record_problem(
+        gp,
+        patient=bakker,
+        data=ProblemData(
+            codes=[
+                {"system": ICPC, "code": "R95", "display": "Chronische obstructieve longziekte"}
+            ],
+            text="COPD GOLD 4",
+            clinical_status="active",
+        ),
+    )
+    for days_ago, contact_class in (
+        (95, ContactClass.INPATIENT),
+        (50, ContactClass.EMERGENCY),
+        (48, ContactClass.ACUTE_INPATIENT),
+    ):
+        record_care_contact(
+            gp,
+            patient=bakker,
+            data=ContactData(
+                contact_class=contact_class,
+                status=ContactStatus.FINISHED,
+                start_date=today - dt.timedelta(days_ago),
+                end_date=today - dt.timedelta(days_ago - 3),
+            ),
+        )
+    # Kuipers (4) now worries two professionals: the practice nurse signals too.
+    services.send_signal(
+        actor_for(User.objects.get(username="poh")),
+        kuipers,
+        dimension=Dimension.SOCIAL,
+        observation="Partner belt vaker; hij komt de deur niet meer uit.",
+        suggestion=SignalSuggestion.OTHER,
+    )
+
     try:
         synthetic = generate(300, seed=1).counts.get("patients", 0)
     except SyntheticDataError:
         synthetic = 0  # seed 1 was generated before
-    return f"5 demo patients at {practice.name}, {synthetic} synthetic patients"
+    return f"6 demo patients at {practice.name}, {synthetic} synthetic patients"
+
+
+@demo.register("marking_suggestions", order=98)
+def load_suggestions(rng: random.Random) -> str:
+    """Compute the marking suggestions once all demo data is in, so a new user sees them."""
+    return f"marking suggestions: {engine.recompute()}"

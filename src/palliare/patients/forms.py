@@ -24,6 +24,7 @@ from .constants import (
     SignalSuggestion,
     SpictDisease,
     SpictGeneral,
+    SuggestionDismissReason,
     SurpriseAnswer,
     Urgency,
     VolunteerStatus,
@@ -416,4 +417,29 @@ class DeathRegistrationForm(forms.ModelForm):  # type: ignore[type-arg]
             for message in messages:
                 if field not in self.errors or message not in self.errors[field]:
                     self.add_error(field, message)
+        return data
+
+
+class DismissSuggestionForm(forms.Form):
+    """Dismiss a marking suggestion: a reason is required (and an explanation for "other")."""
+
+    reason = forms.ChoiceField(
+        label=_("Why do you dismiss this suggestion?"),
+        choices=[("", _("Choose a reason")), *SuggestionDismissReason.choices],
+        error_messages={"required": _("Choose why you dismiss this suggestion.")},
+    )
+    explanation = forms.CharField(
+        label=_("Explanation (required for another reason)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("reason") == SuggestionDismissReason.OTHER
+            and not (data.get("explanation") or "").strip()
+        ):
+            self.add_error("explanation", _("Explain the other reason."))
         return data

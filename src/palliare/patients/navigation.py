@@ -14,4 +14,11 @@ register(
         order=25,
         unless=Permission.HANDLE_SIGNALS,
     ),
+    NavItem(
+        "marking_suggestion_rules",
+        _("Marking suggestions"),
+        "patients:suggestion_rules",
+        Permission.VIEW_REPORTS,
+        order=705,
+    ),
 )

@@ -45,10 +45,11 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         return self.filter(date_of_death__isnull=False)
 
     def consider_marking(self) -> PatientQuerySet:
-        """Living, unmarked patients with an open signal or recorded indicators."""
+        """Living, unmarked patients with an open signal, recorded indicators or an open
+        suggestion from data (decision 0041)."""
         from django.db.models import Exists, OuterRef, Q
 
-        from .constants import SignalStatus
+        from .constants import SignalStatus, SuggestionStatus
         from .models import IndicatorScreening, Signal
 
         open_signal = Signal.objects.filter(patient=OuterRef("pk")).exclude(
@@ -56,5 +57,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         )
         screening = IndicatorScreening.objects.filter(patient=OuterRef("pk"))
         return self.filter(marked_since__isnull=True, date_of_death__isnull=True).filter(
-            Q(Exists(open_signal)) | Q(Exists(screening))
+            Q(Exists(open_signal))
+            | Q(Exists(screening))
+            | Q(marking_suggestion__status=SuggestionStatus.OPEN)
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, patient, register, signals, volunteers
+from .views import actions, patient, register, signals, suggestions, volunteers
 
 app_name = "patients"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", register.register, name="register"),
     path("new/", register.register_patient, name="create"),
     path("signals/", signals.inbox, name="signal_inbox"),
+    path("suggestions/", suggestions.suggestion_list, name="suggestions"),
+    path("suggestions/rules/", suggestions.suggestion_rules, name="suggestion_rules"),
+    path("<int:pk>/suggestion/dismiss/", suggestions.suggestion_dismiss, name="suggestion_dismiss"),
     path("volunteers/", volunteers.inbox, name="volunteer_inbox"),
     path("volunteers/<int:step_pk>/<str:status>/", volunteers.answer, name="volunteer_answer"),
     path("signals/sent/", signals.sent, name="signals_sent"),

@@ -12,7 +12,12 @@ from palliare.organizations.constants import OrganizationType
 from palliare.ui.worklist import Section, register
 
 from .access import record_list_view
-from .constants import BURDEN_OVERLOADED_FROM, SignalStatus, VolunteerStatus
+from .constants import (
+    BURDEN_OVERLOADED_FROM,
+    SignalStatus,
+    SuggestionStatus,
+    VolunteerStatus,
+)
 from .models import BurdenCheck, CareTeamMember, Patient, Signal
 
 
@@ -56,6 +61,44 @@ def consider_marking_section(actor: Actor) -> Section | None:
         template="patients/partials/worklist_patients.html",
         context={"items": items, "more_url": "?view=consider"},
         order=20,
+        count=patients.count(),
+    )
+
+
+@register("marking_suggestions")
+def marking_suggestions(actor: Actor) -> Section | None:
+    """Unmarked patients the explainable rules suggest considering (decision 0041)."""
+    from .suggestions import services as suggestions
+
+    if actor.organization_id is None or not suggestions.may_work_with_suggestions(actor):
+        return None
+    patients = (
+        Patient.objects.visible_to(actor)
+        .filter(
+            marked_since__isnull=True,
+            date_of_death__isnull=True,
+            marking_suggestion__status=SuggestionStatus.OPEN,
+        )
+        .select_related("marking_suggestion")
+    )
+    listed = list(patients.order_by("family_name", "given_name", "pk")[:6])
+    if not listed:
+        return None
+    record_list_view(actor, "patients.worklist_viewed", listed)
+    suggestions.record_shown(actor, [p.marking_suggestion for p in listed])
+    items = [
+        {
+            "patient": p,
+            "why": "; ".join(r["label"] for r in suggestions.reasons(p.marking_suggestion)),
+        }
+        for p in listed
+    ]
+    return Section(
+        key="marking_suggestions",
+        title=_("Suggested from data: consider marking"),
+        template="patients/partials/worklist_suggestions.html",
+        context={"items": items},
+        order=21,
         count=patients.count(),
     )
 

@@ -24,6 +24,7 @@ from palliare.patients import services as patient_services
 from palliare.patients.constants import ConsentScope
 from palliare.patients.models import Patient
 from palliare.patients.services.common import practice_users
+from palliare.patients.suggestions.engine import recompute_soon
 
 from .. import access, schedule, tasks
 from ..constants import ConsultationStatus, Urgency, age_group_for
@@ -133,6 +134,7 @@ def request_consultation(
     _notify_team(request)
     request_id = request.pk
     transaction.on_commit(lambda: tasks.notify_team_of_request.enqueue(request_id=request_id))
+    recompute_soon(request.patient_id)
     return request
 
 

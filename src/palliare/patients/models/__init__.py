@@ -9,6 +9,7 @@ from .marking import IndicatorScreening, Marking, UrgencyAssessment
 from .patient import Patient, PatientRevision
 from .problems import Problem, ProblemVersion
 from .signals import Signal
+from .suggestions import MarkingSuggestion, MarkingSuggestionEvent
 
 __all__ = [
     "BurdenCheck",
@@ -20,6 +21,8 @@ __all__ = [
     "IndicatorScreening",
     "InformalCaregiver",
     "Marking",
+    "MarkingSuggestion",
+    "MarkingSuggestionEvent",
     "Patient",
     "PatientRevision",
     "Problem",

@@ -27,6 +27,7 @@ from .. import access
 from ..constants import ContactClass, ContactStatus
 from ..models import Patient
 from ..models.contacts import CareContact, CareContactVersion
+from ..suggestions.engine import recompute_soon
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ def record_care_contact(
         purpose=purpose,
         details={"version": version.number, "with_patient": patient is not None},
     )
+    recompute_soon(contact.patient_id)
     return contact
 
 

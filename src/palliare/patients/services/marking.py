@@ -22,6 +22,7 @@ from palliare.notifications.services import notify
 
 from ..constants import CareTeamRole, Urgency
 from ..models import CareTeamMember, IndicatorScreening, Marking, Patient, UrgencyAssessment
+from ..suggestions import services as suggestions
 from .common import (
     actor_name,
     care_team_users,
@@ -62,6 +63,7 @@ def mark_patient(actor: Actor, patient: Patient, *, data: dict[str, Any]) -> Mar
     patient.marked_since = marking.marked_on
     patient.diagnosis_group = marking.diagnosis_group
     patient.save(update_fields=["marked_since", "diagnosis_group", "updated_at"])
+    suggestions.record_marking(actor, patient, marking)
     if (
         not CareTeamMember.objects.current()
         .filter(patient=patient, is_lead_practitioner=True)

@@ -23,6 +23,7 @@ from palliare.audit.constants import AuditAction, AuditPurpose
 from .. import access
 from ..models import Patient
 from ..models.problems import Problem, ProblemVersion
+from ..suggestions.engine import recompute_soon
 
 #: zib Problem status and verification status (FHIR condition-clinical / condition-ver-status).
 CLINICAL_STATUSES = frozenset(
@@ -157,6 +158,7 @@ def record_problem(
         purpose=purpose,
         details={"version": version.number},
     )
+    recompute_soon(patient.pk)
     return problem
 
 
@@ -192,6 +194,7 @@ def withdraw_problem(actor: Actor, problem: Problem) -> Problem:
         purpose=purpose,
         details={"version": version.number},
     )
+    recompute_soon(patient.pk)
     return problem
 
 

@@ -18,6 +18,7 @@ from palliare.notifications.services import notify
 from .. import access
 from ..constants import Dimension, SignalStatus, SignalSuggestion
 from ..models import Patient, Signal
+from ..suggestions.engine import recompute_soon
 from .common import actor_name, practice_users
 
 
@@ -77,6 +78,7 @@ def send_signal(
         email=True,
         exclude=actor.user,
     )
+    recompute_soon(patient.pk)
     return signal
 
 

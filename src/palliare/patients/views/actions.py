@@ -47,6 +47,7 @@ from ..forms import (
     chosen_id,
 )
 from ..models import CareTeamMember, Consent, InformalCaregiver, Marking, Patient
+from ..suggestions import services as suggestions
 from .common import back_to
 
 Perform = Callable[[Actor, Patient, dict[str, Any]], object]
@@ -62,6 +63,7 @@ def _form_page(
     done: str,
     anchor: str = "",
     initial: dict[str, Any] | None = None,
+    initial_for: Callable[[Patient], dict[str, Any]] | None = None,
     form_kwargs: dict[str, Any] | None = None,
     kwargs_for: Callable[[Patient], dict[str, Any]] | None = None,
     intro: str = "",
@@ -74,6 +76,8 @@ def _form_page(
     patient = access.get_patient_for(request.actor, pk)
     kwargs = (form_kwargs or {}) | (kwargs_for(patient) if kwargs_for else {})
     data = None if refresh else (request.POST or None)
+    if initial_for is not None and data is None:
+        initial = (initial or {}) | initial_for(patient)
     form = form_class(data, initial=initial, **kwargs)
     if request.method == "POST" and not refresh and form.is_valid():
         try:
@@ -143,11 +147,13 @@ def mark(request: PalliareRequest, pk: int) -> HttpResponse:
     def perform(actor: Actor, patient: Patient, data: dict[str, Any]) -> object:
         return services.mark_patient(actor, patient, data=data)
 
+    from_suggestion = request.GET.get("from") == "suggestion"
     return _form_page(
         request,
         pk,
         form_class=MarkingForm,
         perform=perform,
+        initial_for=suggestions.marking_prefill if from_suggestion else None,
         title=_("Mark the palliative phase"),
         done=_("Marked as palliative. The care team has been notified."),
         intro=_(

@@ -52,7 +52,7 @@ def register(request: PalliareRequest) -> HttpResponse:
             if view == "palliative":
                 patients = patients.marked()
             elif view == "consider":
-                patients = patients.consider_marking()
+                patients = patients.consider_marking().select_related("marking_suggestion")
             elif view == "deceased":
                 patients = patients.deceased()
             else:
