@@ -245,7 +245,8 @@ COVERED: dict[str, tuple[Kwargs, str]] = {
     "careplans:print": (_p, "gp"),
     "careplans:goal_status": (lambda w: {"goal_pk": w.pk("goal")}, "nurse"),
     # The access report the practice shows the patient (only tested here, not changed).
-    "acute:practice_access_report": (_p, "gp"),
+    "audit:practice_access_report": (_p, "gp"),
+    "patients:suggestion_dismiss": (_p, "gp"),
     # Core teams and meetings of A's practice.
     "meetings:core_team": (lambda w: {"pk": w.pk("core_team")}, "gp"),
     "meetings:core_team_edit": (lambda w: {"pk": w.pk("core_team")}, "gp"),
@@ -327,7 +328,11 @@ EXEMPT: dict[str, str] = {
     "acute:emergency": _ACUTE_ROUTE,
     "acute:plan_code": _ACUTE_ROUTE,
     "acute:review": "the privacy officer reviews every emergency access of the network",
-    "acute:access_report": "the privacy officer's access report covers any patient",
+    "audit:access_report": "the privacy officer's access report covers any patient",
+    "audit_moved:access_report": "the old address: a permanent redirect to the audit app's "
+    "page (exempt or covered there); it reads nothing",
+    "audit_moved:practice_access_report": "the old address: a permanent redirect to the audit "
+    "app's page (exempt or covered there); it reads nothing",
     "organizations:detail": _DIRECTORY,
     "capacity:facility": _DIRECTORY,
     "capacity:facility_report": _DIRECTORY,
@@ -401,6 +406,7 @@ EXEMPT: dict[str, str] = {
             "programme:topic_add",
             "programme:topic_edit",
             "programme:topic_remove",
+            "programme:topic_move",
             "programme:document_upload",
             "programme:minutes_save",
             "programme:attendance_save",

@@ -70,9 +70,11 @@ def suggestion_list(request: PalliareRequest) -> HttpResponse:
 def suggestion_dismiss(request: PalliareRequest, pk: int) -> HttpResponse:
     """Dismiss the open suggestion for patient ``pk`` with a reason. 404 for a patient the
     actor may not see (and that attempt logged)."""
+    # The patient first: someone outside the care relationship gets 404 whatever their role,
+    # as on every object page; a role that does not work with suggestions then gets 403.
+    patient = access.get_patient_for(request.actor, pk, event="marking_suggestion.read")
     if not services.may_work_with_suggestions(request.actor):
         raise PermissionDenied
-    patient = access.get_patient_for(request.actor, pk, event="marking_suggestion.read")
     suggestion = services.suggestion_of(patient)
     if suggestion is None or suggestion.status != SuggestionStatus.OPEN:
         messages.info(request, _("There is no open suggestion for this patient any more."))
