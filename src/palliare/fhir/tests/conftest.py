@@ -64,6 +64,16 @@ class Api:
         )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_token_cache() -> Any:
+    """Each test starts and ends with this process's token cache empty."""
+    from palliare.fhir.auth import forget_tokens
+
+    forget_tokens()
+    yield
+    forget_tokens()
+
+
 @pytest.fixture
 def practice(db: Any) -> Any:
     return OrganizationFactory(
