@@ -63,7 +63,7 @@ def _digest(token: str) -> str:
 # checked against an older key or an older PBKDF2 hash is stored anew on its next successful
 # use.
 
-SECRET_HASH_PREFIX = "hmac-sha256$"
+SECRET_HASH_PREFIX = "hmac-sha256$"  # noqa: S105 (the stored form's prefix, not a secret)
 
 
 def _secret_keys() -> list[bytes]:
@@ -318,6 +318,14 @@ _checked_lock = threading.Lock()
 TOKEN_CACHE_SIZE = 10_000
 
 
+def _clock() -> float:
+    return time.monotonic()
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
 def token_cache_seconds() -> float:
     return float(getattr(settings, "FHIR_TOKEN_CACHE_SECONDS", 10))
 
@@ -339,7 +347,7 @@ def _revoked(**_kwargs: Any) -> None:
 def _lookup(digest: str) -> _Checked | None:
     row = (
         AccessToken.objects.select_related("client__organization")
-        .filter(token_hash=digest, expires_at__gt=timezone.now())
+        .filter(token_hash=digest, expires_at__gt=_now())
         .first()
     )
     if row is None or not row.client.is_active or not row.client.organization.is_active:
@@ -348,7 +356,7 @@ def _lookup(digest: str) -> _Checked | None:
         row.client,
         ScopeSet.parse(row.scopes),
         row.expires_at,
-        time.monotonic() + token_cache_seconds(),
+        _clock() + token_cache_seconds(),
     )
 
 
@@ -363,11 +371,7 @@ def authenticate(request: HttpRequest) -> Bearer | None:
         return None
     digest = _digest(token)
     checked = _checked.get(digest)
-    if (
-        checked is None
-        or checked.recheck_at <= time.monotonic()
-        or checked.expires_at <= timezone.now()
-    ):
+    if checked is None or checked.recheck_at <= _clock() or checked.expires_at <= _now():
         checked = _lookup(digest)
         with _checked_lock:
             if checked is None:
