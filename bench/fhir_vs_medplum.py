@@ -438,6 +438,54 @@ def scenario_paths(prefix: str, patients: list[tuple[str, str]]) -> dict[str, li
     }
 
 
+def in_process(database_url: str, patients: int, requests: int, rounds: int) -> None:
+    """The application's own cost of one request, without HTTP server or concurrency: the
+    Django test client in this process (production settings), the token check remembered
+    (``FHIR_TOKEN_CACHE_SECONDS`` 10) and not (0) in alternating rounds; per scenario the
+    median CPU ms per request and the SQL statements of one request."""
+    token, chosen = prepare_palliare(database_url, patients)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench"), str(ROOT)]
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    paths = scenario_paths("/fhir", [(str(pk), bsn) for pk, bsn in chosen])
+    http = Client(HTTP_HOST=HOST)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT": "application/fhir+json"}
+    print(f"in-process, {requests} requests per round and variant, {rounds} rounds")
+    print(f"{'scenario':10} {'variant':16} {'CPU ms/request':>14} {'statements':>10}")
+    for scenario, urls in paths.items():
+        cpu: dict[str, list[float]] = {"cache 10 s": [], "no cache": []}
+        statements: dict[str, int] = {}
+        for rnd in range(rounds + 1):  # round 0 warms up
+            variants = list(cpu) if rnd % 2 else list(reversed(cpu))
+            for variant in variants:
+                seconds = 10 if variant == "cache 10 s" else 0
+                with override_settings(FHIR_TOKEN_CACHE_SECONDS=seconds):
+                    with CaptureQueriesContext(connection) as captured:
+                        assert http.get(urls[0], **headers).status_code == 200
+                    statements[variant] = len(captured.captured_queries)
+                    start = time.process_time()
+                    for i in range(requests):
+                        response = http.get(urls[(i * 7919) % len(urls)], **headers)
+                        assert response.status_code == 200, response.content[:300]
+                    if rnd:
+                        cpu[variant].append((time.process_time() - start) * 1000 / requests)
+        for variant, values in cpu.items():
+            print(
+                f"{scenario:10} {variant:16} {statistics.median(values):14.2f} "
+                f"{statements[variant]:10d}"
+            )
+
+
 # --- Medplum -----------------------------------------------------------------------------------
 
 
@@ -629,10 +677,19 @@ def main() -> None:
     parser.add_argument("--no-medplum", action="store_true")
     parser.add_argument("--medplum-url", default="http://127.0.0.1:8103")
     parser.add_argument("--medplum-database", default="medplum_bench")
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        metavar="N",
+        help="measure N requests per round in this process (test client), cache on and off",
+    )
     parser.add_argument("--seed-palliare", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed_palliare:
         seed_palliare(args.seed_palliare)
+        return
+    if args.in_process:
+        in_process(args.database_url, args.patients, args.in_process, args.rounds)
         return
     scenarios = [s for s in args.scenarios.split(",") if s]
 
