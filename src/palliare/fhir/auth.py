@@ -370,14 +370,15 @@ def authenticate(request: HttpRequest) -> Bearer | None:
     if not token or len(token) > 200:
         return None
     digest = _digest(token)
-    checked = _checked.get(digest)
+    remember = token_cache_seconds() > 0  # 0 switches the cache off
+    checked = _checked.get(digest) if remember else None
     if checked is None or checked.recheck_at <= _clock() or checked.expires_at <= _now():
         checked = _lookup(digest)
         with _checked_lock:
             if checked is None:
                 _checked.pop(digest, None)
                 return None
-            if token_cache_seconds() > 0:
+            if remember:
                 if len(_checked) >= TOKEN_CACHE_SIZE:
                     _checked.clear()
                 _checked[digest] = checked

@@ -47,6 +47,7 @@ def test_a_checked_token_is_not_looked_up_again(api):
 
 
 def test_without_a_cache_time_every_request_checks_the_token(api, settings):
+    assert _get(api, "Patient") == (200, 1)  # remembered with the default time
     settings.FHIR_TOKEN_CACHE_SECONDS = 0
     assert _get(api, "Patient") == (200, 1)
     assert _get(api, "Patient") == (200, 1)
