@@ -470,6 +470,7 @@ def in_process(database_url: str, patients: int, requests: int, rounds: int) -> 
             for variant in variants:
                 seconds = 10 if variant == "cache 10 s" else 0
                 with override_settings(FHIR_TOKEN_CACHE_SECONDS=seconds):
+                    assert http.get(urls[1], **headers).status_code == 200
                     with CaptureQueriesContext(connection) as captured:
                         assert http.get(urls[0], **headers).status_code == 200
                     statements[variant] = len(captured.captured_queries)
@@ -484,6 +485,26 @@ def in_process(database_url: str, patients: int, requests: int, rounds: int) -> 
                 f"{scenario:10} {variant:16} {statistics.median(values):14.2f} "
                 f"{statements[variant]:10d}"
             )
+    # The token endpoint's secret check: the password hasher (before) and HMAC-SHA256 (now).
+    from django.contrib.auth.hashers import check_password, make_password
+
+    from palliare.fhir.auth import check_client_secret, hash_client_secret
+
+    secret = "s" * 43
+    slow, fast = make_password(secret), hash_client_secret(secret)
+    timings = {}
+    for label, check in (
+        (f"password hasher ({slow.split('$')[0]})", lambda: check_password(secret, slow)),
+        ("HMAC-SHA256", lambda: check_client_secret(secret, fast)[0]),
+    ):
+        values = []
+        for _ in range(7):
+            start = time.process_time()
+            assert check()
+            values.append((time.process_time() - start) * 1000)
+        timings[label] = statistics.median(values)
+    for label, ms in timings.items():
+        print(f"client secret check, {label}: {ms:.3f} ms CPU")
 
 
 # --- Medplum -----------------------------------------------------------------------------------
@@ -647,6 +668,47 @@ def run_wrk(
     }
 
 
+def connections_per_worker(system: System, port: int) -> list[int]:
+    """Established connections on ``port`` held by each worker process (``ss -tnp``)."""
+    out = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    workers = [p for p in process_tree(system.server_pid) if p != system.server_pid]
+    counts = dict.fromkeys(workers, 0)
+    for line in out.splitlines():
+        for pid in workers:
+            if f"pid={pid}," in line:
+                counts[pid] += 1
+    return sorted(counts.values(), reverse=True)
+
+
+def balance(system: System, concurrency: int, seconds: int, lua: Path, tmp: Path) -> None:
+    """How wrk's keep-alive connections spread over the workers, sampled mid-run."""
+    port = int(urlsplit(system.base).port or 80)
+    paths_file = tmp / f"{system.name}-balance.txt"
+    paths_file.write_text("\n".join(system.paths["identifier"]) + "\n")
+    env = dict(os.environ) | {"BENCH_PATHS": str(paths_file), "BENCH_TOKEN": system.token}
+    url = system.base.split("/fhir")[0] + "/"
+    cmd = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{seconds}s", "-s", str(lua), url]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
+    samples = []
+    for _ in range(3):
+        time.sleep(seconds / 4)
+        samples.append(connections_per_worker(system, port))
+    out, _err = proc.communicate()
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    result = json.loads(line[6:])
+    rps = result["requests"] / (result["duration_us"] / 1e6)
+    print(
+        f"  {system.name:16} c={concurrency}: connections per worker (3 samples) "
+        f"{samples}; {rps:.1f} req/s, not-2xx {result['non2xx'] + result['socket_errors']}",
+        flush=True,
+    )
+
+
 def check_once(system: System, scenario: str) -> None:
     """One request of each kind must answer 200 with a non-empty result before the load."""
     path = system.paths[scenario][0]
@@ -675,6 +737,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="gunicorn threads")
     parser.add_argument("--baseline", action="store_true", help="add Palliare as before")
     parser.add_argument("--no-medplum", action="store_true")
+    parser.add_argument(
+        "--balance",
+        type=int,
+        metavar="C",
+        help="first show how C keep-alive connections spread over Palliare's workers",
+    )
     parser.add_argument("--medplum-url", default="http://127.0.0.1:8103")
     parser.add_argument("--medplum-database", default="medplum_bench")
     parser.add_argument(
@@ -765,6 +833,11 @@ def main() -> None:
             lua = tmp / "rotate.lua"
             lua.write_text(LUA)
             failed = False
+            if args.balance:
+                print("keep-alive connections per gunicorn worker (identifier search):")
+                for system in systems:
+                    if system.name.startswith("palliare"):
+                        balance(system, args.balance, args.duration, lua, tmp)
             for scenario in scenarios:
                 for system in systems:
                     check_once(system, scenario)
