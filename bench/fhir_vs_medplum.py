@@ -692,7 +692,8 @@ def balance(system: System, concurrency: int, seconds: int, lua: Path, tmp: Path
     paths_file.write_text("\n".join(system.paths["identifier"]) + "\n")
     env = dict(os.environ) | {"BENCH_PATHS": str(paths_file), "BENCH_TOKEN": system.token}
     url = system.base.split("/fhir")[0] + "/"
-    cmd = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{seconds}s", "-s", str(lua), url]
+    cmd = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{seconds}s", "--timeout", "10s"]
+    cmd += ["-s", str(lua), url]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
     samples = []
     for _ in range(3):
@@ -837,6 +838,8 @@ def main() -> None:
                 print("keep-alive connections per gunicorn worker (identifier search):")
                 for system in systems:
                     if system.name.startswith("palliare"):
+                        check_once(system, "identifier")
+                        run_wrk(system, "identifier", args.balance, args.warmup, lua, tmp)
                         balance(system, args.balance, args.duration, lua, tmp)
             for scenario in scenarios:
                 for system in systems:
