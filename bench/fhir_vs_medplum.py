@@ -25,7 +25,9 @@ Palliare is started here under gunicorn with the repository's configuration
 ``bench/bench_settings.py``) on a database of its own that the script creates, migrates and
 seeds the first time (``--database-url``). ``--baseline`` adds a second Palliare server in the
 configuration before issue 20 (3 gthread workers × 8 threads, gunicorn's default of 1,000
-connections per worker, the token looked up on every request: ``FHIR_TOKEN_CACHE_SECONDS=0``).
+connections per worker, no preloading, the token looked up on every request:
+``FHIR_TOKEN_CACHE_SECONDS=0``). ``--balance 32`` first shows how 32 keep-alive connections
+spread over each Palliare server's workers.
 
 Medplum is expected on ``--medplum-url`` (default http://127.0.0.1:8103/), with a
 ClientApplication's id and secret in ``MEDPLUM_CLIENT_ID`` / ``MEDPLUM_CLIENT_SECRET``; its
@@ -397,6 +399,7 @@ def start_palliare(
     ]
     if baseline:  # as before issue 20
         env["FHIR_TOKEN_CACHE_SECONDS"] = "0"  # noqa: S105 (a number of seconds)
+        env["WEB_PRELOAD"] = "false"
         cmd += ["-w", "3", "--threads", "8", "--worker-connections", "1000"]
     else:
         if workers:
