@@ -253,6 +253,10 @@ def prepare_palliare(database_url: str, patients: int) -> tuple[str, list[tuple[
         text=True,
     ).stdout
     seeded = json.loads(out.strip().splitlines()[-1])
+    os.environ["BENCH_CLIENT_ID"], os.environ["BENCH_CLIENT_SECRET"] = (
+        seeded["client_id"],
+        seeded["secret"],
+    )
     return seeded["token"], [tuple(p) for p in seeded["patients"]]  # type: ignore[misc]
 
 
@@ -373,7 +377,11 @@ def seed_palliare(patients: int) -> None:
         .order_by("pk")
         .values_list("pk", "bsn")[:patients]
     )
-    print(json.dumps({"token": token, "patients": chosen}))
+    print(
+        json.dumps(
+            {"token": token, "patients": chosen, "client_id": client.client_id, "secret": secret}
+        )
+    )
 
 
 def start_palliare(
@@ -713,6 +721,38 @@ def balance(system: System, concurrency: int, seconds: int, lua: Path, tmp: Path
     )
 
 
+def token_burst(system: System, n: int) -> None:
+    """``n`` token requests at once (client_secret_basic) against one Palliare server: wall
+    time of each, median and the slowest."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client_id, secret = os.environ["BENCH_CLIENT_ID"], os.environ["BENCH_CLIENT_SECRET"]
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    url = system.base + "/auth/token"
+
+    def one(_i: int) -> float:
+        start = time.monotonic()
+        answer = _http(
+            "POST",
+            url,
+            "grant_type=client_credentials",
+            {
+                "Authorization": f"Basic {basic}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        assert isinstance(answer, dict) and answer.get("access_token"), answer
+        return (time.monotonic() - start) * 1000
+
+    with ThreadPoolExecutor(n) as pool:
+        times = sorted(pool.map(one, range(n)))
+    print(
+        f"  {system.name:16} {n} token requests at once: median {statistics.median(times):.0f} ms,"
+        f" slowest {times[-1]:.0f} ms",
+        flush=True,
+    )
+
+
 def check_once(system: System, scenario: str) -> None:
     """One request of each kind must answer 200 with a non-empty result before the load."""
     path = system.paths[scenario][0]
@@ -741,6 +781,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="gunicorn threads")
     parser.add_argument("--baseline", action="store_true", help="add Palliare as before")
     parser.add_argument("--no-medplum", action="store_true")
+    parser.add_argument("--tokens", type=int, metavar="N", help="first N token requests at once")
     parser.add_argument(
         "--balance",
         type=int,
@@ -844,6 +885,9 @@ def main() -> None:
                         check_once(system, "identifier")
                         run_wrk(system, "identifier", args.balance, args.warmup, lua, tmp)
                         balance(system, args.balance, args.duration, lua, tmp)
+            if args.tokens:
+                print("token endpoint (client secret HMAC-SHA256; a PBKDF2 check took ~0.46 s):")
+                token_burst(systems[0], args.tokens)
             for scenario in scenarios:
                 for system in systems:
                     check_once(system, scenario)
