@@ -385,15 +385,24 @@ def seed_palliare(patients: int) -> None:
 
 
 def start_palliare(
-    database_url: str, *, baseline: bool, workers: int | None, threads: int | None
+    database_url: str,
+    *,
+    baseline: bool,
+    workers: int | None,
+    threads: int | None,
+    extra_env: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    env = dict(os.environ) | {
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "DB_CONN_MAX_AGE": "600",
-        "GUNICORN_BIND": f"{HOST}:{port}",
-    }
+    env = (
+        dict(os.environ)
+        | (extra_env or {})
+        | {
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "DB_CONN_MAX_AGE": "600",
+            "GUNICORN_BIND": f"{HOST}:{port}",
+        }
+    )
     cmd = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "-c",
@@ -781,6 +790,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="gunicorn threads")
     parser.add_argument("--baseline", action="store_true", help="add Palliare as before")
     parser.add_argument("--no-medplum", action="store_true")
+    parser.add_argument(
+        "--alt-env",
+        metavar="K=V,…",
+        help="add a Palliare server with these environment variables, e.g. WEB_WORKERS=3",
+    )
     parser.add_argument("--tokens", type=int, metavar="N", help="first N token requests at once")
     parser.add_argument(
         "--balance",
@@ -839,6 +853,28 @@ def main() -> None:
                     proc,
                 )
             )
+        if args.alt_env:
+            extra = dict(item.split("=", 1) for item in args.alt_env.split(","))
+            proc, port = start_palliare(
+                args.database_url,
+                baseline=False,
+                workers=args.workers,
+                threads=args.threads,
+                extra_env=extra,
+            )
+            started.append(proc)
+            systems.append(
+                System(
+                    "palliare-alt",
+                    f"http://{HOST}:{port}/fhir",
+                    token,
+                    proc.pid,
+                    database,
+                    scenario_paths("/fhir", pairs),
+                    proc,
+                )
+            )
+            print(f"palliare-alt: {extra}", flush=True)
         medplum_note = "not asked for (--no-medplum)"
         if not args.no_medplum:
             url = args.medplum_url.rstrip("/")
