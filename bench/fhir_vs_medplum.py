@@ -265,8 +265,12 @@ def seed_palliare(patients: int) -> None:
     patients, each with a one-version care plan whose only decided treatment limit is "no
     resuscitation" (one treatment-directive Consent), a read-only API client of that practice
     and a token valid for three hours. Prints JSON: the token and the (id, BSN) pairs."""
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palliare.conf.ci")
+    # The server's settings: the client secret's hash is keyed with their SECRET_KEY.
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench"), str(ROOT)]
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")
     import django
 
     django.setup()
