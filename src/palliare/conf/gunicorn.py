@@ -8,14 +8,16 @@ the environment variables named below.
   core idle.
 - Keep-alive 30 s (``WEB_KEEPALIVE``), so an API client reuses its connection.
 - The application preloaded in the master (``WEB_PRELOAD``, see below).
-- At most ``WEB_WORKER_CONNECTIONS`` connections per worker (default threads × 2). gunicorn's
+- At most ``WEB_WORKER_CONNECTIONS`` connections per worker (default threads × 4). gunicorn's
   default is 1,000: a worker that is awake when connections arrive accepts them all and keeps
-  them (keep-alive), so under 32 API clients 30 connections sat on one worker and two workers
-  had none (issue 20). With a small bound a worker stops accepting when it holds its share,
-  the other workers take the next connections, and a worker with more idle keep-alive
-  connections than ``connections − threads`` answers with ``Connection: close``, so the
-  client reconnects to a less busy worker. A connection beyond all workers' bounds waits in
-  the listen queue until one closes; it is not refused.
+  them (keep-alive), so under 32 API clients 30 or all 32 connections sat on one worker while
+  the others had none (issue 20). With the bound a worker stops accepting when it holds its
+  share and the other workers take the next connections (measured: 8/8/8/8 for 32 clients on
+  four workers). A worker with more idle keep-alive connections than ``connections −
+  threads`` answers with ``Connection: close``, so that client reconnects; a connection
+  beyond all workers' bounds waits in the listen queue until one closes (it is not refused).
+  A tighter bound (threads × 2) cost throughput at 8 clients through that reconnecting
+  (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_WORKERS", 2 * (os.cpu_count() or 1)))
 threads = int(os.environ.get("WEB_THREADS", 2))
-worker_connections = int(os.environ.get("WEB_WORKER_CONNECTIONS", threads * 2))
+worker_connections = int(os.environ.get("WEB_WORKER_CONNECTIONS", threads * 4))
 keepalive = int(os.environ.get("WEB_KEEPALIVE", 30))
 timeout = int(os.environ.get("WEB_TIMEOUT", 60))
 # The application is loaded once in the master and the workers are forked from it, with the
