@@ -25,6 +25,8 @@ from palliare.patients.factories import PatientFactory
 from .conftest import Api, requires_careplans
 
 pytestmark = pytest.mark.django_db
+#: Run with the token cache as configured (the conftest switches it off elsewhere).
+REMEMBER_TOKENS = True
 
 BSN_SYSTEM = "http://fhir.nl/fhir/NamingSystem/bsn"
 
