@@ -14,3 +14,6 @@ from palliare.conf.production import *  # noqa: F403
 ROOT_URLCONF = "bench_urls"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# The token check's cache (fhir.auth); bench/fhir_vs_medplum.py --baseline sets 0 (no cache).
+FHIR_TOKEN_CACHE_SECONDS = float(os.environ.get("FHIR_TOKEN_CACHE_SECONDS", "10"))

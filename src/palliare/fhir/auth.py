@@ -6,16 +6,22 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import datetime as dt
 import hashlib
+import hmac
 import re
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -45,6 +51,48 @@ def token_lifetime() -> int:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- client secrets ----------------------------------------------------------------------------
+#
+# A client secret is 256 random bits (``secrets.token_urlsafe(32)``), not a password a person
+# chose: nobody can guess it, so a deliberately slow hash (PBKDF2, Django's password hasher)
+# protects nothing more and costs ~0.1–0.3 s of CPU per token request, holding a worker thread
+# (32 token requests at once took 22–41 s). It is stored as HMAC-SHA256 keyed with a key derived
+# from SECRET_KEY; SECRET_KEY_FALLBACKS are accepted while a key is rotated, and a secret
+# checked against an older key or an older PBKDF2 hash is stored anew on its next successful
+# use.
+
+SECRET_HASH_PREFIX = "hmac-sha256$"  # noqa: S105 (the stored form's prefix, not a secret)
+
+
+def _secret_keys() -> list[bytes]:
+    """The keys client secrets are hashed with: the current one first, then the fallbacks."""
+    raw = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        hashlib.sha256(b"palliare.fhir.client-secret\x00" + str(key).encode("utf-8")).digest()
+        for key in raw
+    ]
+
+
+def hash_client_secret(secret: str, key: bytes | None = None) -> str:
+    """The stored form of a client secret: ``hmac-sha256$<hex>``."""
+    mac = hmac.new(key or _secret_keys()[0], secret.encode("utf-8"), hashlib.sha256)
+    return SECRET_HASH_PREFIX + mac.hexdigest()
+
+
+def check_client_secret(secret: str, stored: str) -> tuple[bool, bool]:
+    """Whether ``secret`` matches ``stored``, and whether the stored hash should be replaced
+    (an older key, or a PBKDF2 hash from before HMAC)."""
+    if not stored or not secret:
+        return False, False
+    if stored.startswith(SECRET_HASH_PREFIX):
+        for position, key in enumerate(_secret_keys()):
+            if hmac.compare_digest(hash_client_secret(secret, key), stored):
+                return True, position > 0
+        return False, False
+    # A hash written by Django's password hasher before the change (slow, checked once).
+    return (True, True) if check_password(secret, stored) else (False, False)
 
 
 @transaction.atomic
@@ -78,7 +126,7 @@ def create_api_client(
         client_id=secrets.token_hex(16),
         name=name,
         organization=organization,
-        secret_hash=make_password(secret) if secret else "",
+        secret_hash=hash_client_secret(secret) if secret else "",
         jwks=jwks,
         jwks_url=jwks_url,
         scopes=" ".join(scopes.split()),
@@ -133,14 +181,15 @@ def issue_token(client_id: str, secret: str, requested_scope: str) -> tuple[str,
         if client_id
         else None
     )
-    if (
-        client is None
-        or not client.is_active
-        or not client.organization.is_active
-        or not client.secret_hash
-        or not check_password(secret, client.secret_hash)
-    ):
+    matches, outdated = (
+        check_client_secret(secret, client.secret_hash) if client is not None else (False, False)
+    )
+    if client is None or not client.is_active or not client.organization.is_active or not matches:
         raise _refuse(client_id, "Unknown client or wrong secret.")
+    if outdated:  # PBKDF2 or an older key: store the current form (the secret is at hand now)
+        ApiClient.objects.filter(pk=client.pk, secret_hash=client.secret_hash).update(
+            secret_hash=hash_client_secret(secret)
+        )
     return _grant(client, requested_scope)
 
 
@@ -244,20 +293,96 @@ class Bearer:
     actor: Actor
 
 
+# --- the token check ---------------------------------------------------------------------------
+#
+# Every FHIR request presents its bearer token. Looking it up in the database on every request
+# was a fifth of an identifier search's cost, so a worker process remembers a token it has
+# checked for FHIR_TOKEN_CACHE_SECONDS (default 10): its client, organisation, scopes and expiry.
+# Expiry is exact (the remembered expiry is compared on every request). Revocation — the
+# client or its organisation deactivated, the token or the client deleted — empties the cache
+# of the process that made the change at once (signals below); other worker processes notice
+# within FHIR_TOKEN_CACHE_SECONDS, when they check the token in the database again.
+
+
+@dataclass(frozen=True)
+class _Checked:
+    client: ApiClient
+    scopes: ScopeSet
+    expires_at: dt.datetime
+    recheck_at: float  # time.monotonic() after which the database is asked again
+
+
+_checked: dict[str, _Checked] = {}
+_checked_lock = threading.Lock()
+#: Tokens remembered at most; beyond that the cache is emptied (tokens live five minutes).
+TOKEN_CACHE_SIZE = 10_000
+
+
+def _clock() -> float:
+    return time.monotonic()
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def token_cache_seconds() -> float:
+    return float(getattr(settings, "FHIR_TOKEN_CACHE_SECONDS", 10))
+
+
+def forget_tokens() -> None:
+    """Empty this process's cache of checked tokens (revocation, tests)."""
+    with _checked_lock:
+        _checked.clear()
+
+
+@receiver(post_save, sender=ApiClient, dispatch_uid="fhir_token_cache_client_saved")
+@receiver(post_delete, sender=ApiClient, dispatch_uid="fhir_token_cache_client_deleted")
+@receiver(post_delete, sender=AccessToken, dispatch_uid="fhir_token_cache_token_deleted")
+@receiver(post_save, sender=Organization, dispatch_uid="fhir_token_cache_org_saved")
+def _revoked(**_kwargs: Any) -> None:
+    forget_tokens()
+
+
+def _lookup(digest: str) -> _Checked | None:
+    row = (
+        AccessToken.objects.select_related("client__organization")
+        .filter(token_hash=digest, expires_at__gt=_now())
+        .first()
+    )
+    if row is None or not row.client.is_active or not row.client.organization.is_active:
+        return None
+    return _Checked(
+        row.client,
+        ScopeSet.parse(row.scopes),
+        row.expires_at,
+        _clock() + token_cache_seconds(),
+    )
+
+
 def authenticate(request: HttpRequest) -> Bearer | None:
-    """The client behind the request's bearer token, or None (missing, unknown or expired)."""
+    """The client behind the request's bearer token, or None (missing, unknown, expired, or
+    its client or organisation deactivated)."""
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         return None
     token = header[7:].strip()
     if not token or len(token) > 200:
         return None
-    row = (
-        AccessToken.objects.select_related("client__organization")
-        .filter(token_hash=_digest(token), expires_at__gt=timezone.now())
-        .first()
-    )
-    if row is None or not row.client.is_active or not row.client.organization.is_active:
-        return None
-    scopes = ScopeSet.parse(row.scopes)
-    return Bearer(row.client, scopes, actor_for_client(row.client, scopes))
+    digest = _digest(token)
+    remember = token_cache_seconds() > 0  # 0 switches the cache off
+    checked = _checked.get(digest) if remember else None
+    if checked is None or checked.recheck_at <= _clock() or checked.expires_at <= _now():
+        checked = _lookup(digest)
+        with _checked_lock:
+            if checked is None:
+                _checked.pop(digest, None)
+                return None
+            if remember:
+                if len(_checked) >= TOKEN_CACHE_SIZE:
+                    _checked.clear()
+                _checked[digest] = checked
+    # Each request gets its own copies, so nothing a request caches on them is shared.
+    client = copy.copy(checked.client)
+    client.organization = copy.copy(checked.client.organization)
+    return Bearer(client, checked.scopes, actor_for_client(client, checked.scopes))

@@ -29,8 +29,9 @@ class ApiClient(models.Model):
         related_name="api_clients",
         verbose_name=_("organisation"),
     )
-    #: Django password hash of the client secret (the secret itself is shown once); empty for
-    #: a client that authenticates with ``private_key_jwt`` only.
+    #: Keyed hash of the client secret, ``hmac-sha256$…`` (``fhir.auth.hash_client_secret``;
+    #: a PBKDF2 hash of an older client is replaced on its next token request); the secret
+    #: itself is shown once. Empty for a client that authenticates with ``private_key_jwt``.
     secret_hash = models.CharField(max_length=256, blank=True)
     #: The client's public keys for ``private_key_jwt`` (a JWK Set), when registered here.
     jwks = models.JSONField(_("public keys (JWK Set)"), null=True, blank=True)

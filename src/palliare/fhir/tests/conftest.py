@@ -64,6 +64,22 @@ class Api:
         )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_token_cache(request: Any, settings: Any) -> Any:
+    """Each test starts and ends with this process's token cache empty, and checks the token
+    in the database on every request (``FHIR_TOKEN_CACHE_SECONDS = 0``) — what these tests
+    were written for: counting the statements of a request, revoking a token by an UPDATE.
+    A module that sets ``REMEMBER_TOKENS = True`` (test_token_cache) runs with the cache as
+    configured."""
+    from palliare.fhir.auth import forget_tokens
+
+    if not getattr(request.module, "REMEMBER_TOKENS", False):
+        settings.FHIR_TOKEN_CACHE_SECONDS = 0
+    forget_tokens()
+    yield
+    forget_tokens()
+
+
 @pytest.fixture
 def practice(db: Any) -> Any:
     return OrganizationFactory(
