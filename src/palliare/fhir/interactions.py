@@ -41,7 +41,7 @@ def history(ctx: FhirContext, resource_type: str, logical_id: str) -> list[Histo
     handler = handler_for(resource_type)
     ctx.require(resource_type, "read")
     _require_interaction(handler, "history-instance")
-    return handler.history(ctx, logical_id)
+    return keep.merged_history(resource_type, logical_id, handler.history(ctx, logical_id))
 
 
 def delete(ctx: FhirContext, resource_type: str, logical_id: str) -> None:

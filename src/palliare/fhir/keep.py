@@ -37,9 +37,11 @@ holds them.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 from .context import FhirContext
+from .resources.base import HistoryEntry
 
 MISSING: Any = object()
 
@@ -390,18 +392,43 @@ def merged(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _at_or_before(row: Any, version: str) -> bool:
+    if row.version_id == version:
+        return True
+    return row.version_id.isdigit() and version.isdigit() and int(row.version_id) <= int(version)
+
+
+def _merged_with(resource: dict[str, Any], version: str, rows: list[Any]) -> dict[str, Any]:
+    """``resource`` (version ``version``) merged with the newest of ``rows`` (newest first)
+    received at or before that version."""
+    for row in rows:
+        if _at_or_before(row, version):
+            return merge(resource, row.mapped, row.received)
+    return resource
+
+
 def merged_version(resource: dict[str, Any], version: str) -> dict[str, Any]:
     """A past version as a client reads it: merged with what was received up to it."""
     from .access import received_versions
 
-    def at_or_before(row: Any) -> bool:
-        if row.version_id == version:
-            return True
-        return (
-            row.version_id.isdigit() and version.isdigit() and int(row.version_id) <= int(version)
-        )
+    return _merged_with(
+        resource, version, received_versions(resource["resourceType"], resource["id"])
+    )
 
-    for row in received_versions(resource["resourceType"], resource["id"]):
-        if at_or_before(row):
-            return merge(resource, row.mapped, row.received)
-    return resource
+
+def merged_history(
+    resource_type: str, logical_id: str, entries: list[HistoryEntry]
+) -> list[HistoryEntry]:
+    """A history Bundle's versions as a client reads each of them with vread: merged with what
+    was received up to that version (one query for all of them)."""
+    from .access import received_versions
+
+    rows = received_versions(resource_type, logical_id)
+    if not rows:
+        return entries
+    return [
+        replace(entry, resource=_merged_with(entry.resource, entry.version, rows))
+        if entry.resource is not None
+        else entry
+        for entry in entries
+    ]

@@ -354,3 +354,17 @@ def test_a_version_read_is_merged_like_a_read(hendrik):
     assert old["provision"]["actor"] == consent["provision"]["actor"]
     assert old["provision"]["code"] == consent["provision"]["code"]  # with its display
     assert old == _get(hendrik, f"Consent/{CPR}")
+
+
+def test_a_history_bundle_is_merged_like_a_version_read(hendrik):
+    consent = example(f"Consent-{CPR}.json")
+    written = json.loads(_put(hendrik, consent).content)
+    bundle = _get(hendrik, f"Consent/{CPR}/_history")
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "history"
+    newest = next(
+        e["resource"]
+        for e in bundle["entry"]
+        if e.get("resource", {}).get("meta", {}).get("versionId") == written["meta"]["versionId"]
+    )
+    assert newest["provision"]["actor"] == consent["provision"]["actor"]
+    assert newest == _get(hendrik, f"Consent/{CPR}/_history/{written['meta']['versionId']}")
