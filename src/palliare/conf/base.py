@@ -32,6 +32,13 @@ SECRET_KEY = config(
     help_text="Secret used to sign sessions and tokens. Long, random, never shared.",
     group="Security",
 )
+SECRET_KEY_FALLBACKS = config(
+    "SECRET_KEY_FALLBACKS",
+    [],
+    help_text="Comma-separated earlier secret keys, accepted while SECRET_KEY is rotated "
+    "(sessions, signed links and FHIR client secrets made with them keep working).",
+    group="Security",
+)
 DEBUG = config("DEBUG", False, help_text="Show debug pages. Never true in production.")
 ALLOWED_HOSTS = config(
     "ALLOWED_HOSTS",
