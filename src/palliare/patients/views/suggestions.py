@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,16 +23,17 @@ from ..querysets import PatientQuerySet
 from ..suggestions import figures, rules, services
 
 
-def open_suggestions(request: PalliareRequest) -> PatientQuerySet:
-    """The living, unmarked patients the actor may see that have an open suggestion."""
+def open_suggestions(patients: PatientQuerySet) -> QuerySet[Patient]:
+    """Of ``patients`` (those the actor may see), the living, unmarked ones with an open
+    suggestion, by name."""
     return (
-        Patient.objects.visible_to(request.actor)
-        .filter(
+        patients.filter(
             marked_since__isnull=True,
             date_of_death__isnull=True,
             marking_suggestion__status=SuggestionStatus.OPEN,
         )
         .select_related("marking_suggestion", "gp_practice")
+        .order_by("family_name", "given_name", "pk")
     )
 
 
@@ -41,10 +42,15 @@ def suggestion_list(request: PalliareRequest) -> HttpResponse:
     """Patients the rules suggest considering for marking, each with why."""
     if not services.may_work_with_suggestions(request.actor):
         raise PermissionDenied
-    patients = open_suggestions(request).order_by("family_name", "given_name", "pk")
-    page = Paginator(patients, 30).get_page(request.GET.get("page"))
+    # Listed and logged in one call (the access policy).
+    page = access.page_of_patients(
+        request.actor,
+        "patients.marking_suggestions_viewed",
+        open_suggestions,
+        page=request.GET.get("page"),
+        per_page=30,
+    )
     listed = list(page.object_list)
-    access.record_list_view(request.actor, "patients.marking_suggestions_viewed", listed)
     services.record_shown(request.actor, [p.marking_suggestion for p in listed])
     items = [
         {
