@@ -6,6 +6,7 @@ queue (marked reviewed with a conclusion) and in the patient's access report."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -37,7 +38,7 @@ def test_hap_doctor_finds_patient_and_sees_resuscitation_decision(page):
     plan = CarePlanFactory()
     ConsentFactory(patient=plan.patient, scope=ConsentScope.ACUTE_CARE)
     log_in(page, _hap_doctor())
-    assert page.get_by_role("heading", name="Zorgplan van een patiënt zoeken").is_visible()
+    expect(page.get_by_role("heading", name="Zorgplan van een patiënt zoeken")).to_be_visible()
     _find_by_bsn(page, plan.patient.bsn)
     limits = page.get_by_test_id("acute-limits")
     row = limits.locator("tr", has_text="Reanimatie")
@@ -49,7 +50,7 @@ def test_hap_doctor_finds_patient_and_sees_resuscitation_decision(page):
     assert "Versie 1 van" in page.get_by_test_id("acute-version").inner_text()
     assert_accessible(page)
     page.set_viewport_size({"width": 820, "height": 1180})  # tablet, portrait
-    assert row.is_visible()
+    expect(row).to_be_visible()
     assert_accessible(page)
 
 
@@ -58,8 +59,8 @@ def test_emergency_access_reaches_review_queue_and_access_report(page, browser, 
     patient = plan.patient
     log_in(page, _hap_doctor())
     _find_by_bsn(page, patient.bsn)
-    assert page.get_by_test_id("no-shared-plan").is_visible()
-    assert page.get_by_text("Geen gedeeld plan").first.is_visible()
+    expect(page.get_by_test_id("no-shared-plan")).to_be_visible()
+    expect(page.get_by_text("Geen gedeeld plan").first).to_be_visible()
     assert_accessible(page)
     page.get_by_label("de patiënt kan nu geen toestemming geven").check()
     page.get_by_label("Toelichting").fill("Benauwd en verward, familie niet bereikbaar.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -40,7 +41,7 @@ def test_coordinator_sets_two_free_beds_and_gp_finds_the_hospice(page, browser, 
     facility, coordinator = _hospice()
     log_in(page, coordinator)
     card = page.get_by_test_id(f"quick-{facility.pk}")
-    assert card.get_by_text("Langer dan 24 uur niet bijgewerkt").is_visible()
+    expect(card.get_by_text("Langer dan 24 uur niet bijgewerkt")).to_be_visible()
     assert_accessible(page)
     card.get_by_role("button", name="Eén vrij bed meer").click()
     page.get_by_test_id(f"quick-{facility.pk}").get_by_test_id("free-count").filter(
@@ -69,7 +70,7 @@ def test_coordinator_sets_two_free_beds_and_gp_finds_the_hospice(page, browser, 
     other.get_by_role("button", name="Zoeken").click()
     result = other.get_by_test_id("facility-results").locator(f'[data-facility="{facility.pk}"]')
     result.wait_for()
-    assert result.get_by_text("2 bedden vrij").is_visible()
+    expect(result.get_by_text("2 bedden vrij")).to_be_visible()
     updated = result.get_by_test_id("updated-at")
     assert updated.get_attribute("datetime") == stamp.isoformat()
     assert stamp.strftime("%H:%M") in updated.inner_text()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -65,7 +66,7 @@ def test_navigate_save_and_see_every_error_at_once(page, viewport, tmp_path):
     save.click()
     page.wait_for_load_state()
     summary = page.get_by_test_id("error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     page.wait_for_function("() => document.activeElement.dataset.testid === 'error-summary'")
     assert _in_viewport(page, summary.locator("h2"))
     assert _in_viewport(page, save)

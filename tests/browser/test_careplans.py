@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from palliare.accounts.factories import role
@@ -51,7 +52,7 @@ def test_gp_records_edits_and_prints_plan(page):
     # Bad input first: no decisions at all is refused, and what was typed stays.
     page.fill('textarea[name="wishes__care_wishes"]', "Zo lang mogelijk thuis.")
     page.get_by_role("button", name="Opslaan als versie 1").click()
-    assert page.get_by_text("Kies een besluit voor Reanimatie").first.is_visible()
+    expect(page.get_by_text("Kies een besluit voor Reanimatie").first).to_be_visible()
     assert page.input_value('textarea[name="wishes__care_wishes"]') == "Zo lang mogelijk thuis."
     _fill_limits(page)
     page.check('input[name="wishes__place_of_death"][value="264362003"]')
@@ -78,7 +79,9 @@ def test_gp_records_edits_and_prints_plan(page):
     goals = CarePlan.objects.get(patient=patient).current_version.content["goals"]
     assert [g["goal"] for g in goals] == ["Afscheid nemen van de kleinkinderen"]
     page.get_by_role("link", name="wat is er veranderd").first.click()
-    assert page.get_by_test_id("changes").get_by_text("Gewenste plaats van overlijden").is_visible()
+    expect(
+        page.get_by_test_id("changes").get_by_text("Gewenste plaats van overlijden")
+    ).to_be_visible()
     assert_accessible(page)
 
     response = page.request.get(f"/careplans/patients/{patient.pk}/print/")

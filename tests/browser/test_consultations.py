@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from palliare.accounts.permissions import RoleCode
 from palliare.consultations.factories import (
@@ -66,7 +67,7 @@ def test_who_do_i_call_sunday_night_and_tuesday_morning(page, make_actor, region
     home.get_by_label("Postcode van de patiënt").fill("9401")
     home.get_by_role("button", name="Toon wie ik bel").click()
     home.get_by_test_id("duty-answer").wait_for()
-    assert page.get_by_role("heading", name="Mijn werk").is_visible()
+    expect(page.get_by_role("heading", name="Mijn werk")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Wie bel ik?").click()
     page.get_by_role("heading", name="Wie bel ik nu?").wait_for()
@@ -205,6 +206,6 @@ def test_coordinator_sees_uncovered_times(page, make_actor, region):
     page.get_by_label(re.compile(r"^Van\b")).fill("17:00")
     page.get_by_label(re.compile(r"^Tot\b")).fill("08:00")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.locator(".errorlist").first.is_visible()
+    expect(page.locator(".errorlist").first).to_be_visible()
     assert "De eindtijd moet later zijn dan de begintijd" in page.content()
     assert_accessible(page)

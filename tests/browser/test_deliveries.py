@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -74,7 +75,7 @@ def test_controller_delivers_with_errors_corrects_and_programme_team_accepts(
     page.get_by_role("button", name="Uploaden").click()
     errors = page.get_by_test_id("upload-errors")
     errors.wait_for()
-    assert errors.get_by_text("Er is niets opgeslagen").is_visible()
+    expect(errors.get_by_text("Er is niets opgeslagen")).to_be_visible()
     row9 = errors.locator('tr[data-row="9"]')
     assert "consultations" in row9.inner_text() and "“veel” is geen getal." in row9.inner_text()
     assert "groter dan het maximum 100" in errors.locator('tr[data-row="11"]').inner_text()

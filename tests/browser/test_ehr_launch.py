@@ -7,6 +7,7 @@ registration form filled in from the HIS."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -61,7 +62,7 @@ def test_the_gp_opens_palliare_from_the_his_on_the_patients_page(page, his):
     page.goto(f"{launcher}/launcher?patient=hp-2")
     page.get_by_role("link", name="Palliare openen").click(no_wait_after=True)
     page.wait_for_url("**/patients/new/")
-    assert page.get_by_test_id("prefilled").is_visible()
+    expect(page.get_by_test_id("prefilled")).to_be_visible()
     assert page.get_by_label("BSN").input_value() == "999912137"
     assert page.get_by_label("Achternaam").input_value() == "Bruggen"
     assert_accessible(page)

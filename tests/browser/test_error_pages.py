@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -82,9 +83,9 @@ def test_make_run_serves_the_dutch_not_found_page_and_static_files(browser, make
     body = page.content()
     assert "DEBUG = True" not in body
     assert "URLconf" not in body
-    assert page.get_by_role("heading", name="Pagina niet gevonden").is_visible()
+    expect(page.get_by_role("heading", name="Pagina niet gevonden")).to_be_visible()
     # In the layout, with its stylesheet served (DEBUG off still serves static files).
-    assert page.locator("header.site-header").is_visible()
+    expect(page.locator("header.site-header")).to_be_visible()
     css = page.request.get(f"{make_run_server}/static/css/palliare.css")
     assert css.status == 200 and "text/css" in css.headers["content-type"]
     context.close()
@@ -108,11 +109,11 @@ def test_patient_outside_care_relationship_answers_like_a_missing_patient(page):
     assert missing is not None
     assert forbidden.status == missing.status == 404
     assert forbidden_text == _main_text(page)
-    assert page.get_by_role("heading", name="Pagina niet gevonden").is_visible()
+    expect(page.get_by_role("heading", name="Pagina niet gevonden")).to_be_visible()
     assert "Zwiggelaar" not in forbidden_text
 
     # A page her role may not open: the Dutch 403 page, in the layout.
     refused = page.goto("/acute/privacy/emergency/")
     assert refused is not None and refused.status == 403
-    assert page.get_by_role("heading", name="U heeft geen toegang tot deze pagina").is_visible()
-    assert page.locator("header.site-header").is_visible()
+    expect(page.get_by_role("heading", name="U heeft geen toegang tot deze pagina")).to_be_visible()
+    expect(page.locator("header.site-header")).to_be_visible()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from palliare.organizations.factories import (
     LocationFactory,
@@ -46,7 +47,7 @@ def test_public_finder_outside_and_inside_the_network(page, region, viewport, tm
     page.get_by_label("Uw postcode").fill("1012 AB")
     page.get_by_role("button", name="Zoeken").click()
     outside = page.get_by_test_id("finder-outside")
-    assert outside.is_visible()
+    expect(outside).to_be_visible()
     assert "niet in ons gebied" in outside.inner_text()
     assert page.get_by_test_id("national-finder").get_attribute("href") == (
         "https://landelijk.example/zoeken"
@@ -57,9 +58,9 @@ def test_public_finder_outside_and_inside_the_network(page, region, viewport, tm
 
     page.get_by_label("Uw postcode").fill("9401")
     page.get_by_role("button", name="Zoeken").click()
-    assert page.get_by_role("heading", name="Hospice De Duinroos").is_visible()
+    expect(page.get_by_role("heading", name="Hospice De Duinroos")).to_be_visible()
     figure = page.locator("#finder-map-title").locator("xpath=ancestor::figure")
-    assert figure.is_visible()
+    expect(figure).to_be_visible()
     assert figure.locator('g[data-marker="1"]').count() == 1
     page.screenshot(path=str(shots / f"finder-inside-{viewport[0]}.png"), full_page=True)
     assert_accessible(page)

@@ -7,6 +7,7 @@ import base64
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import TEST_PASSWORD, UserFactory, role
 from palliare.accounts.permissions import RoleCode
@@ -27,14 +28,14 @@ def test_first_login_enrols_authenticator(page):
     page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Volgende").click()
     page.wait_for_url("**/two-factor/setup/**")
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     assert_accessible(page)
     secret = page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
     token = f"{TOTP(base64.b32decode(secret)).token():06d}"
     page.get_by_label("Zescijferige code uit uw authenticator-app").fill(token)
     page.get_by_role("button", name="Bevestigen en inloggen").click()
     page.wait_for_url(lambda url: "/accounts/" not in url)
-    assert page.get_by_role("heading", name="Mijn werk").is_visible()
+    expect(page.get_by_role("heading", name="Mijn werk")).to_be_visible()
     assert_accessible(page)
 
 
@@ -45,7 +46,7 @@ def test_second_factor_page_is_accessible(page):
     page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Volgende").click()
     page.wait_for_url("**/two-factor/**")
-    assert page.get_by_role("heading", name="Verificatiecode").is_visible()
+    expect(page.get_by_role("heading", name="Verificatiecode")).to_be_visible()
     assert_accessible(page)
 
 
@@ -54,24 +55,24 @@ def test_roles_see_only_their_navigation(page, browser, live_server):
     coordinator = MembershipFactory(role=role(RoleCode.NETWORK_COORDINATOR)).professional.user
     log_in(page, gp)
     nav = page.get_by_role("navigation", name="Hoofdmenu")
-    assert nav.get_by_role("link", name="Sociale kaart").is_visible()
+    expect(nav.get_by_role("link", name="Sociale kaart")).to_be_visible()
     assert nav.get_by_role("link", name="Beheer").count() == 0
     page.goto("/admin/")
-    assert page.get_by_role("heading", name="U heeft geen toegang tot deze pagina").is_visible()
+    expect(page.get_by_role("heading", name="U heeft geen toegang tot deze pagina")).to_be_visible()
 
     other = browser.new_context(
         base_url=live_server.url, locale="nl-NL", viewport={"width": 1366, "height": 768}
     ).new_page()
     log_in(other, coordinator)
     other_nav = other.get_by_role("navigation", name="Hoofdmenu")
-    assert other_nav.get_by_role("link", name="Beheer").is_visible()
+    expect(other_nav.get_by_role("link", name="Beheer")).to_be_visible()
     other.context.close()
 
 
 def test_language_switch(page):
     user = MembershipFactory(role=role(RoleCode.GP)).professional.user
     log_in(page, user)
-    assert page.get_by_role("heading", name="Mijn werk").is_visible()
+    expect(page.get_by_role("heading", name="Mijn werk")).to_be_visible()
     page.get_by_test_id("language-en").click()
     page.get_by_role("heading", name="My work").wait_for()
     assert page.locator("html").get_attribute("lang") == "en"

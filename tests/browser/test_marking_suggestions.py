@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -52,7 +53,7 @@ def test_gp_sees_why_and_dismisses_with_a_reason(page):
     page.goto("/patients/suggestions/")
     card = page.get_by_test_id("suggestion")
     card.get_by_text("1 ziekenhuisopname en 1 SEH-bezoek in de afgelopen 6 maanden").wait_for()
-    assert card.get_by_role("link", name="Markeren").is_visible()
+    expect(card.get_by_role("link", name="Markeren")).to_be_visible()
     assert_accessible(page)
 
     card.get_by_text("Afwijzen", exact=True).click()

@@ -12,6 +12,7 @@ import io
 import pathlib
 
 import pytest
+from playwright.sync_api import expect
 
 from palliare.accounts.actors import actor_for
 from palliare.accounts.factories import role
@@ -52,16 +53,16 @@ def test_steering_group_sees_kpis_against_target_and_drills_down(page):
     page.set_default_timeout(SLOW)
     log_in(page, user)
     section = page.locator('[data-section="monitoring_kpis"]')
-    assert section.get_by_text("Individueel zorgplan aanwezig vóór overlijden").is_visible()
+    expect(section.get_by_text("Individueel zorgplan aanwezig vóór overlijden")).to_be_visible()
     page.goto(f"/monitoring/?period={Q1.key}")
     row = page.locator('tr[data-kpi="plan-before-death"]')
     assert "85,7%" in row.inner_text()
-    assert row.locator('[data-rag="green"]').is_visible()
+    expect(row.locator('[data-rag="green"]')).to_be_visible()
     page.locator('[data-chart="spec-trend-plan-before-death"][data-rendered="true"]').wait_for()
     assert_accessible(page)
     page.get_by_role("link", name=world.south.name).first.click()
     page.wait_for_url(lambda url: f"subregion={world.south.pk}" in url)
-    assert page.get_by_role("heading", level=1).filter(has_text=world.south.name).is_visible()
+    expect(page.get_by_role("heading", level=1).filter(has_text=world.south.name)).to_be_visible()
     # The south: the expected deaths C and E plus five added: small counts appear as "<5".
     assert "<5" in page.locator('[data-testid="kpi-table"]').inner_text()
     assert_accessible(page)

@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -50,7 +51,7 @@ def test_gp_is_told_of_emergency_access_and_produces_the_access_report(page, mak
     assert "gebruikte noodtoegang" in report.inner_text()
     assert "HAP Zuidoost" in report.inner_text()
     assert "familie onbereikbaar" in report.inner_text()
-    assert page.get_by_test_id("report-for-patient").is_visible()
+    expect(page.get_by_test_id("report-for-patient")).to_be_visible()
     assert "Geesje Bakker" in page.get_by_role("heading", level=1).inner_text()
     assert_accessible(page)
 
@@ -65,4 +66,4 @@ def test_gp_is_told_of_emergency_access_and_produces_the_access_report(page, mak
     panel = page.get_by_test_id("access-panel")
     assert "HAP Zuidoost" in panel.inner_text()
     panel.get_by_role("link").click()
-    assert page.get_by_test_id("access-report").is_visible()
+    expect(page.get_by_test_id("access-report")).to_be_visible()

@@ -11,6 +11,7 @@ import io
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from palliare.accounts.actors import actor_for
@@ -100,7 +101,7 @@ def test_contact_uploads_progress_report(page):
     assert_accessible(page)
     page.get_by_role("button", name="Aanleveren").click()
     page.get_by_text("Aangeleverd. Dank u wel.").wait_for()
-    assert page.get_by_role("link", name="voortgang-2026.pdf").is_visible()
+    expect(page.get_by_role("link", name="voortgang-2026.pdf")).to_be_visible()
 
 
 def test_overview_shows_who_is_late(page):

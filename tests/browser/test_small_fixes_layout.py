@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from palliare.accounts.factories import role
 from palliare.accounts.permissions import RoleCode
@@ -57,12 +58,12 @@ def test_plan_card_long_name_and_log_out(browser, live_server, screen):
     try:
         log_in(tab, gp)
         logout = tab.get_by_test_id("logout")
-        assert logout.is_visible()
+        expect(logout).to_be_visible()
         _shot(tab, f"item14-header-{screen}")
         box = logout.bounding_box()
         assert box is not None and box["x"] + box["width"] <= width
         tab.goto(f"/careplans/patients/{patient.pk}/")
-        assert tab.get_by_test_id("logout").is_visible()
+        expect(tab.get_by_test_id("logout")).to_be_visible()
         overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         wide = tab.evaluate(WIDEST)
         assert overflow <= 0, f"the page is {overflow}px wider than the screen: {wide}"

@@ -13,6 +13,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from palliare.accounts.actors import actor_for
 from palliare.accounts.factories import role
@@ -158,7 +159,7 @@ def test_coordinator_sees_campaign_coverage(page):
     table = page.get_by_test_id("coverage-table")
     row = table.locator("tr[data-gm='GM1701']")
     assert row.get_by_role("cell").first.inner_text() == "2"
-    assert row.get_by_text("ja").is_visible()
+    expect(row.get_by_text("ja")).to_be_visible()
     assert "0 van 4" in table.locator("tr[data-gm='GM1730']").inner_text()
-    assert page.get_by_test_id("coverage-map").is_visible()
+    expect(page.get_by_test_id("coverage-map")).to_be_visible()
     assert_accessible(page)
