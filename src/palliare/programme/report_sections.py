@@ -165,7 +165,10 @@ def _self_evaluations(year: int) -> ReportSection | None:
     if not result.total.members:
         return None
     rows = [[_("All members"), *result.total.cells, result.total.done_share]]
-    rows += [[f"{_('Subregion')}: {r.label}", *r.cells, r.done_share] for r in result.by_subregion]
+    rows += [
+        [f"{_('Subregion')}: {r.label}" if r.named else r.label, *r.cells, r.done_share]
+        for r in result.by_subregion
+    ]
     return ReportSection(
         key="self_evaluations",
         title=_("Self-evaluation uptake"),

@@ -76,6 +76,8 @@ class UptakeRow:
     members: int
     done: int
     started: int
+    #: The label names a group ("Subregio: Noord"), not the lack of one ("Zonder subregio").
+    named: bool = True
 
     @property
     def done_share(self) -> str:
@@ -127,7 +129,10 @@ def uptake(today: dt.date | None = None) -> Uptake:
             groups[key(m)].append(m)
         # Named groups alphabetically, members without a subregion last.
         ordered = sorted(groups.items(), key=lambda item: (item[0] == without, item[0]))
-        return [_row(label, group) for label, group in ordered]
+        found = [_row(label, group) for label, group in ordered]
+        for row in found:
+            row.named = row.label != without
+        return found
 
     def _row(label: str, group: list[MemberOrganization]) -> UptakeRow:
         states = Counter(_state(by_member[m.pk], day) for m in group)

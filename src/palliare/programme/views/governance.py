@@ -317,6 +317,8 @@ def topic_move(request: PalliareRequest, pk: int, topic_pk: int) -> HttpResponse
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Topic moved: %(title)s.") % {"title": topic.title})
     return redirect(reverse("programme:meeting", args=[pk]) + f"#topic-{topic.pk}")
 
 
