@@ -341,6 +341,7 @@ def meeting_detail(request: PalliareRequest, pk: int) -> HttpResponse:
             "actions": list(meeting.actions.select_related("owner").order_by("due_on")),
             "bottlenecks": list(meeting.bottlenecks.order_by("title")),
             "can_manage": access.can_manage(request.actor),
+            "has_started": meeting.starts_at <= timezone.now(),
             "can_decide": access.can_decide(request.actor),
             "topic_form": TopicForm(),
             "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}),
