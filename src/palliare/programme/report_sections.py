@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.functional import Promise
 
 
@@ -78,7 +79,11 @@ def _meetings(year: int) -> ReportSection | None:
         title=_("Meetings and their topics"),
         header=[_("Date"), _("Body"), _("Topics")],
         rows=[
-            [_date(m.starts_at.date()), m.body.name, "; ".join(t.title for t in m.topics.all())]
+            [
+                _date(timezone.localdate(m.starts_at)),
+                m.body.name,
+                "; ".join(t.title for t in m.topics.all()),
+            ]
             for m in meetings
         ],
     )

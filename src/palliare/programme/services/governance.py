@@ -178,7 +178,7 @@ def plan_body_meeting(
         location=location.strip(),
         online_url=online_url.strip(),
     )
-    members = {m.professional_id for m in current_members(body, starts_at.date())}
+    members = {m.professional_id for m in current_members(body, timezone.localdate(starts_at))}
     MeetingAttendance.objects.bulk_create(
         MeetingAttendance(meeting=meeting, professional_id=pk) for pk in sorted(members)
     )
@@ -475,7 +475,7 @@ def record_decision(
         raise ValidationError({"title": _("Write down what was decided.")})
     if meeting is not None and meeting.body_id != body.pk:
         raise ValidationError({"meeting": _("This meeting is of another body.")})
-    if meeting is not None and meeting.starts_at.date() != decided_on:
+    if meeting is not None and timezone.localdate(meeting.starts_at) != decided_on:
         raise ValidationError({"decided_on": _("A decision in a meeting has the meeting's date.")})
     for attempt in range(3):
         try:
@@ -535,7 +535,7 @@ def add_action(
     ensure(actor, Permission.MANAGE_PROGRAMME)
     if not description.strip():
         raise ValidationError({"description": _("Describe the action.")})
-    if due_on < meeting.starts_at.date():
+    if due_on < timezone.localdate(meeting.starts_at):
         raise ValidationError({"due_on": _("The due date cannot be before the meeting.")})
     action = ProgrammeAction.objects.create(
         meeting=meeting, description=description.strip(), owner=owner, due_on=due_on

@@ -239,3 +239,18 @@ def test_only_the_programme_team_changes_meetings(world, meeting, client_for):
         )
     response = client_for(world.steering).get(reverse("programme:meeting_edit", args=[meeting.pk]))
     assert response.status_code == 403
+
+
+def test_a_decision_takes_the_meetings_local_date_after_midnight(world):
+    """A meeting at half past midnight in the Netherlands is on the previous day in UTC: its
+    decision carries the Dutch date (the check compared the UTC date and refused it)."""
+    day = timezone.localdate() - dt.timedelta(days=2)
+    starts_at = timezone.make_aware(dt.datetime(day.year, day.month, day.day, 0, 30))
+    assert starts_at.astimezone(dt.UTC).date() != day  # the case: UTC is still the day before
+    meeting = services.plan_body_meeting(
+        world.coordinator, world.steering_group, starts_at=starts_at, location="Assen"
+    )
+    decision = services.record_decision(
+        world.coordinator, world.steering_group, decided_on=day, title="Besluit", meeting=meeting
+    )
+    assert decision.decided_on == day
