@@ -197,7 +197,7 @@ def record_admission(
     free beds go down by one in the same transaction (issue 18 item 8: the regional bed list
     stayed as it was after an admission); nothing is lowered below 0."""
     not_in_future(admitted_on, "admitted_on")
-    if admitted_on < referral.created_at.date():
+    if admitted_on < timezone.localdate(referral.created_at):
         raise ValidationError({"admitted_on": _("Admission cannot be before the referral.")})
     referral = _as_receiver(actor, referral)
     referral.transition_to(ReferralStatus.ADMITTED)

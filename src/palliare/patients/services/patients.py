@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -98,7 +99,7 @@ def register_patient(
         Consent.objects.create(
             patient=patient,
             scope=scope,
-            given_on=patient.created_at.date(),
+            given_on=timezone.localdate(patient.created_at),
             given_by=ConsentGivenBy.PATIENT,
             recorded_by=actor.user,
             recorded_by_name=actor_name(actor),
