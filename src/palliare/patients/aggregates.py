@@ -69,6 +69,23 @@ def age_band(year_of_death: int, born_year: int, birthday_later: int) -> str:
     return next((band for band, low, high in AGE_BANDS if low <= age < high), "")
 
 
+def patient_areas() -> dict[str, Any]:
+    """The area keys of a row with a ``patient``: region and subregion of where the patient
+    lives (their postcode's municipality), else of their GP practice; municipality; practice."""
+    return {
+        "region_id": Coalesce(
+            "patient__postcode_area__municipality__subregion__region_id",
+            "patient__gp_practice__subregion__region_id",
+        ),
+        "subregion_id": Coalesce(
+            "patient__postcode_area__municipality__subregion_id",
+            "patient__gp_practice__subregion_id",
+        ),
+        "municipality_id": F("patient__postcode_area__municipality_id"),
+        "practice_id": F("patient__gp_practice_id"),
+    }
+
+
 def deaths_between(start: dt.date, end: dt.date) -> QuerySet[DeathRegistration]:
     """The current death registration (the newest version) of each patient who died on or after
     ``start`` and before ``end`` (within one calendar year), annotated with the grouping keys of
@@ -91,16 +108,7 @@ def deaths_between(start: dt.date, end: dt.date) -> QuerySet[DeathRegistration]:
     return qs.annotate(
         birthday_later=Case(When(birthday_later, then=Value(1)), default=Value(0)),
         died_quarter=ExtractQuarter("date_of_death"),
-        region_id=Coalesce(
-            "patient__postcode_area__municipality__subregion__region_id",
-            "patient__gp_practice__subregion__region_id",
-        ),
-        subregion_id=Coalesce(
-            "patient__postcode_area__municipality__subregion_id",
-            "patient__gp_practice__subregion_id",
-        ),
-        municipality_id=F("patient__postcode_area__municipality_id"),
-        practice_id=F("patient__gp_practice_id"),
+        **patient_areas(),
         diagnosis_group=F("patient__diagnosis_group"),
     )
 
@@ -415,16 +423,7 @@ def marking_contact_counts(
         ),
     )
     markings = Marking.objects.filter(marked_on__gte=start, marked_on__lt=end).annotate(
-        region_id=Coalesce(
-            "patient__postcode_area__municipality__subregion__region_id",
-            "patient__gp_practice__subregion__region_id",
-        ),
-        subregion_id=Coalesce(
-            "patient__postcode_area__municipality__subregion_id",
-            "patient__gp_practice__subregion_id",
-        ),
-        municipality_id=F("patient__postcode_area__municipality_id"),
-        practice_id=F("patient__gp_practice_id"),
+        **patient_areas(),
         marked_quarter=ExtractQuarter("marked_on"),
     )
     return grouped_counts(

@@ -232,6 +232,13 @@ def meeting_edit(request: PalliareRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _posted_sequence(request: PalliareRequest) -> int:
+    """The meeting revision the posted page showed (-1 when missing or not a number: then the
+    change is refused as a conflict)."""
+    text = request.POST.get("sequence", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+
+
 def _planned_topic(pk: int, topic_pk: int) -> AgendaTopic:
     return get_object_or_404(
         AgendaTopic.objects.select_related("meeting__body"), pk=topic_pk, meeting_id=pk
@@ -274,8 +281,7 @@ def topic_edit(request: PalliareRequest, pk: int, topic_pk: int) -> HttpResponse
 @require_POST
 def topic_remove(request: PalliareRequest, pk: int, topic_pk: int) -> HttpResponse:
     topic = _planned_topic(pk, topic_pk)
-    text = request.POST.get("sequence", "")
-    expected = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+    expected = _posted_sequence(request)
     try:
         services.remove_topic(request.actor, topic, expected_sequence=expected)
     except services.ConflictError:
@@ -298,8 +304,7 @@ def topic_remove(request: PalliareRequest, pk: int, topic_pk: int) -> HttpRespon
 def topic_move(request: PalliareRequest, pk: int, topic_pk: int) -> HttpResponse:
     """Move an agenda topic one place up or down."""
     topic = _planned_topic(pk, topic_pk)
-    text = request.POST.get("sequence", "")
-    expected = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+    expected = _posted_sequence(request)
     try:
         services.move_topic(
             request.actor,
