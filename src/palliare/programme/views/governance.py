@@ -3,6 +3,10 @@ invitation), the decision list and actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -196,26 +200,17 @@ def meeting_edit(request: PalliareRequest, pk: int) -> HttpResponse:
         "online_url": meeting.online_url,
         "sequence": meeting.sequence,
     }
-    form = MeetingEditForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("sequence")
-        try:
-            services.update_body_meeting(request.actor, meeting, expected_sequence=expected, **data)
-        except services.ConflictError as exc:
-            # Keep what the user typed; the next save is checked against the current revision.
-            post = request.POST.copy()
-            post["sequence"] = str(exc.current_version)
-            form = MeetingEditForm(post, initial=initial)
-            form.is_valid()
-            form.add_error(None, CONFLICT_MESSAGE)
-            status = 409
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting changed; the invitation is updated."))
-            return redirect(back)
+    form, status, saved = _save_with_lock(
+        request,
+        MeetingEditForm,
+        initial,
+        lambda data, expected: services.update_body_meeting(
+            request.actor, meeting, expected_sequence=expected, **data
+        ),
+    )
+    if saved:
+        messages.success(request, _("Meeting changed; the invitation is updated."))
+        return redirect(back)
     response = form_page(
         request,
         form,
@@ -230,6 +225,35 @@ def meeting_edit(request: PalliareRequest, pk: int) -> HttpResponse:
     if status == 409:
         response.status_code = 409
     return response
+
+
+def _save_with_lock(
+    request: PalliareRequest,
+    form_class: type[forms.Form],
+    initial: dict[str, Any],
+    save: Callable[[dict[str, Any], int], object],
+) -> tuple[forms.Form, int, bool]:
+    """A form carrying the meeting's revision (``sequence``) saved under the optimistic lock:
+    the form, the status to answer (409 on a conflict) and whether it was saved. On a conflict
+    the user's input is kept and the next save is checked against the current revision."""
+    form = form_class(request.POST or None, initial=initial)
+    if request.method != "POST" or not form.is_valid():
+        return form, 200, False
+    data = dict(form.cleaned_data)
+    expected = data.pop("sequence")
+    try:
+        save(data, expected)
+    except services.ConflictError as exc:
+        post = request.POST.copy()
+        post["sequence"] = str(exc.current_version)
+        form = form_class(post, initial=initial)
+        form.is_valid()
+        form.add_error(None, CONFLICT_MESSAGE)
+        return form, 409, False
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return form, 200, False
+    return form, 200, True
 
 
 def _posted_sequence(request: PalliareRequest) -> int:
@@ -251,24 +275,16 @@ def topic_edit(request: PalliareRequest, pk: int, topic_pk: int) -> HttpResponse
     topic = _planned_topic(pk, topic_pk)
     back = reverse("programme:meeting", args=[pk])
     initial = {"title": topic.title, "note": topic.note, "sequence": topic.meeting.sequence}
-    form = TopicEditForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        expected = data.pop("sequence")
-        try:
-            services.update_topic(request.actor, topic, expected_sequence=expected, **data)
-        except services.ConflictError as exc:
-            post = request.POST.copy()
-            post["sequence"] = str(exc.current_version)
-            form = TopicEditForm(post, initial=initial)
-            form.is_valid()
-            form.add_error(None, CONFLICT_MESSAGE)
-            status = 409
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect(back)
+    form, status, saved = _save_with_lock(
+        request,
+        TopicEditForm,
+        initial,
+        lambda data, expected: services.update_topic(
+            request.actor, topic, expected_sequence=expected, **data
+        ),
+    )
+    if saved:
+        return redirect(back)
     response = form_page(
         request, form, title=_("Change the topic"), submit=_("Save"), back_url=back
     )
