@@ -134,3 +134,13 @@ def test_a_page_module_under_another_name_is_noticed():
     assert "palliare.newapp.views" in forbidden
     assert "palliare.newapp.report_views" not in forbidden
     assert "palliare.newapp" in matched(graph, contracts()["layers"]["containers"])
+
+
+def test_no_page_module_writes_log_rows_itself():
+    """Issue 19 item 13: the log row is written by the service that does the work, so every
+    path to it (page, admin screen, API, command) logs the same. The contract's sources are the
+    page modules of the "pages" contract, except background tasks (which are services)."""
+    found = contracts()
+    sources = set(found["audit-in-services"]["source_modules"])
+    assert sources == set(found["pages"]["forbidden_modules"]) - {"palliare.**.tasks"}
+    assert found["audit-in-services"]["forbidden_modules"] == ["palliare.audit.services"]

@@ -11,10 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.ui.admin_site import PermissionModelAdmin, site
 
 from . import services
@@ -109,27 +106,15 @@ class UserAdmin(PermissionModelAdmin, DjangoUserAdmin):  # type: ignore[type-arg
         """Setting someone else's password is logged (with a 2FA reset it could take over an
         account)."""
         response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and getattr(response, "status_code", 200) == 302:
-            audit.record(
-                "auth.password_set_by_admin",
-                actor=cast(PalliareRequest, request).actor,
-                action=AuditAction.UPDATE,
-                subject=self.get_object(request, id),
-                purpose=AuditPurpose.SECURITY,
-            )
+        user = self.get_object(request, id)
+        if request.method == "POST" and getattr(response, "status_code", 200) == 302 and user:
+            services.record_password_set_by_admin(user, actor=cast(PalliareRequest, request).actor)
         return response
 
     @admin.action(description=_("Reset two-factor login (user enrols again at next login)"))
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            TOTPDevice.objects.filter(user=user).delete()
-            audit.record(
-                "auth.second_factor_reset",
-                actor=cast(PalliareRequest, request).actor,
-                action=AuditAction.DELETE,
-                subject=user,
-                purpose=AuditPurpose.SECURITY,
-            )
+            services.reset_second_factor(user, actor=cast(PalliareRequest, request).actor)
             # Whoever enrols the next device holds the account: a second person confirms.
             self._reapprove(request, user, reason="second_factor_reset")
         messages.success(

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditPurpose
+from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 
 from .actors import Actor
 from .models import AppliedRoleDefault, Role, RolePermission, User
@@ -25,6 +26,7 @@ from .permissions import (
 )
 
 if TYPE_CHECKING:
+    from palliare.audit.models import AuditEvent
     from palliare.organizations.models import Membership, Organization, Professional
 
 
@@ -385,3 +387,114 @@ def _membership_details(membership: Membership) -> dict[str, str | int | None]:
         "valid_until": membership.valid_until.isoformat() if membership.valid_until else None,
         "status": membership.status,
     }
+
+
+# Login events (NEN 7513 security events). The views decide; these record.
+
+
+def record_login(user: User) -> None:
+    """Log a completed login: password and second factor both passed."""
+    from .actors import actor_for
+
+    audit.record(
+        "auth.login",
+        actor=actor_for(user),
+        action=AuditAction.EXECUTE,
+        purpose=AuditPurpose.SECURITY,
+    )
+
+
+def record_second_factor_failed(user: User) -> None:
+    """Log a wrong or expired second-factor code (the password was right)."""
+    from .actors import actor_for
+
+    audit.record(
+        "auth.second_factor_failed",
+        actor=actor_for(user),
+        action=AuditAction.EXECUTE,
+        outcome=AuditOutcome.FAILURE,
+        purpose=AuditPurpose.SECURITY,
+    )
+
+
+def confirm_second_factor(device: TOTPDevice) -> None:
+    """Confirm a newly enrolled authenticator and log the enrolment and the login it completes."""
+    from .actors import actor_for
+
+    actor = actor_for(device.user)
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.record(
+            "auth.second_factor_enrolled",
+            actor=actor,
+            action=AuditAction.CREATE,
+            subject=device,
+            purpose=AuditPurpose.SECURITY,
+        )
+        audit.record(
+            "auth.login", actor=actor, action=AuditAction.EXECUTE, purpose=AuditPurpose.SECURITY
+        )
+
+
+def record_logout(actor: Actor) -> None:
+    audit.record(
+        "auth.logout", actor=actor, action=AuditAction.EXECUTE, purpose=AuditPurpose.SECURITY
+    )
+
+
+def reset_second_factor(user: User, *, actor: Actor) -> None:
+    """Remove every authenticator of ``user`` (they enrol again at the next login) and log it.
+    Whoever enrols next holds the account, so the caller asks for re-approval of memberships
+    that open patient data."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit.record(
+            "auth.second_factor_reset",
+            actor=actor,
+            action=AuditAction.DELETE,
+            subject=user,
+            purpose=AuditPurpose.SECURITY,
+        )
+
+
+def record_password_set_by_admin(user: User, *, actor: Actor) -> None:
+    """Log that an administrator set someone else's password (with a reset of the second
+    factor it could take over an account)."""
+    audit.record(
+        "auth.password_set_by_admin",
+        actor=actor,
+        action=AuditAction.UPDATE,
+        subject=user,
+        purpose=AuditPurpose.SECURITY,
+    )
+
+
+def access_grant_events(actor: Actor) -> QuerySet[AuditEvent]:
+    """For the privacy officer: the log of who gave whom access (newest first). Logged as a
+    privacy review."""
+    from palliare.audit.models import AuditEvent
+
+    actor.require(Permission.VIEW_ACCESS_LOG)
+    audit.record(
+        "accounts.access_grants_viewed",
+        actor=actor,
+        action=AuditAction.READ,
+        purpose=AuditPurpose.PRIVACY_REVIEW,
+    )
+    return AuditEvent.objects.filter(event_type__in=GRANT_EVENTS).order_by("-sequence")
+
+
+#: The audit events that give, change or take away access (shown to the privacy officer).
+GRANT_EVENTS = (
+    "accounts.membership_requested",
+    "accounts.membership_granted",
+    "accounts.membership_approved",
+    "accounts.membership_rejected",
+    "accounts.membership_changed",
+    "accounts.membership_removed",
+    "accounts.membership_ended",
+    "accounts.role_permissions_changed",
+    "auth.second_factor_reset",
+    "auth.password_set_by_admin",
+)

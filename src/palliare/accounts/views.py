@@ -23,12 +23,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from palliare.accounts.requests import is_verified
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 from palliare.ui import qrcodes
 
 from . import services
-from .actors import actor_for
 from .decorators import any_professional, otp_exempt, public, require_permission
 from .forms import LoginForm, MembershipChoiceForm, TokenForm
 from .middleware import MEMBERSHIP_SESSION_KEY
@@ -95,20 +92,9 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         allowed, _info = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["token"]):
             _verified(request, device)
-            audit.record(
-                "auth.login",
-                actor=actor_for(user),
-                action=AuditAction.EXECUTE,
-                purpose=AuditPurpose.SECURITY,
-            )
+            services.record_login(user)
             return redirect(_safe_next(request))
-        audit.record(
-            "auth.second_factor_failed",
-            actor=actor_for(user),
-            action=AuditAction.EXECUTE,
-            outcome=AuditOutcome.FAILURE,
-            purpose=AuditPurpose.SECURITY,
-        )
+        services.record_second_factor_failed(user)
         if not allowed:
             form.add_error(None, _("Too many wrong codes. Wait a moment and try again."))
         else:
@@ -138,20 +124,8 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
         if not allowed:
             form.add_error(None, _("Too many wrong codes. Wait a moment and try again."))
         elif device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            services.confirm_second_factor(device)
             _verified(request, device)
-            actor = actor_for(user)
-            audit.record(
-                "auth.second_factor_enrolled",
-                actor=actor,
-                action=AuditAction.CREATE,
-                subject=device,
-                purpose=AuditPurpose.SECURITY,
-            )
-            audit.record(
-                "auth.login", actor=actor, action=AuditAction.EXECUTE, purpose=AuditPurpose.SECURITY
-            )
             messages.success(request, _("Two-factor login is set up."))
             return redirect(_safe_next(request))
         else:
@@ -176,12 +150,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: PalliareRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record(
-            "auth.logout",
-            actor=request.actor,
-            action=AuditAction.EXECUTE,
-            purpose=AuditPurpose.SECURITY,
-        )
+        services.record_logout(request.actor)
     logout(request)
     messages.info(request, _("You have been logged out."))
     return redirect("accounts:login")
@@ -240,25 +209,9 @@ class _PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-#: The log events of granting, widening and approving access, shown to the privacy officer.
-GRANT_EVENTS = (
-    "accounts.membership_requested",
-    "accounts.membership_granted",
-    "accounts.membership_approved",
-    "accounts.membership_rejected",
-    "accounts.membership_changed",
-    "accounts.membership_removed",
-    "accounts.membership_ended",
-    "accounts.role_permissions_changed",
-    "auth.second_factor_reset",
-    "auth.password_set_by_admin",
-)
-
-
 @require_permission(Permission.VIEW_ACCESS_LOG)
 def access_grants_view(request: HttpRequest) -> HttpResponse:
     """For the privacy officer: who gave whom access, who approved it, and what waits."""
-    from palliare.audit.models import AuditEvent
     from palliare.organizations.models import Membership
 
     pending = (
@@ -266,14 +219,8 @@ def access_grants_view(request: HttpRequest) -> HttpResponse:
         .select_related("professional", "organization", "role", "requested_by")
         .order_by("pk")
     )
-    events = AuditEvent.objects.filter(event_type__in=GRANT_EVENTS).order_by("-sequence")
+    events = services.access_grant_events(cast(PalliareRequest, request).actor)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    audit.record(
-        "accounts.access_grants_viewed",
-        actor=cast(PalliareRequest, request).actor,
-        action=AuditAction.READ,
-        purpose=AuditPurpose.PRIVACY_REVIEW,
-    )
     return render(
         request,
         "accounts/access_grants.html",

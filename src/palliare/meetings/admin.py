@@ -11,10 +11,9 @@ from django.http import HttpRequest
 
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction
 from palliare.ui.admin_site import PermissionInlineMixin, PermissionModelAdmin, site
 
+from . import services
 from .models import CoreTeam, CoreTeamMember
 
 
@@ -47,16 +46,8 @@ class CoreTeamAdmin(PermissionModelAdmin):
         return False  # meetings refer to the team; make it inactive instead
 
     def save_model(self, request: HttpRequest, obj: CoreTeam, form: Any, change: bool) -> None:
-        actor = cast(PalliareRequest, request).actor
-        if not change:
-            obj.created_by = actor.user
-        super().save_model(request, obj, form, change)
-        audit.record(
-            "core_team.changed_in_admin" if change else "core_team.created_in_admin",
-            actor=actor,
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            subject=obj,
-            details={"changed": sorted(form.changed_data)},
+        services.save_core_team_from_admin(
+            cast(PalliareRequest, request).actor, obj, created=not change, changed=form.changed_data
         )
 
     def save_formset(
@@ -67,19 +58,6 @@ class CoreTeamAdmin(PermissionModelAdmin):
         change: bool,
     ) -> None:
         actor = cast(PalliareRequest, request).actor
-        instances = formset.save(commit=False)
-        for instance in instances:
-            created = instance.pk is None
-            if created:
-                instance.added_by_name = actor.audit_name
-            instance.save()
-            audit.record(
-                "core_team.member_added_in_admin"
-                if created
-                else "core_team.member_changed_in_admin",
-                actor=actor,
-                action=AuditAction.CREATE if created else AuditAction.UPDATE,
-                subject=instance,
-                details={"core_team": instance.core_team_id},
-            )
+        for instance in formset.save(commit=False):
+            services.save_core_team_member_from_admin(actor, instance)
         formset.save_m2m()

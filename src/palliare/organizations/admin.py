@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from palliare.accounts import services as account_services
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction, AuditPurpose
 from palliare.ui.admin_site import PermissionInlineMixin, PermissionModelAdmin, site
 
+from . import services
 from .constants import MembershipStatus
 from .models import (
     Location,
@@ -227,35 +226,21 @@ class ProfessionalAdmin(PermissionModelAdmin):
         return ("user",)
 
     def save_model(self, request: HttpRequest, obj: Professional, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        actor = cast(PalliareRequest, request).actor
-        audit.record(
-            "directory.professional_changed" if change else "directory.professional_added",
-            actor=actor,
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            subject=obj,
-            purpose=AuditPurpose.ADMINISTRATION,
-            details={"changed": sorted(form.changed_data)},
+        pending = services.save_professional(
+            obj,
+            actor=cast(PalliareRequest, request).actor,
+            created=not change,
+            changed=form.changed_data,
         )
-        # Another login account, or a professional brought back: whoever acts as them now
-        # is a new person, so memberships that open patient data need a second person again.
-        relinked = change and "user" in form.changed_data
-        revived = change and "is_active" in form.changed_data and obj.is_active
-        if relinked or revived:
-            pending = account_services.require_reapproval(
-                obj.memberships.all(),
-                actor=actor,
-                reason="account_linked" if relinked else "professional_reactivated",
-            )
-            if pending:
-                messages.warning(
-                    request,
-                    _(
-                        "%(count)d memberships that open patient data now wait for a second "
-                        "person's approval."
-                    )
-                    % {"count": pending},
+        if pending:
+            messages.warning(
+                request,
+                _(
+                    "%(count)d memberships that open patient data now wait for a second "
+                    "person's approval."
                 )
+                % {"count": pending},
+            )
 
     def save_formset(
         self,

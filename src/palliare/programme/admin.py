@@ -11,10 +11,9 @@ from django.http import HttpRequest
 
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction
 from palliare.ui.admin_site import PermissionModelAdmin, site
 
+from . import services
 from .models import CoreElement, Theme
 
 
@@ -25,13 +24,11 @@ class _LoggedAdmin(PermissionModelAdmin):
         return False  # work plans refer to them; make one inactive instead
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit.record(
-            f"programme.{obj._meta.model_name}_{'changed' if change else 'created'}_in_admin",
-            actor=cast(PalliareRequest, request).actor,
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            subject=obj,
-            details={"changed": sorted(form.changed_data)},
+        services.save_from_admin(
+            cast(PalliareRequest, request).actor,
+            obj,
+            created=not change,
+            changed=form.changed_data,
         )
 
 

@@ -9,8 +9,11 @@ from .coreteams import (
     add_core_team_member,
     create_core_team,
     end_core_team_member,
+    save_core_team_from_admin,
+    save_core_team_member_from_admin,
     update_core_team,
 )
+from .exports import calendar_event
 from .meetings import (
     add_attendee,
     cancel_meeting,
@@ -35,6 +38,7 @@ __all__ = [
     "add_agenda_patient",
     "add_attendee",
     "add_core_team_member",
+    "calendar_event",
     "cancel_meeting",
     "complete_action_item",
     "create_core_team",
@@ -49,6 +53,8 @@ __all__ = [
     "remove_agenda_item",
     "remove_attendee",
     "reopen_action_item",
+    "save_core_team_from_admin",
+    "save_core_team_member_from_admin",
     "save_minutes",
     "set_attendance",
     "update_core_team",

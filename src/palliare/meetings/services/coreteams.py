@@ -167,3 +167,43 @@ def end_core_team_member(actor: Actor, member: CoreTeamMember) -> CoreTeamMember
     member.save(update_fields=["ended_on", "ended_by_name"])
     log("core_team.member_ended", actor, AuditAction.UPDATE, member)
     return member
+
+
+def save_core_team_from_admin(
+    actor: Actor, team: CoreTeam, *, created: bool, changed: list[str]
+) -> CoreTeam:
+    """Store a core team edited in the administration screens (the form has validated it) and
+    log which fields changed."""
+    from palliare.audit import services as audit
+
+    with transaction.atomic():
+        if created:
+            team.created_by = actor.user
+        team.save()
+        audit.record(
+            "core_team.created_in_admin" if created else "core_team.changed_in_admin",
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            subject=team,
+            details={"changed": sorted(changed)},
+        )
+    return team
+
+
+def save_core_team_member_from_admin(actor: Actor, member: CoreTeamMember) -> CoreTeamMember:
+    """Store a core-team member added or changed in the administration screens and log it."""
+    from palliare.audit import services as audit
+
+    created = member.pk is None
+    with transaction.atomic():
+        if created:
+            member.added_by_name = actor.audit_name
+        member.save()
+        audit.record(
+            "core_team.member_added_in_admin" if created else "core_team.member_changed_in_admin",
+            actor=actor,
+            action=AuditAction.CREATE if created else AuditAction.UPDATE,
+            subject=member,
+            details={"core_team": member.core_team_id},
+        )
+    return member

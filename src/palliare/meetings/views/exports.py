@@ -5,16 +5,12 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction
 
-from .. import access, ical, pdf, services
+from .. import access, pdf, services
 from ..models import Meeting
 from .presenting import build_agenda
 
@@ -63,39 +59,8 @@ def meeting_ics(request: PalliareRequest, pk: int) -> HttpResponse:
     """The meeting as a calendar event, without any patient data."""
     actor = request.actor
     meeting = access.get_meeting_for(actor, pk)
-    attendees = list(meeting.attendees.order_by("name"))
-    coordinator = meeting.core_team.coordinator
     page_url = request.build_absolute_uri(reverse("meetings:detail", args=[meeting.pk]))
-    when = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
-    summary = _("%(kind)s %(team)s") % {
-        "kind": meeting.get_kind_display(),
-        "team": meeting.core_team.name,
-    }
-    description = [
-        _("%(kind)s of %(team)s on %(when)s.")
-        % {"kind": meeting.get_kind_display(), "team": meeting.core_team.name, "when": when},
-        _("Agenda and minutes in Palliare: %(url)s") % {"url": page_url},
-    ]
-    if meeting.online_url:
-        description.append(_("Join online: %(url)s") % {"url": meeting.online_url})
-    remote = ical.remote_names(attendees)
-    if remote:
-        description.append(_("Joining remotely: %(names)s") % {"names": ", ".join(remote)})
-    if meeting.note:
-        description.append(meeting.note)
-    body = ical.build_event(
-        meeting,
-        summary=summary,
-        description="\n".join(description),
-        page_url=page_url,
-        organizer_name=coordinator.full_name if coordinator else "",
-        organizer_email=services.professional_email(coordinator) if coordinator else "",
-        attendees=attendees,
-        location_online=_("Online") if meeting.online_url else "",
-    )
-    audit.record(
-        "meetings.calendar_exported", actor=actor, action=AuditAction.READ, subject=meeting
-    )
+    body = services.calendar_event(actor, meeting, page_url=page_url)
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="{_filename(meeting, "overleg", "ics")}"'

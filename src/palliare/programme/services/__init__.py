@@ -6,7 +6,7 @@ import this module, e.g. ``programme.services.milestone_statuses(on=...)`` and
 from ..milestones import MilestoneState, milestone_statuses
 from .activities import carry_over, save_activity
 from .budget import accountability, record_expense, set_budget_line, set_budget_year
-from .common import ConflictError
+from .common import ConflictError, record_download, save_from_admin
 from .governance import (
     add_action,
     add_body_member,
@@ -86,6 +86,7 @@ __all__ = [
     "record_attendance",
     "record_bottleneck",
     "record_decision",
+    "record_download",
     "record_expense",
     "reminders_due",
     "remove_topic",
@@ -93,6 +94,7 @@ __all__ = [
     "save_action_line",
     "save_activity",
     "save_deliverable_text",
+    "save_from_admin",
     "save_minutes",
     "save_report_narrative",
     "save_self_evaluation",

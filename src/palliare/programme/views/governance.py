@@ -22,8 +22,6 @@ from django.views.decorators.http import require_POST
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction
 from palliare.ui.forms import apply_errors, parse_id
 
 from .. import access, invitations, services
@@ -429,12 +427,7 @@ def document_upload(request: PalliareRequest, pk: int, topic_pk: int) -> HttpRes
 @require_permission(Permission.VIEW_PROGRAMME)
 def document_download(request: PalliareRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk)
-    audit.record(
-        "programme.document_downloaded",
-        actor=request.actor,
-        action=AuditAction.READ,
-        subject=document,
-    )
+    services.record_download("programme.document_downloaded", request.actor, document)
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
     safe = "".join(c for c in document.name if c.isalnum() or c in "._- ")[:100] or "document"
     response["Content-Disposition"] = f'attachment; filename="{safe}"'

@@ -15,8 +15,6 @@ from django.utils.translation import gettext as _
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction
 from palliare.ui.forms import apply_errors, parse_id
 
 from .. import access, reporting, services
@@ -120,12 +118,7 @@ def submission_download(request: PalliareRequest, pk: int) -> HttpResponse:
     submission = get_object_or_404(Submission, pk=pk)
     if not submission.file_name:
         return redirect("programme:member", submission.member_id)
-    audit.record(
-        "programme.delivery_downloaded",
-        actor=request.actor,
-        action=AuditAction.READ,
-        subject=submission,
-    )
+    services.record_download("programme.delivery_downloaded", request.actor, submission)
     response = HttpResponse(bytes(submission.content), content_type=submission.content_type)
     safe = "".join(c for c in submission.file_name if c.isalnum() or c in "._- ")[:100]
     response["Content-Disposition"] = f'attachment; filename="{safe or "rapportage"}"'

@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
-from palliare.audit import services as audit
-from palliare.audit.constants import AuditAction
 from palliare.ui.forms import apply_errors
 
 from .. import access, annual_report, services
@@ -106,12 +104,7 @@ def issued_download(request: PalliareRequest, pk: int, kind: str) -> HttpRespons
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         raise Http404
-    audit.record(
-        "programme.annual_report_downloaded",
-        actor=request.actor,
-        action=AuditAction.READ,
-        subject=issued,
-    )
+    services.record_download("programme.annual_report_downloaded", request.actor, issued)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = (
         f'attachment; filename="jaarbericht-{issued.report.year}-{issued.number}.{kind}"'
