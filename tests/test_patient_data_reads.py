@@ -73,7 +73,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         4,
         "FHIR boundary; the handler resolves the patient through fhir.access",
     ),
-    "meetings/views/agenda.py": (4, "page; to move behind the app's access module"),
     "patients/services/consent.py": (
         4,
         "service; checks access before it reads (ensure_can_view / own check)",
@@ -86,7 +85,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         4,
         "service; checks access before it reads (ensure_can_view / own check)",
     ),
-    "consultations/views/requests.py": (3, "page; to move behind the app's access module"),
     "fhir/resources/acp/plan.py": (
         5,
         "FHIR boundary; the handler resolves the patient through fhir.access",
@@ -103,7 +101,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         3,
         "service; checks access before it reads (ensure_can_view / own check)",
     ),
-    "meetings/views/presenting.py": (3, "page; to move behind the app's access module"),
     "patients/services/careteam.py": (
         5,
         "service; checks access before it reads (ensure_can_view / own check)",

@@ -31,6 +31,7 @@ from palliare.patients.models import Patient
 
 from .constants import ConsultationStatus
 from .models import ConsultationRequest
+from .querysets import ConsultationRequestQuerySet
 
 
 def _consultation_patient_ids(actor: Actor) -> QuerySet[Any]:
@@ -80,6 +81,23 @@ def can_close(actor: Actor, request: ConsultationRequest) -> bool:
 def ensure_can_answer(actor: Actor, request: ConsultationRequest) -> None:
     if not can_answer(actor, request):
         raise PermissionDenied
+
+
+def requests_asked_by(actor: Actor) -> ConsultationRequestQuerySet:
+    """The requests ``actor``'s account asked (any organisation it acted for), with what the
+    lists show. None for an actor without an account (an API client)."""
+    if actor.user is None:
+        return ConsultationRequest.objects.none()
+    return ConsultationRequest.objects.requested_by_user(actor.user.pk).with_related()
+
+
+def requests_for_team(actor: Actor) -> ConsultationRequestQuerySet:
+    """The requests routed to the team ``actor`` answers for (the organisation they act for,
+    with ``ANSWER_CONSULTATION``); none otherwise."""
+    team = actor.organization
+    if team is None or not actor.has(Permission.ANSWER_CONSULTATION):
+        return ConsultationRequest.objects.none()
+    return ConsultationRequest.objects.for_team(team.pk)
 
 
 def get_request_for(actor: Actor, pk: int) -> ConsultationRequest:

@@ -17,7 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from palliare.accounts.actors import Actor
@@ -26,7 +28,7 @@ from palliare.organizations.models import Organization
 from palliare.patients import access as patient_access
 from palliare.patients.models import Patient
 
-from .models import ActionItem, CoreTeam, CoreTeamMember, Meeting
+from .models import ActionItem, AgendaItem, CoreTeam, CoreTeamMember, Meeting, MinutesVersion
 
 
 def practice_ids(core_team: CoreTeam) -> list[int]:
@@ -66,6 +68,57 @@ def get_meeting_for(actor: Actor, pk: int) -> Meeting:
     if found is None:
         raise Http404
     return found
+
+
+def agenda_items(meeting: Meeting, *, with_minutes: bool = False) -> QuerySet[AgendaItem]:
+    """The current (not removed) items of a meeting opened with :func:`get_meeting_for`, in
+    agenda order, with their patient and number of open action items. Which patients the
+    viewer may see by name is :func:`visible_patient_ids`' answer, not this one's.
+    ``with_minutes`` adds each item's current minutes and its action items (one query each)."""
+    items = (
+        AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
+        .select_related("patient")
+        .annotate(open_actions=Count("action_items", filter=Q(action_items__done_at__isnull=True)))
+        .order_by("position", "pk")
+    )
+    if with_minutes:
+        items = items.prefetch_related(
+            Prefetch(
+                "minutes_versions",
+                queryset=MinutesVersion.objects.filter(version=F("agenda_item__minutes_version")),
+                to_attr="current_minutes",
+            ),
+            Prefetch(
+                "action_items",
+                queryset=ActionItem.objects.select_related("owner", "owner_organization"),
+                to_attr="all_actions",
+            ),
+        )
+    return items
+
+
+def agenda_patient_ids(meeting: Meeting) -> QuerySet[AgendaItem, int]:
+    """The patient ids on a meeting's current agenda, as a subquery ("not yet on it")."""
+    return AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True).values_list(
+        "patient_id", flat=True
+    )
+
+
+def agenda_item_ids(meeting: Meeting) -> list[int]:
+    """The ids of a meeting's current agenda items in agenda order."""
+    return list(
+        AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def get_agenda_item(meeting: Meeting, item_pk: int) -> AgendaItem:
+    """One item of a meeting opened with :func:`get_meeting_for`; 404 when it belongs to
+    another meeting. The patient is opened separately (``patients.access.get_patient_for``)."""
+    return get_object_or_404(
+        AgendaItem.objects.select_related("meeting__core_team"), pk=item_pk, meeting=meeting
+    )
 
 
 def get_core_team_for(actor: Actor, pk: int) -> CoreTeam:

@@ -31,12 +31,7 @@ PAGE_SIZE = 25
 @require_permission(Permission.REQUEST_CONSULTATION)
 def mine(request: PalliareRequest) -> HttpResponse:
     """The consultation requests I asked, newest first, with their status."""
-    assert request.actor.user is not None
-    requests = (
-        ConsultationRequest.objects.requested_by_user(request.actor.user.pk)
-        .with_related()
-        .order_by("-created_at")
-    )
+    requests = access.requests_asked_by(request.actor).order_by("-created_at")
     page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "consultations/my_requests.html", {"page": page})
 
@@ -234,16 +229,15 @@ def inbox(request: PalliareRequest) -> HttpResponse:
     team = request.actor.organization
     tab = request.GET.get("status")
     tab = tab if tab in INBOX_TABS else "open"
-    requests = ConsultationRequest.objects.none()
+    requests = access.requests_for_team(request.actor)
     counts: dict[str, int] = dict.fromkeys(INBOX_TABS, 0)
     if team is not None:
-        team_requests = ConsultationRequest.objects.for_team(team.pk)
-        counts = team_requests.aggregate(
+        counts = requests.aggregate(
             open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
             advised=Count("pk", filter=Q(status=ConsultationStatus.ADVISED)),
             closed=Count("pk", filter=Q(status=ConsultationStatus.CLOSED)),
         )
-        requests = team_requests.with_related()
+        requests = requests.with_related()
         if tab == "open":
             rank = Case(
                 *(When(urgency=u, then=Value(r)) for u, r in URGENCY_RANK.items()),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -49,14 +49,14 @@ def agenda_add(request: PalliareRequest, pk: int) -> HttpResponse:
     if search.is_valid() and search.cleaned_data["q"].strip():
         q = search.cleaned_data["q"].strip()
         practices = access.practice_ids(meeting.core_team)
-        on_agenda = AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
+        on_agenda = access.agenda_patient_ids(meeting)
         results = patient_access.list_patients(
             actor,
             "meetings.agenda_patient_search",
             lambda visible: (
                 visible.filter(gp_practice_id__in=practices)
                 .matching(q)
-                .exclude(pk__in=on_agenda.values("patient_id"))
+                .exclude(pk__in=on_agenda)
                 .order_by("family_name", "given_name")
             ),
             limit=20,
@@ -91,9 +91,7 @@ def agenda_add(request: PalliareRequest, pk: int) -> HttpResponse:
 
 def _managed_item(request: PalliareRequest, pk: int, item_pk: int) -> AgendaItem:
     meeting = _managed_meeting(request, pk)
-    return get_object_or_404(
-        AgendaItem.objects.select_related("meeting__core_team"), pk=item_pk, meeting=meeting
-    )
+    return access.get_agenda_item(meeting, item_pk)
 
 
 @require_permission(Permission.MANAGE_MEETINGS)
@@ -145,11 +143,7 @@ def _owner_choices(meeting: Meeting) -> tuple[QuerySet[Professional], QuerySet[O
 def _item_context(request: PalliareRequest, item: AgendaItem, patient: Patient) -> dict[str, Any]:
     meeting = item.meeting
     versions = list(item.minutes_versions.order_by("-version"))
-    siblings = list(
-        AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
-        .order_by("position", "pk")
-        .values_list("pk", flat=True)
-    )
+    siblings = access.agenda_item_ids(meeting)
     index = siblings.index(item.pk) if item.pk in siblings else -1
     section = agenda.section(item.section)
     return {
@@ -215,9 +209,7 @@ def agenda_item(request: PalliareRequest, pk: int, item_pk: int) -> HttpResponse
     decisions (versions kept), and the action items with owner and due date."""
     actor = request.actor
     meeting = access.get_meeting_for(actor, pk)
-    item = get_object_or_404(
-        AgendaItem.objects.select_related("meeting__core_team"), pk=item_pk, meeting=meeting
-    )
+    item = access.get_agenda_item(meeting, item_pk)
     patient = patient_access.get_patient_for(
         actor, item.patient_id, event="meetings.agenda_item_read"
     )

@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -128,26 +127,7 @@ def build_agenda(
 ) -> AgendaView:
     """The agenda of ``meeting`` for ``actor``, in a fixed number of queries; the patients it
     shows by name are logged as a list view (``event``) in the same call."""
-    items_qs = (
-        AgendaItem.objects.filter(meeting=meeting, removed_at__isnull=True)
-        .select_related("patient")
-        .annotate(open_actions=Count("action_items", filter=Q(action_items__done_at__isnull=True)))
-        .order_by("position", "pk")
-    )
-    if with_minutes:
-        items_qs = items_qs.prefetch_related(
-            Prefetch(
-                "minutes_versions",
-                queryset=MinutesVersion.objects.filter(version=F("agenda_item__minutes_version")),
-                to_attr="current_minutes",
-            ),
-            Prefetch(
-                "action_items",
-                queryset=ActionItem.objects.select_related("owner", "owner_organization"),
-                to_attr="all_actions",
-            ),
-        )
-    items = list(items_qs)
+    items = list(access.agenda_items(meeting, with_minutes=with_minutes))
     visible = access.visible_patient_ids(actor, [i.patient_id for i in items])
     labels = {s.key: s.label for s in agenda.sections()}
     grouped: dict[str, list[AgendaItem]] = defaultdict(list)
