@@ -29,8 +29,6 @@ DOCUMENT_MAGIC: dict[str, tuple[bytes, ...]] = {
 SELF_EVALUATION_CYCLE_YEARS = 5
 #: A milestone whose deadline is this close while deliverables are not yet submitted is at risk.
 AT_RISK_DAYS = 90
-#: Counts below this are shown as "<5" when they leave the database (small-number suppression).
-SMALL_NUMBER = 5
 
 
 class BodyKind(models.TextChoices):

@@ -164,8 +164,11 @@ def _self_evaluations(year: int) -> ReportSection | None:
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
+    from palliare.monitoring import suppression
+
     from .reporting import uptake
 
+    # The same table as the self-evaluations page, protected the same way (never more).
     result = uptake(min(dt.date(year, 12, 31), timezone.localdate()))
     if not result.total.members:
         return None
@@ -174,10 +177,27 @@ def _self_evaluations(year: int) -> ReportSection | None:
         [f"{_('Subregion')}: {r.label}" if r.named else r.label, *r.cells, r.done_share]
         for r in result.by_subregion
     ]
+    rows += [[r.label, *r.cells, r.done_share] for r in result.by_type]
+    limits = {
+        "min_count": suppression.min_count(),
+        "min_denominator": suppression.min_denominator(),
+    }
+    paragraphs = [
+        _(
+            'Counts below %(min_count)s are shown as "<%(min_count)s"; "•" hides a count from '
+            "which a small one could be worked out; a share needs at least %(min_denominator)s "
+            "members."
+        )
+        % limits
+    ]
+    if result.subregion_withheld:
+        paragraphs.append(_("Too few members to show per subregion."))
+    if result.type_withheld:
+        paragraphs.append(_("Too few members to show per organisation type."))
     return ReportSection(
         key="self_evaluations",
         title=_("Self-evaluation uptake"),
-        paragraphs=[_("Counts from 1 to 4 are shown as <5.")],
+        paragraphs=paragraphs,
         header=[_("Group"), _("Members"), _("Done"), _("Started"), _("Share done")],
         rows=rows,
     )

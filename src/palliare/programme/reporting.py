@@ -1,6 +1,7 @@
 """Read models of the members' work: who delivered in a round (on time, late, not yet due,
 late and missing), self-evaluation uptake per subregion and organisation type, and the themes
-across organisations with small-number suppression. A fixed number of queries each."""
+across organisations with small-number suppression (:mod:`palliare.monitoring.suppression`,
+the rules every published figure follows). A fixed number of queries each."""
 
 from __future__ import annotations
 
@@ -11,15 +12,11 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from palliare.monitoring import suppression
 from palliare.organizations.constants import OrganizationType
 
-from .constants import SELF_EVALUATION_CYCLE_YEARS, SMALL_NUMBER, DeliveryState, SelfEvaluationPhase
+from .constants import SELF_EVALUATION_CYCLE_YEARS, DeliveryState, SelfEvaluationPhase
 from .models import MemberOrganization, ReportingRound, SelfEvaluation, Submission
-
-
-def suppressed(count: int) -> str:
-    """A count as it may leave the database: 1–4 shown as "<5"."""
-    return f"<{SMALL_NUMBER}" if 0 < count < SMALL_NUMBER else str(count)
 
 
 @dataclass
@@ -70,6 +67,10 @@ def next_due(evaluation: SelfEvaluation) -> dt.date | None:
         return done.replace(year=year, day=28)
 
 
+#: The counted columns of the uptake table, in the order they are shown.
+UPTAKE_COLUMNS = ("members", "done", "started")
+
+
 @dataclass
 class UptakeRow:
     label: str
@@ -78,14 +79,34 @@ class UptakeRow:
     started: int
     #: The label names a group ("Subregio: Noord"), not the lack of one ("Zonder subregio").
     named: bool = True
+    #: The hidden columns: PRIMARY (a small count, "<5") or SECONDARY ("•", hidden so that a
+    #: small count cannot be worked out from the totals).
+    hidden: dict[str, str] = field(default_factory=dict)
+
+    def value(self, column: str) -> int:
+        return int(getattr(self, column))
+
+    def text(self, column: str) -> str:
+        state = self.hidden.get(column)
+        if state == suppression.PRIMARY:
+            return suppression.small_label()
+        if state:
+            return suppression.SECONDARY_MARK
+        return suppression.count_text(self.value(column))
 
     @property
     def done_share(self) -> str:
-        return f"{round(100 * self.done / self.members)}%" if self.members >= 10 else "—"
+        """The share done, only on enough members and when neither count is hidden (a share
+        beside its denominator gives the numerator back, and the other way round)."""
+        if "members" in self.hidden or "done" in self.hidden:
+            return "—"
+        if not suppression.rate_publishable(self.members):
+            return "—"
+        return f"{round(100 * self.done / self.members)}%"
 
     @property
     def cells(self) -> list[str]:
-        return [suppressed(self.members), suppressed(self.done), suppressed(self.started)]
+        return [self.text(c) for c in UPTAKE_COLUMNS]
 
 
 @dataclass
@@ -93,6 +114,71 @@ class Uptake:
     total: UptakeRow
     by_subregion: list[UptakeRow] = field(default_factory=list)
     by_type: list[UptakeRow] = field(default_factory=list)
+    #: A breakdown that could not be protected is withheld: no rows at all.
+    subregion_withheld: bool = False
+    type_withheld: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        rows = [self.total, *self.by_subregion, *self.by_type]
+        return self.subregion_withheld or self.type_withheld or any(r.hidden for r in rows)
+
+
+def protect_uptake(total: UptakeRow, breakdowns: list[list[UptakeRow]]) -> list[bool]:
+    """Mark the cells of the uptake table to hide (``UptakeRow.hidden``) and say per breakdown
+    whether it is withheld.
+
+    Counts 1–4 are hidden as "<5". Each breakdown (subregions, organisation types) is, per
+    column, a partition of the total row; each row is a partition of its members into done,
+    started and — never published, but derivable — neither. Every such line is protected with
+    :func:`suppression.partition_masks_with_hidden` until no line hides more. A breakdown is
+    never protected by hiding a figure of the total row: when that would be needed it is
+    withheld. Members are public (the public member list), so a row is never protected by
+    hiding them either: when a row needs that, its done and started counts are hidden."""
+    for row in [total, *(r for rows in breakdowns for r in rows)]:
+        for column in UPTAKE_COLUMNS:
+            if suppression.is_small(row.value(column)):
+                row.hidden[column] = suppression.PRIMARY
+    withheld = [False] * len(breakdowns)
+
+    def hide(row: UptakeRow, column: str) -> bool:
+        if column in row.hidden or not row.value(column):
+            return False
+        row.hidden[column] = suppression.SECONDARY
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        shown = [r for rows, w in zip(breakdowns, withheld, strict=True) if not w for r in rows]
+        for row in [total, *shown]:
+            parts = ("done", "started")
+            masks = suppression.partition_masks_with_hidden(
+                [row.value(c) for c in parts],
+                row.members,
+                hidden=[c in row.hidden for c in parts],
+                total_hidden=False,
+            )
+            for column, mask in zip(parts, masks or [True, True], strict=True):
+                if mask and hide(row, column):
+                    changed = True
+        for k, rows in enumerate(breakdowns):
+            if withheld[k]:
+                continue
+            for column in UPTAKE_COLUMNS:
+                masks = suppression.partition_masks_with_hidden(
+                    [r.value(column) for r in rows],
+                    total.value(column),
+                    hidden=[column in r.hidden for r in rows],
+                    total_hidden=column in total.hidden,
+                )
+                if masks is None:
+                    withheld[k] = changed = True
+                    break
+                for row, mask in zip(rows, masks, strict=True):
+                    if mask and hide(row, column):
+                        changed = True
+    return withheld
 
 
 def _state(evaluations: list[SelfEvaluation], today: dt.date) -> str:
@@ -108,7 +194,8 @@ def _state(evaluations: list[SelfEvaluation], today: dt.date) -> str:
 
 def uptake(today: dt.date | None = None) -> Uptake:
     """Share of current members with a self-evaluation done (within its five-year cycle) and
-    started, in total, per subregion and per organisation type. Two queries."""
+    started, in total, per subregion and per organisation type, protected for publication
+    (:func:`protect_uptake`). Two queries."""
     day = today or timezone.localdate()
     members = list(
         MemberOrganization.objects.current(day).select_related(
@@ -138,13 +225,19 @@ def uptake(today: dt.date | None = None) -> Uptake:
         states = Counter(_state(by_member[m.pk], day) for m in group)
         return UptakeRow(label, len(group), states["done"], states["started"])
 
+    total = _row("", members)
+    by_subregion = rows(
+        lambda m: m.organization.subregion.name if m.organization.subregion else without
+    )
+    # One translated label per type, not one lookup per member (3,000 in a national run).
+    by_type = rows(lambda m: type_labels.get(m.organization.type, m.organization.type))
+    sub_withheld, type_withheld = protect_uptake(total, [by_subregion, by_type])
     return Uptake(
-        total=_row("", members),
-        by_subregion=rows(
-            lambda m: m.organization.subregion.name if m.organization.subregion else without
-        ),
-        # One translated label per type, not one lookup per member (3,000 in a national run).
-        by_type=rows(lambda m: type_labels.get(m.organization.type, m.organization.type)),
+        total=total,
+        by_subregion=[] if sub_withheld else by_subregion,
+        by_type=[] if type_withheld else by_type,
+        subregion_withheld=sub_withheld,
+        type_withheld=type_withheld,
     )
 
 
@@ -156,7 +249,7 @@ class ThemeRow:
 
     @property
     def shown_count(self) -> str:
-        return suppressed(self.count)
+        return suppression.count_text(self.count)
 
 
 def themes_across(today: dt.date | None = None) -> list[ThemeRow]:

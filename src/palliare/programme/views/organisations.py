@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
 from palliare.accounts.requests import PalliareRequest
+from palliare.monitoring import suppression
 from palliare.ui.forms import apply_errors, parse_id
 
 from .. import access, reporting, services
@@ -248,11 +249,17 @@ def self_evaluation_action_status(request: PalliareRequest, pk: int) -> HttpResp
 @require_permission(Permission.VIEW_PROGRAMME)
 def self_evaluation_overview(request: PalliareRequest) -> HttpResponse:
     """Uptake of the self-evaluation per subregion and organisation type, and the themes that
-    come up across organisations (counts 1–4 as "<5"; organisations named only if they agreed)."""
+    come up across organisations (small counts as "<5", cells that would reveal one as "•";
+    organisations named only if they agreed)."""
     return render(
         request,
         "programme/self_evaluations.html",
-        {"uptake": reporting.uptake(), "themes": reporting.themes_across()},
+        {
+            "uptake": reporting.uptake(),
+            "themes": reporting.themes_across(),
+            "min_count": suppression.min_count(),
+            "min_denominator": suppression.min_denominator(),
+        },
     )
 
 
