@@ -21,6 +21,15 @@ NEN 7513 access-log write (hash chain) included.
 
 The client is bounded: per scenario and concurrency it stops after ``--requests`` requests or
 ``--seconds`` seconds, whichever comes first, and it only talks to 127.0.0.1.
+
+gunicorn runs with the repository's configuration (``src/palliare/conf/gunicorn.py``;
+``--workers`` / ``--threads`` override it). Each run also reports the CPU time of the server's
+processes and of the PostgreSQL backends of the database (``/proc/<pid>/stat``) per 1,000
+requests. ``--compare DIR`` serves a second checkout (e.g. the main branch) on the same database
+and runs the two in interleaved rounds (A B, B A, …; ``--rounds``) — Palliare only, no Medplum:
+
+    .venv/bin/python bench/fhir_api.py --compare /work/main --levels 8 --rounds 4 \
+        --requests 3000 --seconds 20 --no-in-process
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT), str(ROOT / "bench")]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palliare.conf.ci")
 
 import django  # noqa: E402
@@ -50,6 +59,7 @@ from django.apps import apps  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from fhir_vs_medplum import cpu_seconds, pg_backends, process_tree, settle  # noqa: E402
 
 from palliare.fhir.auth import create_api_client, issue_token  # noqa: E402
 from palliare.fhir.models import AccessToken, ApiClient  # noqa: E402
@@ -173,39 +183,49 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    """gunicorn with production settings over plain HTTP (bench/bench_settings.py)."""
-    env = dict(os.environ) | {"DJANGO_SETTINGS_MODULE": "bench_settings", "DB_CONN_MAX_AGE": "600"}
+def start_server(
+    port: int, workers: int | None, threads: int | None, root: Path = ROOT
+) -> subprocess.Popen[bytes]:
+    """gunicorn with the repository's configuration and production settings over plain HTTP
+    (bench/bench_settings.py), serving the checkout at ``root``."""
+    env = dict(os.environ) | {
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "DB_CONN_MAX_AGE": "600",
+        "GUNICORN_BIND": f"{HOST}:{port}",
+    }
     cmd = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "-c",
+        str(root / "src" / "palliare" / "conf" / "gunicorn.py"),
         "--chdir",
-        str(ROOT / "src"),
+        str(root / "src"),
         "--pythonpath",
-        str(ROOT / "bench"),
-        "palliare.wsgi",
-        "-b",
-        f"{HOST}:{port}",
-        "-w",
-        str(workers),
-        "-k",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--keep-alive",
-        "30",
+        str(root / "bench"),
         "--log-level",
         "warning",
     ]
+    if workers:
+        cmd += ["-w", str(workers)]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    cmd.append("palliare.wsgi")
     proc = subprocess.Popen(cmd, env=env, start_new_session=True)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with socket.create_connection((HOST, port), timeout=0.5):
+                settle(proc.pid)
                 return proc
         except OSError:
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def server_cpu(server: subprocess.Popen[bytes], database: str) -> float:
+    """CPU seconds so far of the server's processes and of the database's backends."""
+    pids = process_tree(server.pid) + pg_backends(database)
+    return sum(cpu_seconds(pids).values())
 
 
 # --- client ----------------------------------------------------------------------------------
@@ -297,11 +317,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="per scenario and level")
     parser.add_argument("--seconds", type=float, default=30.0, help="cap per scenario and level")
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.py's")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.py's")
     parser.add_argument("--levels", default="1,8,32")
+    parser.add_argument("--compare", type=Path, default=None, help="a second checkout to serve")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds per level")
+    parser.add_argument("--no-in-process", action="store_true")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
+    database = str(connection.settings_dict["NAME"])
 
     token, practice = bench_client()
     plans = ensure_plans(practice)
@@ -322,40 +346,57 @@ def main() -> None:
             "&category=http://snomed.info/sct%7C129125009&_include=Consent:actor"
             for pk, _ in visible
         ]
-    print("in-process (Django test client, one request at a time): median wall / CPU ms")
-    for name, paths in scenarios.items():
-        in_process(token, paths, 20)
-        wall, cpu = in_process(token, paths, 200)
-        print(f"  {name:40} {wall:6.1f} ms wall {cpu:6.1f} ms CPU")
-    connection.close()
-    port = free_port()
-    server = start_server(port, args.workers, args.threads)
-    print(
-        f"Palliare FHIR API benchmark — PostgreSQL, {total_patients} patients, "
-        f"{plans} care plans; GP practice with {len(visible)}+ patients; gunicorn "
-        f"{args.workers} workers x {args.threads} threads on {HOST}:{port}; "
-        f"{os.cpu_count()} CPU cores"
-    )
-    print(
-        f"{'scenario':40} {'conc':>4} {'requests':>8} {'errors':>6} {'req/s':>8} "
-        f"{'p50 ms':>8} {'p99 ms':>8}"
-    )
-    try:
+    if not args.no_in_process:
+        print("in-process (Django test client, one request at a time): median wall / CPU ms")
         for name, paths in scenarios.items():
-            asyncio.run(run_load(port, token, paths, 4, 100, 10))  # warm-up
+            in_process(token, paths, 20)
+            wall, cpu = in_process(token, paths, 200)
+            print(f"  {name:40} {wall:6.1f} ms wall {cpu:6.1f} ms CPU")
+    connection.close()
+    roots = {"this": ROOT} | ({"compare": args.compare.resolve()} if args.compare else {})
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+    try:
+        for label, root in roots.items():
+            port = free_port()
+            servers[label] = (start_server(port, args.workers, args.threads, root), port)
+        print(
+            f"Palliare FHIR API benchmark — PostgreSQL, {total_patients} patients, "
+            f"{plans} care plans; GP practice with {len(visible)}+ patients; gunicorn "
+            f"(conf/gunicorn.py{'' if not args.workers else f', -w {args.workers}'}"
+            f"{'' if not args.threads else f', --threads {args.threads}'}) on {HOST}; "
+            f"{os.cpu_count()} CPU cores; "
+            + ", ".join(f"{label} = {root}" for label, root in roots.items())
+        )
+        print(
+            f"{'scenario':40} {'server':>7} {'round':>5} {'conc':>4} {'requests':>8} "
+            f"{'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/1k':>9}"
+        )
+        for name, paths in scenarios.items():
+            for _label, (_server, port) in servers.items():
+                asyncio.run(run_load(port, token, paths, 4, 100, 10))  # warm-up
             for level in [int(x) for x in args.levels.split(",")]:
-                latencies, errors, elapsed = asyncio.run(
-                    run_load(port, token, paths, level, args.requests, args.seconds)
-                )
-                rate = len(latencies) / elapsed if elapsed else 0
-                print(
-                    f"{name:40} {level:>4} {len(latencies):>8} {errors:>6} {rate:>8.1f} "
-                    f"{percentile(latencies, 50):>8.1f} {percentile(latencies, 99):>8.1f}",
-                    flush=True,
-                )
+                for index in range(args.rounds):
+                    order = list(servers) if index % 2 == 0 else list(reversed(servers))
+                    for label in order:
+                        server, port = servers[label]
+                        before = server_cpu(server, database)
+                        latencies, errors, elapsed = asyncio.run(
+                            run_load(port, token, paths, level, args.requests, args.seconds)
+                        )
+                        cpu = server_cpu(server, database) - before
+                        rate = len(latencies) / elapsed if elapsed else 0
+                        per_1k = cpu * 1000 / len(latencies) * 1000 if latencies else 0
+                        print(
+                            f"{name:40} {label:>7} {index + 1:>5} {level:>4} "
+                            f"{len(latencies):>8} {errors:>6} {rate:>8.1f} "
+                            f"{percentile(latencies, 50):>8.1f} "
+                            f"{percentile(latencies, 99):>8.1f} {per_1k:>9.0f}",
+                            flush=True,
+                        )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for server, _port in servers.values():
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -57,72 +58,158 @@ def label(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
+def lookup(
+    resource_type: str,
+    logical_ids: Iterable[str],
+    target_type: str = "",
+    target_pks: Iterable[int] = (),
+) -> list[ResourceIdentity]:
+    """In one query: the rows of ``Type/id`` for each of ``logical_ids`` and every row of
+    ``resource_type`` that stands for one of the ``target_pks`` (oldest first)."""
+    names = sorted({i for i in logical_ids if ID_PATTERN.match(i or "")})
+    pks = sorted(set(target_pks))
+    if not names and not pks:
+        return []
+    condition = models.Q(logical_id__in=names)
+    if pks:
+        condition |= models.Q(target_type=target_type, target_id__in=pks)
+    return list(
+        ResourceIdentity.objects.filter(resource_type=resource_type)
+        .filter(condition)
+        .order_by("pk")
+    )
+
+
 def find(resource_type: str, logical_id: str) -> ResourceIdentity | None:
-    if not ID_PATTERN.match(logical_id or ""):
-        return None
-    return ResourceIdentity.objects.filter(
-        resource_type=resource_type, logical_id=logical_id
-    ).first()
+    return next(
+        (r for r in lookup(resource_type, [logical_id]) if r.logical_id == logical_id), None
+    )
 
 
-def ids_for(
-    resource_type: str, target_type: str, target_ids: Iterable[int], element: str = ""
-) -> dict[int, ResourceIdentity]:
-    """The identity rows of many targets at once (one query)."""
-    wanted = list(set(target_ids))
-    if not wanted:
-        return {}
-    rows = ResourceIdentity.objects.filter(
-        resource_type=resource_type,
-        target_type=target_type,
-        target_id__in=wanted,
-        element=element,
-    ).order_by("-pk")
+#: (resource type, target type, element) of identity rows.
+Group = tuple[str, str, str]
+TargetKey = tuple[str, str, str, int]
+
+
+def _fetch(
+    groups: dict[Group, set[int]], patients: set[int]
+) -> tuple[dict[TargetKey, ResourceIdentity | None], dict[int, list[ResourceIdentity]]]:
+    """One query for the identity rows of several kinds of targets, and (``patients``) every
+    row about those patients (the elements of their care plans)."""
+    condition = models.Q(pk__in=[])
+    for (rtype, target, element), pks in groups.items():
+        if pks:
+            condition |= models.Q(
+                resource_type=rtype, target_type=target, element=element, target_id__in=sorted(pks)
+            )
+    if patients:
+        condition |= models.Q(patient_id__in=sorted(patients))
+    targets: dict[TargetKey, ResourceIdentity | None] = {
+        (*group, pk): None for group, pks in groups.items() for pk in pks
+    }
+    of_patient: dict[int, list[ResourceIdentity]] = {pk: [] for pk in patients}
+    if not targets and not of_patient:
+        return targets, of_patient
     # Where a directory entry was linked under several ids (a known AGB or BIG number sent
     # again), references name the first id it was given: the newest rows come first and the
     # oldest overwrites them.
-    return {row.target_id: row for row in rows}
+    for row in ResourceIdentity.objects.filter(condition).order_by("-pk"):
+        key = (row.resource_type, row.target_type, row.element, row.target_id)
+        if key in targets:
+            targets[key] = row
+        if row.patient_id in of_patient:
+            of_patient[row.patient_id].append(row)
+    for rows in of_patient.values():
+        rows.reverse()  # oldest first
+    return targets, of_patient
 
 
-#: Identity rows fetched ahead for a page of search results (see :func:`batch`).
-_prefetched: ContextVar[dict[tuple[str, str, str, int], ResourceIdentity | None] | None] = (
-    ContextVar("fhir_identity_prefetched", default=None)
-)
+@dataclass
+class _Batch:
+    targets: dict[TargetKey, ResourceIdentity | None] = field(default_factory=dict)
+    of_patient: dict[int, list[ResourceIdentity]] = field(default_factory=dict)
+
+
+#: Identity rows fetched ahead within a read (see :func:`batch`).
+_prefetched: ContextVar[_Batch | None] = ContextVar("fhir_identity_prefetched", default=None)
 
 
 @contextmanager
 def batch() -> Iterator[None]:
-    """Within the block, :func:`logical_id` answers from rows fetched with :func:`prefetch`
-    (one query per resource type for a whole page instead of one per reference)."""
-    token = _prefetched.set({})
+    """Within the block, :func:`ids_for`, :func:`logical_id` and :func:`rows_of_patients`
+    answer from rows fetched before in the block (:func:`fetch`, :func:`prefetch`, earlier
+    calls): one query for a whole page instead of one per reference. For reads only: rows a
+    write changes are not fetched again."""
+    token = _prefetched.set(_Batch())
     try:
         yield
     finally:
         _prefetched.reset(token)
 
 
+def fetch(groups: dict[Group, set[int]], patients: Iterable[int] = ()) -> None:
+    """Within :func:`batch`, fetch in one query what is not fetched yet: the identity rows of
+    the targets in ``groups`` and the rows about ``patients``."""
+    cache = _prefetched.get()
+    if cache is None:
+        return
+    missing = {
+        group: {pk for pk in pks if (*group, pk) not in cache.targets}
+        for group, pks in groups.items()
+    }
+    wanted = {int(pk) for pk in patients if int(pk) not in cache.of_patient}
+    targets, of_patient = _fetch({g: pks for g, pks in missing.items() if pks}, wanted)
+    cache.targets.update(targets)
+    cache.of_patient.update(of_patient)
+
+
+def note_none(resource_type: str, target_type: str, pk: int, element: str = "") -> None:
+    """Within :func:`batch`: a lookup has shown that no row stands for this target."""
+    cache = _prefetched.get()
+    if cache is not None:
+        cache.targets[(resource_type, target_type, element, int(pk))] = None
+
+
+def ids_for(
+    resource_type: str, target_type: str, target_ids: Iterable[int], element: str = ""
+) -> dict[int, ResourceIdentity]:
+    """The identity rows of many targets at once (one query; none for the targets fetched
+    before within :func:`batch`)."""
+    wanted = {int(pk) for pk in target_ids}
+    if not wanted:
+        return {}
+    group = (resource_type, target_type, element)
+    cache = _prefetched.get()
+    if cache is None:
+        targets = _fetch({group: wanted}, set())[0]
+    else:
+        fetch({group: wanted})
+        targets = cache.targets
+    return {pk: row for pk in wanted if (row := targets[(*group, pk)]) is not None}
+
+
+def rows_of_patients(pks: Iterable[int]) -> dict[int, list[ResourceIdentity]]:
+    """Every identity row about each of these patients (oldest first), in one query (none
+    for the patients fetched before within :func:`batch`)."""
+    wanted = {int(pk) for pk in pks}
+    cache = _prefetched.get()
+    if cache is None:
+        return _fetch({}, wanted)[1]
+    fetch({}, wanted)
+    return {pk: cache.of_patient[pk] for pk in wanted}
+
+
 def prefetch(resource_type: str, objs: Iterable[models.Model], element: str = "") -> None:
     """Fetch the identity rows of ``objs`` (all of one model) for :func:`logical_id`."""
-    cache = _prefetched.get()
     objs = [o for o in objs if o is not None]
-    if cache is None or not objs:
-        return
-    target = label(objs[0])
-    pks = {int(o.pk) for o in objs}
-    found = ids_for(resource_type, target, pks, element)
-    for pk in pks:
-        cache[(resource_type, target, element, pk)] = found.get(pk)
+    if objs:
+        fetch({(resource_type, label(objs[0]), element): {int(o.pk) for o in objs}})
 
 
 def logical_id(
     resource_type: str, obj: models.Model, element: str = "", default: str | None = None
 ) -> str:
-    cache = _prefetched.get()
-    key = (resource_type, label(obj), element, int(obj.pk))
-    if cache is not None and key in cache:
-        row = cache[key]
-    else:
-        row = ids_for(resource_type, label(obj), [int(obj.pk)], element).get(int(obj.pk))
+    row = ids_for(resource_type, label(obj), [int(obj.pk)], element).get(int(obj.pk))
     if row is not None:
         return row.logical_id
     return default if default is not None else str(obj.pk)

@@ -27,7 +27,8 @@ from .validation import validate_resource
 def read(ctx: FhirContext, resource_type: str, logical_id: str) -> dict[str, Any]:
     handler = handler_for(resource_type)
     ctx.require(resource_type, "read")
-    return keep.merged([handler.read(ctx, logical_id)])[0]
+    with identity.batch():  # each identity row read once for the request
+        return keep.merged([handler.read(ctx, logical_id)])[0]
 
 
 def vread(ctx: FhirContext, resource_type: str, logical_id: str, version: str) -> dict[str, Any]:
@@ -62,20 +63,26 @@ def search(
 ) -> tuple[list[dict[str, Any]], int, list[dict[str, Any]]]:
     handler = handler_for(query.resource_type)
     ctx.require(query.resource_type, "read")
-    matches, total = handler.search(ctx, query)
-    # What the clients sent, merged in (one query for the page, one for its includes).
-    matches = keep.merged(matches)
-    included: list[dict[str, Any]] = []
-    for include in query.includes:
-        included += [
-            r
-            for r in handler.include(ctx, matches, include)
-            if ctx.scopes.allows(r["resourceType"], "read")
-        ]
-    for revinclude in query.revincludes:
-        if ctx.scopes.allows(revinclude.partition(":")[0], "read"):
-            included += handler.revinclude(ctx, matches, revinclude)
-    return matches, total, keep.merged(included) if included else []
+    with identity.batch():  # each identity row read once for the request
+        matches, total = handler.search(ctx, query)
+        # What the clients sent, merged in: one query for the page and the resources it
+        # refers to (what an _include adds), a second one only for included resources that
+        # the page does not refer to (_revinclude).
+        received: dict[tuple[str, str], Any] = {}
+        matches = keep.merged(
+            matches, received, keep.references(matches) if query.includes else set()
+        )
+        included: list[dict[str, Any]] = []
+        for include in query.includes:
+            included += [
+                r
+                for r in handler.include(ctx, matches, include)
+                if ctx.scopes.allows(r["resourceType"], "read")
+            ]
+        for revinclude in query.revincludes:
+            if ctx.scopes.allows(revinclude.partition(":")[0], "read"):
+                included += handler.revinclude(ctx, matches, revinclude)
+        return matches, total, keep.merged(included, received) if included else []
 
 
 def write(

@@ -37,6 +37,7 @@ holds them.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -375,8 +376,32 @@ def received(ctx: FhirContext, data: dict[str, Any], resource: dict[str, Any]) -
     return merge(resource, resource, sent)
 
 
-def merged(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``resources`` as a client reads them (one query for all)."""
+def references(resources: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(type, id) of every relative reference (``Type/id``) inside ``resources``."""
+    found: set[tuple[str, str]] = set()
+    stack: list[Any] = list(resources)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("reference")
+            if isinstance(ref, str):
+                rtype, _slash, rid = ref.partition("/")
+                if rid and "/" not in rid and rtype[:1].isupper():
+                    found.add((rtype, rid))
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return found
+
+
+def merged(
+    resources: list[dict[str, Any]],
+    cache: dict[tuple[str, str], Any] | None = None,
+    also: Iterable[tuple[str, str]] = (),
+) -> list[dict[str, Any]]:
+    """``resources`` as a client reads them (one query for all). With ``cache`` (of one
+    request), the received rows fetched are kept there — with those of ``also``, resources
+    a later call will probably merge — and a later call fetches only what is not in it."""
     from .access import received_for
 
     keys = {
@@ -384,7 +409,14 @@ def merged(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for r in resources
         if isinstance(r.get("resourceType"), str) and isinstance(r.get("id"), str)
     }
-    rows = received_for(keys)
+    if cache is None:
+        rows = received_for(keys)
+    else:
+        wanted = {k for k in keys | set(also) if k not in cache}
+        if wanted:
+            fetched = received_for(wanted)
+            cache.update({k: fetched.get(k) for k in wanted})
+        rows = cache
     out = []
     for resource in resources:
         row = rows.get((str(resource.get("resourceType")), str(resource.get("id"))))

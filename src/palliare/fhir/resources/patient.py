@@ -63,6 +63,7 @@ GENDER_TO_SEX: dict[str, str] = {
 SEX_TO_GENDER: dict[str, str] = {str(v): k for k, v in GENDER_TO_SEX.items()}
 PROFILE = ACP_BASE + "ACP-Patient"
 TARGET = "patients.patient"
+ORGANIZATION = "organizations.organization"
 
 #: Contributions of other parts to the Patient resource (the care plan's decision-making
 #: capacity and contact persons): callables (patients, resources) -> None, called once for a
@@ -70,23 +71,50 @@ TARGET = "patients.patient"
 ENRICHERS: list[Any] = []
 #: ... and what they take from an incoming Patient: callables (ctx, patient, data) -> None.
 WRITERS: list[Any] = []
+#: Relations the enrichers read, loaded with a search's patients (``select_related``).
+RELATED: list[str] = []
 
 
 def patient_pk(logical_id: str) -> int | None:
     """The register's primary key behind ``Patient/<logical_id>``, or None. A patient that a
     client gave its own id is known by that id only: its primary key no longer names it (one
     id per resource, so a read of ``Patient/X`` always answers ``Patient/X``)."""
-    row = identity.find("Patient", logical_id)
-    if row is not None:
-        return row.target_id if row.target_type == TARGET else None
-    if logical_id.isdigit() and len(logical_id) < 19:
-        pk = int(logical_id)
-        if ResourceIdentity.objects.filter(
-            resource_type="Patient", target_type=TARGET, target_id=pk
-        ).exists():
-            return None
-        return pk
-    return None
+    return patient_pks([logical_id])[logical_id]
+
+
+def patient_pks(logical_ids: list[str]) -> dict[str, int | None]:
+    """:func:`patient_pk` of each id, in one query (for the ids and for the rows that stand
+    for the patients of those numbers)."""
+    numbers = {i: int(i) for i in logical_ids if i.isdigit() and len(i) < 19}
+    rows = identity.lookup("Patient", logical_ids, TARGET, numbers.values())
+    named = {r.logical_id: r for r in rows}
+    masked = {r.target_id for r in rows if r.target_type == TARGET}
+    found: dict[str, int | None] = {}
+    for logical_id in logical_ids:
+        row = named.get(logical_id)
+        number = numbers.get(logical_id)
+        if row is not None:
+            found[logical_id] = row.target_id if row.target_type == TARGET else None
+        elif number is None or number in masked:
+            found[logical_id] = None
+        else:
+            identity.note_none("Patient", TARGET, number)  # named by its number: no row
+            found[logical_id] = number
+    return found
+
+
+def prefetch(patients: list[Patient]) -> None:
+    """Within ``identity.batch()``: the identity rows a page of patients needs — each
+    patient's own, its GP practice's, and those of the elements of its care plan — in one
+    query."""
+    if patients:
+        identity.fetch(
+            {
+                ("Patient", TARGET, ""): {p.pk for p in patients},
+                ("Organization", ORGANIZATION, ""): {p.gp_practice_id for p in patients},
+            },
+            [p.pk for p in patients],
+        )
 
 
 def id_taken(existing_id: str) -> FhirError:
@@ -378,6 +406,7 @@ class PatientHandler(Handler):
             )
         except Http404:
             raise not_found("Patient", logical_id) from None
+        prefetch([patient])
         row = identity.ids_for("Patient", TARGET, [patient.pk]).get(patient.pk)
         return to_fhir(patient, row)
 
@@ -430,7 +459,7 @@ class PatientHandler(Handler):
             # (the policy's per-patient path) instead of intersecting with every visible id.
             candidates = list(
                 self.filtered(ctx, query, visible=False)
-                .select_related("gp_practice")
+                .select_related("gp_practice", *RELATED)
                 .order_by(*self._order(query))[: _FEW + 1]
             )
             if len(candidates) <= _FEW:
@@ -441,15 +470,16 @@ class PatientHandler(Handler):
             qs = self.filtered(ctx, query)
             total = qs.count()
             page = list(
-                qs.select_related("gp_practice").order_by(*self._order(query))[
+                qs.select_related("gp_practice", *RELATED).order_by(*self._order(query))[
                     query.offset : query.offset + query.count
                 ]
             )
         if query.count == 0:
             return [], total
+        prefetch(page)
         rows = identity.ids_for("Patient", TARGET, [p.pk for p in page])
         practices = {p.gp_practice_id for p in page}
-        org_rows = identity.ids_for("Organization", "organizations.organization", practices)
+        org_rows = identity.ids_for("Organization", ORGANIZATION, practices)
         gp_ids = {pk: org_rows[pk].logical_id if pk in org_rows else str(pk) for pk in practices}
         patient_access.record_list_view(ctx.actor, "fhir.search", page)
         resources = [to_fhir(p, rows.get(p.pk), gp_ids, enrich=False) for p in page]

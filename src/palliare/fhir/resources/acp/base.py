@@ -40,11 +40,11 @@ from ..base import (
     resolve_reference,
     version_not_found,
 )
-from ..patient import patient_pk
+from ..patient import patient_pk, patient_pks
 from ..patient import to_fhir as patient_to_fhir
 from .export import build
 from .imports import APPLY
-from .plan import Element, PlanState, elements, load, load_many, versions
+from .plan import PLAN_RELATION, Element, PlanState, elements, load, load_many, versions
 
 _GENERATED = re.compile(r"^acp-(?P<pk>\d{1,18})-(?P<slug>[a-z0-9\-]+)$")
 PATIENT_TARGET = "patients.patient"
@@ -310,12 +310,11 @@ class PlanHandler(Handler):
         wanted: set[int] | None = None
         for crit in query.criteria:
             if crit.name in ("patient", "subject"):
-                pks = set()
-                for value in crit.values:
-                    ref = value.split("/")[-1] if value.startswith(("Patient/", "http")) else value
-                    pk = patient_pk(ref)
-                    if pk is not None:
-                        pks.add(pk)
+                refs = [
+                    value.split("/")[-1] if value.startswith(("Patient/", "http")) else value
+                    for value in crit.values
+                ]
+                pks = {pk for pk in patient_pks(refs).values() if pk is not None}
                 wanted = pks if wanted is None else wanted & pks
             elif crit.name == "_id":
                 pks = set()
@@ -543,7 +542,9 @@ class Built:
 def _visible(ctx: FhirContext, pks: list[int]) -> list[Patient]:
     """The patients among ``pks`` the client may see, checked one by one through the access
     policy (ACP requests name one patient: cheaper than the full visibility subquery)."""
-    candidates = Patient.objects.select_related("gp_practice").filter(pk__in=pks[:50])
+    candidates = Patient.objects.select_related("gp_practice", PLAN_RELATION).filter(
+        pk__in=pks[:50]
+    )
     return [p for p in candidates.order_by("pk") if patient_access.access_purpose(ctx.actor, p)]
 
 
@@ -574,6 +575,7 @@ def _fetch(ctx: FhirContext, refs: list[str]) -> list[dict[str, Any]]:
     from .. import handler_for
 
     built: Built = ctx.extra.get("built") or Built()
+    opened = {state.patient_ref: state for state in ctx.extra.get("states", {}).values()}
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
     for ref in refs:
@@ -586,9 +588,9 @@ def _fetch(ctx: FhirContext, refs: list[str]) -> list[dict[str, Any]]:
             found.append(built[key])
             continue
         if match.group(1) == "Patient":
-            pk = patient_pk(match.group(2)) or 0
-            state = ctx.extra.get("states", {}).get(pk)
-            # The search already opened this patient (access checked and logged).
+            # A patient the search already opened (access checked and logged) by its id.
+            state = opened.get(key)
+            pk = state.patient.pk if state is not None else patient_pk(match.group(2)) or 0
             patients = [state.patient] if state is not None else _visible(ctx, [pk])
             patient = patients[0] if patients else None
             if patient is not None:

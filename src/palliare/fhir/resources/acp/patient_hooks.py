@@ -12,7 +12,7 @@ from .. import patient as patient_resource
 from .base import note_change, pending
 from .export import capacity_extension, patient_contacts
 from .imports import apply_capacity, apply_patient_contacts
-from .plan import PlanState, load_many
+from .plan import PLAN_RELATION, PlanState, load_many
 
 
 def enrich(patients: list[Patient], resources: list[dict[str, Any]]) -> None:
@@ -50,3 +50,4 @@ def write(ctx: FhirContext, patient: Patient, data: dict[str, Any]) -> None:
 if enrich not in patient_resource.ENRICHERS:
     patient_resource.ENRICHERS.append(enrich)
     patient_resource.WRITERS.append(write)
+    patient_resource.RELATED.append(PLAN_RELATION)

@@ -77,25 +77,59 @@ def load(patient: Patient) -> PlanState:
     return load_many([patient])[0]
 
 
-def load_many(patients: list[Patient]) -> list[PlanState]:
-    """The plan states of several patients in three queries."""
+#: The patient's relation to the plan and its current version (``select_related``), which
+#: :func:`load_many` takes from patients loaded with it instead of querying.
+PLAN_RELATION = "care_plan__current_version"
+
+
+def _plans(patients: list[Patient]) -> dict[int, Any]:
+    """The care plans (with their current version) of the patients, taken from those loaded
+    with :data:`PLAN_RELATION`; one query for the others."""
     from palliare.careplans.models import CarePlan
 
+    plans: dict[int, Any] = {}
+    others = []
+    for patient in patients:
+        loaded = patient._state.fields_cache
+        if "care_plan" in loaded:
+            if loaded["care_plan"] is not None:
+                plans[patient.pk] = loaded["care_plan"]
+        else:
+            others.append(patient.pk)
+    if others:
+        plans.update(
+            (plan.patient_id, plan)
+            for plan in CarePlan.objects.select_related("current_version").filter(
+                patient_id__in=others
+            )
+        )
+    return plans
+
+
+def load_many(patients: list[Patient]) -> list[PlanState]:
+    """The plan states of several patients in at most two queries (the plans, unless loaded
+    with the patients; the identity rows, unless fetched ahead)."""
+    from ..patient import prefetch
+
     pks = [p.pk for p in patients]
-    plans = {
-        plan.patient_id: plan
-        for plan in CarePlan.objects.select_related("current_version").filter(patient_id__in=pks)
-    }
+    plans = _plans(patients)
+    prefetch(patients)  # within identity.batch(): with the patients' and practices' rows
     rows: dict[int, dict[tuple[str, str], ResourceIdentity]] = {pk: {} for pk in pks}
     patient_ids: dict[int, str] = {}
-    for row in ResourceIdentity.objects.filter(patient_id__in=pks):
-        if row.resource_type == "Patient" and row.element == "":
-            patient_ids[row.target_id] = row.logical_id
-        elif row.element and row.patient_id is not None:
-            rows[row.patient_id][(row.resource_type, row.element)] = row
-    return [
+    for found in identity.rows_of_patients(pks).values():
+        for row in found:
+            if row.resource_type == "Patient" and row.element == "":
+                patient_ids[row.target_id] = row.logical_id
+            elif row.element and row.patient_id is not None:
+                rows[row.patient_id][(row.resource_type, row.element)] = row
+    # One directory lookup per name for all the plans loaded together.
+    people: dict[str, dict[str, Any] | None] = {}
+    states = [
         _state(p, plans.get(p.pk), rows[p.pk], patient_ids.get(p.pk, str(p.pk))) for p in patients
     ]
+    for state in states:
+        state.people = people
+    return states
 
 
 def versions(patient: Patient) -> list[PlanState]:
