@@ -306,3 +306,44 @@ def test_the_paths_before_the_move_redirect(world, make_actor, client_for):
         client_for(world["nurse"]).get(f"/acute/privacy/access-report/{patient.pk}/").status_code
         == 403
     )
+
+
+def test_the_patients_report_reads_as_sentences_without_version_numbers(
+    world, client_for, make_actor
+):
+    """What the patient reads (the page a practitioner shows them, and the PDF) is one
+    sentence per line in one tense, "<who> (<role>, <organisation>) heeft …", without the
+    internal version number of a record; the privacy officer's page keeps it."""
+    from pypdf import PdfReader
+
+    gp, patient = world["gp"], world["patient"]
+    audit.record(
+        "careplans.version_created",
+        actor=gp,
+        action=AuditAction.CREATE,
+        patient_id=patient.pk,
+        purpose=AuditPurpose.TREATMENT,
+        details={"version": 3},
+    )
+    audit.record(
+        "patient.read",
+        actor=gp,
+        action=AuditAction.READ,
+        patient_id=patient.pk,
+        purpose=AuditPurpose.TREATMENT,
+    )
+    who = f"{gp.user.get_full_name()} (huisarts, Praktijk De Linde)"
+    url = reverse("audit:practice_access_report", args=[patient.pk])
+    client = client_for(gp)
+    page = _main(client.get(url))
+    assert f"{who} heeft het dossier geopend" in page
+    assert "(versie" not in page
+    assert "Wat er gebeurde" in page
+    pdf = client.get(url + "?format=pdf").content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(text.split())
+    assert "heeft het dossier geopend" in text and "Praktijk De Linde" in text
+    assert "(versie" not in text
+    officer = client_for(make_actor(RoleCode.PRIVACY_OFFICER))
+    officer_page = _main(officer.get(reverse("audit:access_report", args=[patient.pk])))
+    assert "(versie 3)" in officer_page

@@ -247,6 +247,7 @@ COVERED: dict[str, tuple[Kwargs, str]] = {
     # The access report the practice shows the patient (only tested here, not changed).
     "audit:practice_access_report": (_p, "gp"),
     "patients:suggestion_dismiss": (_p, "gp"),
+    "patients:suggestion_reopen": (_p, "gp"),
     # Core teams and meetings of A's practice.
     "meetings:core_team": (lambda w: {"pk": w.pk("core_team")}, "gp"),
     "meetings:core_team_edit": (lambda w: {"pk": w.pk("core_team")}, "gp"),

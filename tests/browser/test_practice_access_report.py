@@ -60,7 +60,7 @@ def test_gp_is_told_of_emergency_access_and_produces_the_access_report(page, mak
     assert download.value.suggested_filename.endswith(".pdf")
 
     page.reload()
-    assert "downloadde dit inzageverslag" in page.get_by_test_id("access-report").inner_text()
+    assert "heeft dit inzageverslag gedownload" in page.get_by_test_id("access-report").inner_text()
 
     page.goto(f"/patients/{patient.pk}/")
     panel = page.get_by_test_id("access-panel")

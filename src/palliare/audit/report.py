@@ -135,6 +135,17 @@ class ReportRow:
     in_list: bool
     count: int = 1
 
+    @property
+    def sentence(self) -> str:
+        """The line as one sentence for the patient: "<who> (<role>, <organisation>) <what>",
+        the what a phrase in one tense ("heeft het dossier geopend")."""
+        role = self.role[:1].lower() + self.role[1:] if self.role[1:2].islower() else self.role
+        about = ", ".join(part for part in (role, self.organization) if part)
+        who = self.who or self.organization
+        if about and about != who:
+            who = gettext("%(who)s (%(about)s)") % {"who": who, "about": about}
+        return f"{who} {self.what}".strip()
+
 
 def events_for(patient: Subject) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.for_patient(patient.pk).order_by("-occurred_at", "-sequence")
@@ -181,14 +192,24 @@ def _stamp(moment: dt.datetime) -> str:
     return f"{date_format(local, 'SHORT_DATE_FORMAT')} {local:%H:%M:%S}"
 
 
-def _row(values: Mapping[str, Any], roles: dict[str, str], *, when: str, count: int) -> ReportRow:
+def _row(
+    values: Mapping[str, Any],
+    roles: dict[str, str],
+    *,
+    when: str,
+    count: int,
+    for_patient: bool = False,
+) -> ReportRow:
     outcome = values["outcome"]
+    # The version of a record (a care plan, meeting minutes) helps the privacy officer find
+    # the record; the patient's report leaves that internal number out.
+    version = None if for_patient else values["version"]
     return ReportRow(
         when=when,
         who=values["actor_name"] or values["actor_client_id"],
         organization=values["organization_name"],
         role=roles.get(values["role"], values["role"]),
-        what=_what(values["event_type"], values["action"], values["version"], values["listed"]),
+        what=_what(values["event_type"], values["action"], version, values["listed"]),
         on_behalf_of=values["on_behalf_of_name"],
         legal_ground=str(PURPOSE_LABELS.get(values["purpose"], values["purpose"])),
         emergency_reason=values["reason"] if values["purpose"] == AuditPurpose.EMERGENCY else "",
@@ -200,8 +221,12 @@ def _row(values: Mapping[str, Any], roles: dict[str, str], *, when: str, count: 
     )
 
 
-def grouped_rows(groups: Iterable[Mapping[str, Any]]) -> Iterator[ReportRow]:
-    """Lines of the page and the PDF: a group's time is its one moment, or first – last."""
+def grouped_rows(
+    groups: Iterable[Mapping[str, Any]], *, for_patient: bool = False
+) -> Iterator[ReportRow]:
+    """Lines of the page and the PDF: a group's time is its one moment, or first – last.
+    ``for_patient``: the lines the patient reads (the PDF, the page a practitioner shows the
+    patient), without internal version numbers."""
     roles = _role_labels()
     for group in groups:
         first, last = group["first"], group["last"]
@@ -209,7 +234,7 @@ def grouped_rows(groups: Iterable[Mapping[str, Any]]) -> Iterator[ReportRow]:
         if group["n"] > 1:
             end = timezone.localtime(last).strftime("%H:%M:%S")
             when = f"{_stamp(first)} – {end}"
-        yield _row(group, roles, when=when, count=group["n"])
+        yield _row(group, roles, when=when, count=group["n"], for_patient=for_patient)
 
 
 def rows(events: Iterable[AuditEvent], patient_id: int) -> Iterator[ReportRow]:
@@ -247,6 +272,18 @@ def header() -> list[str]:
     ]
 
 
+def patient_header() -> list[str]:
+    """The columns of the patient's report: who did what in one sentence."""
+    return [
+        gettext("When"),
+        gettext("What happened"),
+        gettext("On behalf of"),
+        gettext("Legal ground"),
+        gettext("Emergency access reason"),
+        gettext("Outcome"),
+    ]
+
+
 def as_csv(patient: Subject) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -276,7 +313,7 @@ def pdf_context(patient: Subject) -> dict[str, Any]:
     """What the PDF shows: at most :data:`PDF_MAX_LINES` grouped lines (two queries for the
     lines and their total, one for the role names), and how many it leaves out."""
     groups = grouped_for(patient)
-    shown = list(grouped_rows(groups[:PDF_MAX_LINES]))
+    shown = list(grouped_rows(groups[:PDF_MAX_LINES], for_patient=True))
     total = len(shown) if len(shown) < PDF_MAX_LINES else groups.count()
     return {
         "patient": patient,

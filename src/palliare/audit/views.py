@@ -63,8 +63,8 @@ def _report_response(
         {
             "patient": patient,
             "page": page,
-            "rows": list(report.grouped_rows(page.object_list)),
-            "header": report.header(),
+            "rows": list(report.grouped_rows(page.object_list, for_patient=bool(requested_as))),
+            "header": report.patient_header() if requested_as else report.header(),
             "requested_as": requested_as,
         },
     )

@@ -42,5 +42,11 @@ labels.register(
         "patients.care_contact_access_denied": _("tried to open a care contact (refused)"),
         "patients.problem_recorded": _("recorded a problem or diagnosis"),
         "patients.problem_withdrawn": _("withdrew a problem or diagnosis"),
+        "patients.marking_suggestions_viewed": _(
+            "saw the patient in the list of suggestions to consider marking"
+        ),
+        "marking_suggestion.read": _("opened a suggestion to consider marking"),
+        "marking_suggestion.dismissed": _("dismissed a suggestion to consider marking"),
+        "marking_suggestion.reopened": _("reopened a suggestion to consider marking"),
     }
 )

@@ -46,7 +46,8 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 
     def consider_marking(self) -> PatientQuerySet:
         """Living, unmarked patients with an open signal, recorded indicators or an open
-        suggestion from data (decision 0041)."""
+        suggestion from data (decision 0041): the register's "consider marking" view and the
+        one start-page card of that name."""
         from django.db.models import Exists, OuterRef, Q
 
         from .constants import SignalStatus, SuggestionStatus
@@ -56,8 +57,14 @@ class PatientQuerySet(models.QuerySet["Patient"]):
             status=SignalStatus.HANDLED
         )
         screening = IndicatorScreening.objects.filter(patient=OuterRef("pk"))
-        return self.filter(marked_since__isnull=True, date_of_death__isnull=True).filter(
-            Q(Exists(open_signal))
-            | Q(Exists(screening))
-            | Q(marking_suggestion__status=SuggestionStatus.OPEN)
+        # Annotated, so a list can say why each patient is on it (``has_open_signal``,
+        # ``has_screening``; an open suggestion is ``marking_suggestion.is_open``).
+        return (
+            self.filter(marked_since__isnull=True, date_of_death__isnull=True)
+            .annotate(has_open_signal=Exists(open_signal), has_screening=Exists(screening))
+            .filter(
+                Q(has_open_signal=True)
+                | Q(has_screening=True)
+                | Q(marking_suggestion__status=SuggestionStatus.OPEN)
+            )
         )

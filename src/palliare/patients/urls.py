@@ -11,6 +11,7 @@ urlpatterns = [
     path("suggestions/", suggestions.suggestion_list, name="suggestions"),
     path("suggestions/rules/", suggestions.suggestion_rules, name="suggestion_rules"),
     path("<int:pk>/suggestion/dismiss/", suggestions.suggestion_dismiss, name="suggestion_dismiss"),
+    path("<int:pk>/suggestion/reopen/", suggestions.suggestion_reopen, name="suggestion_reopen"),
     path("volunteers/", volunteers.inbox, name="volunteer_inbox"),
     path("volunteers/<int:step_pk>/<str:status>/", volunteers.answer, name="volunteer_answer"),
     path("signals/sent/", signals.sent, name="signals_sent"),

@@ -12,12 +12,7 @@ from palliare.organizations.constants import OrganizationType
 from palliare.ui.worklist import Section, register
 
 from .access import record_list_view
-from .constants import (
-    BURDEN_OVERLOADED_FROM,
-    SignalStatus,
-    SuggestionStatus,
-    VolunteerStatus,
-)
+from .constants import BURDEN_OVERLOADED_FROM, SignalStatus, VolunteerStatus
 from .models import BurdenCheck, CareTeamMember, Patient, Signal
 
 
@@ -48,57 +43,44 @@ def signal_inbox(actor: Actor) -> Section | None:
 
 @register("consider_marking")
 def consider_marking_section(actor: Actor) -> Section | None:
-    if not _may_list(actor, Permission.MARK_PALLIATIVE):
-        return None
-    patients = Patient.objects.filter(gp_practice_id=actor.organization_id).consider_marking()
-    items = list(patients.order_by("family_name")[:6])
-    if not items:
-        return None
-    record_list_view(actor, "patients.worklist_viewed", items)
-    return Section(
-        key="consider_marking",
-        title=_("Consider marking"),
-        template="patients/partials/worklist_patients.html",
-        context={"items": items, "more_url": "?view=consider"},
-        order=20,
-        count=patients.count(),
-    )
-
-
-@register("marking_suggestions")
-def marking_suggestions(actor: Actor) -> Section | None:
-    """Unmarked patients the explainable rules suggest considering (decision 0041)."""
+    """One card for every living, unmarked patient to consider marking, each with why: an
+    open signal, recorded indicators, or a suggestion from data (decision 0041). It previews
+    the register's "consider marking" view (same patients, same count); a suggestion listed
+    here counts as shown, so a marking after it counts as led by it."""
     from .suggestions import services as suggestions
 
     if actor.organization_id is None or not suggestions.may_work_with_suggestions(actor):
         return None
-    patients = (
-        Patient.objects.visible_to(actor)
-        .filter(
-            marked_since__isnull=True,
-            date_of_death__isnull=True,
-            marking_suggestion__status=SuggestionStatus.OPEN,
-        )
-        .select_related("marking_suggestion")
+    patients = Patient.objects.visible_to(actor).consider_marking()
+    listed = list(
+        patients.select_related("marking_suggestion").order_by("family_name", "given_name", "pk")[
+            :6
+        ]
     )
-    listed = list(patients.order_by("family_name", "given_name", "pk")[:6])
     if not listed:
         return None
     record_list_view(actor, "patients.worklist_viewed", listed)
-    suggestions.record_shown(actor, [p.marking_suggestion for p in listed])
-    items = [
-        {
-            "patient": p,
-            "why": "; ".join(r["label"] for r in suggestions.reasons(p.marking_suggestion)),
-        }
-        for p in listed
+    open_suggestions = [
+        s for p in listed if (s := suggestions.suggestion_of(p)) is not None and s.is_open
     ]
+    suggestions.record_shown(actor, open_suggestions)
+    items = []
+    for p in listed:
+        why = []
+        suggestion = suggestions.suggestion_of(p)
+        if suggestion is not None and suggestion.is_open:
+            why.extend(suggestion.rule_labels)
+        if getattr(p, "has_open_signal", False):
+            why.append(str(_("open signal")))
+        if getattr(p, "has_screening", False):
+            why.append(str(_("indicators recorded")))
+        items.append({"patient": p, "why": "; ".join(why)})
     return Section(
-        key="marking_suggestions",
-        title=_("Suggested from data: consider marking"),
-        template="patients/partials/worklist_suggestions.html",
-        context={"items": items},
-        order=21,
+        key="consider_marking",
+        title=_("Consider marking"),
+        template="patients/partials/worklist_consider.html",
+        context={"items": items, "with_suggestions": bool(open_suggestions)},
+        order=20,
         count=patients.count(),
     )
 

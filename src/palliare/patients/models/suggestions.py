@@ -66,6 +66,14 @@ class MarkingSuggestion(models.Model):
 
         return [str(rule.label) for code in self.rule_codes if (rule := rules.get(code))]
 
+    @property
+    def diagnosis_group_labels(self) -> list[str]:
+        """The diagnosis groups the evidence names (for the register's diagnosis-group column
+        before the patient is marked); empty when no rule is based on a diagnosis."""
+        from ..suggestions import rules
+
+        return [str(group.label) for group in rules.diagnosis_groups(self.evidence)]
+
 
 class MarkingSuggestionEvent(AppendOnlyModel):
     """Something that happened to a suggestion, with the rules and evidence at that moment

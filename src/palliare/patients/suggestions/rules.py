@@ -504,6 +504,18 @@ def _describe_age_diagnosis(facts: dict[str, Any]) -> str:
     }
 
 
+def diagnosis_groups(evidence: Mapping[str, Any]) -> list[DiagnosisGroup]:
+    """The diagnosis groups a suggestion's evidence names (the conditions the age-and-diagnosis
+    rule recognised), in order, without repeats; empty when no rule named a diagnosis."""
+    groups: list[DiagnosisGroup] = []
+    facts = evidence.get("age_diagnosis") or {}
+    for item in facts.get("conditions", []):
+        condition = _CONDITIONS.get(item.get("condition", "")) if isinstance(item, dict) else None
+        if condition is not None and condition.group not in groups:
+            groups.append(condition.group)
+    return groups
+
+
 def _prefill_age_diagnosis(facts: dict[str, Any]) -> dict[str, Any]:
     conditions = [_CONDITIONS[c["condition"]] for c in facts["conditions"]]
     return {

@@ -129,6 +129,58 @@ def dismiss(
     return suggestion
 
 
+def dismissal_of(patient: Patient) -> MarkingSuggestionEvent | None:
+    """When the patient's suggestion is dismissed: the dismissal (who, when, reason), for the
+    patient page; None when there is no dismissed suggestion. ``patient`` was opened through
+    the access policy."""
+    suggestion = suggestion_of(patient)
+    if suggestion is None or suggestion.status != SuggestionStatus.DISMISSED:
+        return None
+    return (
+        suggestion.events.filter(kind=SuggestionEventKind.DISMISSED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def reopen(actor: Actor, patient: Patient) -> MarkingSuggestion:
+    """Reopen the dismissed suggestion for ``patient`` (opened through the access policy):
+    someone who works with suggestions wants it back on the list. The dismissal stays in the
+    suggestion's history; the reopening is a new event and is logged."""
+    if not may_work_with_suggestions(actor):
+        raise PermissionDenied
+    suggestion = suggestion_of(patient)
+    if suggestion is None or suggestion.status != SuggestionStatus.DISMISSED:
+        raise ValidationError(_("There is no dismissed suggestion for this patient."))
+    suggestion = access.stored_suggestions([patient.pk]).select_for_update().get()
+    if suggestion.status != SuggestionStatus.DISMISSED:
+        raise ValidationError(_("There is no dismissed suggestion for this patient."))
+    now = timezone.now()
+    suggestion.status = SuggestionStatus.OPEN
+    suggestion.status_changed_at = now
+    suggestion.save(update_fields=["status", "status_changed_at"])
+    MarkingSuggestionEvent.objects.create(
+        suggestion=suggestion,
+        kind=SuggestionEventKind.REOPENED,
+        rule_codes=suggestion.rule_codes,
+        evidence=suggestion.evidence,
+        by=actor.user,
+        by_name=actor.audit_name[:200],
+        created_at=now,
+    )
+    audit.record(
+        "marking_suggestion.reopened",
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient_id=patient.pk,
+        subject=suggestion,
+        purpose=access.access_purpose(actor, patient) or AuditPurpose.TREATMENT,
+        details={"rules": ",".join(suggestion.rule_codes)},
+    )
+    return suggestion
+
+
 def record_marking(actor: Actor, patient: Patient, marking: Marking) -> None:
     """Called when ``patient`` is marked: a suggestion shown before the marking led to it; one
     never shown lapses (the patient was marked for other reasons)."""

@@ -431,7 +431,7 @@ def test_shares_need_ten_shown_and_an_unmasked_numerator() -> None:
 def test_the_start_page_section_lists_own_suggestions_with_why(
     gp: Actor, two_practices: dict[str, Any]
 ) -> None:
-    from palliare.patients.worklist import marking_suggestions
+    from palliare.patients.worklist import consider_marking_section as marking_suggestions
 
     with translation.override("nl"):
         section = marking_suggestions(gp)

@@ -19,6 +19,7 @@ from .. import access, extensions, services
 from ..constants import BURDEN_CHECK_INTERVAL_DAYS, ConsentScope
 from ..forms import PatientForm
 from ..models import BurdenCheck, Consent, InformalCaregiver, Marking, Signal
+from ..suggestions import services as suggestions
 from .common import back_to
 
 #: How many of the newest timeline entries the patient page shows.
@@ -72,6 +73,9 @@ def patient_detail(request: PalliareRequest, pk: int) -> HttpResponse:
         "panels": panels,
         "recent": recent,
         "is_gp_practice": actor.organization_id == patient.gp_practice_id,
+        "suggestion": suggestions.suggestion_of(patient),
+        "suggestion_dismissal": suggestions.dismissal_of(patient),
+        "may_work_with_suggestions": suggestions.may_work_with_suggestions(actor),
     }
     return render(request, "patients/patient_detail.html", context)
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from palliare.accounts.decorators import require_permission
 from palliare.accounts.permissions import Permission
@@ -113,6 +114,26 @@ def suggestion_dismiss(request: PalliareRequest, pk: int) -> HttpResponse:
             "form": form,
         },
     )
+
+
+@require_permission(Permission.VIEW_PATIENT)
+@require_POST
+def suggestion_reopen(request: PalliareRequest, pk: int) -> HttpResponse:
+    """Put the dismissed suggestion for patient ``pk`` back on the list (from the patient
+    page). 404 for a patient the actor may not see (and that attempt logged)."""
+    patient = access.get_patient_for(request.actor, pk, event="marking_suggestion.read")
+    if not services.may_work_with_suggestions(request.actor):
+        raise PermissionDenied
+    try:
+        services.reopen(request.actor, patient)
+    except ValidationError:
+        messages.info(request, _("There is no dismissed suggestion for this patient."))
+    else:
+        messages.success(
+            request,
+            _("The suggestion for %(name)s is open again.") % {"name": patient.full_name},
+        )
+    return redirect("patients:detail", patient.pk)
 
 
 @require_permission(Permission.VIEW_REPORTS)
