@@ -59,7 +59,6 @@ ALLOWED: dict[str, tuple[int, str]] = {
         5,
         "patient page panel, after get_patient_for checked and logged",
     ),
-    "patients/views/patient.py": (5, "page; to move behind the app's access module"),
     "consultations/patient_extensions.py": (
         4,
         "patient page panel, after get_patient_for checked and logged",
@@ -163,8 +162,7 @@ ALLOWED: dict[str, tuple[int, str]] = {
         1,
         "service; checks access before it reads (ensure_can_view / own check)",
     ),
-    "patients/views/actions.py": (1, "page; to move behind the app's access module"),
-    "patients/views/common.py": (1, "page; to move behind the app's access module"),
+    "patients/views/common.py": (1, "prefetch of the care team of patients from visible_to"),
     "referrals/aggregates.py": (1, "counts for monitoring; suppressed before they leave"),
     "referrals/worklist.py": (1, "start-page list over ids from visible_to"),
 }

@@ -46,7 +46,7 @@ from ..forms import (
     WithdrawConsentForm,
     chosen_id,
 )
-from ..models import CareTeamMember, Consent, InformalCaregiver, Marking, Patient
+from ..models import CareTeamMember, Consent, InformalCaregiver, Patient
 from ..suggestions import services as suggestions
 from .common import back_to
 
@@ -166,7 +166,7 @@ def mark(request: PalliareRequest, pk: int) -> HttpResponse:
 @require_permission(Permission.MARK_PALLIATIVE)
 def unmark(request: PalliareRequest, pk: int) -> HttpResponse:
     def perform(actor: Actor, patient: Patient, data: dict[str, Any]) -> object:
-        marking = Marking.objects.filter(patient=patient, ended_at__isnull=True).first()
+        marking = patient.markings.filter(ended_at__isnull=True).first()
         if marking is None:
             raise ValidationError(_("This patient is not marked."))
         return services.unmark_patient(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,7 +17,6 @@ from palliare.ui.forms import apply_errors
 from .. import access, extensions, services
 from ..constants import BURDEN_CHECK_INTERVAL_DAYS, ConsentScope
 from ..forms import PatientForm
-from ..models import BurdenCheck, Consent, InformalCaregiver, Marking, Signal
 from ..suggestions import services as suggestions
 from .common import back_to
 
@@ -33,25 +31,18 @@ def patient_detail(request: PalliareRequest, pk: int) -> HttpResponse:
     patient = access.get_patient_for(actor, pk)
     care_team = list(services.current_care_team(patient))
     key = services.KeyContacts.of(care_team)
-    caregivers = list(
-        InformalCaregiver.objects.filter(patient=patient, is_active=True).prefetch_related(
-            Prefetch(
-                "burden_checks",
-                queryset=BurdenCheck.objects.order_by("checked_on"),
-                to_attr="checks",
-            )
-        )
-    )
+    # Everything below is read through the patient the access policy opened (its relations).
+    caregivers = list(patient.caregivers.filter(is_active=True).prefetch_related("burden_checks"))
     today = timezone.localdate()
     for caregiver in caregivers:
-        checks: list[BurdenCheck] = getattr(caregiver, "checks", [])
+        checks = sorted(caregiver.burden_checks.all(), key=lambda c: (c.checked_on, c.created_at))
         last = checks[-1].checked_on if checks else None
         caregiver.__dict__.update(
             latest_check=checks[-1] if checks else None,
             trend=[c.score for c in checks[-6:]],
             check_due=last is None or (today - last).days >= BURDEN_CHECK_INTERVAL_DAYS,
         )
-    consents = list(Consent.objects.filter(patient=patient).order_by("-recorded_at"))
+    consents = list(patient.consents.order_by("-recorded_at"))
     active_scopes = {c.scope for c in consents if c.is_active}
     with extensions.one_page():
         panels = extensions.panels_for(actor, patient)
@@ -61,10 +52,8 @@ def patient_detail(request: PalliareRequest, pk: int) -> HttpResponse:
         "care_team": care_team,
         "central_contact": key.central_contact,
         "lead_practitioner": key.lead_practitioner,
-        "marking": Marking.objects.filter(patient=patient, ended_at__isnull=True).first(),
-        "open_signals": list(
-            Signal.objects.filter(patient=patient).exclude(status="handled").order_by("-created_at")
-        ),
+        "marking": patient.markings.filter(ended_at__isnull=True).first(),
+        "open_signals": list(patient.signals.exclude(status="handled").order_by("-created_at")),
         "caregivers": caregivers,
         "volunteer_step": patient.volunteer_steps.select_related("organization").first(),
         "consents": consents,
