@@ -90,7 +90,7 @@ def test_access_report_page_csv_pdf(hap, make_actor, client_for):
     url = reverse("audit:access_report", args=[patient.pk])
     assert found["Location"] == url
     page = client.get(url).content.decode()
-    assert "gebruikte noodtoegang" in page and "Reden voor test." in page
+    assert "heeft noodtoegang gebruikt" in page and "Reden voor test." in page
     assert hap.organization.name in page
     csv_text = client.get(url + "?format=csv").content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Wanneer;Wie;Organisatie")

@@ -83,7 +83,7 @@ def test_emergency_access_reaches_review_queue_and_access_report(page, browser, 
     assert_accessible(other)
     other.get_by_role("link", name="inzageverslag", exact=True).first.click()
     report = other.get_by_test_id("access-report").inner_text()
-    assert "gebruikte noodtoegang" in report
+    assert "heeft noodtoegang gebruikt" in report
     assert "Benauwd en verward, familie niet bereikbaar." in report
     assert "HAP Testveen" in report
     assert_accessible(other)

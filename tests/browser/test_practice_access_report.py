@@ -48,7 +48,7 @@ def test_gp_is_told_of_emergency_access_and_produces_the_access_report(page, mak
     link = page.get_by_role("link", name="Noodtoegang tot het dossier van uw patiënt door HAP")
     link.click()
     report = page.get_by_test_id("access-report")
-    assert "gebruikte noodtoegang" in report.inner_text()
+    assert "heeft noodtoegang gebruikt" in report.inner_text()
     assert "HAP Zuidoost" in report.inner_text()
     assert "familie onbereikbaar" in report.inner_text()
     expect(page.get_by_test_id("report-for-patient")).to_be_visible()

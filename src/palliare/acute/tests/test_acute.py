@@ -421,7 +421,7 @@ def test_opening_an_emergency_access_to_review_it_is_logged(make_actor, client_f
     assert invalid.status_code == 200
     assert AuditEvent.objects.filter(event_type="acute.review_read").count() == 2
     report = client.get(reverse("audit:access_report", args=[grant.patient_id])).content.decode()
-    assert "opende een noodtoegang om die te beoordelen" in report
+    assert "heeft een noodtoegang geopend om die te beoordelen" in report
 
 
 def test_double_review_is_refused_with_a_message(make_actor, client_for, monkeypatch):
