@@ -56,7 +56,10 @@ def mirror_section(actor: Actor) -> Section | None:
     pairs = [(r.regional, r.own) for r in linked[:HEADLINE]]
     # A column of "—" alone says nothing: when no own figure of the quarter may be shown (too
     # few cases, or none yet), the card drops the column and says why.
-    own_shown = any(own.latest is not None and own.latest.value is not None for _r, own in pairs)
+    own_shown = any(
+        own is not None and own.latest is not None and own.latest.value is not None
+        for _r, own in pairs
+    )
     return Section(
         key="monitoring_mirror",
         title=_("Our figures beside the region"),
