@@ -54,11 +54,17 @@ def mirror_section(actor: Actor) -> Section | None:
     rows = figures.mirror(actor.organization_id, region.pk, period)
     linked = [r for r in rows if r.linked and r.own is not None]
     pairs = [(r.regional, r.own) for r in linked[:HEADLINE]]
+    # A column of "—" alone says nothing: when no own figure of the quarter may be shown (too
+    # few cases, or none yet), the card drops the column and says why.
+    own_shown = any(
+        own is not None and own.latest is not None and own.latest.value is not None
+        for _r, own in pairs
+    )
     return Section(
         key="monitoring_mirror",
         title=_("Our figures beside the region"),
         template="monitoring/partials/worklist_mirror.html",
-        context={"pairs": pairs, "period": period},
+        context={"pairs": pairs, "period": period, "own_shown": own_shown},
         order=15,
     )
 

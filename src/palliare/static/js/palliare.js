@@ -7,6 +7,30 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // The main menu on narrow screens: a button opens and closes it (the CSS shows the button
+  // only below 800px and only once this has run; without JavaScript the whole menu shows).
+  const header = document.querySelector(".site-header");
+  const navToggle = document.querySelector("[data-nav-toggle]");
+  const nav = document.getElementById("main-nav");
+  if (header && navToggle && nav) {
+    const setOpen = (open) => {
+      navToggle.setAttribute("aria-expanded", String(open));
+      if (open) nav.removeAttribute("data-collapsed");
+      else nav.setAttribute("data-collapsed", "");
+    };
+    setOpen(false);
+    header.classList.add("site-header--collapsible");
+    navToggle.addEventListener("click", () => {
+      setOpen(navToggle.getAttribute("aria-expanded") !== "true");
+    });
+    nav.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && window.matchMedia("(max-width: 800px)").matches) {
+        setOpen(false);
+        navToggle.focus();
+      }
+    });
+  }
+
   // Formsets: "add another row" clones the empty form (without JavaScript the form always
   // offers blank rows, and saving offers new ones).
   document.querySelectorAll("[data-formset-add]").forEach((button) => {
