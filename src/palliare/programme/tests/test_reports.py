@@ -130,3 +130,31 @@ def test_report_pages(world, client_for):
         steering.post(reverse("programme:report", args=[year]), {"foreword": "x"}).status_code
         == 404
     )
+
+
+def test_issued_year_listed_as_issued_until_a_new_draft(world, client_for):
+    """After issuing, the year is no longer a draft: it is listed with its issued versions.
+    Editing the narrative again after issuing starts a new draft of that year."""
+    year = timezone.localdate().year - 1
+    coordinator = client_for(world.coordinator)
+    year_url = f'href="{reverse("programme:report", args=[year])}"'
+
+    def sections():
+        html = coordinator.get(reverse("programme:reports")).content.decode()
+        drafts, issued = html.split('id="h-issued"')
+        return drafts.split('id="h-years"')[1], issued
+
+    drafts, issued = sections()
+    assert year_url in drafts and year_url not in issued
+    services.save_report_narrative(world.coordinator, year, {"foreword": "Een jaar."})
+    first = services.issue_report(world.coordinator, year)
+    second = services.issue_report(world.coordinator, year)
+    drafts, issued = sections()
+    assert year_url not in drafts
+    assert year_url in issued
+    for version in (first, second):
+        assert reverse("programme:issued_report", args=[version.pk, "pdf"]) in issued
+    services.save_report_narrative(world.coordinator, year, {"foreword": "Een nieuw begin."})
+    drafts, issued = sections()
+    assert year_url in drafts
+    assert reverse("programme:issued_report", args=[second.pk, "pdf"]) in issued
