@@ -88,6 +88,8 @@ def test_certificate_only_when_present(client_for, nurse, other_nurse, coordinat
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    year = timezone.localtime(session.starts_at).year
+    assert f'filename="certificaat-{year}-0001.pdf"' in response["Content-Disposition"]
     refused = client_for(other_nurse).get(
         reverse("training:certificate", args=[absent.pk]), follow=True
     )
