@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -158,3 +159,22 @@ def test_issued_year_listed_as_issued_until_a_new_draft(world, client_for):
     drafts, issued = sections()
     assert year_url in drafts
     assert reverse("programme:issued_report", args=[second.pk, "pdf"]) in issued
+
+
+def test_pdf_wraps_long_words_and_names_the_region(world, settings):
+    """A long unbroken word in the narrative wraps inside the page instead of running past the
+    right edge; the header names the network and its region."""
+    settings.NETWORK_NAME = "Netwerk Palliatieve Zorg"
+    world.north.region.name = "Drenthe & Steenwijkerland"
+    world.north.region.save()
+    year = timezone.localdate().year
+    word = "x" * 400
+    services.save_report_narrative(world.coordinator, year, {"foreword": word})
+    issued = services.issue_report(world.coordinator, year)
+    reader = PdfReader(io.BytesIO(bytes(issued.pdf)))
+    raw = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Netwerk Palliatieve Zorg Drenthe & Steenwijkerland" in " ".join(raw.split())
+    longest = max(len(run) for run in re.findall(r"x+", raw))
+    assert longest < 200  # an A4 line holds far fewer than 200 characters
+    doc = Document(io.BytesIO(bytes(issued.docx)))
+    assert "Netwerk Palliatieve Zorg Drenthe & Steenwijkerland" in [p.text for p in doc.paragraphs]
