@@ -230,10 +230,7 @@ def _budget(year: int) -> ReportSection | None:
     if overview is None:
         return None
 
-    def euro(value: Decimal) -> str:
-        from django.utils.formats import number_format
-
-        return f"€ {number_format(value, 2, force_grouping=True)}"
+    from .templatetags.programme_money import euro
 
     return ReportSection(
         key="budget",
