@@ -103,7 +103,7 @@ def test_member_pages(world, client_for):
 
 
 def test_amounts_do_not_break_between_euro_sign_and_number(world, client_for):
-    """"€" and "1.500,00" stay on one line: a non-breaking space joins them."""
+    """ "€" and "1.500,00" stay on one line: a non-breaking space joins them."""
     services.add_member(
         world.coordinator,
         world.nursing,

@@ -4,25 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organizations', '0002_membership_approval'),
-        ('training', '0001_initial'),
+        ("organizations", "0002_membership_approval"),
+        ("training", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='registration',
-            name='certificate_sequence',
-            field=models.PositiveIntegerField(editable=False, null=True, verbose_name='certificate sequence'),
+            model_name="registration",
+            name="certificate_sequence",
+            field=models.PositiveIntegerField(
+                editable=False, null=True, verbose_name="certificate sequence"
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='certificate_year',
-            field=models.PositiveSmallIntegerField(editable=False, null=True, verbose_name='certificate year'),
+            model_name="registration",
+            name="certificate_year",
+            field=models.PositiveSmallIntegerField(
+                editable=False, null=True, verbose_name="certificate year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('certificate_year', 'certificate_sequence'), name='training_unique_certificate_number'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                fields=("certificate_year", "certificate_sequence"),
+                name="training_unique_certificate_number",
+            ),
         ),
     ]
