@@ -172,6 +172,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.VIEW_PROGRAMME,
         P.MANAGE_PROGRAMME,
         P.MANAGE_TRAINING,
+        P.REGISTER_TRAINING,  # who organises the courses sees (and may follow) them
         P.MANAGE_ENGAGEMENT,
     },
     RoleCode.PROGRAMME_TEAM: {
@@ -182,6 +183,7 @@ DEFAULT_ROLE_PERMISSIONS: dict[str, set[Permission]] = {
         P.VIEW_PROGRAMME,
         P.MANAGE_PROGRAMME,
         P.MANAGE_TRAINING,
+        P.REGISTER_TRAINING,  # who organises the courses sees (and may follow) them
         P.MANAGE_ENGAGEMENT,
     },
     RoleCode.BUSINESS_CONTROLLER: {

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from palliare.organizations.models import Region
+
 from .models import AnnualReport
 from .report_sections import ReportSection, sections_for
 
@@ -33,6 +35,14 @@ class Assembled:
     network: str
     narrative: list[tuple[str, str, str]]
     sections: list[ReportSection]
+    region: str = ""
+
+    @property
+    def network_title(self) -> str:
+        """The network with its region ("Netwerk Palliatieve Zorg Drenthe"), for the header."""
+        if not self.region or self.region in self.network:
+            return self.network
+        return f"{self.network} {self.region}"
 
 
 def assemble(report: AnnualReport) -> Assembled:
@@ -40,6 +50,7 @@ def assemble(report: AnnualReport) -> Assembled:
     return Assembled(
         year=report.year,
         network=settings.NETWORK_NAME,
+        region=Region.objects.order_by("pk").values_list("name", flat=True).first() or "",
         narrative=[(key, str(label), str(texts.get(key, ""))) for key, label in NARRATIVE],
         sections=sections_for(report.year),
     )
@@ -57,7 +68,7 @@ def to_docx(assembled: Assembled) -> bytes:
 
     document: Any = Document()
     document.add_heading(str(_("Annual report %(year)s") % {"year": assembled.year}), level=0)
-    document.add_paragraph(assembled.network)
+    document.add_paragraph(assembled.network_title)
     for _key, label, text in assembled.narrative:
         if not text.strip():
             continue

@@ -137,12 +137,14 @@ def load(rng: random.Random) -> str:
         contact = None
         if controller is not None and controller.organization_id == org.pk:
             contact = controller.membership.professional if controller.membership else None
+        # Members sign the covenant some weeks after joining (never before).
+        joined_on = dt.date(2021, 1, 1) if i % 4 else dt.date(2023, 5, 1)
         members.append(
             services.add_member(
                 coordinator,
                 org,
-                joined_on=dt.date(2021, 1, 1) if i % 4 else dt.date(2023, 5, 1),
-                covenant_signed_on=None if i % 7 == 3 else dt.date(2021, 3, 15),
+                joined_on=joined_on,
+                covenant_signed_on=None if i % 7 == 3 else joined_on + dt.timedelta(days=73),
                 contact=contact,
                 contribution=Decimal(500 * (1 + i % 3)),
             )

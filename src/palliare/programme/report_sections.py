@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -230,10 +229,7 @@ def _budget(year: int) -> ReportSection | None:
     if overview is None:
         return None
 
-    def euro(value: Decimal) -> str:
-        from django.utils.formats import number_format
-
-        return f"€ {number_format(value, 2, force_grouping=True)}"
+    from .templatetags.programme_money import euro
 
     return ReportSection(
         key="budget",

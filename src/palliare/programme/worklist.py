@@ -4,6 +4,7 @@ deliverables awaiting a decision and the late ones. A fixed number of queries.""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
@@ -28,7 +29,7 @@ def my_programme_actions(actor: Actor) -> Section | None:
         key="programme_actions",
         title=_("My actions from the programme"),
         template="programme/partials/worklist_actions.html",
-        context={"items": items},
+        context={"items": items, "today": timezone.localdate()},
         order=16,
         count=len(items),
     )

@@ -85,7 +85,7 @@ def load(rng: random.Random) -> str:
         )
         for title, text, disciplines, points, cost in COURSES
     ]
-    subregions = list(Subregion.objects.order_by("code"))
+    subregions = {s.code: s for s in Subregion.objects.all()}
     organizer = Organization.objects.filter(name__icontains="netwerk").first()
     memberships = list(
         Membership.objects.filter(professional__is_demo=True)
@@ -93,16 +93,18 @@ def load(rng: random.Random) -> str:
         .order_by("pk")
     )
     sessions: list[Session] = []
+    # (course, days from today, hour, places, venue, subregion code): the venue's town lies in
+    # the session's subregion; online sessions have neither.
     plan = [
-        (0, 12, 10, 24, "Zalencentrum De Brink, Assen"),
-        (0, 40, 13, 24, "Wilhelmina Ziekenhuis, Assen"),
-        (1, 9, 19, 3, ""),  # the full online inspiration session
-        (1, 30, 19, 100, ""),
-        (2, 21, 9, 16, "Zorgcentrum De Wieden, Steenwijk"),
-        (3, 60, 14, 20, "Scheper Ziekenhuis, Emmen"),
-        (0, -20, 13, 24, "Zalencentrum De Brink, Assen"),  # past, attendance recorded
+        (0, 12, 10, 24, "Zalencentrum De Brink, Assen", "noordmidden-drenthe"),
+        (0, 40, 13, 24, "Ziekenhuis Bethesda, Hoogeveen", "hoogeveen"),
+        (1, 9, 19, 3, "", ""),  # the full online inspiration session
+        (1, 30, 19, 100, "", ""),
+        (2, 21, 9, 16, "Zorgcentrum De Wieden, Steenwijk", "meppel-steenwijkerland"),
+        (3, 60, 14, 20, "Scheper Ziekenhuis, Emmen", "zuidoost-drenthe"),
+        (0, -20, 13, 24, "Zalencentrum De Brink, Assen", "noordmidden-drenthe"),  # past
     ]
-    for n, (course_index, days, hour, places, venue) in enumerate(plan):
+    for course_index, days, hour, places, venue, subregion_code in plan:
         sessions.append(
             Session.objects.create(
                 course=courses[course_index],
@@ -111,7 +113,7 @@ def load(rng: random.Random) -> str:
                 is_online=not venue,
                 online_url="https://meet.example.invalid/inspiratie" if not venue else "",
                 venue=venue,
-                subregion=subregions[n % len(subregions)] if subregions and venue else None,
+                subregion=subregions.get(subregion_code),
                 places=places,
                 trainer=rng.choice(["Annet Bosma", "Gert Huizing", "Ilse Mulder"]),
                 organizer=organizer,

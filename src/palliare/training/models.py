@@ -157,6 +157,12 @@ class Registration(models.Model):
     attended = models.BooleanField(_("present"), null=True)
     attendance_recorded_at = models.DateTimeField(null=True)
     reminder_sent_at = models.DateTimeField(null=True)
+    certificate_year = models.PositiveSmallIntegerField(
+        _("certificate year"), null=True, editable=False
+    )
+    certificate_sequence = models.PositiveIntegerField(
+        _("certificate sequence"), null=True, editable=False
+    )
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -170,11 +176,23 @@ class Registration(models.Model):
                 condition=~models.Q(status=RegistrationStatus.CANCELLED),
                 name="training_one_active_registration",
                 violation_error_message=_("You are already registered for this session."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["certificate_year", "certificate_sequence"],
+                name="training_unique_certificate_number",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.professional} · {self.session}"
+
+    @property
+    def certificate_number(self) -> str:
+        """The certificate's registration number: the session's year and a sequence within
+        that year ("2026-0007"); empty until the first certificate is printed."""
+        if self.certificate_year is None or self.certificate_sequence is None:
+            return ""
+        return f"{self.certificate_year}-{self.certificate_sequence:04d}"
 
 
 class Evaluation(models.Model):

@@ -296,9 +296,11 @@ def record_attendance(
     return len(present)
 
 
+@transaction.atomic
 def certificate_registration(registration: Registration, *, actor: Actor) -> Registration:
     """The registration a certificate may be printed for: only the participant (or the
-    organiser), only when recorded present."""
+    organiser), only when recorded present. The first print gives it its registration number
+    (the session's year and the next sequence in that year); later prints keep it."""
     own = (
         actor.membership is not None
         and actor.membership.professional_id == registration.professional_id
@@ -307,8 +309,28 @@ def certificate_registration(registration: Registration, *, actor: Actor) -> Reg
         raise PermissionDenied
     if registration.status != RegistrationStatus.REGISTERED or registration.attended is not True:
         raise ValidationError(_("A certificate is only available to those recorded as present."))
+    if registration.certificate_sequence is None:
+        _number_certificate(registration)
     _log("training.certificate_printed", actor, AuditAction.READ, registration)
     return registration
+
+
+def _number_certificate(registration: Registration) -> None:
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.certificate_sequence is None:
+        year = timezone.localtime(registration.session.starts_at).year
+        # Lock the year's numbered rows so two first prints cannot take the same sequence; the
+        # unique constraint is the backstop.
+        taken = list(
+            Registration.objects.select_for_update()
+            .filter(certificate_year=year)
+            .values_list("certificate_sequence", flat=True)
+        )
+        locked.certificate_year = year
+        locked.certificate_sequence = max((n for n in taken if n is not None), default=0) + 1
+        locked.save(update_fields=["certificate_year", "certificate_sequence"])
+    registration.certificate_year = locked.certificate_year
+    registration.certificate_sequence = locked.certificate_sequence
 
 
 @transaction.atomic

@@ -131,7 +131,9 @@ def certificate(request: PalliareRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("training:session", pk=registration.session_id)
     response = HttpResponse(certificate_pdf(registration, request), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificaat-{registration.pk}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificaat-{registration.certificate_number}.pdf"'
+    )
     return response
 
 

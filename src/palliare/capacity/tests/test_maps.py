@@ -84,3 +84,14 @@ def test_rendered_svg_needs_no_network():
     urls = set(re.findall(r"https?://[^\s\"']+", html))
     assert urls == {"http://www.w3.org/2000/svg"}
     assert "," not in re.search(r"translate\(([^)]*)\)", html).group(1)  # no locale commas
+
+
+def test_bed_legend_only_when_the_page_asks_for_it():
+    MunicipalityFactory(gm_code="GM0106")
+    drawn = region_map([MapPoint(*ASSEN, label="Hospice", state="available", number=1)])
+    context = {"map": drawn, "map_id": "m", "map_title": "Kaart"}
+    with_beds = render_to_string("capacity/partials/map.html", {**context, "legend": "beds"})
+    plain = render_to_string("capacity/partials/map.html", context)
+    assert "vrij bed" in with_beds and "opnamestop" in with_beds
+    assert "vrij bed" not in plain and "opnamestop" not in plain
+    assert '<ul class="legend">' not in plain

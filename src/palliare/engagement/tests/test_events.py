@@ -24,7 +24,7 @@ from palliare.engagement.constants import AttendeeStatus, EventKind
 from palliare.engagement.factories import EventFactory
 from palliare.engagement.models import Attendee
 from palliare.engagement.services import events
-from palliare.organizations.factories import MunicipalityFactory
+from palliare.organizations.factories import MunicipalityFactory, PostcodeAreaFactory
 
 from .conftest import link_in_last_mail
 
@@ -285,3 +285,17 @@ def test_year_figures(coordinator):
     assert (figures.events, figures.campaign_events, figures.places) == (2, 1, 640)
     assert (figures.registrations, figures.attendance) == (1, 580)
     assert figures.editions_target == 8
+
+
+def test_event_map_shows_the_venue_without_the_bed_legend(client):
+    """The public event page draws the venue on the map; the hospice-bed legend belongs to the
+    bed pages only."""
+    MunicipalityFactory(gm_code="GM0106")
+    area = PostcodeAreaFactory(pc4="9401", latitude=52.998, longitude=6.560)
+    event = EventFactory(venue="Bibliotheek Assen", postcode_area=area)
+    page = client.get(reverse("engagement:event", args=[event.pk])).content.decode()
+    assert 'id="event-map-title"' in page
+    assert "Bibliotheek Assen" in page
+    assert "vrij bed" not in page
+    assert "opnamestop" not in page
+    assert "marker--available" not in page

@@ -71,7 +71,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("engagement:check_mail")
     area = event.postcode_area
     points = (
-        [MapPoint(area.latitude, area.longitude, event.venue, "available", 1)]
+        [MapPoint(area.latitude, area.longitude, event.venue, "place", 1)]
         if area is not None
         else []
     )

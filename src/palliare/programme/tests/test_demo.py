@@ -34,6 +34,10 @@ def test_demo_is_complete_and_idempotent(settings):
     assert ActionLine.objects.filter(code="1.4", title="Acute zorg").exists()
     assert sorted(MilestoneKpi.objects.values_list("number", flat=True)) == [3, 7, 16, 29]
     assert MemberOrganization.objects.count() >= 5
+    assert all(
+        m.covenant_signed_on is None or m.covenant_signed_on >= m.joined_on
+        for m in MemberOrganization.objects.all()
+    )
     assert {e.phase for e in SelfEvaluation.objects.all()} >= {"done", "started", "planned"}
     assert Bottleneck.objects.filter(title__icontains="thuiszorg").exists()
     assert Decision.objects.filter(body__code="sg").exists()

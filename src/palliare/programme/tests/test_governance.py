@@ -6,6 +6,7 @@ appear on the owner's start page; the invitation is valid iCalendar."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from icalendar import Calendar
 from palliare.programme import services
 from palliare.programme.constants import BodyRole, DeliverableStatus, MeetingStatus
 from palliare.programme.factories import BodyFactory, DeliverableFactory
-from palliare.programme.models import Decision
+from palliare.programme.models import Decision, ProgrammeAction
 
 from .conftest import days
 
@@ -193,6 +194,25 @@ def test_action_on_owners_start_page_and_done(world, client_for):
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.done_on == timezone.localdate()
+
+
+def test_overdue_action_flagged_on_the_start_page(world, client_for):
+    """Like a late deliverable, an action past its due date is marked "te laat" in "My actions"."""
+    meeting = _now_meeting(world)
+    owner = world.contact.membership.professional
+    ProgrammeAction.objects.create(
+        meeting=meeting, description="Jaarplan insturen", owner=owner, due_on=days(-10)
+    )
+    ProgrammeAction.objects.create(
+        meeting=meeting, description="Begroting bespreken", owner=owner, due_on=days(10)
+    )
+    html = client_for(world.contact).get(reverse("ui:home")).content.decode()
+    items = {
+        name: re.search(rf"<li><strong>{name}</strong>.*?</li>", html, re.S).group(0)
+        for name in ("Jaarplan insturen", "Begroting bespreken")
+    }
+    assert "te laat" in items["Jaarplan insturen"]
+    assert "te laat" not in items["Begroting bespreken"]
 
 
 def test_invitation_is_icalendar(world, client_for):

@@ -100,3 +100,16 @@ def test_member_pages(world, client_for):
     steering = client_for(world.steering)
     assert steering.get(reverse("programme:members")).status_code == 200
     assert steering.get(reverse("programme:member_add")).status_code == 403
+
+
+def test_amounts_do_not_break_between_euro_sign_and_number(world, client_for):
+    """ "€" and "1.500,00" stay on one line: a non-breaking space joins them."""
+    services.add_member(
+        world.coordinator,
+        world.nursing,
+        joined_on=dt.date(2022, 1, 1),
+        contribution=Decimal("1500.00"),
+    )
+    html = client_for(world.coordinator).get(reverse("programme:members")).content.decode()
+    assert "€\xa01.500,00" in html
+    assert "€ 1.500,00" not in html

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -130,3 +131,50 @@ def test_report_pages(world, client_for):
         steering.post(reverse("programme:report", args=[year]), {"foreword": "x"}).status_code
         == 404
     )
+
+
+def test_issued_year_listed_as_issued_until_a_new_draft(world, client_for):
+    """After issuing, the year is no longer a draft: it is listed with its issued versions.
+    Editing the narrative again after issuing starts a new draft of that year."""
+    year = timezone.localdate().year - 1
+    coordinator = client_for(world.coordinator)
+    year_url = f'href="{reverse("programme:report", args=[year])}"'
+
+    def sections():
+        html = coordinator.get(reverse("programme:reports")).content.decode()
+        drafts, issued = html.split('id="h-issued"')
+        return drafts.split('id="h-years"')[1], issued
+
+    drafts, issued = sections()
+    assert year_url in drafts and year_url not in issued
+    services.save_report_narrative(world.coordinator, year, {"foreword": "Een jaar."})
+    first = services.issue_report(world.coordinator, year)
+    second = services.issue_report(world.coordinator, year)
+    drafts, issued = sections()
+    assert year_url not in drafts
+    assert year_url in issued
+    for version in (first, second):
+        assert reverse("programme:issued_report", args=[version.pk, "pdf"]) in issued
+    services.save_report_narrative(world.coordinator, year, {"foreword": "Een nieuw begin."})
+    drafts, issued = sections()
+    assert year_url in drafts
+    assert reverse("programme:issued_report", args=[second.pk, "pdf"]) in issued
+
+
+def test_pdf_wraps_long_words_and_names_the_region(world, settings):
+    """A long unbroken word in the narrative wraps inside the page instead of running past the
+    right edge; the header names the network and its region."""
+    settings.NETWORK_NAME = "Netwerk Palliatieve Zorg"
+    world.north.region.name = "Drenthe & Steenwijkerland"
+    world.north.region.save()
+    year = timezone.localdate().year
+    word = "x" * 400
+    services.save_report_narrative(world.coordinator, year, {"foreword": word})
+    issued = services.issue_report(world.coordinator, year)
+    reader = PdfReader(io.BytesIO(bytes(issued.pdf)))
+    raw = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Netwerk Palliatieve Zorg Drenthe & Steenwijkerland" in " ".join(raw.split())
+    longest = max(len(run) for run in re.findall(r"x+", raw))
+    assert longest < 200  # an A4 line holds far fewer than 200 characters
+    doc = Document(io.BytesIO(bytes(issued.docx)))
+    assert "Netwerk Palliatieve Zorg Drenthe & Steenwijkerland" in [p.text for p in doc.paragraphs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,16 +34,33 @@ def _narrative_form(data: object, initial: dict[str, str]) -> forms.Form:
 
 @require_permission(Permission.VIEW_PROGRAMME)
 def report_list(request: PalliareRequest) -> HttpResponse:
+    """Drafts and issued reports. An issued year is no longer a draft, unless the narrative
+    was edited after its last issue (a new draft of that year)."""
     this_year = timezone.localdate().year
-    years = sorted(
-        set(AnnualReport.objects.values_list("year", flat=True)) | {this_year, this_year - 1},
-        reverse=True,
+    reports = {
+        r.year: r for r in AnnualReport.objects.annotate(last_issued_at=Max("issued__issued_at"))
+    }
+
+    def is_draft(year: int) -> bool:
+        report = reports.get(year)
+        if report is None or report.last_issued_at is None:
+            return True
+        return bool(report.updated_at > report.last_issued_at)
+
+    years = sorted(set(reports) | {this_year, this_year - 1}, reverse=True)
+    issued = list(
+        IssuedReport.objects.select_related("report")
+        .defer("pdf", "docx")
+        .order_by("-report__year", "-number")
     )
-    issued = list(IssuedReport.objects.select_related("report").defer("pdf", "docx"))
     return render(
         request,
         "programme/report_list.html",
-        {"years": years, "issued": issued, "can_manage": access.can_manage(request.actor)},
+        {
+            "years": [y for y in years if is_draft(y)],
+            "issued": issued,
+            "can_manage": access.can_manage(request.actor),
+        },
     )
 
 

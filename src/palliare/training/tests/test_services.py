@@ -278,3 +278,31 @@ def test_year_figures_with_small_numbers_suppressed(make_actor, coordinator):
 
 def test_suppress():
     assert [services.suppress(n) for n in (0, 1, 4, 5, 12)] == [0, "<5", "<5", 5, 12]
+
+
+def test_certificate_number_per_year_stable_and_unique(make_actor, coordinator, english):
+    """A certificate carries "<year of the session>-<sequence in that year>", not the database
+    id; printing it again gives the same number."""
+    last_year, this_year = SessionFactory(places=5), SessionFactory(places=5)
+    people = [make_actor(RoleCode.DISTRICT_NURSE) for _ in range(3)]
+    regs = [services.register(last_year, actor=p).registration for p in people[:2]]
+    later = services.register(this_year, actor=people[2]).registration
+    _started(this_year)
+    last_year.starts_at = timezone.now() - dt.timedelta(days=400)
+    last_year.ends_at = last_year.starts_at + dt.timedelta(hours=2)
+    last_year.save()
+    for session, present in ((last_year, regs), (this_year, [later])):
+        services.record_attendance(session, actor=coordinator, present={r.pk for r in present})
+    numbers = [
+        services.certificate_registration(
+            Registration.objects.get(pk=r.pk), actor=p
+        ).certificate_number
+        for r, p in zip([later, *regs], [people[2], *people[:2]], strict=True)
+    ]
+    year = timezone.localtime(this_year.starts_at).year
+    before = timezone.localtime(last_year.starts_at).year
+    assert numbers == [f"{year}-0001", f"{before}-0001", f"{before}-0002"]
+    again = Registration.objects.get(pk=regs[0].pk)
+    assert services.certificate_registration(again, actor=people[0]).certificate_number == (
+        f"{before}-0001"
+    )

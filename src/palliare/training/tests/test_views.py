@@ -88,6 +88,8 @@ def test_certificate_only_when_present(client_for, nurse, other_nurse, coordinat
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    year = timezone.localtime(session.starts_at).year
+    assert f'filename="certificaat-{year}-0001.pdf"' in response["Content-Disposition"]
     refused = client_for(other_nurse).get(
         reverse("training:certificate", args=[absent.pk]), follow=True
     )
@@ -228,3 +230,14 @@ def test_list_query_count_independent_of_size(client_for, nurse, make_actor):
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("training:list"))
     assert len(large) == len(small)
+
+
+def test_coordinator_sees_the_course_list_and_its_menu_entry(client_for, coordinator):
+    """The network coordinator organises the courses and sees the list professionals see."""
+    SessionFactory(course=CourseFactory(title="Basiscursus palliatieve zorg"))
+    client = client_for(coordinator)
+    response = client.get(reverse("training:list"))
+    assert response.status_code == 200
+    assert "Basiscursus palliatieve zorg" in response.content.decode()
+    home = client.get(reverse("ui:home")).content.decode()
+    assert f'href="{reverse("training:list")}"' in home
