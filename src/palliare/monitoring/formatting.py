@@ -43,7 +43,8 @@ def number_text(value: float | Decimal, places: int) -> str:
 
 
 def format_value(value: float | Decimal | None, unit: str) -> str:
-    """A KPI's value as published, with its unit: "29,2%", "25 dagen", "347 min", "5.508"."""
+    """A KPI's value as published, with its unit: "29,2%", "25 dagen", "347 min", "5.508"; a
+    number and its unit are joined by a no-break space."""
     if value is None:
         return "—"
     places = decimals(unit)
@@ -51,12 +52,18 @@ def format_value(value: float | Decimal | None, unit: str) -> str:
     if unit == Unit.PERCENT:
         return f"{number}%"
     if unit == Unit.DAYS:
-        return ngettext("%(number)s day", "%(number)s days", int(rounded(value, places)) or 2) % {
-            "number": number
-        }
+        return _keep_together(
+            ngettext("%(number)s day", "%(number)s days", int(rounded(value, places)) or 2)
+            % {"number": number}
+        )
     if unit == Unit.MINUTES:
-        return _("%(number)s min") % {"number": number}
+        return _keep_together(_("%(number)s min") % {"number": number})
     return number
+
+
+def _keep_together(text: str) -> str:
+    """A number and its unit never split over two lines (a no-break space between them)."""
+    return text.replace(" ", "\N{NO-BREAK SPACE}")
 
 
 def chart_value(value: float | None, unit: str) -> float | None:
