@@ -17,8 +17,8 @@ from django.utils import timezone
 from palliare.organizations.models import Municipality, Region, Subregion
 
 from . import intervals, suppression
-from .formatting import format_value
 from .constants import BASELINE_YEARS, AreaType, Direction, KpiKind, PeriodType, Rag, Source, Unit
+from .formatting import format_value
 from .models import KpiDefinition, KpiTarget, KpiValue, KpiVersion, PopulationFigure
 from .periods import Period
 

@@ -47,7 +47,10 @@ class Period:
         """The period as the user reads it, in the active language: "2026", "K3 2026"."""
         if self.type == PeriodType.YEAR:
             return str(self.start.year)
-        return _("Q%(quarter)s %(year)s") % {"quarter": self.quarter_number, "year": self.start.year}
+        return _("Q%(quarter)s %(year)s") % {
+            "quarter": self.quarter_number,
+            "year": self.start.year,
+        }
 
     @property
     def slug(self) -> str:

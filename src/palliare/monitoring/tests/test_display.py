@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from palliare.accounts.permissions import RoleCode
-from palliare.monitoring import charts, figures, formatting, reports
+from palliare.monitoring import charts, figures, formatting
 from palliare.monitoring.constants import AreaType, Unit
 from palliare.monitoring.models import IssuedReport
 from palliare.monitoring.periods import Period
