@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from palliare.ui import charts as ui_charts
 
-from . import intervals
+from . import formatting, intervals
+from .constants import Unit
 from .figures import KpiRow, Point
 from .models import KpiTarget
+from .periods import quarter_letter
 
 WIDTH = ui_charts.WIDTH
 HEIGHT = ui_charts.HEIGHT
@@ -27,42 +29,65 @@ _data = ui_charts.data
 
 def trend_spec(row: KpiRow, *, width: int | str = "container") -> dict[str, Any]:
     """The quarterly trend with its 95% interval band and the target as a dashed line."""
+    unit = row.version.unit
     data = [
         {
-            "period": p.period.label,
+            "period": p.period.display,
             "start": p.period.start.isoformat(),
-            "value": round(p.value, 2) if p.value is not None else None,
-            "low": round(p.ci[0], 2) if p.ci else None,
-            "high": round(p.ci[1], 2) if p.ci else None,
+            "value": formatting.chart_value(p.value, unit),
+            "value_text": formatting.format_value(p.value, unit),
+            "low": formatting.chart_value(p.ci[0], unit) if p.ci else None,
+            "high": formatting.chart_value(p.ci[1], unit) if p.ci else None,
+            "low_text": formatting.format_value(p.ci[0], unit) if p.ci else None,
+            "high_text": formatting.format_value(p.ci[1], unit) if p.ci else None,
         }
         for p in row.trend
     ]
-    unit = str(row.version.get_unit_display())
-    x = alt.X("start:T", title=_("Quarter"), axis=alt.Axis(format="%Y Q%q", tickCount=6))
+    x = alt.X("start:T", title=_("Quarter"), axis=quarter_axis(len(data)))
     base = alt.Chart(_data(data))
     layers: list[Any] = [
         base.mark_area(opacity=0.2, color="#2f6f8f").encode(x=x, y="low:Q", y2="high:Q"),
         base.mark_line(point=True, color="#2f6f8f").encode(
             x=x,
-            y=alt.Y("value:Q", title=unit),
+            y=alt.Y("value:Q", title=str(row.version.get_unit_display())),
             tooltip=[
                 alt.Tooltip("period:N", title=_("Quarter")),
-                alt.Tooltip("value:Q", title=_("Value")),
-                alt.Tooltip("low:Q", title=_("95% interval from")),
-                alt.Tooltip("high:Q", title=_("95% interval to")),
+                alt.Tooltip("value_text:N", title=_("Value")),
+                alt.Tooltip("low_text:N", title=_("95% interval from")),
+                alt.Tooltip("high_text:N", title=_("95% interval to")),
             ],
         ),
     ]
     if row.target is not None:
-        layers.append(target_rule(row.target))
+        layers.append(target_rule(row.target, unit))
     return _config(alt.layer(*layers), width=width)
 
 
-def target_rule(target: KpiTarget) -> Any:
+def quarter_axis(quarters: int) -> alt.Axis:
+    """A time axis labelled by quarter in the active language ("K3 2026"): one tick per
+    quarter for a short trend, else one per year, labels slanted and thinned so they never
+    run into each other (in the page and in the PDF's SVG alike)."""
+    fmt = f"{quarter_letter()}%q %Y"
+    ticks: Any = {"interval": "month", "step": 3} if quarters <= 6 else "year"
+    return alt.Axis(
+        format=fmt,
+        formatType="time",
+        tickCount=ticks,
+        labelAngle=-40,
+        labelAlign="right",
+        labelBaseline="top",
+        labelOverlap="greedy",
+        labelPadding=4,
+        grid=False,
+    )
+
+
+def target_rule(target: KpiTarget, unit: str) -> Any:
+    text = formatting.format_value(float(target.value), unit)
     return (
-        alt.Chart(_data([{"target": float(target.value)}]))
+        alt.Chart(_data([{"target": float(target.value), "target_text": text}]))
         .mark_rule(strokeDash=[6, 4], color="#b5451b")
-        .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title=_("Target"))])
+        .encode(y="target:Q", tooltip=[alt.Tooltip("target_text:N", title=_("Target"))])
     )
 
 
@@ -86,7 +111,8 @@ def funnel_spec(
         {
             "name": name,
             "n": p.denominator,
-            "value": round(p.value or 0, 1),
+            "value": formatting.chart_value(p.value or 0, Unit.PERCENT),
+            "value_text": p.text,
             "own": name == highlight,
         }
         for name, p in shown
@@ -111,8 +137,8 @@ def funnel_spec(
             size=alt.condition("datum.own", alt.value(160), alt.value(70)),
             tooltip=[
                 alt.Tooltip("name:N", title=_("Area")),
-                alt.Tooltip("value:Q", title=_("Value")),
-                alt.Tooltip("n:Q", title=_("Cases")),
+                alt.Tooltip("value_text:N", title=_("Value")),
+                alt.Tooltip("n:Q", title=_("Cases"), format=",d"),
             ],
         ),
     ]
@@ -126,10 +152,22 @@ def bars_spec(
     data = []
     for label, value, reference in items:
         if value is not None:
-            data.append({"label": label, "series": _("Register"), "value": round(value, 1)})
+            data.append(
+                {
+                    "label": label,
+                    "series": _("Register"),
+                    "value": formatting.chart_value(value, Unit.PERCENT),
+                    "value_text": formatting.format_value(value, Unit.PERCENT),
+                }
+            )
         if reference is not None:
             data.append(
-                {"label": label, "series": _("Netherlands (IKNL/PZNL)"), "value": reference}
+                {
+                    "label": label,
+                    "series": _("Netherlands (IKNL/PZNL)"),
+                    "value": reference,
+                    "value_text": formatting.format_value(reference, Unit.PERCENT),
+                }
             )
     chart = (
         alt.Chart(_data(data))
@@ -139,7 +177,7 @@ def bars_spec(
             x=alt.X("value:Q", title=_("Percent")),
             yOffset="series:N",
             color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#2f6f8f", "#c9a227"])),
-            tooltip=["label:N", "series:N", "value:Q"],
+            tooltip=["label:N", "series:N", alt.Tooltip("value_text:N", title=_("Value"))],
         )
     )
     return _config(chart, width=width)

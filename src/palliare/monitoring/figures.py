@@ -18,6 +18,7 @@ from palliare.organizations.models import Municipality, Region, Subregion
 
 from . import intervals, suppression
 from .constants import BASELINE_YEARS, AreaType, Direction, KpiKind, PeriodType, Rag, Source, Unit
+from .formatting import format_value
 from .models import KpiDefinition, KpiTarget, KpiValue, KpiVersion, PopulationFigure
 from .periods import Period
 
@@ -101,18 +102,6 @@ class Point:
         return self.raw_value is not None and self.value is None
 
 
-def format_value(value: float | None, unit: str) -> str:
-    from django.utils.formats import number_format
-
-    if value is None:
-        return "—"
-    if unit == Unit.PERCENT:
-        return f"{number_format(value, 1, use_l10n=True)}%"
-    if unit == Unit.COUNT:
-        return suppression.count_text(value)
-    return number_format(value, 0, use_l10n=True)
-
-
 @dataclass
 class KpiRow:
     """A KPI on a dashboard: the definition version, target, latest, baseline, trend, RAG."""
@@ -133,6 +122,13 @@ class KpiRow:
     @property
     def awaiting_source(self) -> bool:
         return self.version.source != Source.COMPUTED and not self.trend
+
+    @property
+    def target_text(self) -> str:
+        """The target as published, in the KPI's unit and decimals ("" without one)."""
+        if self.target is None:
+            return ""
+        return format_value(float(self.target.value), self.version.unit)
 
     @property
     def is_result(self) -> bool:
@@ -759,5 +755,5 @@ def highlight(period: Period | None = None) -> Highlight | None:
         name=row.version.name,
         value=row.latest.text,
         target=format_value(float(row.target.value), unit) if row.target is not None else "",
-        period=row.latest.period.label,
+        period=row.latest.period.display,
     )

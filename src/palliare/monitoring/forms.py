@@ -114,10 +114,10 @@ class ReportForm(forms.Form):
         p = current_q
         for _step in range(8):
             p = Period.of(p.start - dt.timedelta(days=1), PeriodType.QUARTER)
-            choices.append((p.key, p.label))
+            choices.append((p.key, p.display))
         for year in range(today.year - 1, today.year - 4, -1):
             y = Period.year(year)
-            choices.append((y.key, y.label))
+            choices.append((y.key, y.display))
         self.fields["period"].choices = choices  # type: ignore[attr-defined]
 
     def clean_period(self) -> Period:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from .constants import FIRST_YEAR, PeriodType
+
+
+def quarter_letter() -> str:
+    """The abbreviation of "quarter" in the active language: "Q", in Dutch "K"."""
+    return pgettext("abbreviation of quarter", "Q")
 
 
 @dataclass(frozen=True, order=True)
@@ -24,9 +32,32 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period's language-neutral code ("2026 Q3"), used in identifiers (FHIR); pages
+        and files show :attr:`display`."""
         if self.type == PeriodType.YEAR:
             return str(self.start.year)
         return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
+
+    @property
+    def quarter_number(self) -> int:
+        return (self.start.month - 1) // 3 + 1
+
+    @property
+    def display(self) -> str:
+        """The period as the user reads it, in the active language: "2026", "K3 2026"."""
+        if self.type == PeriodType.YEAR:
+            return str(self.start.year)
+        return _("Q%(quarter)s %(year)s") % {
+            "quarter": self.quarter_number,
+            "year": self.start.year,
+        }
+
+    @property
+    def slug(self) -> str:
+        """The period in a file name, sortable: "2026", "2026-K3"."""
+        if self.type == PeriodType.YEAR:
+            return str(self.start.year)
+        return f"{self.start.year}-{quarter_letter()}{self.quarter_number}"
 
     @property
     def key(self) -> str:

@@ -22,8 +22,8 @@ from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction
 from palliare.ui.spreadsheets import xlsx_value
 
-from . import charts, figures, suppression
-from .constants import AreaType
+from . import charts, figures, formatting, suppression
+from .constants import AreaType, Unit
 from .models import IssuedReport
 from .periods import Period
 
@@ -82,6 +82,31 @@ def render_pdf(content: dict[str, Any], *, issued_at: Any, issued_by: str) -> by
     return bytes(HTML(string=html).write_pdf())
 
 
+#: The columns of the figures sheet (1-based) holding counts, and values in the KPI's unit.
+_COUNT_COLUMNS = (6, 7)
+_VALUE_COLUMNS = (8, 11, 12)
+_INTERVAL_COLUMNS = (9, 10)
+
+
+def _count_cell(point: figures.Point, name: str) -> int | str:
+    """A count as a number the sheet can sum, or its published mark ("<5", "•", "—") as text
+    when it is masked."""
+    count = getattr(point, name)
+    if count is None or point.withheld or getattr(point, f"{name}_masked"):
+        return str(getattr(point, f"{name}_text"))
+    return int(formatting.rounded(count, 0))
+
+
+def _number_formats(cells: Any, unit: str) -> None:
+    """Show each number with the decimals of the pages; the cell keeps the full value."""
+    for index in _COUNT_COLUMNS:
+        cells[index - 1].number_format = "#,##0"
+    for index in _VALUE_COLUMNS:
+        cells[index - 1].number_format = formatting.xlsx_number_format(unit)
+    for index in _INTERVAL_COLUMNS:
+        cells[index - 1].number_format = formatting.xlsx_number_format(Unit.PERCENT)
+
+
 def render_xlsx(content: dict[str, Any]) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -107,10 +132,12 @@ def render_xlsx(content: dict[str, Any]) -> bytes:
     areas = [(content.get("region"), {r.definition.pk: r for r in content["rows"]})]
     areas += [(s, content["per_sub"][s.pk]) for s in content["subregions"]]
     for row in content["rows"]:
+        unit = row.version.unit
         for area, rows in areas:
             r = rows.get(row.definition.pk)
             p = r.latest if r else None
             ci = p.ci if p else None
+            baseline = r.baseline.value if r and r.baseline else None
             sheet.append(
                 [
                     xlsx_value(v)
@@ -119,19 +146,18 @@ def render_xlsx(content: dict[str, Any]) -> bytes:
                         row.version.name,
                         row.version.version,
                         area.name if area else "",
-                        content["period"].label,
-                        p.numerator_text if p and p.numerator is not None else "",
-                        p.denominator_text if p else "",
-                        round(p.value, 2) if p and p.value is not None else "",
-                        round(ci[0], 1) if ci else "",
-                        round(ci[1], 1) if ci else "",
+                        content["period"].display,
+                        _count_cell(p, "numerator") if p and p.numerator is not None else "",
+                        _count_cell(p, "denominator") if p else "",
+                        p.value if p and p.value is not None else "",
+                        ci[0] if ci else "",
+                        ci[1] if ci else "",
                         float(row.target.value) if row.target else "",
-                        round(r.baseline.value, 2)
-                        if r and r.baseline and r.baseline.value is not None
-                        else "",
+                        baseline if baseline is not None else "",
                     ]
                 ]
             )
+            _number_formats(sheet[sheet.max_row], unit)
     methods = book.create_sheet(_("Methods")[:31])
     methods.append(
         [
@@ -213,7 +239,7 @@ def issue(actor: Actor, period: Period) -> IssuedReport:
     assert actor.user is not None
     content = _content(period)
     now = timezone.now()
-    title = _("Regional report %(period)s") % {"period": period.label}
+    title = _("Regional report %(period)s") % {"period": period.display}
     report = IssuedReport.objects.create(
         period_type=period.type,
         period_start=period.start,

@@ -37,7 +37,7 @@ def _period_choices(selected: Period) -> list[tuple[str, str, bool]]:
     latest = figures.latest_complete_quarter()
     options, p = [], latest
     for _step in range(12):
-        options.append((p.key, p.label, p == selected))
+        options.append((p.key, p.display, p == selected))
         p = Period.of(p.start - dt.timedelta(days=1), PeriodType.QUARTER)
     return options
 
@@ -389,15 +389,17 @@ def issue_report(request: PalliareRequest) -> HttpResponse:
 @require_permission(Permission.VIEW_REPORTS)
 def report_download(request: PalliareRequest, pk: int, fmt: str) -> HttpResponse:
     report = get_object_or_404(IssuedReport, pk=pk)
+    prefix = _("regional-report")  # the file name's first part
+    stem = f"{prefix}-{Period(report.period_start, report.period_type).slug}"
     if fmt == "pdf":
         response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
-        name = f"regiorapportage-{report.period_start.isoformat()}.pdf"
+        name = f"{stem}.pdf"
     elif fmt == "xlsx":
         response = HttpResponse(
             bytes(report.xlsx),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        name = f"regiorapportage-{report.period_start.isoformat()}.xlsx"
+        name = f"{stem}.xlsx"
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}"'

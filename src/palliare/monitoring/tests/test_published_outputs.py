@@ -79,10 +79,18 @@ def _xlsx_rows(area: stored.Area) -> dict[str, tuple[str, str, object]]:
     sheet = book.worksheets[0]
     number = stored.version(KPI).number
     return {
-        row[3]: (str(row[5] or ""), str(row[6] or ""), row[7])
+        row[3]: (_published(row[5]), _published(row[6]), row[7])
         for row in sheet.iter_rows(min_row=2, values_only=True)
         if row[0] == number
     }
+
+
+def _published(cell: object) -> str:
+    """A count cell of the XLSX as the page writes it: a number (stored as a number so the
+    sheet can sum it) or its mark as text."""
+    if isinstance(cell, int | float):
+        return suppression.count_text(cell)
+    return str(cell or "")
 
 
 def test_a_rate_beside_a_small_numerator_is_masked():
