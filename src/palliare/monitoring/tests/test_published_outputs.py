@@ -23,7 +23,7 @@ from palliare.monitoring.suppression import PRIMARY, SECONDARY_MARK
 
 from . import stored
 from .stored import REGION, SUBREGION
-from .test_suppression import _full, _solutions
+from .test_suppression import _full, _pinned
 
 pytestmark = pytest.mark.django_db
 Q1 = Period.quarter(2026, 1)
@@ -218,11 +218,5 @@ def test_no_suppressed_cell_can_be_recovered_from_the_published_outputs(area, st
                 assert text == suppression.count_text(values[(i, 0)]), (subs, name, texts)
         lines = suppression._lines(n, 1)
         cap = values[(n, 0)] + M
-        seen: dict[tuple[int, int], set[int]] = {p: set() for p in states}
-        for solution in _solutions(values, states, lines, cap):
-            for p, v in solution.items():
-                seen[p].add(v)
-            if all(len(found) > 1 for found in seen.values()):
-                break
-        pinned = [p for p, found in seen.items() if len(found) < 2]
+        pinned = _pinned(values, states, lines, cap)
         assert not pinned, f"{subs} ({name}): {pinned} recoverable ({texts})"
