@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -120,8 +121,18 @@ def test_start_pages_are_not_empty(world, make_actor, client_for):
     ):
         page = client_for(make_actor(role)).get(reverse("ui:home")).content.decode()
         assert f'data-section="{key}"' in page, role
+        if key == "monitoring_kpis":
+            # The KPI card has column headers and names the quarter in Dutch ("K1 2026").
+            card = page.split(f'data-section="{key}"', 1)[1].split("</section>", 1)[0]
+            assert '<th scope="col" class="num">Streefwaarde</th>' in card, role
+            caption = card.split("<caption", 1)[1].split("</caption>", 1)[0]
+            assert re.search(r">K\d 20\d\d$", caption), (role, caption)
     controller = client_for(make_actor(RoleCode.BUSINESS_CONTROLLER, organization=world.p1))
-    assert 'data-section="monitoring_mirror"' in controller.get(reverse("ui:home")).content.decode()
+    home = controller.get(reverse("ui:home")).content.decode()
+    assert 'data-section="monitoring_mirror"' in home
+    card = home.split('data-section="monitoring_mirror"', 1)[1].split("</section>", 1)[0]
+    assert 'data-testid="mirror-own-note"' in card
+    assert "<<<<<<<" not in home and " Q1" not in card
 
 
 def test_quarterly_report_pdf_and_xlsx(world, make_actor, client_for):
