@@ -23,6 +23,8 @@ from django.utils.formats import number_format
 PRIMARY = "primary"
 SECONDARY = "secondary"
 WITHHELD = "withheld"
+#: Never shown and needing no protection of its own (any count to the reader); used in the check.
+FREE = "free"
 #: The mark of a cell hidden to protect another one.
 SECONDARY_MARK = "•"
 
@@ -123,17 +125,29 @@ def suppression_states(
     threshold: int | None = None,
     *,
     hidden: Iterable[Position] = (),
+    known: Iterable[Position] = (),
+    unpublished: Iterable[Position] = (),
 ) -> dict[Position, str]:
     """Which cells of ``counts`` (with its margins added at the end of each row and column) to
     suppress, and why (PRIMARY or SECONDARY): first the line rule of the module docstring, then
     an exact check (:func:`recoverable`) that hides more until no hidden cell is determined.
 
     ``hidden`` names cells that are hidden anyway (a total another published table hides);
-    they start out suppressed, so the table also protects them."""
+    they start out suppressed, so the table also protects them. ``known`` names cells the
+    reader knows whatever is hidden (public elsewhere, or worked out from other figures): they
+    are never hidden and count as published in the check. When the table cannot be protected
+    without hiding one of them, it is withheld. ``unpublished`` names cells that are never
+    shown but need no protection of their own (a remainder such as "neither"): to the reader
+    they can be any count, so they protect the cells in their lines; they are not in the
+    answer."""
     m = threshold if threshold is not None else min_count()
     n_rows, n_cols = len(counts), len(counts[0]) if counts else 0
     values = _margins(counts)
-    states: dict[Position, str] = {p: PRIMARY for p, v in values.items() if 0 < v < m}
+    free = set(unpublished)
+    fixed = set(known) | free
+    states: dict[Position, str] = {
+        p: PRIMARY for p, v in values.items() if 0 < v < m and p not in fixed
+    }
     for p in hidden:
         if p in values and p not in states and values[p] > 0:
             states[p] = SECONDARY
@@ -149,8 +163,12 @@ def suppression_states(
         while changed:
             changed = False
             for line in lines:
-                hidden = [p for p in line if p in states]
-                open_cells = [p for p in line if p not in states and values[p] > 0]
+                if not any(p in states for p in line):
+                    continue
+                hidden = [p for p in line if p in states or p in free]
+                open_cells = [
+                    p for p in line if p not in states and values[p] > 0 and p not in fixed
+                ]
                 if not hidden or not open_cells:
                     continue
                 if len(hidden) >= 2 and any(values[p] > m for p in hidden):
@@ -164,17 +182,27 @@ def suppression_states(
                     for p in open_cells:
                         states[p] = SECONDARY
                 changed = True
-        pinned = recoverable(values, states, lines, m)
+        pinned = [
+            p
+            for p in recoverable(values, {**states, **dict.fromkeys(free, FREE)}, lines, m)
+            if p not in free
+        ]
         if not pinned:
             return states
         # Hide one more non-zero cell in a line of the first determined cell, the smallest
         # first; when none is left there, the grand total.
         target = pinned[0]
         candidates = [
-            p for line in lines if target in line for p in line if p not in states and values[p] > 0
+            p
+            for line in lines
+            if target in line
+            for p in line
+            if p not in states and values[p] > 0 and p not in fixed
         ]
         if not candidates:
-            candidates = [p for p, v in values.items() if p not in states and v > 0]
+            candidates = [
+                p for p, v in values.items() if p not in states and v > 0 and p not in fixed
+            ]
         if not candidates:
             # Nothing left to hide and still a cell can be worked out (e.g. four 1s with a
             # grand total of 4): the table is withheld as a whole.
@@ -215,6 +243,8 @@ def recoverable(
     def allowed(p: Position, x: int) -> bool:
         if states[p] == PRIMARY:
             return 1 <= x < m
+        if states[p] == FREE:
+            return x >= 0
         return x == 0 or x >= m
 
     by_row: dict[int, list[Position]] = {}

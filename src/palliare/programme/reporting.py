@@ -79,8 +79,9 @@ class UptakeRow:
     started: int
     #: The label names a group ("Subregio: Noord"), not the lack of one ("Zonder subregio").
     named: bool = True
-    #: The hidden columns: PRIMARY (a small count, "<5") or SECONDARY ("•", hidden so that a
-    #: small count cannot be worked out from the totals).
+    #: The hidden columns: PRIMARY (a small count, "<5"), SECONDARY ("•", hidden so that a
+    #: small count cannot be worked out from the totals) or WITHHELD ("—", nothing can be
+    #: shown: too few members).
     hidden: dict[str, str] = field(default_factory=dict)
 
     def value(self, column: str) -> int:
@@ -90,6 +91,8 @@ class UptakeRow:
         state = self.hidden.get(column)
         if state == suppression.PRIMARY:
             return suppression.small_label()
+        if state == suppression.WITHHELD:
+            return "—"
         if state:
             return suppression.SECONDARY_MARK
         return suppression.count_text(self.value(column))
@@ -124,60 +127,74 @@ class Uptake:
         return self.subregion_withheld or self.type_withheld or any(r.hidden for r in rows)
 
 
+#: Where the figures of an uptake row stand in the table given to
+#: :func:`suppression.suppression_states`: done, started, neither (never published), and the
+#: row total (members) in the margin column.
+_CELL = {"done": 0, "started": 1}
+_NEITHER, _MEMBERS = 2, 3
+
+
+def _states(rows: list[UptakeRow], total_hidden: dict[str, str]) -> dict[tuple[int, int], str]:
+    """Suppression of one breakdown as one table, protected jointly (every row and column at
+    once): its rows split into done, started and neither, members in the margin column, the
+    total row in the margin row. Members are public (the member list): known to the reader,
+    never hidden for protection. Neither is never shown: to the reader it can be any count.
+    Cells of the total row that are hidden already stay hidden."""
+    counts = [[r.done, r.started, r.members - r.done - r.started] for r in rows]
+    n = len(rows)
+    return suppression.suppression_states(
+        counts,
+        hidden=[(n, _CELL[c]) for c in _CELL if c in total_hidden],
+        known=[(i, _MEMBERS) for i in range(n + 1)],
+        unpublished=[(i, _NEITHER) for i in range(n + 1)],
+    )
+
+
 def protect_uptake(total: UptakeRow, breakdowns: list[list[UptakeRow]]) -> list[bool]:
     """Mark the cells of the uptake table to hide (``UptakeRow.hidden``) and say per breakdown
     whether it is withheld.
 
-    Counts 1–4 are hidden as "<5". Each breakdown (subregions, organisation types) is, per
-    column, a partition of the total row; each row is a partition of its members into done,
-    started and — never published, but derivable — neither. Every such line is protected with
-    :func:`suppression.partition_masks_with_hidden` until no line hides more. A breakdown is
-    never protected by hiding a figure of the total row: when that would be needed it is
-    withheld. Members are public (the public member list), so a row is never protected by
-    hiding them either: when a row needs that, its done and started counts are hidden."""
-    for row in [total, *(r for rows in breakdowns for r in rows)]:
-        for column in UPTAKE_COLUMNS:
-            if suppression.is_small(row.value(column)):
-                row.hidden[column] = suppression.PRIMARY
+    Counts 1–4 of done and started are hidden as "<5" (primary), and more ("•", secondary)
+    until no hidden count can be worked out from what is shown, with every group's number of
+    members known (they are public): the total row on its own, then each breakdown as one
+    table with the total row as its margin (:func:`_states`). A breakdown is never protected by
+    hiding a figure of the total row: when that would be needed, or the table cannot be
+    protected at all (a group of fewer than five members often cannot), it is withheld. Two
+    breakdowns share only the total row; when it hides a figure both could narrow that figure
+    down together, so then only the first one is shown."""
+    total_states = _states([total], {})
+    for column, j in _CELL.items():
+        if suppression.WITHHELD in total_states.values():
+            # Too few members to show any of it (the member count alone gives it away).
+            total.hidden[column] = suppression.WITHHELD
+        elif (0, j) in total_states and total.value(column):
+            total.hidden[column] = total_states[(0, j)]
     withheld = [False] * len(breakdowns)
-
-    def hide(row: UptakeRow, column: str) -> bool:
-        if column in row.hidden or not row.value(column):
-            return False
-        row.hidden[column] = suppression.SECONDARY
-        return True
-
-    changed = True
-    while changed:
-        changed = False
-        shown = [r for rows, w in zip(breakdowns, withheld, strict=True) if not w for r in rows]
-        for row in [total, *shown]:
-            parts = ("done", "started")
-            masks = suppression.partition_masks_with_hidden(
-                [row.value(c) for c in parts],
-                row.members,
-                hidden=[c in row.hidden for c in parts],
-                total_hidden=False,
-            )
-            for column, mask in zip(parts, masks or [True, True], strict=True):
-                if mask and hide(row, column):
-                    changed = True
-        for k, rows in enumerate(breakdowns):
-            if withheld[k]:
-                continue
-            for column in UPTAKE_COLUMNS:
-                masks = suppression.partition_masks_with_hidden(
-                    [r.value(column) for r in rows],
-                    total.value(column),
-                    hidden=[column in r.hidden for r in rows],
-                    total_hidden=column in total.hidden,
-                )
-                if masks is None:
-                    withheld[k] = changed = True
-                    break
-                for row, mask in zip(rows, masks, strict=True):
-                    if mask and hide(row, column):
-                        changed = True
+    shown = 0
+    for k, rows in enumerate(breakdowns):
+        if not rows:
+            continue
+        if shown and total.hidden:
+            withheld[k] = True
+            continue
+        states = _states(rows, total.hidden)
+        n = len(rows)
+        widened = any(
+            (n, j) in states and column not in total.hidden for column, j in _CELL.items()
+        )
+        if suppression.WITHHELD in states.values() or widened:
+            withheld[k] = True
+            continue
+        for i, row in enumerate(rows):
+            for column, j in _CELL.items():
+                if (i, j) in states and row.value(column):
+                    row.hidden[column] = states[(i, j)]
+        shown += 1
+    # Member counts 1–4 are shown as "<5" like every small count, although the member list
+    # gives them (the check above assumes the reader knows them).
+    for row in [total, *(r for rows in breakdowns for r in rows)]:
+        if suppression.is_small(row.members):
+            row.hidden["members"] = suppression.PRIMARY
     return withheld
 
 

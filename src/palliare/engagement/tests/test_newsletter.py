@@ -271,4 +271,4 @@ def test_kpi_highlight_block_shows_the_regions_published_figure(coordinator, inh
 
     KpiValue.objects.filter(pk=row.pk).update(numerator=30, denominator=100, value=30.0)
     content, _html, _text = newsletter.render_edition(edition)
-    assert "30,0%" in content and version.name_nl in content and quarter.label in content
+    assert "30,0%" in content and version.name_nl in content and quarter.display in content

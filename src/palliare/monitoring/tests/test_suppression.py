@@ -263,3 +263,24 @@ def test_partition_masks_with_hidden_protects_a_part_hidden_elsewhere():
     assert suppression.partition_masks_with_hidden(
         [12, 8], 20, hidden=[True, False], total_hidden=False
     ) == [True, True]
+
+
+def test_known_and_unpublished_cells():
+    """A known cell (public elsewhere) is never hidden; an unpublished one (a remainder) is
+    never in the answer but protects the cells of its lines."""
+    # Row 0: 3 small beside 8; the row total is public. Without the unpublished remainder in
+    # column 2 the 8 would have to be hidden too; with it, the 3 is protected by the remainder.
+    counts = [[3, 8, 4], [9, 7, 6]]
+    plain = suppression.suppression_states(counts, threshold=M)
+    assert (0, 0) in plain and (0, 2) in plain  # the 4 is small itself
+    states = suppression.suppression_states(
+        counts, threshold=M, known=[(0, 3), (1, 3), (2, 3)], unpublished=[(0, 2), (1, 2), (2, 2)]
+    )
+    assert not {(0, 2), (1, 2), (2, 2), (0, 3), (1, 3), (2, 3)} & set(states)
+    assert states[(0, 0)] == PRIMARY
+    # The column of the 3 needs a second hidden cell; the row does not (the remainder absorbs).
+    assert any(p[1] == 0 and p != (0, 0) for p in states)
+    # A row whose total is public and whose only other cells are published: withheld.
+    assert set(
+        suppression.suppression_states([[1, 0]], threshold=M, known=[(0, 2), (1, 2)]).values()
+    ) == {suppression.WITHHELD}
