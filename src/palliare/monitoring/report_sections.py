@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from palliare.programme.report_sections import ReportSection, register
 
 from .constants import AreaType
-from .figures import dashboard, default_region, format_value
+from .figures import dashboard, default_region
+from .formatting import format_value
 from .periods import Period
 
 

@@ -345,26 +345,3 @@ def partition_masks(parts: Sequence[int], total: int, *, total_hidden: bool) -> 
     if not total_hidden and ((n, 0) in states or (n, 1) in states):
         return None
     return [(i, 0) in states for i in range(len(parts))]
-
-
-def partition_masks_with_hidden(
-    parts: Sequence[int], total: int, *, hidden: Sequence[bool], total_hidden: bool
-) -> list[bool] | None:
-    """:func:`partition_masks` for a breakdown some of whose parts are hidden already (by
-    another line they stand in: a row of the same table, a second breakdown): those start out
-    suppressed, so this breakdown protects them too. With no part hidden it answers exactly
-    as :func:`partition_masks`."""
-    rest = total - sum(parts)
-    if rest < 0 or not parts:
-        return None
-    counts = [[int(p)] for p in parts] + ([[rest]] if rest else [])
-    n = len(counts)
-    forced = [(i, j) for i, h in enumerate(hidden) if h for j in (0, 1)]
-    if total_hidden:
-        forced += [(n, 0), (n, 1)]
-    states = suppression_states(counts, hidden=forced)
-    if WITHHELD in states.values():
-        return None
-    if not total_hidden and ((n, 0) in states or (n, 1) in states):
-        return None
-    return [(i, 0) in states for i in range(len(parts))]

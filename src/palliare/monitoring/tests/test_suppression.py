@@ -216,55 +216,6 @@ def test_partition_masks():
     assert suppression.partition_masks([3], 3, total_hidden=False) is None
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(one_column_tables, st.booleans(), st.data())
-def test_partition_masks_with_hidden_parts(counts, total_hidden, data):
-    """With no part hidden it answers as partition_masks; parts hidden by another line stay
-    hidden and, like every other hidden cell, cannot be worked out."""
-    parts = [row[0] for row in counts]
-    total = sum(parts) + data.draw(st.sampled_from([0, 0, 2, 7]))
-    plain = suppression.partition_masks(parts, total, total_hidden=total_hidden)
-    assert (
-        suppression.partition_masks_with_hidden(
-            parts, total, hidden=[False] * len(parts), total_hidden=total_hidden
-        )
-        == plain
-    )
-    hidden = data.draw(st.lists(st.booleans(), min_size=len(parts), max_size=len(parts)))
-    masks = suppression.partition_masks_with_hidden(
-        parts, total, hidden=hidden, total_hidden=total_hidden
-    )
-    if masks is None:
-        return
-    assert all(m for m, h, p in zip(masks, hidden, parts, strict=True) if h and p)
-    rest = total - sum(parts)
-    cells = [[p] for p in parts] + ([[rest]] if rest else [])
-    n = len(cells)
-    values = _full(cells)
-    states = {
-        (i, j): suppression.PRIMARY if 0 < values[(i, j)] < M else "secondary"
-        for i, m in enumerate(masks)
-        if m
-        for j in (0, 1)
-    }
-    forced = suppression.suppression_states(
-        cells,
-        threshold=M,
-        hidden=[(i, j) for i, m in enumerate(masks) if m for j in (0, 1)]
-        + ([(n, 0), (n, 1)] if total_hidden else []),
-    )
-    assert {p for p in forced if p[0] < len(parts)} == set(states)
-    pinned = _pinned(values, forced, suppression._lines(n, 1), values[(n, 1)] + M)
-    assert not pinned, f"{parts} of {total}, hidden {hidden}: {pinned}"
-
-
-def test_partition_masks_with_hidden_protects_a_part_hidden_elsewhere():
-    # 12 and 8 of a published 20, the 12 hidden by another line: the 8 is hidden to protect it.
-    assert suppression.partition_masks_with_hidden(
-        [12, 8], 20, hidden=[True, False], total_hidden=False
-    ) == [True, True]
-
-
 def test_known_and_unpublished_cells():
     """A known cell (public elsewhere) is never hidden; an unpublished one (a remainder) is
     never in the answer but protects the cells of its lines."""
