@@ -11,6 +11,7 @@ from typing import Any
 
 import altair as alt
 from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palliare.ui import charts
@@ -19,6 +20,8 @@ from .constants import PHASE_ORDER, DeliverableStatus, Phase
 from .models import ActionLine, Deliverable, MilestoneKpi
 
 ROW = 26  # height of one action line in the chart, in pixels
+#: Room after the last date, so that a deadline's name near the end is not cut off.
+END_MARGIN = dt.timedelta(days=150)
 #: The phases' colours, in the order of the plan.
 PHASE_COLOURS = {
     Phase.WORKBOOK: "#6b6b6b",
@@ -49,6 +52,7 @@ class Row:
 class Timeline:
     rows: list[Row]
     milestones: list[tuple[str, dt.date]]
+    today: dt.date
     spec: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -56,7 +60,9 @@ class Timeline:
         return not any(r.spans for r in self.rows)
 
 
-def build() -> Timeline:
+def build(today: dt.date | None = None) -> Timeline:
+    """The timeline with a line at ``today`` (default: the local date)."""
+    day = today or timezone.localdate()
     spans = (
         Deliverable.objects.order_by()
         .values("action_line_id", "phase")
@@ -84,13 +90,13 @@ def build() -> Timeline:
     for row in rows:
         row.spans.sort(key=lambda s: PHASE_ORDER.index(s.phase))
     milestones = [(f"KPI {k.number}", k.due_on) for k in kpis]
-    timeline = Timeline(rows=rows, milestones=milestones)
+    timeline = Timeline(rows=rows, milestones=milestones, today=day)
     if not timeline.empty or milestones:
-        timeline.spec = _spec(rows, milestones)
+        timeline.spec = _spec(rows, milestones, day)
     return timeline
 
 
-def _spec(rows: list[Row], milestones: list[tuple[str, dt.date]]) -> dict[str, Any]:
+def _spec(rows: list[Row], milestones: list[tuple[str, dt.date]], today: dt.date) -> dict[str, Any]:
     labels = dict(Phase.choices)
     order = [row.title for row in rows]
     phases = [str(labels[p]) for p in PHASE_COLOURS]
@@ -106,12 +112,20 @@ def _spec(rows: list[Row], milestones: list[tuple[str, dt.date]]) -> dict[str, A
         for s in row.spans
     ]
     y = alt.Y("line:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    days = [today, *(d for _label, d in milestones)]
+    days += [d for row in rows for s in row.spans for d in (s.starts_on, s.due_on)]
+    domain = [min(days).isoformat(), (max(days) + END_MARGIN).isoformat()]
     bars = (
         alt.Chart(charts.data(spans))
         .mark_bar(height=ROW * 0.6)
         .encode(
             y=y,
-            x=alt.X("from:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+            x=alt.X(
+                "from:T",
+                title=None,
+                axis=alt.Axis(format="%Y", tickCount="year"),
+                scale=alt.Scale(domain=domain),
+            ),
             x2="to:T",
             color=alt.Color(
                 "phase:N",
@@ -144,4 +158,18 @@ def _spec(rows: list[Row], milestones: list[tuple[str, dt.date]]) -> dict[str, A
         .mark_text(color="#a40000", fontWeight="bold", align="left", dx=3, baseline="top", y=0)
         .encode(x="on:T", text="kpi:N")
     )
-    return charts.configure(alt.layer(bars, rules, names), height=max(ROW * len(rows), ROW * 2))
+    now = charts.data([{"on": today.isoformat(), "text": _("Today")}])
+    today_rule = (
+        alt.Chart(now)
+        .mark_rule(color="#1a1a1a", strokeWidth=2)
+        .encode(x="on:T", tooltip=[alt.Tooltip("on:T", title=_("Today"), format="%e %B %Y")])
+    )
+    today_name = (
+        alt.Chart(now)
+        .mark_text(color="#1a1a1a", fontWeight="bold", align="left", dx=3, baseline="bottom")
+        .encode(x="on:T", text="text:N", y=alt.value(max(ROW * len(rows), ROW * 2)))
+    )
+    return charts.configure(
+        alt.layer(bars, rules, names, today_rule, today_name),
+        height=max(ROW * len(rows), ROW * 2),
+    )

@@ -297,3 +297,25 @@ def test_monitoring_reads_the_milestone_from_adopted_deliverables(world, line):
     before = Period(start=dt.date(today.year - 1, 1, 1), type=PeriodType.YEAR)
     [earlier] = milestone_figures(Phase.FRAMEWORKS, before)
     assert earlier.numerator == 0
+
+
+def test_timeline_marks_today_and_leaves_room_for_the_last_deadline(world, line):
+    import json
+
+    from django.utils import translation
+
+    from palliare.programme import timeline
+
+    kpi = MilestoneKpiFactory()
+    _deliverable(world, line, text="Kader")
+    with translation.override("nl"):
+        built = timeline.build(today=dt.date(2026, 12, 8))
+    spec = json.dumps(built.spec)
+    assert '"on": "2026-12-08"' in spec and "Vandaag" in spec
+    # The x scale runs past the last deadline, so its name ("KPI …") is not cut off.
+    domains = [
+        layer["encoding"]["x"]["scale"]["domain"]
+        for layer in built.spec["layer"]
+        if "scale" in layer.get("encoding", {}).get("x", {})
+    ]
+    assert domains and dt.date.fromisoformat(domains[0][1]) > kpi.due_on
