@@ -31,6 +31,19 @@ from .models import (
 )
 
 
+def _warn_pending(request: HttpRequest, pending: int) -> None:
+    """Tell the administrator how many memberships now wait for a second person."""
+    if pending:
+        messages.warning(
+            request,
+            _(
+                "%(count)d memberships that open patient data now wait for a second "
+                "person's approval."
+            )
+            % {"count": pending},
+        )
+
+
 class SubregionInline(PermissionInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
     model = Subregion
     extra = 0
@@ -116,15 +129,7 @@ class OrganizationAdmin(PermissionModelAdmin):
                 actor=cast(PalliareRequest, request).actor,
                 reason="organisation_reactivated",
             )
-            if pending:
-                messages.warning(
-                    request,
-                    _(
-                        "%(count)d memberships that open patient data now wait for a second "
-                        "person's approval."
-                    )
-                    % {"count": pending},
-                )
+            _warn_pending(request, pending)
 
 
 class MembershipInline(PermissionInlineMixin, admin.TabularInline):  # type: ignore[type-arg]
@@ -232,15 +237,7 @@ class ProfessionalAdmin(PermissionModelAdmin):
             created=not change,
             changed=form.changed_data,
         )
-        if pending:
-            messages.warning(
-                request,
-                _(
-                    "%(count)d memberships that open patient data now wait for a second "
-                    "person's approval."
-                )
-                % {"count": pending},
-            )
+        _warn_pending(request, pending)
 
     def save_formset(
         self,
