@@ -18,7 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -315,20 +316,29 @@ def certificate_registration(registration: Registration, *, actor: Actor) -> Reg
     return registration
 
 
+#: How often a first print retries when another print took the same number at that moment.
+NUMBER_ATTEMPTS = 5
+
+
 def _number_certificate(registration: Registration) -> None:
+    """Give the registration the next number of its session's year. The row is locked so one
+    registration is numbered once; two first prints of the same year at the same moment meet
+    at the unique constraint, and the one that lost takes the next number."""
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     if locked.certificate_sequence is None:
-        year = timezone.localtime(registration.session.starts_at).year
-        # Lock the year's numbered rows so two first prints cannot take the same sequence; the
-        # unique constraint is the backstop.
-        taken = list(
-            Registration.objects.select_for_update()
-            .filter(certificate_year=year)
-            .values_list("certificate_sequence", flat=True)
-        )
-        locked.certificate_year = year
-        locked.certificate_sequence = max((n for n in taken if n is not None), default=0) + 1
-        locked.save(update_fields=["certificate_year", "certificate_sequence"])
+        locked.certificate_year = timezone.localtime(registration.session.starts_at).year
+        for attempt in range(NUMBER_ATTEMPTS):
+            last = Registration.objects.filter(certificate_year=locked.certificate_year).aggregate(
+                last=Max("certificate_sequence")
+            )["last"]
+            locked.certificate_sequence = (last or 0) + 1
+            try:
+                with transaction.atomic():
+                    locked.save(update_fields=["certificate_year", "certificate_sequence"])
+                break
+            except IntegrityError:
+                if attempt == NUMBER_ATTEMPTS - 1:
+                    raise
     registration.certificate_year = locked.certificate_year
     registration.certificate_sequence = locked.certificate_sequence
 

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.utils import timezone
 
 from palliare.accounts.permissions import RoleCode
@@ -306,3 +307,28 @@ def test_certificate_number_per_year_stable_and_unique(make_actor, coordinator, 
     assert services.certificate_registration(again, actor=people[0]).certificate_number == (
         f"{before}-0001"
     )
+
+
+def test_certificate_number_taken_at_the_same_moment_is_retried(
+    make_actor, coordinator, english, monkeypatch
+):
+    """Two first prints in the same year read the same last number: the one that saves second
+    meets the unique constraint and takes the next number instead of failing."""
+    from django.db.models import Min
+
+    session = SessionFactory(places=5)
+    people = [make_actor(RoleCode.DISTRICT_NURSE) for _ in range(3)]
+    regs = [services.register(session, actor=p).registration for p in people]
+    _started(session)
+    services.record_attendance(session, actor=coordinator, present={r.pk for r in regs})
+    for r, p in zip(regs[:2], people[:2], strict=True):
+        services.certificate_registration(Registration.objects.get(pk=r.pk), actor=p)
+    # The third print first sees a stale "last number" (as if the second print were not yet
+    # committed), then the real one.
+    stale = iter([Min])
+    monkeypatch.setattr(services, "Max", lambda field: next(stale, Max)(field))
+    number = services.certificate_registration(
+        Registration.objects.get(pk=regs[2].pk), actor=people[2]
+    ).certificate_number
+    year = timezone.localtime(session.starts_at).year
+    assert number == f"{year}-0003"
