@@ -101,32 +101,58 @@ def dismiss(
     if suggestion is None or suggestion.status != SuggestionStatus.OPEN:
         raise ValidationError(_("There is no open suggestion for this patient any more."))
     suggestion = access.stored_suggestions([patient.pk]).select_for_update().get()
-    now = timezone.now()
-    suggestion.status = SuggestionStatus.DISMISSED
-    suggestion.status_changed_at = now
     suggestion.dismissed_keys = list(suggestion.evidence_keys)
+    _change_status(
+        actor,
+        patient,
+        suggestion,
+        SuggestionStatus.DISMISSED,
+        SuggestionEventKind.DISMISSED,
+        reason=reason,
+        reason_text=explanation.strip(),
+    )
+    return suggestion
+
+
+def _change_status(
+    actor: Actor,
+    patient: Patient,
+    suggestion: MarkingSuggestion,
+    status: str,
+    kind: str,
+    *,
+    reason: str = "",
+    reason_text: str = "",
+) -> None:
+    """Set a locked suggestion's status by hand, add the event to its history and log it
+    (``marking_suggestion.<kind>``)."""
+    now = timezone.now()
+    suggestion.status = status
+    suggestion.status_changed_at = now
     suggestion.save(update_fields=["status", "status_changed_at", "dismissed_keys"])
     MarkingSuggestionEvent.objects.create(
         suggestion=suggestion,
-        kind=SuggestionEventKind.DISMISSED,
+        kind=kind,
         rule_codes=suggestion.rule_codes,
         evidence=suggestion.evidence,
         reason=reason,
-        reason_text=explanation.strip(),
+        reason_text=reason_text,
         by=actor.user,
         by_name=actor.audit_name[:200],
         created_at=now,
     )
+    details = {"rules": ",".join(suggestion.rule_codes)}
+    if reason:
+        details["reason"] = reason
     audit.record(
-        "marking_suggestion.dismissed",
+        f"marking_suggestion.{kind}",
         actor=actor,
         action=AuditAction.UPDATE,
         patient_id=patient.pk,
         subject=suggestion,
         purpose=access.access_purpose(actor, patient) or AuditPurpose.TREATMENT,
-        details={"reason": reason, "rules": ",".join(suggestion.rule_codes)},
+        details=details,
     )
-    return suggestion
 
 
 def dismissal_of(patient: Patient) -> MarkingSuggestionEvent | None:
@@ -156,28 +182,7 @@ def reopen(actor: Actor, patient: Patient) -> MarkingSuggestion:
     suggestion = access.stored_suggestions([patient.pk]).select_for_update().get()
     if suggestion.status != SuggestionStatus.DISMISSED:
         raise ValidationError(_("There is no dismissed suggestion for this patient."))
-    now = timezone.now()
-    suggestion.status = SuggestionStatus.OPEN
-    suggestion.status_changed_at = now
-    suggestion.save(update_fields=["status", "status_changed_at"])
-    MarkingSuggestionEvent.objects.create(
-        suggestion=suggestion,
-        kind=SuggestionEventKind.REOPENED,
-        rule_codes=suggestion.rule_codes,
-        evidence=suggestion.evidence,
-        by=actor.user,
-        by_name=actor.audit_name[:200],
-        created_at=now,
-    )
-    audit.record(
-        "marking_suggestion.reopened",
-        actor=actor,
-        action=AuditAction.UPDATE,
-        patient_id=patient.pk,
-        subject=suggestion,
-        purpose=access.access_purpose(actor, patient) or AuditPurpose.TREATMENT,
-        details={"rules": ",".join(suggestion.rule_codes)},
-    )
+    _change_status(actor, patient, suggestion, SuggestionStatus.OPEN, SuggestionEventKind.REOPENED)
     return suggestion
 
 
