@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction, AuditOutcome, AuditPurpose
 
-from .actors import Actor
+from .actors import Actor, actor_for
 from .models import AppliedRoleDefault, Role, RolePermission, User
 from .permissions import (
     DEFAULT_ROLE_PERMISSIONS,
@@ -346,14 +346,11 @@ def remove_membership(membership: Membership, *, actor: Actor) -> None:
 def record_password_changed(user: User, *, reset: bool) -> None:
     """Log that ``user`` set a new password: through the reset link (``reset``) or while logged
     in. No patient is involved; the row names the account (NEN 7513 security event)."""
-    from .actors import actor_for
-
-    audit.record(
+    _security(
         "auth.password_reset" if reset else "auth.password_changed",
-        actor=actor_for(user),
-        action=AuditAction.UPDATE,
+        actor_for(user),
+        AuditAction.UPDATE,
         subject=user,
-        purpose=AuditPurpose.SECURITY,
     )
 
 
@@ -392,55 +389,51 @@ def _membership_details(membership: Membership) -> dict[str, str | int | None]:
 # Login events (NEN 7513 security events). The views decide; these record.
 
 
-def record_login(user: User) -> None:
-    """Log a completed login: password and second factor both passed."""
-    from .actors import actor_for
-
+def _security(
+    event: str,
+    actor: Actor,
+    action: AuditAction,
+    *,
+    subject: models.Model | None = None,
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+) -> None:
     audit.record(
-        "auth.login",
-        actor=actor_for(user),
-        action=AuditAction.EXECUTE,
+        event,
+        actor=actor,
+        action=action,
+        subject=subject,
+        outcome=outcome,
         purpose=AuditPurpose.SECURITY,
     )
 
 
+def record_login(user: User) -> None:
+    """Log a completed login: password and second factor both passed."""
+    _security("auth.login", actor_for(user), AuditAction.EXECUTE)
+
+
 def record_second_factor_failed(user: User) -> None:
     """Log a wrong or expired second-factor code (the password was right)."""
-    from .actors import actor_for
-
-    audit.record(
+    _security(
         "auth.second_factor_failed",
-        actor=actor_for(user),
-        action=AuditAction.EXECUTE,
+        actor_for(user),
+        AuditAction.EXECUTE,
         outcome=AuditOutcome.FAILURE,
-        purpose=AuditPurpose.SECURITY,
     )
 
 
 def confirm_second_factor(device: TOTPDevice) -> None:
     """Confirm a newly enrolled authenticator and log the enrolment and the login it completes."""
-    from .actors import actor_for
-
     actor = actor_for(device.user)
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit.record(
-            "auth.second_factor_enrolled",
-            actor=actor,
-            action=AuditAction.CREATE,
-            subject=device,
-            purpose=AuditPurpose.SECURITY,
-        )
-        audit.record(
-            "auth.login", actor=actor, action=AuditAction.EXECUTE, purpose=AuditPurpose.SECURITY
-        )
+        _security("auth.second_factor_enrolled", actor, AuditAction.CREATE, subject=device)
+        _security("auth.login", actor, AuditAction.EXECUTE)
 
 
 def record_logout(actor: Actor) -> None:
-    audit.record(
-        "auth.logout", actor=actor, action=AuditAction.EXECUTE, purpose=AuditPurpose.SECURITY
-    )
+    _security("auth.logout", actor, AuditAction.EXECUTE)
 
 
 def reset_second_factor(user: User, *, actor: Actor) -> None:
@@ -449,25 +442,13 @@ def reset_second_factor(user: User, *, actor: Actor) -> None:
     that open patient data."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        audit.record(
-            "auth.second_factor_reset",
-            actor=actor,
-            action=AuditAction.DELETE,
-            subject=user,
-            purpose=AuditPurpose.SECURITY,
-        )
+        _security("auth.second_factor_reset", actor, AuditAction.DELETE, subject=user)
 
 
 def record_password_set_by_admin(user: User, *, actor: Actor) -> None:
     """Log that an administrator set someone else's password (with a reset of the second
     factor it could take over an account)."""
-    audit.record(
-        "auth.password_set_by_admin",
-        actor=actor,
-        action=AuditAction.UPDATE,
-        subject=user,
-        purpose=AuditPurpose.SECURITY,
-    )
+    _security("auth.password_set_by_admin", actor, AuditAction.UPDATE, subject=user)
 
 
 def access_grant_events(actor: Actor) -> QuerySet[AuditEvent]:
