@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
+from palliare.audit import services as audit
 from palliare.audit.constants import AuditAction
 from palliare.organizations.constants import OrganizationType
 from palliare.organizations.models import Organization, Professional
@@ -174,8 +175,6 @@ def save_core_team_from_admin(
 ) -> CoreTeam:
     """Store a core team edited in the administration screens (the form has validated it) and
     log which fields changed."""
-    from palliare.audit import services as audit
-
     with transaction.atomic():
         if created:
             team.created_by = actor.user
@@ -192,8 +191,6 @@ def save_core_team_from_admin(
 
 def save_core_team_member_from_admin(actor: Actor, member: CoreTeamMember) -> CoreTeamMember:
     """Store a core-team member added or changed in the administration screens and log it."""
-    from palliare.audit import services as audit
-
     created = member.pk is None
     with transaction.atomic():
         if created:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from palliare.accounts.actors import Actor
 from palliare.accounts.permissions import Permission
@@ -52,8 +52,6 @@ def record_download(event: str, actor: Actor, subject: models.Model) -> None:
 def save_from_admin(actor: Actor, obj: models.Model, *, created: bool, changed: list[str]) -> None:
     """Store a reference item of the programme (core element, theme) edited in the
     administration screens (the form has validated it) and log which fields changed."""
-    from django.db import transaction
-
     actor.require(Permission.MANAGE_PROGRAMME)
     with transaction.atomic():
         obj.save()
