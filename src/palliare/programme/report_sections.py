@@ -183,12 +183,13 @@ def _self_evaluations(year: int) -> ReportSection | None:
     }
     paragraphs = [
         _(
-            'Counts below %(min_count)s are shown as "<%(min_count)s"; "•" hides a count from '
-            "which a small one could be worked out; a share needs at least %(min_denominator)s "
-            "members."
+            'Counts below %(min_count)s are shown as "<%(min_count)s"; a share needs at least '
+            "%(min_denominator)s members."
         )
         % limits
     ]
+    if result.secondary:
+        paragraphs.append(_('"•" hides a count from which a small one could be worked out.'))
     if result.subregion_withheld:
         paragraphs.append(_("Too few members to show per subregion."))
     if result.type_withheld:

@@ -122,6 +122,12 @@ class Uptake:
     type_withheld: bool = False
 
     @property
+    def secondary(self) -> bool:
+        """Whether a shown row carries the "•" mark (so the note explains it)."""
+        rows = [self.total, *self.by_subregion, *self.by_type]
+        return any(suppression.SECONDARY in r.hidden.values() for r in rows)
+
+    @property
     def suppressed(self) -> bool:
         rows = [self.total, *self.by_subregion, *self.by_type]
         return self.subregion_withheld or self.type_withheld or any(r.hidden for r in rows)

@@ -250,3 +250,13 @@ def test_withheld_when_a_breakdown_cannot_be_protected():
     assert uptake.by_type and not uptake.type_withheld
     assert not _pinned(uptake, members_known=True)
     assert not _pinned(uptake, members_known=False)
+
+
+def test_the_note_explains_the_secondary_mark_only_when_it_is_shown():
+    hidden = _world(_members(TABLES[0]))
+    assert hidden.secondary == any(
+        "•" in row.cells for row in [hidden.total, *hidden.by_subregion, *hidden.by_type]
+    )
+    assert hidden.secondary
+    plain = _world(_members({("A", "x"): (6, 7, 8), ("B", "x"): (9, 10, 11)}))
+    assert not plain.secondary and not plain.suppressed
